@@ -1,0 +1,16 @@
+"""Celery application.
+
+With no ``CELERY_BROKER_URL`` the broker is kombu's ``filesystem://`` transport under ``var/celery``,
+so a worker started with ``-B`` runs queued and periodic tasks with no server at all. Tests run tasks
+eagerly (``CELERY_TASK_ALWAYS_EAGER`` in the test settings).
+"""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("brygga")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

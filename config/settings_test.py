@@ -1,0 +1,17 @@
+"""Test settings: the normal settings with a fixed key, eager Celery and fast hashing."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-not-secret")
+os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
+
+from config.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+AXES_ENABLED = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+ALLOWED_HOSTS = ["*"]
+LANGUAGE_CODE = "sv"
+WHITENOISE_AUTOREFRESH = True

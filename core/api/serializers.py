@@ -1,0 +1,94 @@
+from rest_framework import serializers
+
+from core import models
+from core.roles import role_of
+
+
+class MeSerializer(serializers.ModelSerializer):
+    role = serializers.SerializerMethodField()
+
+    class Meta:
+        model = models.User
+        fields = ["id", "username", "first_name", "last_name", "email", "role", "unit", "language"]
+
+    def get_role(self, obj) -> str | None:
+        return role_of(obj)
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = models.Unit
+        fields = ["id", "name", "municipalities"]
+
+
+class CountySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = models.County
+        fields = ["code", "name"]
+
+
+class MunicipalitySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = models.Municipality
+        fields = ["code", "name", "county", "latitude", "longitude"]
+
+
+class LocalitySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = models.Locality
+        fields = ["id", "name", "municipality", "latitude", "longitude", "population"]
+
+
+class SkillSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = models.Skill
+        fields = ["id", "label", "label_en", "synonyms", "concept_id"]
+
+
+class OccupationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = models.Occupation
+        fields = ["id", "label", "ssyk", "synonyms", "concept_id", "no_education_required"]
+
+
+class IndustrySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = models.Industry
+        fields = ["code", "label", "level", "parent"]
+
+
+class AdaptationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = models.Adaptation
+        fields = ["id", "code", "label", "label_en", "category", "description"]
+
+
+class OcnModuleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = models.OcnModule
+        fields = ["id", "programme", "code", "name", "level", "credits", "mandatory", "skills"]
+
+
+class OcnProgrammeSerializer(serializers.ModelSerializer):
+    modules = OcnModuleSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = models.OcnProgramme
+        fields = ["id", "code", "name", "occupational_area", "description", "modules"]
+
+
+class KgaCompetenceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = models.KgaCompetence
+        fields = ["id", "code", "name", "name_en", "description", "order"]
+
+
+class NormaliseInputSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=300)
+
+
+class TermMatchSerializer(serializers.Serializer):
+    id = serializers.IntegerField(allow_null=True)
+    label = serializers.CharField()
+    score = serializers.FloatField()
+    matched = serializers.BooleanField()

@@ -1,0 +1,23 @@
+from django.urls import path
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from core.api import views
+
+router = DefaultRouter(trailing_slash=True)
+router.register("units", views.UnitViewSet, basename="unit")
+router.register("counties", views.CountyViewSet, basename="county")
+router.register("municipalities", views.MunicipalityViewSet, basename="municipality")
+router.register("localities", views.LocalityViewSet, basename="locality")
+router.register("skills", views.SkillViewSet, basename="skill")
+router.register("occupations", views.OccupationViewSet, basename="occupation")
+router.register("industries", views.IndustryViewSet, basename="industry")
+router.register("adaptations", views.AdaptationViewSet, basename="adaptation")
+router.register("ocn-programmes", views.OcnProgrammeViewSet, basename="ocn-programme")
+router.register("kga-competences", views.KgaCompetenceViewSet, basename="kga-competence")
+
+urlpatterns = [
+    path("me/", views.MeView.as_view(), name="me"),
+    path("auth/token/", obtain_auth_token, name="api-token"),
+    *router.urls,
+]

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "core"
+    verbose_name = _("Core: users, units and reference data")
+
+    def ready(self) -> None:
+        from core import signals  # noqa: F401

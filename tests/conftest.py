@@ -1,0 +1,80 @@
+"""Shared fixtures: the cast of every permission test.
+
+alice (coordinator), gustav (guide, same unit), greta (another guide, same unit), otto (guide of
+another unit), maja (manager), ada (administrator), anonymous. Employer users come from
+``tests.fixtures.employers`` (erik of his employer, fiona of another).
+"""
+
+import pytest
+from rest_framework.test import APIClient
+
+from core.choices import Role
+from tests.factories.core import UnitFactory, UserFactory, municipality
+
+pytest_plugins = [
+    "tests.fixtures.employers",
+    "tests.fixtures.matching",
+    "tests.fixtures.placements",
+]
+
+KALMAR = "0880"
+NYBRO = "0881"
+VAXJO = "0780"
+
+
+@pytest.fixture
+def unit(db):
+    return UnitFactory(name="AME Kalmar", municipalities=[municipality(KALMAR), municipality(NYBRO)])
+
+
+@pytest.fixture
+def other_unit(db):
+    return UnitFactory(name="AME Växjö", municipalities=[municipality(VAXJO)])
+
+
+@pytest.fixture
+def coordinator(unit):
+    return UserFactory(username="alice", role=Role.COORDINATOR, unit=unit)
+
+
+@pytest.fixture
+def guide(unit):
+    return UserFactory(username="gustav", role=Role.GUIDE, unit=unit)
+
+
+@pytest.fixture
+def colleague_guide(unit):
+    return UserFactory(username="greta", role=Role.GUIDE, unit=unit)
+
+
+@pytest.fixture
+def foreign_guide(other_unit):
+    return UserFactory(username="otto", role=Role.GUIDE, unit=other_unit)
+
+
+@pytest.fixture
+def foreign_coordinator(other_unit):
+    return UserFactory(username="olle", role=Role.COORDINATOR, unit=other_unit)
+
+
+@pytest.fixture
+def manager(unit):
+    return UserFactory(username="maja", role=Role.MANAGER, unit=unit)
+
+
+@pytest.fixture
+def admin_user(unit):
+    return UserFactory(username="ada", role=Role.ADMIN, unit=unit)
+
+
+@pytest.fixture
+def api():
+    """``api(user)`` gives an APIClient logged in as ``user`` (``api(None)`` is anonymous)."""
+
+    def make(user=None) -> APIClient:
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user)
+        return client
+
+    return make

@@ -1,0 +1,42 @@
+import factory
+from django.contrib.auth.models import Group
+
+from core.models import Municipality, Unit, User
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Unit
+        django_get_or_create = ("name",)
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"AME enhet {n}")
+
+    @factory.post_generation
+    def municipalities(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.municipalities.set(extracted)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """``UserFactory(role="guide", unit=unit)`` puts the user in the role's group."""
+
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name", locale="sv_SE")
+    last_name = factory.Faker("last_name", locale="sv_SE")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.se")
+    password = factory.django.Password("pw-brygga-123")
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.add(Group.objects.get(name=extracted))
+
+
+def municipality(code: str) -> Municipality:
+    return Municipality.objects.get(code=code)
