@@ -15,3 +15,8 @@ CSRF_COOKIE_SECURE = False
 ALLOWED_HOSTS = ["*"]
 LANGUAGE_CODE = "sv"
 WHITENOISE_AUTOREFRESH = True
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not memory: threads in the concurrency and browser tests then see one real database
+    # with SQLite's real locking. pytest-xdist adds a per-worker suffix.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-brygga.sqlite3")}  # noqa: F405
