@@ -1,0 +1,1 @@
+"""Services (writes) of the matching app, one module per area."""
