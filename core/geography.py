@@ -206,7 +206,11 @@ def gazetteer_lookup(
         muni = Municipality.objects.filter(code=municipality_code).first()
         if muni:
             return Place(
-                muni.latitude, muni.longitude, CoordinatePrecision.MUNICIPALITY, muni.code, muni.name
+                muni.latitude,
+                muni.longitude,
+                CoordinatePrecision.MUNICIPALITY,
+                muni.code,
+                muni.name,
             )
     return None
 

@@ -10,7 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.choices import AdaptationCategory, OcnLevel, Role
+from core.choices import AdaptationCategory, OcnLevel
 
 
 class TimeStampedModel(models.Model):
@@ -152,7 +152,9 @@ class Occupation(models.Model):
     """An occupation name (yrkesbenämning) with its SSYK 2012 group and synonyms."""
 
     label = models.CharField(_("label"), max_length=300)
-    concept_id = models.CharField(_("taxonomy id"), max_length=40, unique=True, null=True, blank=True)
+    concept_id = models.CharField(
+        _("taxonomy id"), max_length=40, unique=True, null=True, blank=True
+    )
     ssyk = models.ForeignKey(
         SsykGroup, on_delete=models.PROTECT, related_name="occupations", null=True, blank=True
     )
@@ -188,12 +190,17 @@ class OccupationSubstitution(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.from_occupation} → {self.to_occupation} ({self.percentage} %)"
+
 
 class Skill(models.Model):
     """A skill/competence concept with Swedish label and synonyms; free text normalises to these."""
 
     label = models.CharField(_("label"), max_length=300, db_index=True)
-    concept_id = models.CharField(_("taxonomy id"), max_length=40, unique=True, null=True, blank=True)
+    concept_id = models.CharField(
+        _("taxonomy id"), max_length=40, unique=True, null=True, blank=True
+    )
     synonyms = models.JSONField(_("synonyms"), default=list, blank=True)
     label_en = models.CharField(_("English label"), max_length=300, blank=True)
 
@@ -327,13 +334,13 @@ class KgaScale(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.min_level}–{self.max_level}"
+
     @classmethod
     def current(cls) -> KgaScale:
         scale = cls.objects.order_by("pk").first()
         return scale or cls(min_level=1, max_level=4)
-
-
-
 
 
 class PostalCode(models.Model):

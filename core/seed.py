@@ -15,11 +15,26 @@ ADAPTATIONS: list[tuple[str, str, str, str]] = [
     ("no-strong-scents", "Doftfri miljö", "Scent-free environment", C.ENVIRONMENT),
     ("sit-stand", "Möjlighet att sitta eller stå", "Can sit or stand", C.ENVIRONMENT),
     ("light-lifting", "Inga tunga lyft", "No heavy lifting", C.ENVIRONMENT),
-    ("written-instructions", "Skriftliga steg-för-steg-instruktioner", "Written step-by-step instructions", C.INSTRUCTIONS),
+    (
+        "written-instructions",
+        "Skriftliga steg-för-steg-instruktioner",
+        "Written step-by-step instructions",
+        C.INSTRUCTIONS,
+    ),
     ("picture-support", "Bildstöd", "Picture support", C.INSTRUCTIONS),
-    ("simple-swedish", "Instruktioner på enkel svenska", "Instructions in plain Swedish", C.INSTRUCTIONS),
+    (
+        "simple-swedish",
+        "Instruktioner på enkel svenska",
+        "Instructions in plain Swedish",
+        C.INSTRUCTIONS,
+    ),
     ("one-task-at-a-time", "En uppgift i taget", "One task at a time", C.INSTRUCTIONS),
-    ("fixed-routines", "Fasta rutiner och tydligt schema", "Fixed routines and a clear schedule", C.INSTRUCTIONS),
+    (
+        "fixed-routines",
+        "Fasta rutiner och tydligt schema",
+        "Fixed routines and a clear schedule",
+        C.INSTRUCTIONS,
+    ),
     ("flexible-start", "Flexibel starttid", "Flexible start time", C.TIME),
     ("gradual-hours", "Successiv upptrappning av arbetstid", "Gradually increasing hours", C.TIME),
     ("short-days", "Korta arbetsdagar", "Short working days", C.TIME),
@@ -37,7 +52,11 @@ ADAPTATIONS: list[tuple[str, str, str, str]] = [
 # KGA's basic competences: a sensible default of eight informal competences employers ask for.
 KGA_COMPETENCES: list[tuple[str, str, str]] = [
     ("punctuality", "Passa tider och närvaro", "Punctuality and attendance"),
-    ("follow-instructions", "Ta emot och följa instruktioner", "Receiving and following instructions"),
+    (
+        "follow-instructions",
+        "Ta emot och följa instruktioner",
+        "Receiving and following instructions",
+    ),
     ("cooperation", "Samarbete", "Cooperation"),
     ("communication", "Kommunikation", "Communication"),
     ("responsibility", "Ansvarstagande", "Taking responsibility"),

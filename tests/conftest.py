@@ -24,7 +24,9 @@ VAXJO = "0780"
 
 @pytest.fixture
 def unit(db):
-    return UnitFactory(name="AME Kalmar", municipalities=[municipality(KALMAR), municipality(NYBRO)])
+    return UnitFactory(
+        name="AME Kalmar", municipalities=[municipality(KALMAR), municipality(NYBRO)]
+    )
 
 
 @pytest.fixture

@@ -30,7 +30,11 @@ def exception_handler(exc, context):
     if isinstance(exc, IntegrityError):
         # A constraint the services did not pre-check (e.g. a race); report, don't crash.
         return Response(
-            {"non_field_errors": ["The change conflicts with existing data. Reload and try again."]},
+            {
+                "non_field_errors": [
+                    "The change conflicts with existing data. Reload and try again."
+                ]
+            },
             status=status.HTTP_400_BAD_REQUEST,
         )
     return drf_exception_handler(exc, context)
