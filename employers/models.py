@@ -1,0 +1,474 @@
+"""Employers and what a coordinator keeps about them: sites, contact persons, the contact log, and
+task/requirement profiles (kravprofiler) with their slots."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.choices import CoordinatePrecision, GeocodeStatus, Role, SwedishLevel
+from core.models import TimeStampedModel
+from core.roles import role_of
+from employers.choices import (
+    EmployerStatus,
+    InteractionKind,
+    PhysicalDemand,
+    ProfileKind,
+    ProfileStatus,
+    Sector,
+    SizeClass,
+)
+
+STAFF_UNIT_ROLES = (Role.COORDINATOR, Role.GUIDE, Role.MANAGER)
+
+
+class EmployerQuerySet(models.QuerySet):
+    def visible_to(self, user) -> EmployerQuerySet:
+        """Staff see their unit's employers, admins all, employer users only their own."""
+        role = role_of(user)
+        if role == Role.ADMIN:
+            return self.all()
+        if role in STAFF_UNIT_ROLES:
+            return self.filter(unit_id=user.unit_id)
+        if role == Role.EMPLOYER:
+            return self.filter(memberships__user=user)
+        return self.none()
+
+
+class Employer(TimeStampedModel):
+    """A company or organisation the unit works with."""
+
+    name = models.CharField(_("name"), max_length=200)
+    orgnr = models.CharField(_("organisation number"), max_length=11, blank=True, default="")
+    industry = models.ForeignKey(
+        "core.Industry",
+        verbose_name=_("industry (SNI)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="employers",
+    )
+    sector = models.CharField(
+        _("sector"), max_length=20, choices=Sector.choices, default=Sector.PRIVATE
+    )
+    size_class = models.CharField(_("size"), max_length=10, choices=SizeClass.choices, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=EmployerStatus.choices, default=EmployerStatus.PROSPECT
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("coordinator"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_employers",
+    )
+    unit = models.ForeignKey(
+        "core.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="employers"
+    )
+    municipality = models.ForeignKey(
+        "core.Municipality",
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        related_name="employers",
+        help_text=_("Where the employer is based (its main site)."),
+    )
+    website = models.URLField(_("website"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    objects = EmployerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("employer")
+        verbose_name_plural = _("employers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["orgnr"],
+                condition=~Q(orgnr=""),
+                name="employer_orgnr_unique",
+                violation_error_message=_(
+                    "An employer with this organisation number already exists."
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EmployerMembership(TimeStampedModel):
+    """Makes a user an employer user of exactly one employer."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="employer_membership"
+    )
+    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="memberships")
+
+    class Meta:
+        verbose_name = _("employer user")
+        verbose_name_plural = _("employer users")
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.employer}"
+
+
+class EmployerScopedQuerySet(models.QuerySet):
+    """For records that hang off an employer: visible when the employer is."""
+
+    employer_path = "employer"
+
+    def visible_to(self, user):
+        return self.filter(**{f"{self.employer_path}__in": Employer.objects.visible_to(user)})
+
+
+class Site(TimeStampedModel):
+    """A workplace address of an employer, placed on the map for commute matching."""
+
+    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="sites")
+    name = models.CharField(_("name"), max_length=200)
+    address = models.CharField(_("street address"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=6, blank=True)
+    locality = models.CharField(_("locality"), max_length=100, blank=True)
+    municipality = models.ForeignKey(
+        "core.Municipality",
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        related_name="sites",
+    )
+    latitude = models.FloatField(
+        _("latitude"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.FloatField(
+        _("longitude"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    coordinate_precision = models.CharField(
+        _("coordinate precision"),
+        max_length=20,
+        choices=CoordinatePrecision.choices,
+        default=CoordinatePrecision.NONE,
+    )
+    geocode_status = models.CharField(
+        _("geocoding"),
+        max_length=20,
+        choices=GeocodeStatus.choices,
+        default=GeocodeStatus.NOT_REQUESTED,
+    )
+    geocode_error = models.CharField(_("geocoding error"), max_length=300, blank=True)
+    accessibility_notes = models.TextField(_("accessibility notes"), blank=True)
+    offered_adaptations = models.ManyToManyField(
+        "core.Adaptation",
+        verbose_name=_("adaptations offered at the site"),
+        blank=True,
+        related_name="sites",
+    )
+
+    objects = EmployerScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["employer", "name"]
+        verbose_name = _("site")
+        verbose_name_plural = _("sites")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="site_coordinates_both_or_none",
+                violation_error_message=_("Give both latitude and longitude, or neither."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employer.name}, {self.name}"
+
+    @property
+    def has_coordinates(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+
+class ContactPerson(TimeStampedModel):
+    """A person at the employer; supervisors (handledare) support participants at the workplace."""
+
+    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="contacts")
+    site = models.ForeignKey(
+        Site, on_delete=models.SET_NULL, null=True, blank=True, related_name="contacts"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    phone = models.CharField(
+        _("phone"), max_length=20, blank=True, help_text=_("Stored in E.164 form.")
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    is_supervisor = models.BooleanField(_("supervisor (handledare)"), default=False)
+    supervisor_trained_on = models.DateField(_("supervisor training date"), null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("login"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contact_persons",
+    )
+
+    objects = EmployerScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["employer", "name"]
+        verbose_name = _("contact person")
+        verbose_name_plural = _("contact persons")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.employer.name})"
+
+
+class InteractionQuerySet(models.QuerySet):
+    def visible_to(self, user) -> InteractionQuerySet:
+        """The contact log is internal: staff of the unit and admins only, never employer users."""
+        if role_of(user) == Role.EMPLOYER:
+            return self.none()
+        return self.filter(employer__in=Employer.objects.visible_to(user))
+
+    def open_next_steps(self) -> InteractionQuerySet:
+        return self.filter(next_step__gt="", next_step_done=False)
+
+    def overdue_first(self) -> InteractionQuerySet:
+        today = timezone.localdate()
+        return self.annotate(
+            is_overdue=models.Case(
+                models.When(next_step_due__lt=today, then=models.Value(True)),
+                default=models.Value(False),
+                output_field=models.BooleanField(),
+            )
+        ).order_by("-is_overdue", F("next_step_due").asc(nulls_last=True), "pk")
+
+
+class Interaction(TimeStampedModel):
+    """One entry of the contact log: what happened and the next step, with a due date."""
+
+    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="interactions")
+    contact = models.ForeignKey(
+        ContactPerson, on_delete=models.SET_NULL, null=True, blank=True, related_name="interactions"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=InteractionKind.choices)
+    occurred_on = models.DateField(_("date"), default=timezone.localdate)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        on_delete=models.PROTECT,
+        related_name="interactions",
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    next_step = models.CharField(_("next step"), max_length=300, blank=True)
+    next_step_due = models.DateField(_("next step due"), null=True, blank=True)
+    next_step_done = models.BooleanField(_("next step done"), default=False)
+    next_step_done_at = models.DateTimeField(_("next step done at"), null=True, blank=True)
+
+    objects = InteractionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_on", "-pk"]
+        verbose_name = _("contact log entry")
+        verbose_name_plural = _("contact log")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(next_step_due__isnull=True) | ~Q(next_step=""),
+                name="interaction_due_needs_next_step",
+                violation_error_message=_("A due date needs a next step."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.occurred_on} – {self.employer.name}"
+
+    @property
+    def is_overdue(self) -> bool:
+        return bool(
+            self.next_step
+            and not self.next_step_done
+            and self.next_step_due
+            and self.next_step_due < timezone.localdate()
+        )
+
+
+class TaskProfileQuerySet(EmployerScopedQuerySet):
+    def open_with_free_slots(self) -> TaskProfileQuerySet:
+        return self.filter(status=ProfileStatus.OPEN, slots_taken__lt=F("slots_total"))
+
+
+class TaskProfile(TimeStampedModel):
+    """A task/requirement profile (kravprofil): concrete tasks an employer can offer, with what they
+    require and what the workplace offers. ``slots_taken`` is maintained only by the placements
+    services, with an atomic conditional update, so slots are never overbooked."""
+
+    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="task_profiles")
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="task_profiles")
+    title = models.CharField(_("title"), max_length=200)
+    occupation = models.ForeignKey(
+        "core.Occupation",
+        verbose_name=_("occupation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="task_profiles",
+    )
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=ProfileKind.choices, default=ProfileKind.PRACTICE
+    )
+    description = models.TextField(_("tasks"), blank=True)
+    hours_min = models.PositiveSmallIntegerField(
+        _("hours per week, min"), default=10, validators=[MaxValueValidator(60)]
+    )
+    hours_max = models.PositiveSmallIntegerField(
+        _("hours per week, max"), default=40, validators=[MaxValueValidator(60)]
+    )
+    schedule_notes = models.CharField(_("schedule"), max_length=300, blank=True)
+    swedish_level = models.PositiveSmallIntegerField(
+        _("required Swedish level"), choices=SwedishLevel.choices, default=SwedishLevel.NONE
+    )
+    physical_demands = models.CharField(
+        _("physical demands"),
+        max_length=10,
+        choices=PhysicalDemand.choices,
+        default=PhysicalDemand.MODERATE,
+    )
+    offered_adaptations = models.ManyToManyField(
+        "core.Adaptation",
+        verbose_name=_("adaptations offered"),
+        blank=True,
+        related_name="task_profiles",
+    )
+    supervisor_available = models.BooleanField(_("supervisor available"), default=True)
+    wage_subsidy_eligible = models.BooleanField(_("wage subsidy possible"), default=False)
+    slots_total = models.PositiveSmallIntegerField(_("slots"), default=1)
+    slots_taken = models.PositiveSmallIntegerField(_("slots taken"), default=0, editable=False)
+    period_start = models.DateField(_("from"), null=True, blank=True)
+    period_end = models.DateField(_("until"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ProfileStatus.choices, default=ProfileStatus.DRAFT
+    )
+    status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="requested_profiles",
+    )
+    request_note = models.TextField(_("request note"), blank=True)
+    change_of = models.ForeignKey(
+        "self",
+        verbose_name=_("change request for"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="change_requests",
+    )
+
+    objects = TaskProfileQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["employer", "title"]
+        verbose_name = _("task profile")
+        verbose_name_plural = _("task profiles")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours_min__lte=F("hours_max")),
+                name="taskprofile_hours_min_le_max",
+                violation_error_message=_("Minimum hours cannot exceed maximum hours."),
+            ),
+            models.CheckConstraint(
+                condition=Q(slots_taken__lte=F("slots_total")),
+                name="taskprofile_slots_not_overbooked",
+                violation_error_message=_("More slots are taken than the profile has."),
+            ),
+            models.CheckConstraint(
+                condition=Q(period_start__isnull=True)
+                | Q(period_end__isnull=True)
+                | Q(period_end__gte=F("period_start")),
+                name="taskprofile_period_ordered",
+                violation_error_message=_("The period cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} – {self.employer.name}"
+
+    @property
+    def slots_free(self) -> int:
+        return max(self.slots_total - self.slots_taken, 0)
+
+
+class TaskProfileSkill(models.Model):
+    """A required or desired skill of a profile, normalised to the taxonomy when possible."""
+
+    profile = models.ForeignKey(TaskProfile, on_delete=models.CASCADE, related_name="skills")
+    skill = models.ForeignKey(
+        "core.Skill", on_delete=models.PROTECT, null=True, blank=True, related_name="profile_skills"
+    )
+    free_text = models.CharField(_("as written"), max_length=300, blank=True)
+    weight = models.PositiveSmallIntegerField(
+        _("weight"), default=3, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    required = models.BooleanField(_("required"), default=False)
+
+    class Meta:
+        ordering = ["-required", "-weight", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(skill__isnull=False) | ~Q(free_text=""),
+                name="taskprofileskill_skill_or_text",
+                violation_error_message=_("Give a skill."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.skill.label if self.skill_id else self.free_text
+
+
+class TaskProfileOcnRequirement(models.Model):
+    """An OCN module whose competence certificate the profile requires."""
+
+    profile = models.ForeignKey(
+        TaskProfile, on_delete=models.CASCADE, related_name="ocn_requirements"
+    )
+    module = models.ForeignKey("core.OcnModule", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "module"], name="profile_ocn_unique")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.module)
+
+
+class TaskProfileKgaRequirement(models.Model):
+    """A KGA basic competence the profile requires at a minimum level."""
+
+    profile = models.ForeignKey(
+        TaskProfile, on_delete=models.CASCADE, related_name="kga_requirements"
+    )
+    competence = models.ForeignKey("core.KgaCompetence", on_delete=models.PROTECT, related_name="+")
+    min_level = models.PositiveSmallIntegerField(_("minimum level"), default=2)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "competence"], name="profile_kga_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.competence} ≥ {self.min_level}"
