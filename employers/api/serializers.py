@@ -1,0 +1,401 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from core.choices import Role
+from core.models import Adaptation, KgaCompetence, OcnModule, Skill
+from core.roles import role_of
+from employers import services
+from employers.choices import ProfileStatus
+from employers.models import ContactPerson, Employer, Interaction, Site, TaskProfile
+
+# --- output -------------------------------------------------------------------------------------
+
+
+class DuplicateSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="employer.pk")
+    name = serializers.CharField(source="employer.name")
+    orgnr = serializers.CharField(source="employer.orgnr")
+    score = serializers.FloatField()
+
+
+class OwnerSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="get_full_name")
+    email = serializers.EmailField()
+    phone = serializers.CharField()
+
+
+class EmployerSerializer(serializers.ModelSerializer):
+    owner = OwnerSerializer(read_only=True)
+    possible_duplicates = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Employer
+        fields = [
+            "id",
+            "name",
+            "orgnr",
+            "industry",
+            "sector",
+            "size_class",
+            "status",
+            "owner",
+            "unit",
+            "municipality",
+            "website",
+            "notes",
+            "possible_duplicates",
+            "created_at",
+            "updated_at",
+        ]
+
+    def get_possible_duplicates(self, obj) -> list[dict]:
+        if not self.context.get("with_duplicates"):
+            return []
+        dupes = services.find_possible_duplicates(
+            name=obj.name,
+            municipality_id=obj.municipality_id,
+            exclude_id=obj.pk,
+            unit_id=obj.unit_id,
+        )
+        return DuplicateSerializer(dupes, many=True).data
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is not None and role_of(request.user) == Role.EMPLOYER:
+            # Internal notes and duplicate reviews are for staff only.
+            data.pop("notes", None)
+            data.pop("possible_duplicates", None)
+        return data
+
+
+class SiteSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Site
+        fields = [
+            "id",
+            "employer",
+            "name",
+            "address",
+            "postal_code",
+            "locality",
+            "municipality",
+            "latitude",
+            "longitude",
+            "coordinate_precision",
+            "geocode_status",
+            "geocode_error",
+            "accessibility_notes",
+            "offered_adaptations",
+        ]
+
+
+class ContactPersonSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ContactPerson
+        fields = [
+            "id",
+            "employer",
+            "site",
+            "name",
+            "title",
+            "phone",
+            "email",
+            "is_supervisor",
+            "supervisor_trained_on",
+        ]
+
+
+class InteractionSerializer(serializers.ModelSerializer):
+    by_name = serializers.CharField(source="by.get_full_name", read_only=True)
+    employer_name = serializers.CharField(source="employer.name", read_only=True)
+    is_overdue = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Interaction
+        fields = [
+            "id",
+            "employer",
+            "employer_name",
+            "contact",
+            "kind",
+            "occurred_on",
+            "by",
+            "by_name",
+            "notes",
+            "next_step",
+            "next_step_due",
+            "next_step_done",
+            "next_step_done_at",
+            "is_overdue",
+        ]
+
+
+class ProfileSkillOutSerializer(serializers.Serializer):
+    skill = serializers.IntegerField(source="skill_id", allow_null=True)
+    label = serializers.SerializerMethodField()
+    free_text = serializers.CharField()
+    weight = serializers.IntegerField()
+    required = serializers.BooleanField()
+
+    def get_label(self, obj) -> str:
+        return obj.skill.label if obj.skill_id else obj.free_text
+
+
+class TaskProfileSerializer(serializers.ModelSerializer):
+    skills = ProfileSkillOutSerializer(many=True, read_only=True)
+    ocn_modules = serializers.SerializerMethodField()
+    kga_requirements = serializers.SerializerMethodField()
+    slots_free = serializers.IntegerField(read_only=True)
+    employer_name = serializers.CharField(source="employer.name", read_only=True)
+
+    class Meta:
+        model = TaskProfile
+        fields = [
+            "id",
+            "employer",
+            "employer_name",
+            "site",
+            "title",
+            "occupation",
+            "kind",
+            "description",
+            "hours_min",
+            "hours_max",
+            "schedule_notes",
+            "swedish_level",
+            "physical_demands",
+            "offered_adaptations",
+            "supervisor_available",
+            "wage_subsidy_eligible",
+            "slots_total",
+            "slots_taken",
+            "slots_free",
+            "period_start",
+            "period_end",
+            "status",
+            "status_changed_at",
+            "requested_by",
+            "request_note",
+            "change_of",
+            "skills",
+            "ocn_modules",
+            "kga_requirements",
+            "created_at",
+            "updated_at",
+        ]
+
+    def get_ocn_modules(self, obj) -> list[int]:
+        return [r.module_id for r in obj.ocn_requirements.all()]
+
+    def get_kga_requirements(self, obj) -> list[dict]:
+        return [
+            {"competence": r.competence_id, "min_level": r.min_level}
+            for r in obj.kga_requirements.all()
+        ]
+
+
+# --- input --------------------------------------------------------------------------------------
+
+
+class EmployerInputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Employer
+        fields = [
+            "name",
+            "orgnr",
+            "industry",
+            "sector",
+            "size_class",
+            "status",
+            "owner",
+            "unit",
+            "municipality",
+            "website",
+            "notes",
+        ]
+        extra_kwargs = {"unit": {"required": False}, "orgnr": {"validators": []}}
+        validators = []  # orgnr uniqueness is the service's (with the existing employer's name)
+
+    def validate_owner(self, owner):
+        if owner is not None and role_of(owner) not in (Role.COORDINATOR, Role.ADMIN):
+            raise serializers.ValidationError(_("The owner must be a coordinator."))
+        return owner
+
+
+class MergeInputSerializer(serializers.Serializer):
+    remove = serializers.PrimaryKeyRelatedField(queryset=Employer.objects.all())
+
+
+class ImportInputSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    dry_run = serializers.BooleanField(default=True)
+
+    def validate_file(self, f):
+        if not f.name.lower().endswith((".csv", ".xlsx", ".xlsm")):
+            raise serializers.ValidationError(_("Upload a .csv or .xlsx file."))
+        if f.size > 5 * 1024 * 1024:
+            raise serializers.ValidationError(_("The file is larger than 5 MB."))
+        return f
+
+
+class SiteInputSerializer(serializers.ModelSerializer):
+    offered_adaptations = serializers.PrimaryKeyRelatedField(
+        queryset=Adaptation.objects.filter(active=True), many=True, required=False
+    )
+
+    class Meta:
+        model = Site
+        fields = [
+            "employer",
+            "name",
+            "address",
+            "postal_code",
+            "locality",
+            "municipality",
+            "latitude",
+            "longitude",
+            "accessibility_notes",
+            "offered_adaptations",
+        ]
+
+    def validate(self, attrs):
+        lat, lon = attrs.get("latitude"), attrs.get("longitude")
+        if (lat is None) != (lon is None):
+            raise serializers.ValidationError(
+                {"latitude": _("Give both latitude and longitude, or neither.")}
+            )
+        return attrs
+
+
+class ContactInputSerializer(serializers.ModelSerializer):
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=40)
+
+    class Meta:
+        model = ContactPerson
+        fields = [
+            "employer",
+            "site",
+            "name",
+            "title",
+            "phone",
+            "email",
+            "is_supervisor",
+            "supervisor_trained_on",
+        ]
+
+
+class InteractionInputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Interaction
+        fields = [
+            "employer",
+            "contact",
+            "kind",
+            "occurred_on",
+            "notes",
+            "next_step",
+            "next_step_due",
+            "next_step_done",
+        ]
+
+
+class ProfileSkillInputSerializer(serializers.Serializer):
+    skill = serializers.PrimaryKeyRelatedField(
+        queryset=Skill.objects.all(), required=False, allow_null=True
+    )
+    text = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    weight = serializers.IntegerField(min_value=1, max_value=5, default=3)
+    required = serializers.BooleanField(default=False)
+
+    def validate(self, attrs):
+        if attrs.get("skill") is None and not (attrs.get("text") or "").strip():
+            raise serializers.ValidationError(_("Give a skill id or the skill as text."))
+        return attrs
+
+
+class KgaRequirementInputSerializer(serializers.Serializer):
+    competence = serializers.PrimaryKeyRelatedField(
+        queryset=KgaCompetence.objects.filter(active=True)
+    )
+    min_level = serializers.IntegerField(min_value=0)
+
+
+class TaskProfileInputSerializer(serializers.ModelSerializer):
+    skills = ProfileSkillInputSerializer(many=True, required=False)
+    offered_adaptations = serializers.PrimaryKeyRelatedField(
+        queryset=Adaptation.objects.filter(active=True), many=True, required=False
+    )
+    ocn_modules = serializers.PrimaryKeyRelatedField(
+        queryset=OcnModule.objects.all(), many=True, required=False
+    )
+    kga_requirements = KgaRequirementInputSerializer(many=True, required=False)
+    slots_total = serializers.IntegerField(min_value=0, max_value=500, required=False)
+    hours_min = serializers.IntegerField(min_value=0, max_value=60, required=False)
+    hours_max = serializers.IntegerField(min_value=0, max_value=60, required=False)
+
+    class Meta:
+        model = TaskProfile
+        fields = [
+            "employer",
+            "site",
+            "title",
+            "occupation",
+            "kind",
+            "description",
+            "hours_min",
+            "hours_max",
+            "schedule_notes",
+            "swedish_level",
+            "physical_demands",
+            "offered_adaptations",
+            "supervisor_available",
+            "wage_subsidy_eligible",
+            "slots_total",
+            "period_start",
+            "period_end",
+            "skills",
+            "ocn_modules",
+            "kga_requirements",
+        ]
+
+    def validate(self, attrs):
+        instance = self.instance
+        lo = attrs.get("hours_min", instance.hours_min if instance else 10)
+        hi = attrs.get("hours_max", instance.hours_max if instance else 40)
+        if lo is not None and hi is not None and lo > hi:
+            raise serializers.ValidationError(
+                {
+                    "hours_min": _("Minimum hours (%(lo)s) cannot exceed maximum hours (%(hi)s).")
+                    % {"lo": lo, "hi": hi}
+                }
+            )
+        start = attrs.get("period_start", instance.period_start if instance else None)
+        end = attrs.get("period_end", instance.period_end if instance else None)
+        if start and end and end < start:
+            raise serializers.ValidationError(
+                {"period_end": _("The period cannot end before it starts.")}
+            )
+        return attrs
+
+
+class TransitionInputSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=ProfileStatus.choices)
+
+
+class ProfileRequestInputSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True)
+    request_note = serializers.CharField(required=False, allow_blank=True)
+    change_of = serializers.PrimaryKeyRelatedField(
+        queryset=TaskProfile.objects.all(), required=False, allow_null=True
+    )
+    kind = serializers.ChoiceField(
+        choices=TaskProfile._meta.get_field("kind").choices, required=False
+    )
+    hours_min = serializers.IntegerField(min_value=0, max_value=60, required=False)
+    hours_max = serializers.IntegerField(min_value=0, max_value=60, required=False)
+    slots_total = serializers.IntegerField(min_value=1, max_value=500, required=False)
+    period_start = serializers.DateField(required=False, allow_null=True)
+    period_end = serializers.DateField(required=False, allow_null=True)

@@ -1,0 +1,272 @@
+"""Thin API: input serializer → service → output serializer. Scoping in ``scope_queryset``."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+
+from core.api.base import ScopedViewSetMixin
+from core.choices import Role
+from employers import importing, services
+from employers.api import serializers as s
+from employers.filters import EmployerFilter, InteractionFilter, TaskProfileFilter
+from employers.models import ContactPerson, Employer, Interaction, Site, TaskProfile
+
+EVERYONE = (Role.COORDINATOR, Role.GUIDE, Role.MANAGER, Role.ADMIN, Role.EMPLOYER)
+STAFF = (Role.COORDINATOR, Role.GUIDE, Role.MANAGER, Role.ADMIN)
+WRITERS = (Role.COORDINATOR, Role.ADMIN)
+
+
+class WriteViewSet(
+    ScopedViewSetMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.ReadOnlyModelViewSet,
+):
+    """Create/update through a service: ``perform_service(data, instance=None)`` returns the object."""
+
+    read_roles = EVERYONE
+    write_roles = WRITERS
+    input_serializer_class = None
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def get_serializer_class(self):
+        if self.action in ("create", "update", "partial_update") and self.input_serializer_class:
+            return self.input_serializer_class
+        return self.serializer_class
+
+    def create(self, request, *args, **kwargs):
+        data = self.input_serializer_class(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        obj = self.perform_service(dict(data.validated_data))
+        return Response(self.output(obj), status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, partial=False, **kwargs):
+        instance = self.get_object()
+        data = self.input_serializer_class(
+            instance, data=request.data, partial=partial, context=self.get_serializer_context()
+        )
+        data.is_valid(raise_exception=True)
+        obj = self.perform_service(dict(data.validated_data), instance=instance)
+        return Response(self.output(obj))
+
+    def output(self, obj):
+        return self.serializer_class(obj, context=self.get_serializer_context()).data
+
+    def visible_employer(self, employer: Employer) -> Employer:
+        """A related employer given in input must be one the user may see (else 400, not a leak)."""
+        if not Employer.objects.visible_to(self.request.user).filter(pk=employer.pk).exists():
+            from core.exceptions import NotAllowed
+
+            raise NotAllowed("Unknown employer.", field="employer")
+        return employer
+
+
+class EmployerViewSet(WriteViewSet):
+    serializer_class = s.EmployerSerializer
+    input_serializer_class = s.EmployerInputSerializer
+    filterset_class = EmployerFilter
+    search_fields = ["name", "orgnr"]
+    ordering_fields = ["name", "created_at", "status"]
+
+    def scope_queryset(self, user):
+        return Employer.objects.visible_to(user).select_related("owner", "municipality", "industry")
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["with_duplicates"] = self.action in (
+            "retrieve",
+            "create",
+            "update",
+            "partial_update",
+        )
+        return context
+
+    def perform_service(self, data, instance=None):
+        if instance is None:
+            return services.employer_create(by=self.request.user, **data)
+        data.pop("unit", None)
+        return services.employer_update(employer=instance, by=self.request.user, **data)
+
+    @extend_schema(request=s.MergeInputSerializer, responses=s.EmployerSerializer)
+    @action(detail=True, methods=["post"])
+    def merge(self, request, pk=None):
+        """Merge the employer given as ``remove`` into this one; everything of it moves here."""
+        keep = self.get_object()
+        data = s.MergeInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        remove = get_object_or_404(self.get_queryset(), pk=data.validated_data["remove"].pk)
+        merged = services.employer_merge(keep=keep, remove=remove, by=request.user)
+        return Response(self.output(merged))
+
+    @extend_schema(responses=s.DuplicateSerializer(many=True))
+    @action(detail=False, methods=["get"], url_path="possible-duplicates")
+    def possible_duplicates(self, request):
+        """Pairs of employers in the same municipality whose names fuzzy-match, for review."""
+        pairs = []
+        seen = set()
+        for employer in self.filter_queryset(self.get_queryset()).exclude(status="ended"):
+            for dupe in services.find_possible_duplicates(
+                name=employer.name,
+                municipality_id=employer.municipality_id,
+                exclude_id=employer.pk,
+                unit_id=employer.unit_id,
+            ):
+                key = tuple(sorted((employer.pk, dupe.employer.pk)))
+                if key not in seen:
+                    seen.add(key)
+                    pairs.append(
+                        {
+                            "a": employer.pk,
+                            "a_name": employer.name,
+                            "b": dupe.employer.pk,
+                            "b_name": dupe.employer.name,
+                            "score": dupe.score,
+                        }
+                    )
+        return Response(pairs)
+
+    @extend_schema(request=s.ImportInputSerializer, responses=None)
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        parser_classes=[MultiPartParser, FormParser],
+    )
+    def import_file(self, request):
+        """Import employers with sites and contacts from CSV/XLSX. ``dry_run`` (default true)
+        reports every row's errors and writes nothing; a file with errors imports nothing."""
+        data = s.ImportInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = data.validated_data["file"]
+        report = importing.import_employers(
+            content=upload.read(),
+            filename=upload.name,
+            by=request.user,
+            dry_run=data.validated_data["dry_run"],
+        )
+        return Response(
+            report.as_dict(),
+            status=status.HTTP_200_OK if report.ok else status.HTTP_400_BAD_REQUEST,
+        )
+
+
+class SiteViewSet(WriteViewSet):
+    serializer_class = s.SiteSerializer
+    input_serializer_class = s.SiteInputSerializer
+    filterset_fields = ["employer", "municipality", "geocode_status"]
+    search_fields = ["name", "address", "locality"]
+
+    def scope_queryset(self, user):
+        return Site.objects.visible_to(user).prefetch_related("offered_adaptations")
+
+    def perform_service(self, data, instance=None):
+        if instance is None:
+            employer = self.visible_employer(data.pop("employer"))
+            return services.site_create(employer=employer, by=self.request.user, **data)
+        data.pop("employer", None)
+        return services.site_update(site=instance, by=self.request.user, **data)
+
+
+class ContactPersonViewSet(WriteViewSet):
+    serializer_class = s.ContactPersonSerializer
+    input_serializer_class = s.ContactInputSerializer
+    filterset_fields = ["employer", "site", "is_supervisor"]
+    search_fields = ["name", "title", "email"]
+
+    def scope_queryset(self, user):
+        return ContactPerson.objects.visible_to(user)
+
+    def perform_service(self, data, instance=None):
+        if instance is None:
+            employer = self.visible_employer(data.pop("employer"))
+            return services.contact_create(employer=employer, by=self.request.user, **data)
+        data.pop("employer", None)
+        return services.contact_update(contact=instance, by=self.request.user, **data)
+
+
+class InteractionViewSet(WriteViewSet):
+    """The contact log: internal to the unit, never shown to employer users."""
+
+    read_roles = STAFF
+    serializer_class = s.InteractionSerializer
+    input_serializer_class = s.InteractionInputSerializer
+    filterset_class = InteractionFilter
+    search_fields = ["notes", "next_step"]
+    ordering_fields = ["occurred_on", "next_step_due"]
+
+    def scope_queryset(self, user):
+        return Interaction.objects.visible_to(user).select_related("by", "employer")
+
+    def perform_service(self, data, instance=None):
+        if instance is None:
+            employer = self.visible_employer(data.pop("employer"))
+            data.pop("next_step_done", None)
+            return services.interaction_create(employer=employer, by=self.request.user, **data)
+        data.pop("employer", None)
+        return services.interaction_update(interaction=instance, by=self.request.user, **data)
+
+    @action(detail=False, methods=["get"], url_path="my-next-steps")
+    def my_next_steps(self, request):
+        """The signed-in user's open next steps, overdue first, then by due date."""
+        qs = self.get_queryset().filter(by=request.user).open_next_steps().overdue_first()
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(s.InteractionSerializer(page, many=True).data)
+
+
+class TaskProfileViewSet(WriteViewSet):
+    serializer_class = s.TaskProfileSerializer
+    input_serializer_class = s.TaskProfileInputSerializer
+    filterset_class = TaskProfileFilter
+    search_fields = ["title", "description", "employer__name"]
+    ordering_fields = ["title", "created_at", "status"]
+
+    def scope_queryset(self, user):
+        return (
+            TaskProfile.objects.visible_to(user)
+            .select_related("employer")
+            .prefetch_related(
+                "skills__skill", "ocn_requirements", "kga_requirements", "offered_adaptations"
+            )
+        )
+
+    def perform_service(self, data, instance=None):
+        if instance is None:
+            employer = self.visible_employer(data.pop("employer"))
+            return services.task_profile_create(employer=employer, by=self.request.user, **data)
+        data.pop("employer", None)
+        return services.task_profile_update(profile=instance, by=self.request.user, **data)
+
+    @extend_schema(request=s.TransitionInputSerializer, responses=s.TaskProfileSerializer)
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        """Move the profile to another status (draft → open → paused/filled → closed)."""
+        profile = self.get_object()
+        data = s.TransitionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        profile = services.task_profile_transition(
+            profile=profile, to_status=data.validated_data["status"], by=request.user
+        )
+        return Response(self.output(profile))
+
+    @extend_schema(request=s.ProfileRequestInputSerializer, responses=s.TaskProfileSerializer)
+    @action(detail=False, methods=["post"], url_path="request")
+    def request_profile(self, request):
+        """An employer user asks for a new profile or a change: it reaches the coordinator as a draft."""
+        data = s.ProfileRequestInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        change_of = values.pop("change_of", None)
+        if change_of is not None:
+            change_of = get_object_or_404(self.get_queryset(), pk=change_of.pk)
+        profile = services.task_profile_request(
+            employer_user=request.user, change_of=change_of, **values
+        )
+        return Response(self.output(profile), status=status.HTTP_201_CREATED)
+
+    def get_permissions(self):
+        if self.action == "request_profile":
+            self.write_roles = (Role.EMPLOYER,)
+        return super().get_permissions()

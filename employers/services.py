@@ -1,0 +1,683 @@
+"""Writes of the employers app. Every rule about employers, sites, contacts, the contact log and
+task profiles lives here; the API, the pages, the importer and the demo all call these."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from rapidfuzz import fuzz
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.se import orgnr as stdnum_orgnr
+
+from core import taxonomy
+from core.choices import CoordinatePrecision, GeocodeStatus, Role
+from core.exceptions import DuplicateRecord, InvalidTransition, NotAllowed
+from core.geography import gazetteer_lookup
+from core.models import Adaptation, KgaCompetence, KgaScale, OcnModule, Skill, User
+from core.roles import role_of
+from employers.choices import PROFILE_TRANSITIONS, ProfileStatus
+from employers.models import (
+    ContactPerson,
+    Employer,
+    EmployerMembership,
+    Interaction,
+    Site,
+    TaskProfile,
+    TaskProfileKgaRequirement,
+    TaskProfileOcnRequirement,
+    TaskProfileSkill,
+)
+
+FUZZY_DUPLICATE_THRESHOLD = 88.0
+_LEGAL_SUFFIXES = (" ab", " aktiebolag", " hb", " kb", " ek för", " ekonomisk förening")
+
+
+# --- validation helpers -------------------------------------------------------------------------
+
+
+def normalise_orgnr(value: str) -> str:
+    """Validate a Swedish organisation number and return it as NNNNNN-NNNN ('' stays '')."""
+    value = (value or "").strip()
+    if not value:
+        return ""
+    try:
+        return stdnum_orgnr.format(stdnum_orgnr.validate(value))
+    except StdnumError as exc:
+        raise ValidationError(
+            {
+                "orgnr": _("“%(value)s” is not a valid Swedish organisation number.")
+                % {"value": value}
+            }
+        ) from exc
+
+
+def normalise_phone(value: str, *, field: str = "phone") -> str:
+    """Validate a phone number (Swedish unless it has a country code) and return it in E.164."""
+    value = (value or "").strip()
+    if not value:
+        return ""
+    try:
+        number = phonenumbers.parse(value, "SE")
+    except phonenumbers.NumberParseException as exc:
+        raise ValidationError(
+            {field: _("“%(value)s” is not a phone number.") % {"value": value}}
+        ) from exc
+    if not phonenumbers.is_valid_number(number):
+        raise ValidationError(
+            {field: _("“%(value)s” is not a valid phone number.") % {"value": value}}
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def fold_name(name: str) -> str:
+    """Case-, accent-spacing- and punctuation-insensitive form of an employer name."""
+    text = unicodedata.normalize("NFKC", name or "").casefold()
+    text = "".join(ch if ch.isalnum() or ch.isspace() else " " for ch in text)
+    text = " ".join(text.split())
+    for suffix in _LEGAL_SUFFIXES:
+        if text.endswith(suffix):
+            text = text[: -len(suffix)].strip()
+    return text
+
+
+@dataclass(frozen=True)
+class PossibleDuplicate:
+    employer: Employer
+    score: float
+
+
+def find_possible_duplicates(
+    *, name: str, municipality_id: str, exclude_id: int | None = None, unit_id: int | None = None
+) -> list[PossibleDuplicate]:
+    """Employers in the same municipality whose name fuzzy-matches ("ICA Maxi Kalmar" ~ "Ica maxi, Kalmar")."""
+    folded = fold_name(name)
+    candidates = Employer.objects.filter(municipality_id=municipality_id)
+    if unit_id is not None:
+        candidates = candidates.filter(unit_id=unit_id)
+    if exclude_id is not None:
+        candidates = candidates.exclude(pk=exclude_id)
+    found = []
+    for employer in candidates.only("pk", "name", "municipality_id", "orgnr"):
+        score = fuzz.token_sort_ratio(folded, fold_name(employer.name))
+        if score >= FUZZY_DUPLICATE_THRESHOLD:
+            found.append(PossibleDuplicate(employer, float(score)))
+    return sorted(found, key=lambda d: (-d.score, d.employer.pk))
+
+
+def _ensure_can_write(
+    by: User, employer: Employer | None = None, unit_id: int | None = None
+) -> None:
+    role = role_of(by)
+    if role == Role.ADMIN:
+        return
+    target_unit = employer.unit_id if employer is not None else unit_id
+    if role != Role.COORDINATOR or target_unit != by.unit_id:
+        raise NotAllowed(_("Only the unit's coordinators may change its employers."))
+
+
+def _check_orgnr_free(orgnr: str, exclude_id: int | None = None) -> None:
+    if not orgnr:
+        return
+    existing = Employer.objects.filter(orgnr=orgnr).exclude(pk=exclude_id).first()
+    if existing is not None:
+        raise DuplicateRecord(
+            _("Organisation number %(orgnr)s already belongs to “%(name)s” (id %(id)s).")
+            % {"orgnr": orgnr, "name": existing.name, "id": existing.pk},
+            field="orgnr",
+        )
+
+
+def _set_fields(obj, data: dict[str, Any], fields: Iterable[str]) -> None:
+    for field in fields:
+        if field in data:
+            setattr(obj, field, data[field])
+
+
+# --- employers ----------------------------------------------------------------------------------
+
+EMPLOYER_FIELDS = (
+    "name",
+    "orgnr",
+    "industry",
+    "sector",
+    "size_class",
+    "status",
+    "owner",
+    "municipality",
+    "website",
+    "notes",
+)
+
+
+@transaction.atomic
+def employer_create(*, by: User, unit=None, **data) -> Employer:
+    unit_id = unit.pk if unit is not None else by.unit_id
+    _ensure_can_write(by, unit_id=unit_id)
+    data["orgnr"] = normalise_orgnr(data.get("orgnr", ""))
+    _check_orgnr_free(data["orgnr"])
+    employer = Employer(unit_id=unit_id)
+    _set_fields(employer, data, EMPLOYER_FIELDS)
+    if employer.owner_id is None and role_of(by) == Role.COORDINATOR:
+        employer.owner = by
+    employer.full_clean()
+    employer.save()
+    return employer
+
+
+@transaction.atomic
+def employer_update(*, employer: Employer, by: User, **data) -> Employer:
+    _ensure_can_write(by, employer)
+    if "orgnr" in data:
+        data["orgnr"] = normalise_orgnr(data["orgnr"])
+        _check_orgnr_free(data["orgnr"], exclude_id=employer.pk)
+    _set_fields(employer, data, EMPLOYER_FIELDS)
+    employer.full_clean()
+    employer.save()
+    return employer
+
+
+@transaction.atomic
+def employer_merge(*, keep: Employer, remove: Employer, by: User) -> Employer:
+    """Move everything of ``remove`` to ``keep`` and delete ``remove``. Nothing is lost: sites,
+    contacts, the contact log, profiles and logins move; empty fields of ``keep`` are filled from
+    ``remove``, and its notes are appended."""
+    if keep.pk == remove.pk:
+        raise ValidationError({"remove": _("An employer cannot be merged with itself.")})
+    _ensure_can_write(by, keep)
+    _ensure_can_write(by, remove)
+    keep = Employer.objects.select_for_update().get(pk=keep.pk)
+    remove = Employer.objects.select_for_update().get(pk=remove.pk)
+    Site.objects.filter(employer=remove).update(employer=keep)
+    ContactPerson.objects.filter(employer=remove).update(employer=keep)
+    Interaction.objects.filter(employer=remove).update(employer=keep)
+    TaskProfile.objects.filter(employer=remove).update(employer=keep)
+    EmployerMembership.objects.filter(employer=remove).update(employer=keep)
+    _move_other_references(remove, keep)
+    for field in ("industry", "size_class", "owner", "website"):
+        if not getattr(keep, field) and getattr(remove, field):
+            setattr(keep, field, getattr(remove, field))
+    orgnr = remove.orgnr
+    merged_note = _("Merged from “%(name)s” (%(orgnr)s) on %(date)s.") % {
+        "name": remove.name,
+        "orgnr": orgnr or "–",
+        "date": timezone.localdate().isoformat(),
+    }
+    keep.notes = "\n\n".join(part for part in (keep.notes, remove.notes, merged_note) if part)
+    remove.delete()
+    if not keep.orgnr and orgnr:
+        keep.orgnr = orgnr
+    keep.full_clean()
+    keep.save()
+    return keep
+
+
+def _move_other_references(remove: Employer, keep: Employer) -> None:
+    """Other apps (consents, statistics) may point at employers too: move every such reference."""
+    for relation in Employer._meta.related_objects:
+        if relation.related_model in (
+            Site,
+            ContactPerson,
+            Interaction,
+            TaskProfile,
+            EmployerMembership,
+        ):
+            continue
+        if relation.many_to_many or relation.one_to_many:
+            if relation.many_to_many:
+                continue
+            relation.related_model._base_manager.filter(**{relation.field.name: remove}).update(
+                **{relation.field.name: keep}
+            )
+
+
+# --- sites --------------------------------------------------------------------------------------
+
+SITE_FIELDS = ("name", "address", "postal_code", "locality", "municipality", "accessibility_notes")
+
+
+def _place_site(site: Site, *, manual: bool) -> None:
+    if manual:
+        site.coordinate_precision = CoordinatePrecision.MANUAL
+        return
+    place = gazetteer_lookup(
+        locality=site.locality, municipality_code=site.municipality_id, postal_code=site.postal_code
+    )
+    if place is None:
+        site.latitude = site.longitude = None
+        site.coordinate_precision = CoordinatePrecision.NONE
+    else:
+        site.latitude, site.longitude = place.latitude, place.longitude
+        site.coordinate_precision = place.precision
+
+
+def _after_site_saved(site: Site) -> None:
+    """Ask the online geocoder (if configured) for a better position, in the background."""
+    from django.conf import settings
+
+    if (
+        settings.GEOCODER
+        and site.address
+        and site.coordinate_precision != CoordinatePrecision.MANUAL
+    ):
+        Site.objects.filter(pk=site.pk).update(
+            geocode_status=GeocodeStatus.PENDING, geocode_error=""
+        )
+        from employers.tasks import geocode_site
+
+        transaction.on_commit(lambda: geocode_site.delay(site.pk))
+
+
+@transaction.atomic
+def site_create(*, employer: Employer, by: User, offered_adaptations=None, **data) -> Site:
+    _ensure_can_write(by, employer)
+    site = Site(employer=employer)
+    _set_fields(site, data, SITE_FIELDS)
+    manual = data.get("latitude") is not None or data.get("longitude") is not None
+    site.latitude, site.longitude = data.get("latitude"), data.get("longitude")
+    _place_site(site, manual=manual)
+    site.full_clean()
+    site.save()
+    if offered_adaptations is not None:
+        site.offered_adaptations.set(offered_adaptations)
+    _after_site_saved(site)
+    return site
+
+
+@transaction.atomic
+def site_update(*, site: Site, by: User, offered_adaptations=None, **data) -> Site:
+    _ensure_can_write(by, site.employer)
+    place_changed = any(
+        f in data and data[f] != getattr(site, f if f != "municipality" else "municipality")
+        for f in ("address", "postal_code", "locality", "municipality")
+    )
+    _set_fields(site, data, SITE_FIELDS)
+    if data.get("latitude") is not None or data.get("longitude") is not None:
+        site.latitude, site.longitude = data.get("latitude"), data.get("longitude")
+        _place_site(site, manual=True)
+    elif place_changed and site.coordinate_precision != CoordinatePrecision.MANUAL:
+        _place_site(site, manual=False)
+    site.full_clean()
+    site.save()
+    if offered_adaptations is not None:
+        site.offered_adaptations.set(offered_adaptations)
+    if place_changed:
+        _after_site_saved(site)
+    return site
+
+
+def site_geocode_online(*, site_id: int, geocoder=None) -> Site:
+    """Look the site's address up with the configured geopy geocoder (cached, rate limited).
+    A failure is recorded on the site and never raised: the site keeps its gazetteer position."""
+    from employers.geocoding import geocode_address
+
+    site = Site.objects.select_related("municipality").get(pk=site_id)
+    query = ", ".join(
+        p
+        for p in (
+            site.address,
+            f"{site.postal_code} {site.locality}".strip(),
+            site.municipality.name,
+            "Sverige",
+        )
+        if p
+    )
+    try:
+        result = geocode_address(query, geocoder=geocoder)
+    except Exception as exc:  # noqa: BLE001 - any geocoder failure is reported, not raised
+        Site.objects.filter(pk=site.pk).update(
+            geocode_status=GeocodeStatus.FAILED, geocode_error=str(exc)[:300]
+        )
+        site.refresh_from_db()
+        return site
+    if result is None:
+        Site.objects.filter(pk=site.pk).update(
+            geocode_status=GeocodeStatus.FAILED, geocode_error=_("The address was not found.")
+        )
+    else:
+        Site.objects.filter(pk=site.pk).update(
+            latitude=result[0],
+            longitude=result[1],
+            coordinate_precision=CoordinatePrecision.ADDRESS,
+            geocode_status=GeocodeStatus.DONE,
+            geocode_error="",
+        )
+    site.refresh_from_db()
+    return site
+
+
+# --- contacts -----------------------------------------------------------------------------------
+
+CONTACT_FIELDS = (
+    "name",
+    "title",
+    "phone",
+    "email",
+    "is_supervisor",
+    "supervisor_trained_on",
+    "site",
+)
+
+
+def _check_site_belongs(site: Site | None, employer: Employer) -> None:
+    if site is not None and site.employer_id != employer.pk:
+        raise ValidationError({"site": _("The site belongs to another employer.")})
+
+
+@transaction.atomic
+def contact_create(*, employer: Employer, by: User, **data) -> ContactPerson:
+    _ensure_can_write(by, employer)
+    data["phone"] = normalise_phone(data.get("phone", ""))
+    _check_site_belongs(data.get("site"), employer)
+    contact = ContactPerson(employer=employer)
+    _set_fields(contact, data, CONTACT_FIELDS)
+    contact.full_clean()
+    contact.save()
+    return contact
+
+
+@transaction.atomic
+def contact_update(*, contact: ContactPerson, by: User, **data) -> ContactPerson:
+    _ensure_can_write(by, contact.employer)
+    if "phone" in data:
+        data["phone"] = normalise_phone(data["phone"])
+    _check_site_belongs(data.get("site"), contact.employer)
+    _set_fields(contact, data, CONTACT_FIELDS)
+    contact.full_clean()
+    contact.save()
+    return contact
+
+
+# --- contact log --------------------------------------------------------------------------------
+
+INTERACTION_FIELDS = ("kind", "occurred_on", "notes", "next_step", "next_step_due", "contact")
+
+
+@transaction.atomic
+def interaction_create(*, employer: Employer, by: User, **data) -> Interaction:
+    _ensure_can_write(by, employer)
+    contact = data.get("contact")
+    if contact is not None and contact.employer_id != employer.pk:
+        raise ValidationError({"contact": _("The contact person belongs to another employer.")})
+    if data.get("next_step_due") and not (data.get("next_step") or "").strip():
+        raise ValidationError({"next_step": _("Describe the next step that is due.")})
+    interaction = Interaction(employer=employer, by=by)
+    _set_fields(interaction, data, INTERACTION_FIELDS)
+    interaction.full_clean()
+    interaction.save()
+    return interaction
+
+
+@transaction.atomic
+def interaction_update(*, interaction: Interaction, by: User, **data) -> Interaction:
+    _ensure_can_write(by, interaction.employer)
+    _set_fields(interaction, data, INTERACTION_FIELDS)
+    if "next_step_done" in data:
+        interaction.next_step_done = bool(data["next_step_done"])
+        interaction.next_step_done_at = timezone.now() if interaction.next_step_done else None
+    if interaction.next_step_due and not interaction.next_step.strip():
+        raise ValidationError({"next_step": _("Describe the next step that is due.")})
+    interaction.full_clean()
+    interaction.save()
+    return interaction
+
+
+# --- task profiles ------------------------------------------------------------------------------
+
+PROFILE_FIELDS = (
+    "title",
+    "occupation",
+    "kind",
+    "description",
+    "hours_min",
+    "hours_max",
+    "schedule_notes",
+    "swedish_level",
+    "physical_demands",
+    "supervisor_available",
+    "wage_subsidy_eligible",
+    "slots_total",
+    "period_start",
+    "period_end",
+    "site",
+)
+
+
+def _validate_profile(profile: TaskProfile) -> None:
+    errors = {}
+    if (
+        profile.hours_min is not None
+        and profile.hours_max is not None
+        and profile.hours_min > profile.hours_max
+    ):
+        errors["hours_min"] = _(
+            "Minimum hours (%(min)s) cannot exceed maximum hours (%(max)s)."
+        ) % {
+            "min": profile.hours_min,
+            "max": profile.hours_max,
+        }
+    if profile.slots_total is not None and profile.slots_total < profile.slots_taken:
+        errors["slots_total"] = _("%(taken)s slots are already taken; there cannot be fewer.") % {
+            "taken": profile.slots_taken
+        }
+    if profile.site_id and profile.site.employer_id != profile.employer_id:
+        errors["site"] = _("The site belongs to another employer.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _set_profile_skills(profile: TaskProfile, skills: list[dict]) -> None:
+    """Each item: {skill (Skill)|text (str), weight 1–5, required bool}. Free text is normalised to
+    the taxonomy; text that matches nothing is kept as written."""
+    profile.skills.all().delete()
+    rows = []
+    for index, item in enumerate(skills):
+        skill = item.get("skill")
+        text = (item.get("text") or "").strip()
+        if skill is None and not text:
+            raise ValidationError({"skills": _("Skill %(n)s is empty.") % {"n": index + 1}})
+        if skill is None:
+            match = taxonomy.normalise_skill(text)
+            skill = Skill.objects.get(pk=match.id) if match.matched else None
+        row = TaskProfileSkill(
+            profile=profile,
+            skill=skill,
+            free_text="" if skill is not None and not text else text,
+            weight=item.get("weight", 3),
+            required=bool(item.get("required", False)),
+        )
+        row.full_clean(exclude=["profile"])
+        rows.append(row)
+    TaskProfileSkill.objects.bulk_create(rows)
+
+
+def _set_requirements(
+    profile: TaskProfile, ocn_modules: list[OcnModule] | None, kga: list[dict] | None
+) -> None:
+    if ocn_modules is not None:
+        profile.ocn_requirements.all().delete()
+        TaskProfileOcnRequirement.objects.bulk_create(
+            [
+                TaskProfileOcnRequirement(profile=profile, module=m)
+                for m in dict.fromkeys(ocn_modules)
+            ]
+        )
+    if kga is not None:
+        scale = KgaScale.current()
+        profile.kga_requirements.all().delete()
+        seen: set[int] = set()
+        rows = []
+        for item in kga:
+            competence: KgaCompetence = item["competence"]
+            level = int(item["min_level"])
+            if not scale.min_level <= level <= scale.max_level:
+                raise ValidationError(
+                    {
+                        "kga_requirements": _("KGA levels go from %(lo)s to %(hi)s.")
+                        % {"lo": scale.min_level, "hi": scale.max_level}
+                    }
+                )
+            if competence.pk in seen:
+                raise ValidationError(
+                    {"kga_requirements": _("“%(c)s” is listed twice.") % {"c": competence}}
+                )
+            seen.add(competence.pk)
+            rows.append(
+                TaskProfileKgaRequirement(profile=profile, competence=competence, min_level=level)
+            )
+        TaskProfileKgaRequirement.objects.bulk_create(rows)
+
+
+@transaction.atomic
+def task_profile_create(
+    *,
+    employer: Employer,
+    by: User,
+    skills: list[dict] | None = None,
+    offered_adaptations: Iterable[Adaptation] | None = None,
+    ocn_modules: list[OcnModule] | None = None,
+    kga_requirements: list[dict] | None = None,
+    **data,
+) -> TaskProfile:
+    """Create a profile as a draft; it goes live with ``task_profile_transition(to_status="open")``."""
+    _ensure_can_write(by, employer)
+    profile = TaskProfile(employer=employer, status=ProfileStatus.DRAFT)
+    _set_fields(profile, data, PROFILE_FIELDS)
+    _validate_profile(profile)
+    profile.full_clean()
+    profile.save()
+    if offered_adaptations is not None:
+        profile.offered_adaptations.set(offered_adaptations)
+    _set_profile_skills(profile, skills or [])
+    _set_requirements(profile, ocn_modules, kga_requirements)
+    return profile
+
+
+@transaction.atomic
+def task_profile_update(
+    *,
+    profile: TaskProfile,
+    by: User,
+    skills: list[dict] | None = None,
+    offered_adaptations: Iterable[Adaptation] | None = None,
+    ocn_modules: list[OcnModule] | None = None,
+    kga_requirements: list[dict] | None = None,
+    **data,
+) -> TaskProfile:
+    _ensure_can_write(by, profile.employer)
+    if profile.status == ProfileStatus.CLOSED:
+        raise InvalidTransition(_("A closed profile cannot be changed."))
+    profile = TaskProfile.objects.select_for_update().get(pk=profile.pk)
+    _set_fields(profile, data, PROFILE_FIELDS)
+    _validate_profile(profile)
+    profile.full_clean()
+    profile.save()
+    if offered_adaptations is not None:
+        profile.offered_adaptations.set(offered_adaptations)
+    if skills is not None:
+        _set_profile_skills(profile, skills)
+    _set_requirements(profile, ocn_modules, kga_requirements)
+    return profile
+
+
+@transaction.atomic
+def task_profile_transition(
+    *, profile: TaskProfile, to_status: str, by: User | None
+) -> TaskProfile:
+    """Change the status along the allowed paths only: draft → open → paused/filled → closed,
+    paused/filled → open again; closed is final. ``by=None`` is the system (placements)."""
+    if by is not None:
+        _ensure_can_write(by, profile.employer)
+    profile = TaskProfile.objects.select_for_update().get(pk=profile.pk)
+    if to_status not in ProfileStatus.values:
+        raise InvalidTransition(_("“%(s)s” is not a status.") % {"s": to_status})
+    if to_status not in PROFILE_TRANSITIONS[profile.status]:
+        raise InvalidTransition(
+            _("A profile cannot go from “%(from)s” to “%(to)s”.")
+            % {"from": ProfileStatus(profile.status).label, "to": ProfileStatus(to_status).label}
+        )
+    if to_status == ProfileStatus.OPEN:
+        missing = [f for f in ("title", "site_id") if not getattr(profile, f)]
+        if missing or profile.slots_total < 1:
+            raise InvalidTransition(
+                _("A profile needs a title, a site and at least one slot to open.")
+            )
+    profile.status = to_status
+    profile.status_changed_at = timezone.now()
+    profile.status_changed_by = by
+    profile.save(update_fields=["status", "status_changed_at", "status_changed_by", "updated_at"])
+    return profile
+
+
+@transaction.atomic
+def task_profile_request(
+    *,
+    employer_user: User,
+    title: str,
+    description: str = "",
+    change_of: TaskProfile | None = None,
+    **data,
+) -> TaskProfile:
+    """An employer user asks for a new profile, or a change to one of theirs. It reaches the
+    coordinator as a draft (copy), never live."""
+    membership = (
+        EmployerMembership.objects.filter(user=employer_user).select_related("employer").first()
+    )
+    if membership is None or role_of(employer_user) != Role.EMPLOYER:
+        raise NotAllowed(_("Only employer users can ask for profiles."))
+    employer = membership.employer
+    if change_of is not None and change_of.employer_id != employer.pk:
+        raise NotAllowed(_("That profile belongs to another employer."), field="change_of")
+    site = data.get("site") or (
+        change_of.site if change_of else employer.sites.order_by("pk").first()
+    )
+    if site is None:
+        raise ValidationError(
+            {"site": _("Your organisation has no site yet; contact your coordinator.")}
+        )
+    profile = TaskProfile(
+        employer=employer,
+        site=site,
+        title=title,
+        description=description,
+        status=ProfileStatus.DRAFT,
+        requested_by=employer_user,
+        request_note=data.get("request_note", ""),
+        change_of=change_of,
+    )
+    for field in (
+        "kind",
+        "hours_min",
+        "hours_max",
+        "slots_total",
+        "schedule_notes",
+        "period_start",
+        "period_end",
+    ):
+        if field in data and data[field] is not None:
+            setattr(profile, field, data[field])
+        elif change_of is not None:
+            setattr(profile, field, getattr(change_of, field))
+    _validate_profile(profile)
+    profile.full_clean()
+    profile.save()
+    if change_of is not None:
+        profile.offered_adaptations.set(change_of.offered_adaptations.all())
+    return profile
+
+
+def membership_create(*, user: User, employer: Employer) -> EmployerMembership:
+    from django.contrib.auth.models import Group
+
+    membership = EmployerMembership(user=user, employer=employer)
+    membership.full_clean()
+    membership.save()
+    user.groups.add(Group.objects.get(name=Role.EMPLOYER))
+    return membership

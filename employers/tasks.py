@@ -1,0 +1,9 @@
+from celery import shared_task
+
+
+@shared_task(bind=True, max_retries=3, default_retry_delay=60, acks_late=True)
+def geocode_site(self, site_id: int) -> str:
+    """Place a site by the online geocoder; failures are recorded on the site, not retried forever."""
+    from employers.services import site_geocode_online
+
+    return site_geocode_online(site_id=site_id).geocode_status
