@@ -244,12 +244,12 @@ class InteractionQuerySet(models.QuerySet):
     def overdue_first(self) -> InteractionQuerySet:
         today = timezone.localdate()
         return self.annotate(
-            is_overdue=models.Case(
+            overdue_rank=models.Case(
                 models.When(next_step_due__lt=today, then=models.Value(True)),
                 default=models.Value(False),
                 output_field=models.BooleanField(),
             )
-        ).order_by("-is_overdue", F("next_step_due").asc(nulls_last=True), "pk")
+        ).order_by("-overdue_rank", F("next_step_due").asc(nulls_last=True), "pk")
 
 
 class Interaction(TimeStampedModel):
