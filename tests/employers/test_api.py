@@ -6,7 +6,14 @@ import pytest
 import time_machine
 
 from core.models import Adaptation, Industry, Skill
-from employers.models import ContactPerson, Employer, Interaction, Site, TaskProfile, TaskProfileSkill
+from employers.models import (
+    ContactPerson,
+    Employer,
+    Interaction,
+    Site,
+    TaskProfile,
+    TaskProfileSkill,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +22,13 @@ def test_coordinator_builds_an_employer_with_site_contact_call_and_profile(api, 
     client = api(coordinator)
     response = client.post(
         "/api/v1/employers/",
-        {"name": "ICA Maxi Kalmar", "orgnr": "5560360793", "municipality": "0880", "industry": "G", "sector": "private"},
+        {
+            "name": "ICA Maxi Kalmar",
+            "orgnr": "5560360793",
+            "municipality": "0880",
+            "industry": "G",
+            "sector": "private",
+        },
     )
     assert response.status_code == 201, response.json()
     employer = response.json()
@@ -26,8 +39,14 @@ def test_coordinator_builds_an_employer_with_site_contact_call_and_profile(api, 
     step_free = Adaptation.objects.get(code="step-free-access")
     response = client.post(
         "/api/v1/sites/",
-        {"employer": employer["id"], "name": "Butiken", "address": "Storgatan 1", "locality": "Kalmar",
-         "municipality": "0880", "offered_adaptations": [step_free.pk]},
+        {
+            "employer": employer["id"],
+            "name": "Butiken",
+            "address": "Storgatan 1",
+            "locality": "Kalmar",
+            "municipality": "0880",
+            "offered_adaptations": [step_free.pk],
+        },
     )
     assert response.status_code == 201, response.json()
     site = response.json()
@@ -37,15 +56,27 @@ def test_coordinator_builds_an_employer_with_site_contact_call_and_profile(api, 
 
     response = client.post(
         "/api/v1/contacts/",
-        {"employer": employer["id"], "site": site["id"], "name": "Lena Ek", "phone": "070-123 45 67", "is_supervisor": True},
+        {
+            "employer": employer["id"],
+            "site": site["id"],
+            "name": "Lena Ek",
+            "phone": "070-123 45 67",
+            "is_supervisor": True,
+        },
     )
     assert response.status_code == 201, response.json()
     assert response.json()["phone"] == "+46701234567"
 
     response = client.post(
         "/api/v1/interactions/",
-        {"employer": employer["id"], "kind": "call", "occurred_on": "2026-11-20", "notes": "Intresserade av praktikant",
-         "next_step": "Boka studiebesök", "next_step_due": "2026-12-01"},
+        {
+            "employer": employer["id"],
+            "kind": "call",
+            "occurred_on": "2026-11-20",
+            "notes": "Intresserade av praktikant",
+            "next_step": "Boka studiebesök",
+            "next_step_due": "2026-12-01",
+        },
     )
     assert response.status_code == 201, response.json()
     assert response.json()["by"] == coordinator.pk
@@ -54,9 +85,18 @@ def test_coordinator_builds_an_employer_with_site_contact_call_and_profile(api, 
     response = client.post(
         "/api/v1/task-profiles/",
         {
-            "employer": employer["id"], "site": site["id"], "title": "Varupåfyllning", "kind": "practice",
-            "hours_min": 10, "hours_max": 25, "slots_total": 1, "offered_adaptations": [step_free.pk],
-            "skills": [{"text": "truckkörnig", "weight": 4, "required": True}, {"text": "Gillar fiske", "weight": 1}],
+            "employer": employer["id"],
+            "site": site["id"],
+            "title": "Varupåfyllning",
+            "kind": "practice",
+            "hours_min": 10,
+            "hours_max": 25,
+            "slots_total": 1,
+            "offered_adaptations": [step_free.pk],
+            "skills": [
+                {"text": "truckkörnig", "weight": 4, "required": True},
+                {"text": "Gillar fiske", "weight": 1},
+            ],
             "kga_requirements": [{"competence": 1, "min_level": 2}],
         },
     )
@@ -64,10 +104,15 @@ def test_coordinator_builds_an_employer_with_site_contact_call_and_profile(api, 
     profile = response.json()
     assert profile["status"] == "draft"
     assert profile["skills"][0]["skill"] == skill.pk  # misspelt, normalised to the taxonomy
-    assert profile["skills"][1]["skill"] is None and profile["skills"][1]["free_text"] == "Gillar fiske"  # kept
+    assert (
+        profile["skills"][1]["skill"] is None
+        and profile["skills"][1]["free_text"] == "Gillar fiske"
+    )  # kept
 
     for status in ("open", "filled"):
-        response = client.post(f"/api/v1/task-profiles/{profile['id']}/transition/", {"status": status})
+        response = client.post(
+            f"/api/v1/task-profiles/{profile['id']}/transition/", {"status": status}
+        )
         assert response.status_code == 200, response.json()
         assert response.json()["status"] == status
     assert TaskProfile.objects.get(pk=profile["id"]).status_changed_by == coordinator
@@ -82,7 +127,9 @@ def test_coordinator_builds_an_employer_with_site_contact_call_and_profile(api, 
         ({"sector": "pirate"}, "sector"),
     ],
 )
-def test_invalid_employer_input_is_a_field_error_and_writes_nothing(api, coordinator, payload, field):
+def test_invalid_employer_input_is_a_field_error_and_writes_nothing(
+    api, coordinator, payload, field
+):
     data = {"name": "Bra Bygg AB", "municipality": "0880", **payload}
     response = api(coordinator).post("/api/v1/employers/", data)
     assert response.status_code == 400
@@ -91,7 +138,9 @@ def test_invalid_employer_input_is_a_field_error_and_writes_nothing(api, coordin
 
 
 def test_invalid_phone_is_refused(api, coordinator, employer):
-    response = api(coordinator).post("/api/v1/contacts/", {"employer": employer.pk, "name": "X", "phone": "12"})
+    response = api(coordinator).post(
+        "/api/v1/contacts/", {"employer": employer.pk, "name": "X", "phone": "12"}
+    )
     assert response.status_code == 400
     assert "phone" in response.json()
     assert ContactPerson.objects.count() == 0
@@ -107,7 +156,9 @@ def test_invalid_phone_is_refused(api, coordinator, employer):
         ({"skills": [{"weight": 3}]}, "skills"),
     ],
 )
-def test_invalid_profile_input_is_a_field_error_and_writes_nothing(api, coordinator, employer, site, payload, field):
+def test_invalid_profile_input_is_a_field_error_and_writes_nothing(
+    api, coordinator, employer, site, payload, field
+):
     data = {"employer": employer.pk, "site": site.pk, "title": "Städ", **payload}
     response = api(coordinator).post("/api/v1/task-profiles/", data)
     assert response.status_code == 400
@@ -117,7 +168,9 @@ def test_invalid_profile_input_is_a_field_error_and_writes_nothing(api, coordina
 
 
 def test_profile_update_with_bad_hours_changes_nothing(api, coordinator, task_profile):
-    response = api(coordinator).patch(f"/api/v1/task-profiles/{task_profile.pk}/", {"hours_min": 50, "title": "Nytt"})
+    response = api(coordinator).patch(
+        f"/api/v1/task-profiles/{task_profile.pk}/", {"hours_min": 50, "title": "Nytt"}
+    )
     assert response.status_code == 400
     assert "hours_min" in response.json()
     task_profile.refresh_from_db()
@@ -126,11 +179,22 @@ def test_profile_update_with_bad_hours_changes_nothing(api, coordinator, task_pr
 
 @pytest.mark.parametrize(
     ("start", "target"),
-    [("draft", "filled"), ("draft", "paused"), ("closed", "open"), ("paused", "filled"), ("open", "draft"), ("open", "bogus")],
+    [
+        ("draft", "filled"),
+        ("draft", "paused"),
+        ("closed", "open"),
+        ("paused", "filled"),
+        ("open", "draft"),
+        ("open", "bogus"),
+    ],
 )
-def test_invalid_status_transition_is_a_400_on_status(api, coordinator, task_profile, start, target):
+def test_invalid_status_transition_is_a_400_on_status(
+    api, coordinator, task_profile, start, target
+):
     TaskProfile.objects.filter(pk=task_profile.pk).update(status=start)
-    response = api(coordinator).post(f"/api/v1/task-profiles/{task_profile.pk}/transition/", {"status": target})
+    response = api(coordinator).post(
+        f"/api/v1/task-profiles/{task_profile.pk}/transition/", {"status": target}
+    )
     assert response.status_code == 400
     assert "status" in response.json()
     task_profile.refresh_from_db()
@@ -140,13 +204,22 @@ def test_invalid_status_transition_is_a_400_on_status(api, coordinator, task_pro
 def test_reopening_a_filled_profile_and_closing_is_final(api, coordinator, task_profile):
     client = api(coordinator)
     for status in ("filled", "open", "paused", "open", "closed"):
-        assert client.post(f"/api/v1/task-profiles/{task_profile.pk}/transition/", {"status": status}).status_code == 200
-    assert client.patch(f"/api/v1/task-profiles/{task_profile.pk}/", {"title": "x"}).status_code == 400
+        assert (
+            client.post(
+                f"/api/v1/task-profiles/{task_profile.pk}/transition/", {"status": status}
+            ).status_code
+            == 200
+        )
+    assert (
+        client.patch(f"/api/v1/task-profiles/{task_profile.pk}/", {"title": "x"}).status_code == 400
+    )
 
 
 def test_my_next_steps_lists_open_steps_overdue_first(api, coordinator, employer):
     with time_machine.travel(dt.datetime(2026, 11, 24, 12, tzinfo=dt.UTC), tick=False):
-        mk = lambda **kw: Interaction.objects.create(employer=employer, by=coordinator, kind="call", **kw)  # noqa: E731
+        mk = lambda **kw: Interaction.objects.create(
+            employer=employer, by=coordinator, kind="call", **kw
+        )  # noqa: E731
         later = mk(next_step="Ring tillbaka", next_step_due=dt.date(2026, 12, 10))
         overdue = mk(next_step="Skicka avtal", next_step_due=dt.date(2026, 11, 1))
         soon = mk(next_step="Studiebesök", next_step_due=dt.date(2026, 11, 28))
@@ -160,7 +233,9 @@ def test_my_next_steps_lists_open_steps_overdue_first(api, coordinator, employer
 
 
 def test_marking_a_next_step_done(api, coordinator, employer):
-    step = Interaction.objects.create(employer=employer, by=coordinator, kind="visit", next_step="Följ upp")
+    step = Interaction.objects.create(
+        employer=employer, by=coordinator, kind="visit", next_step="Följ upp"
+    )
     response = api(coordinator).patch(f"/api/v1/interactions/{step.pk}/", {"next_step_done": True})
     assert response.status_code == 200
     step.refresh_from_db()
@@ -169,7 +244,8 @@ def test_marking_a_next_step_done(api, coordinator, employer):
 
 def test_due_date_without_next_step_is_refused(api, coordinator, employer):
     response = api(coordinator).post(
-        "/api/v1/interactions/", {"employer": employer.pk, "kind": "call", "next_step_due": "2026-12-01"}
+        "/api/v1/interactions/",
+        {"employer": employer.pk, "kind": "call", "next_step_due": "2026-12-01"},
     )
     assert response.status_code == 400
     assert "next_step" in response.json()
@@ -178,7 +254,13 @@ def test_due_date_without_next_step_is_refused(api, coordinator, employer):
 def test_hand_entered_coordinates_are_kept_as_manual(api, coordinator, employer):
     response = api(coordinator).post(
         "/api/v1/sites/",
-        {"employer": employer.pk, "name": "Ute", "municipality": "0880", "latitude": 56.7, "longitude": 16.2},
+        {
+            "employer": employer.pk,
+            "name": "Ute",
+            "municipality": "0880",
+            "latitude": 56.7,
+            "longitude": 16.2,
+        },
     )
     assert response.status_code == 201
     site = Site.objects.get(pk=response.json()["id"])
@@ -187,7 +269,8 @@ def test_hand_entered_coordinates_are_kept_as_manual(api, coordinator, employer)
 
 def test_unknown_locality_falls_back_to_municipality_centre(api, coordinator, employer):
     response = api(coordinator).post(
-        "/api/v1/sites/", {"employer": employer.pk, "name": "Gård", "locality": "Ingenstans", "municipality": "0881"}
+        "/api/v1/sites/",
+        {"employer": employer.pk, "name": "Gård", "locality": "Ingenstans", "municipality": "0881"},
     )
     assert response.status_code == 201
     assert response.json()["coordinate_precision"] == "municipality"
@@ -200,4 +283,7 @@ def test_filters_and_search(api, coordinator, employer, other_employer):
     names = lambda r: {e["name"] for e in r.json()["results"]}  # noqa: E731
     assert names(client.get("/api/v1/employers/?industry=G")) == {"Kalmar Lager AB"}
     assert names(client.get("/api/v1/employers/?search=bageri")) == {"Nybro Bageri"}
-    assert names(client.get("/api/v1/employers/?municipality=0880")) == {"Kalmar Lager AB", "Nybro Bageri"}
+    assert names(client.get("/api/v1/employers/?municipality=0880")) == {
+        "Kalmar Lager AB",
+        "Nybro Bageri",
+    }

@@ -2,7 +2,14 @@ import factory
 
 from core.models import Municipality
 from employers.choices import ProfileStatus
-from employers.models import ContactPerson, Employer, EmployerMembership, Interaction, Site, TaskProfile
+from employers.models import (
+    ContactPerson,
+    Employer,
+    EmployerMembership,
+    Interaction,
+    Site,
+    TaskProfile,
+)
 
 
 class EmployerFactory(factory.django.DjangoModelFactory):
