@@ -101,8 +101,11 @@ def read_rows(content: bytes, filename: str) -> list[dict[str, str]]:
             text = content.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise ValueError(_("CSV files must be UTF-8 encoded.")) from exc
-        dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ",", delimiters=";,\t")
-        values = [[c.strip() for c in row] for row in csv.reader(io.StringIO(text), dialect)]
+        first = next((line for line in text.splitlines() if line.strip()), "")
+        delimiter = max(";,\t", key=first.count)  # Swedish Excel writes ';', others ','
+        values = [
+            [c.strip() for c in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)
+        ]
     values = [row for row in values if any(row)]
     if not values:
         raise ValueError(_("The file is empty."))

@@ -217,9 +217,10 @@ def test_reopening_a_filled_profile_and_closing_is_final(api, coordinator, task_
 
 def test_my_next_steps_lists_open_steps_overdue_first(api, coordinator, employer):
     with time_machine.travel(dt.datetime(2026, 11, 24, 12, tzinfo=dt.UTC), tick=False):
-        mk = lambda **kw: Interaction.objects.create(
-            employer=employer, by=coordinator, kind="call", **kw
-        )  # noqa: E731
+
+        def mk(**kw):
+            return Interaction.objects.create(employer=employer, by=coordinator, kind="call", **kw)
+
         later = mk(next_step="Ring tillbaka", next_step_due=dt.date(2026, 12, 10))
         overdue = mk(next_step="Skicka avtal", next_step_due=dt.date(2026, 11, 1))
         soon = mk(next_step="Studiebesök", next_step_due=dt.date(2026, 11, 28))
@@ -280,7 +281,10 @@ def test_filters_and_search(api, coordinator, employer, other_employer):
     Industry.objects.filter(code="G").exists()
     Employer.objects.filter(pk=employer.pk).update(industry="G", status="active")
     client = api(coordinator)
-    names = lambda r: {e["name"] for e in r.json()["results"]}  # noqa: E731
+
+    def names(response):
+        return {e["name"] for e in response.json()["results"]}
+
     assert names(client.get("/api/v1/employers/?industry=G")) == {"Kalmar Lager AB"}
     assert names(client.get("/api/v1/employers/?search=bageri")) == {"Nybro Bageri"}
     assert names(client.get("/api/v1/employers/?municipality=0880")) == {
