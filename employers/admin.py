@@ -44,7 +44,15 @@ class EmployerAdmin(admin.ModelAdmin):
 
 @admin.register(models.Interaction)
 class InteractionAdmin(admin.ModelAdmin):
-    list_display = ["employer", "kind", "occurred_on", "by", "next_step", "next_step_due", "next_step_done"]
+    list_display = [
+        "employer",
+        "kind",
+        "occurred_on",
+        "by",
+        "next_step",
+        "next_step_due",
+        "next_step_done",
+    ]
     list_filter = ["kind", "next_step_done"]
     search_fields = ["employer__name", "notes", "next_step"]
     raw_id_fields = ["employer", "contact", "by"]
