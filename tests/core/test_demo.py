@@ -1,0 +1,32 @@
+"""The run command's demo data: realistic, complete and the same every time."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from core.demo import KALMAR_COUNTY
+from employers.models import Employer, EmployerMembership, Interaction, Site, TaskProfile
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_builds_kalmar_county_and_is_idempotent():
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "Demo data ready" in out.getvalue()
+
+    employers = Employer.objects.all()
+    assert 190 <= employers.count() <= 210
+    assert set(employers.values_list("municipality_id", flat=True)) == set(KALMAR_COUNTY)
+    assert employers.values("industry").distinct().count() >= 9
+    assert not Site.objects.filter(
+        latitude__isnull=True
+    ).exists()  # every demo site has coordinates
+    assert TaskProfile.objects.filter(status="open").count() >= 150
+    assert Interaction.objects.filter(next_step_done=False).exclude(next_step="").exists()
+    assert EmployerMembership.objects.filter(user__username="arbetsgivare").exists()
+
+    counts = (Employer.objects.count(), Site.objects.count(), TaskProfile.objects.count())
+    call_command("seed_demo", stdout=io.StringIO())
+    assert (Employer.objects.count(), Site.objects.count(), TaskProfile.objects.count()) == counts
