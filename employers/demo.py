@@ -506,7 +506,7 @@ def build(*, rng, stdout) -> None:
         ):
             title, occupation_label, kind, skill_labels, (lo, hi) = template
             site = rng.choice(sites)
-            profile_adaptations = {a for a in site.offered_adaptations.all()}
+            profile_adaptations = set(site.offered_adaptations.all())
             profile_adaptations |= {
                 adaptations[c]
                 for c in (
