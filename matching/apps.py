@@ -3,3 +3,26 @@ from django.apps import AppConfig
 
 class MatchingConfig(AppConfig):
     name = "matching"
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from matching import models
+
+        auditlog.register(
+            models.Participant,
+            m2m_fields={"desired_occupations", "desired_industries"},
+            mask_fields=["personnummer"],
+        )
+        for model in (
+            models.ParticipantSkill,
+            models.ParticipantLanguage,
+            models.ParticipantAdaptationNeed,
+            models.PhaseChange,
+            models.OcnCase,
+            models.OcnCaseEvent,
+            models.KgaAssessment,
+            models.KgaScore,
+            models.Consent,
+        ):
+            auditlog.register(model)

@@ -23,3 +23,24 @@ class ScopedModelViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
 
 class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     pass
+
+
+class AuditActorMixin:
+    """Attribute django-auditlog entries to the API user (token auth happens after the middleware,
+    so the middleware cannot know the actor)."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        from auditlog.context import set_actor
+
+        from matching.services.audit import client_address
+
+        self._audit_context = set_actor(request.user, remote_addr=client_address(request))
+        self._audit_context.__enter__()
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        context = getattr(self, "_audit_context", None)
+        if context is not None:
+            context.__exit__(None, None, None)
+            self._audit_context = None
+        return super().finalize_response(request, response, *args, **kwargs)

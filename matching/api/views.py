@@ -1,0 +1,294 @@
+"""Participants, validations and consents. Thin: input → service → output; scoped querysets."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from core.api.base import AuditActorMixin, ScopedViewSetMixin
+from core.choices import Role
+from matching.api import serializers as s
+from matching.models import Consent, KgaAssessment, OcnCase, Participant
+from matching.services import audit, consents, participants, validations
+
+STAFF = (Role.GUIDE, Role.COORDINATOR, Role.MANAGER, Role.ADMIN)
+EDITORS = (Role.GUIDE, Role.ADMIN)
+
+
+def visible_participant(user, pk) -> Participant:
+    return get_object_or_404(Participant.objects.visible_to(user), pk=pk)
+
+
+class ParticipantViewSet(
+    AuditActorMixin,
+    ScopedViewSetMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.ReadOnlyModelViewSet,
+):
+    read_roles = STAFF
+    write_roles = EDITORS
+    filterset_fields = [
+        "guide",
+        "phase",
+        "municipality",
+        "active",
+        "newly_arrived",
+        "long_term_unemployed",
+        "reduced_work_capacity",
+        "returning_from_sick_leave",
+    ]
+    search_fields = ["code", "first_name", "last_name"]
+    ordering_fields = ["code", "enrolled_on", "last_name"]
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def scope_queryset(self, user):
+        return (
+            Participant.objects.visible_to(user)
+            .select_related("guide")
+            .prefetch_related(
+                "skills__skill",
+                "adaptation_needs__adaptation",
+                "languages",
+                "desired_occupations",
+                "desired_industries",
+            )
+        )
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return s.ParticipantListSerializer
+        if self.action in ("create", "update", "partial_update"):
+            return s.ParticipantInputSerializer
+        return s.ParticipantSerializer
+
+    def output(self, obj, code=status.HTTP_200_OK):
+        obj = self.scope_queryset(self.request.user).get(pk=obj.pk)
+        return Response(
+            s.ParticipantSerializer(obj, context=self.get_serializer_context()).data, status=code
+        )
+
+    def retrieve(self, request, *args, **kwargs):
+        participant = self.get_object()
+        audit.audit_participant_read(
+            participant=participant, user=request.user, request=request, what="api detail"
+        )
+        return self.output(participant)
+
+    def create(self, request, *args, **kwargs):
+        data = s.ParticipantInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        values["skills"] = [dict(x) for x in values.get("skills", [])]
+        values["adaptation_needs"] = (
+            [dict(x) for x in values["adaptation_needs"]] if "adaptation_needs" in values else None
+        )
+        values["languages"] = (
+            [dict(x) for x in values["languages"]] if "languages" in values else None
+        )
+        participant = participants.participant_create(by=request.user, **values)
+        return self.output(participant, status.HTTP_201_CREATED)
+
+    def update(self, request, *args, partial=False, **kwargs):
+        participant = self.get_object()
+        data = s.ParticipantInputSerializer(participant, data=request.data, partial=partial)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        values.pop("skills", None)
+        for key in ("adaptation_needs", "languages"):
+            if key in values:
+                values[key] = [dict(x) for x in values[key]]
+        participant = participants.participant_update(
+            participant=participant, by=request.user, **values
+        )
+        return self.output(participant)
+
+    @extend_schema(request=s.SkillInputSerializer, responses=s.ParticipantSkillSerializer)
+    @action(detail=True, methods=["post"])
+    def skills(self, request, pk=None):
+        """Add a skill; free text is normalised to the taxonomy (typos allowed) or kept as written."""
+        participant = self.get_object()
+        data = s.SkillInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        skill = participants.participant_skill_add(
+            participant=participant, by=request.user, **data.validated_data
+        )
+        return Response(s.ParticipantSkillSerializer(skill).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.PhaseInputSerializer, responses=s.ParticipantSerializer)
+    @action(detail=True, methods=["post"])
+    def phase(self, request, pk=None):
+        participant = self.get_object()
+        participants.ensure_can_edit(request.user, participant)
+        data = s.PhaseInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        participant = participants.participant_set_phase(
+            participant=participant, by=request.user, **data.validated_data
+        )
+        return self.output(participant)
+
+    @extend_schema(request=s.KgaInputSerializer, responses=s.KgaAssessmentSerializer(many=True))
+    @action(detail=True, methods=["get", "post"], url_path="kga-assessments")
+    def kga_assessments(self, request, pk=None):
+        """KGA history (newest first); POST records a new assessment."""
+        participant = self.get_object()
+        if request.method == "POST":
+            data = s.KgaInputSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            values = dict(data.validated_data)
+            values["scores"] = [dict(x) for x in values["scores"]]
+            assessment = validations.kga_assessment_record(
+                participant=participant, by=request.user, **values
+            )
+            return Response(
+                s.KgaAssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED
+            )
+        qs = KgaAssessment.objects.filter(participant=participant).prefetch_related(
+            "scores__competence"
+        )
+        return Response(s.KgaAssessmentSerializer(qs, many=True).data)
+
+    @action(detail=True, methods=["get"], url_path="audit-log")
+    def audit_log(self, request, pk=None):
+        """Every read and change of this participant's records (administrators only)."""
+        participant = self.get_object()
+        if request.user.role != Role.ADMIN:
+            return Response({"detail": "Administrators only."}, status=status.HTTP_403_FORBIDDEN)
+        entries = audit.participant_log(participant)
+        page = self.paginate_queryset(entries)
+        rows = [
+            {
+                "timestamp": e.timestamp,
+                "action": e.get_action_display(),
+                "action_code": e.action,
+                "model": e.content_type.model,
+                "object_pk": e.object_pk,
+                "actor": e.actor_id,
+                "actor_name": str(e.actor) if e.actor else None,
+                "remote_addr": e.remote_addr,
+                "changes": e.changes_dict,
+            }
+            for e in page
+        ]
+        return self.get_paginated_response(rows)
+
+    def get_permissions(self):
+        if self.action == "audit_log":
+            self.read_roles = (Role.ADMIN,)
+        return super().get_permissions()
+
+
+class OcnCaseViewSet(
+    AuditActorMixin, ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
+):
+    read_roles = STAFF
+    write_roles = EDITORS
+    serializer_class = s.OcnCaseSerializer
+    filterset_fields = ["participant", "status", "module"]
+
+    def scope_queryset(self, user):
+        return (
+            OcnCase.objects.filter(participant__in=Participant.objects.visible_to(user))
+            .select_related("module__programme")
+            .prefetch_related("events__by")
+        )
+
+    def create(self, request, *args, **kwargs):
+        data = s.OcnCaseInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        participant = visible_participant(request.user, data.validated_data["participant"].pk)
+        case = validations.ocn_case_register(
+            participant=participant, module=data.validated_data["module"], by=request.user
+        )
+        return Response(s.OcnCaseSerializer(case).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.OcnTransitionInputSerializer, responses=s.OcnCaseSerializer)
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        """The next step: assessed → internally_assured → externally_verified → certified."""
+        case = self.get_object()
+        data = s.OcnTransitionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        case = validations.ocn_case_advance(
+            case=case, to_status=values.pop("status"), by=request.user, **values
+        )
+        return Response(s.OcnCaseSerializer(self.get_queryset().get(pk=case.pk)).data)
+
+    @extend_schema(request=s.RejectInputSerializer, responses=s.OcnCaseSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        """A check failed: back one step, with the reason."""
+        case = self.get_object()
+        data = s.RejectInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        case = validations.ocn_case_reject(
+            case=case, by=request.user, reason=data.validated_data["reason"]
+        )
+        return Response(s.OcnCaseSerializer(self.get_queryset().get(pk=case.pk)).data)
+
+    @action(detail=True, methods=["get"])
+    def certificate(self, request, pk=None):
+        """The competence certificate's data (printable page: /deltagare/ocn/<id>/intyg/)."""
+        case = self.get_object()
+        if case.status != "certified":
+            return Response(
+                {"status": ["No certificate has been issued for this case yet."]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        audit.audit_participant_read(
+            participant=case.participant, user=request.user, request=request, what="ocn certificate"
+        )
+        return Response(
+            {
+                "certificate_number": case.certificate_number,
+                "issued_on": case.certificate_issued_on,
+                "level": case.level,
+                "participant": {
+                    "code": case.participant.code,
+                    "name": f"{case.participant.first_name} {case.participant.last_name}",
+                },
+                "programme": case.module.programme.name,
+                "module": case.module.name,
+                "competences": [sk.label for sk in case.module.skills.all()],
+                "trade_certificate_complete": validations.trade_certificate_complete(
+                    case.participant, case.module.programme
+                ),
+            }
+        )
+
+
+class ConsentViewSet(
+    AuditActorMixin, ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
+):
+    """Consents are never deleted: withdraw them."""
+
+    read_roles = STAFF
+    write_roles = EDITORS
+    serializer_class = s.ConsentSerializer
+    filterset_fields = ["participant", "employer"]
+
+    def scope_queryset(self, user):
+        return Consent.objects.filter(
+            participant__in=Participant.objects.visible_to(user)
+        ).select_related("employer")
+
+    def create(self, request, *args, **kwargs):
+        data = s.ConsentInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        participant = visible_participant(request.user, values.pop("participant").pk)
+        consent = consents.consent_record(participant=participant, by=request.user, **values)
+        return Response(s.ConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.WithdrawInputSerializer, responses=s.ConsentSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        consent = self.get_object()
+        data = s.WithdrawInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        consent = consents.consent_withdraw(
+            consent=consent, by=request.user, on=data.validated_data.get("on")
+        )
+        return Response(s.ConsentSerializer(consent).data)

@@ -1,0 +1,237 @@
+"""The participant (deltagare): who they are, what they can do, where they can get to, what they need."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.choices import CoordinatePrecision, Role, SwedishLevel
+from core.models import TimeStampedModel
+from core.roles import role_of
+from matching.choices import Gender, LanguageLevel, Phase, SkillSource
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+
+
+def new_participant_code() -> str:
+    return "D-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
+
+
+class ParticipantQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ParticipantQuerySet:
+        """Staff of the participant's unit and admins. Never employer users (they see placements,
+        through consent, not participant records)."""
+        role = role_of(user)
+        if role == Role.ADMIN:
+            return self.all()
+        if role in (Role.GUIDE, Role.COORDINATOR, Role.MANAGER):
+            return self.filter(unit_id=user.unit_id)
+        return self.none()
+
+
+class Participant(TimeStampedModel):
+    """A person taking part in the unit's programme. Known by a pseudonymous code everywhere;
+    identity, health and need descriptions are shown only to the assigned guide and admins."""
+
+    code = models.CharField(
+        _("code"), max_length=12, unique=True, default=new_participant_code, editable=False
+    )
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    personnummer = models.CharField(_("personal identity number"), max_length=13, blank=True)
+    is_coordination_number = models.BooleanField(_("coordination number"), default=False)
+    gender = models.CharField(
+        _("gender"), max_length=20, choices=Gender.choices, default=Gender.UNKNOWN
+    )
+    birth_year = models.PositiveSmallIntegerField(
+        _("birth year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1900), MaxValueValidator(2100)],
+    )
+    newly_arrived = models.BooleanField(_("newly arrived"), default=False)
+    long_term_unemployed = models.BooleanField(_("long-term unemployed"), default=False)
+    reduced_work_capacity = models.BooleanField(
+        _("disability reducing work capacity"), default=False
+    )
+    returning_from_sick_leave = models.BooleanField(_("returning from sick leave"), default=False)
+    unit = models.ForeignKey(
+        "core.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="participants"
+    )
+    municipality = models.ForeignKey(
+        "core.Municipality",
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        related_name="participants",
+    )
+    guide = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("job guide"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="participants",
+    )
+    enrolled_on = models.DateField(_("enrolled"), default=timezone.localdate)
+    home_locality = models.CharField(_("home locality"), max_length=100, blank=True)
+    home_address = models.CharField(_("home address"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=6, blank=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    coordinate_precision = models.CharField(
+        _("coordinate precision"),
+        max_length=20,
+        choices=CoordinatePrecision.choices,
+        default=CoordinatePrecision.NONE,
+    )
+    commute_max_km = models.PositiveSmallIntegerField(
+        _("max commute, km"), null=True, blank=True, validators=[MaxValueValidator(300)]
+    )
+    commute_max_minutes = models.PositiveSmallIntegerField(
+        _("max commute, minutes one way"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(180)],
+    )
+    commute_means = models.JSONField(_("ways of travelling"), default=list, blank=True)
+    has_driving_licence = models.BooleanField(_("driving licence"), default=False)
+    has_car = models.BooleanField(_("has a car"), default=False)
+    hours_min = models.PositiveSmallIntegerField(
+        _("hours per week, min"), default=0, validators=[MaxValueValidator(60)]
+    )
+    hours_max = models.PositiveSmallIntegerField(
+        _("hours per week, max"), default=40, validators=[MaxValueValidator(60)]
+    )
+    available_days = models.JSONField(_("available days"), default=list, blank=True)
+    swedish_level = models.PositiveSmallIntegerField(
+        _("Swedish level"), choices=SwedishLevel.choices, default=SwedishLevel.NONE
+    )
+    desired_occupations = models.ManyToManyField("core.Occupation", blank=True, related_name="+")
+    desired_industries = models.ManyToManyField("core.Industry", blank=True, related_name="+")
+    support_needs = models.TextField(_("support needs"), blank=True)
+    phase = models.CharField(
+        _("phase"), max_length=10, choices=Phase.choices, default=Phase.FINNA, editable=False
+    )
+    returned_to_matching_on = models.DateField(
+        _("returned to matching"), null=True, blank=True, editable=False
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    objects = ParticipantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours_min__lte=F("hours_max")),
+                name="participant_hours_min_le_max",
+                violation_error_message=_("Minimum hours cannot exceed maximum hours."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def age(self) -> int | None:
+        return timezone.localdate().year - self.birth_year if self.birth_year else None
+
+    @property
+    def is_young(self) -> bool:
+        return self.age is not None and 18 <= self.age <= 24
+
+
+class PhaseChange(models.Model):
+    """History of the participant's phase: who, when, why."""
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="phase_changes"
+    )
+    from_phase = models.CharField(max_length=10, choices=Phase.choices)
+    to_phase = models.CharField(max_length=10, choices=Phase.choices)
+    reason = models.CharField(_("reason"), max_length=300)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.participant}: {self.from_phase} → {self.to_phase}"
+
+
+class ParticipantSkill(models.Model):
+    """A skill with its source: validated (OCN/KGA) counts more than observed, observed more than
+    self-reported."""
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="skills")
+    skill = models.ForeignKey(
+        "core.Skill", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    free_text = models.CharField(_("as written"), max_length=300, blank=True)
+    level = models.PositiveSmallIntegerField(
+        _("level"), default=2, validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    source = models.CharField(
+        _("source"), max_length=20, choices=SkillSource.choices, default=SkillSource.SELF_REPORTED
+    )
+    assessed_on = models.DateField(_("date"), default=timezone.localdate)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(skill__isnull=False) | ~Q(free_text=""),
+                name="participantskill_skill_or_text",
+                violation_error_message=_("Give a skill."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.skill.label if self.skill_id else self.free_text
+
+
+class ParticipantLanguage(models.Model):
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="languages")
+    language = models.CharField(_("language"), max_length=60)
+    level = models.CharField(_("level"), max_length=10, choices=LanguageLevel.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "language"], name="participant_language_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.language} ({self.level})"
+
+
+class ParticipantAdaptationNeed(models.Model):
+    """An adaptation the participant needs. The description is special-category data."""
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="adaptation_needs"
+    )
+    adaptation = models.ForeignKey("core.Adaptation", on_delete=models.PROTECT, related_name="+")
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "adaptation"], name="participant_need_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.adaptation)

@@ -1,0 +1,128 @@
+"""Consent: recording, withdrawing, and the ONE check every sharing goes through."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.models import User
+from matching.choices import ConsentScope
+from matching.models import Consent, Participant
+from matching.services.participants import ensure_can_edit
+
+
+def _valid_at(at: dt.date) -> Q:
+    return (
+        Q(given_on__lte=at)
+        & (Q(valid_until__isnull=True) | Q(valid_until__gte=at))
+        & (Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=at))
+    )
+
+
+def shared_scopes(
+    *, participant: Participant, employer=None, agency: str | None = None, at: dt.date | None = None
+) -> set[str]:
+    """Every kind of information the recipient may see about the participant on ``at`` (today)."""
+    at = at or timezone.localdate()
+    consents = Consent.objects.filter(_valid_at(at), participant=participant)
+    if employer is not None:
+        consents = consents.filter(employer=employer)
+    elif agency:
+        consents = consents.filter(agency__iexact=agency.strip())
+    else:
+        return set()
+    return {scope for c in consents for scope in c.scopes}
+
+
+def may_share(
+    *,
+    participant: Participant,
+    scope: str,
+    employer=None,
+    agency: str | None = None,
+    at: dt.date | None = None,
+) -> bool:
+    """May this recipient see this kind of information about this participant now?"""
+    return scope in shared_scopes(participant=participant, employer=employer, agency=agency, at=at)
+
+
+def consented_employer_ids(
+    participant_ids, *, scope: str = ConsentScope.SKILLS, at: dt.date | None = None
+) -> dict[int, set[int]]:
+    """participant id → employer ids with a valid consent covering ``scope`` (bulk, for matching)."""
+    at = at or timezone.localdate()
+    result: dict[int, set[int]] = {}
+    for pid, eid, scopes in Consent.objects.filter(
+        _valid_at(at), participant_id__in=participant_ids, employer__isnull=False
+    ).values_list("participant_id", "employer_id", "scopes"):
+        if scope in scopes:
+            result.setdefault(pid, set()).add(eid)
+    return result
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    participant: Participant,
+    by: User,
+    purpose: str,
+    scopes: list[str],
+    given_on: dt.date,
+    method: str,
+    employer=None,
+    agency: str = "",
+    valid_until: dt.date | None = None,
+) -> Consent:
+    ensure_can_edit(by, participant)
+    errors = {}
+    unknown = [s for s in scopes if s not in ConsentScope.values]
+    if not scopes or unknown:
+        errors["scopes"] = _("Choose what the consent covers from: %(opts)s.") % {
+            "opts": ", ".join(ConsentScope.values)
+        }
+    if (employer is None) == (not agency.strip()):
+        errors["employer"] = _("Name either an employer or a partner agency.")
+    if employer is not None and employer.unit_id != participant.unit_id:
+        errors["employer"] = _("The employer is not one of the unit's.")
+    if given_on > timezone.localdate():
+        errors["given_on"] = _("A consent cannot be given in the future.")
+    if valid_until and valid_until < given_on:
+        errors["valid_until"] = _("A consent cannot expire before it is given.")
+    if errors:
+        raise ValidationError(errors)
+    consent = Consent(
+        participant=participant,
+        employer=employer,
+        agency=agency.strip(),
+        purpose=purpose,
+        scopes=sorted(set(scopes)),
+        given_on=given_on,
+        method=method,
+        valid_until=valid_until,
+        recorded_by=by,
+    )
+    consent.full_clean()
+    consent.save()
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(*, consent: Consent, by: User, on: dt.date | None = None) -> Consent:
+    """Withdrawing takes effect at once (today unless another date is given); the record stays."""
+    ensure_can_edit(by, consent.participant)
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    if consent.withdrawn_on is not None:
+        raise ValidationError({"withdrawn_on": _("The consent is already withdrawn.")})
+    on = on or timezone.localdate()
+    if on < consent.given_on:
+        raise ValidationError(
+            {"withdrawn_on": _("A consent cannot be withdrawn before it was given.")}
+        )
+    consent.withdrawn_on, consent.withdrawn_by = on, by
+    consent.save(update_fields=["withdrawn_on", "withdrawn_by", "updated_at"])
+    return consent

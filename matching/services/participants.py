@@ -1,0 +1,319 @@
+"""Writes of participant profiles."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import taxonomy
+from core.choices import CoordinatePrecision, Role
+from core.exceptions import InvalidTransition, NotAllowed
+from core.geography import gazetteer_lookup
+from core.models import Adaptation, Skill, User
+from core.roles import role_of
+from matching.choices import CommuteMeans, Phase, SkillSource, Weekday
+from matching.identity import normalise_personal_number
+from matching.models import (
+    Participant,
+    ParticipantAdaptationNeed,
+    ParticipantLanguage,
+    ParticipantSkill,
+    PhaseChange,
+)
+
+PROFILE_FIELDS = (
+    "first_name",
+    "last_name",
+    "gender",
+    "birth_year",
+    "newly_arrived",
+    "long_term_unemployed",
+    "reduced_work_capacity",
+    "returning_from_sick_leave",
+    "municipality",
+    "guide",
+    "enrolled_on",
+    "home_locality",
+    "home_address",
+    "postal_code",
+    "commute_max_km",
+    "commute_max_minutes",
+    "commute_means",
+    "has_driving_licence",
+    "has_car",
+    "hours_min",
+    "hours_max",
+    "available_days",
+    "swedish_level",
+    "support_needs",
+    "active",
+)
+
+PHASE_TRANSITIONS = {
+    Phase.FINNA: {Phase.FA, Phase.EXITED},
+    Phase.FA: {Phase.BEHALLA, Phase.FINNA, Phase.EXITED},
+    Phase.BEHALLA: {Phase.FINNA, Phase.EXITED},
+    Phase.EXITED: {Phase.FINNA},
+}
+
+
+def can_edit(user: User, participant: Participant) -> bool:
+    """The assigned guide and administrators change a participant."""
+    role = role_of(user)
+    return role == Role.ADMIN or (role == Role.GUIDE and participant.guide_id == user.pk)
+
+
+def ensure_can_edit(user: User, participant: Participant) -> None:
+    if not can_edit(user, participant):
+        raise NotAllowed(_("Only the participant's own job guide may change this."))
+
+
+def _validate(participant: Participant, data: dict) -> None:
+    errors = {}
+    means = data.get("commute_means", participant.commute_means) or []
+    bad = [m for m in means if m not in CommuteMeans.values]
+    if bad:
+        errors["commute_means"] = _("Unknown ways of travelling: %(v)s.") % {
+            "v": ", ".join(map(str, bad))
+        }
+    days = data.get("available_days", participant.available_days) or []
+    bad = [d for d in days if d not in Weekday.values]
+    if bad:
+        errors["available_days"] = _("Unknown days: %(v)s.") % {"v": ", ".join(map(str, bad))}
+    if (
+        participant.hours_min is not None
+        and participant.hours_max is not None
+        and participant.hours_min > participant.hours_max
+    ):
+        errors["hours_min"] = _("Minimum hours (%(lo)s) cannot exceed maximum hours (%(hi)s).") % {
+            "lo": participant.hours_min,
+            "hi": participant.hours_max,
+        }
+    if CommuteMeans.CAR in means and not (participant.has_driving_licence and participant.has_car):
+        errors["commute_means"] = _("Travelling by car needs a driving licence and a car.")
+    if participant.guide_id and (
+        role_of(participant.guide) != Role.GUIDE or participant.guide.unit_id != participant.unit_id
+    ):
+        errors["guide"] = _("The guide must be a job guide of the participant's unit.")
+    if (
+        participant.unit_id
+        and participant.municipality_id
+        and not participant.unit.municipalities.filter(pk=participant.municipality_id).exists()
+    ):
+        errors["municipality"] = _("The unit does not serve this municipality.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _place(participant: Participant) -> None:
+    place = gazetteer_lookup(
+        locality=participant.home_locality,
+        municipality_code=participant.municipality_id,
+        postal_code=participant.postal_code,
+    )
+    if place is None:
+        participant.latitude = participant.longitude = None
+        participant.coordinate_precision = CoordinatePrecision.NONE
+    else:
+        participant.latitude, participant.longitude = place.latitude, place.longitude
+        participant.coordinate_precision = place.precision
+
+
+def _set_identity(participant: Participant, value: str | None) -> None:
+    if value is None:
+        return
+    number, coordination = normalise_personal_number(value)
+    participant.personnummer = number
+    participant.is_coordination_number = coordination
+    if number and not participant.birth_year:
+        participant.birth_year = int(number[:4])
+
+
+@transaction.atomic
+def participant_create(
+    *,
+    by: User,
+    personnummer: str = "",
+    skills: list[dict] | None = None,
+    adaptation_needs: list[dict] | None = None,
+    desired_occupations=None,
+    desired_industries=None,
+    languages: list[dict] | None = None,
+    **data,
+) -> Participant:
+    role = role_of(by)
+    if role not in (Role.GUIDE, Role.ADMIN):
+        raise NotAllowed(_("Only job guides register participants."))
+    unit = data.pop("unit", None) or by.unit
+    participant = Participant(unit=unit)
+    for field in PROFILE_FIELDS:
+        if field in data:
+            setattr(participant, field, data[field])
+    if participant.guide_id is None and role == Role.GUIDE:
+        participant.guide = by
+    _set_identity(participant, personnummer)
+    _validate(participant, data)
+    _place(participant)
+    participant.full_clean()
+    participant.save()
+    if desired_occupations is not None:
+        participant.desired_occupations.set(desired_occupations)
+    if desired_industries is not None:
+        participant.desired_industries.set(desired_industries)
+    for item in skills or []:
+        participant_skill_add(participant=participant, by=by, **item)
+    if adaptation_needs is not None:
+        participant_set_adaptation_needs(participant=participant, by=by, needs=adaptation_needs)
+    if languages is not None:
+        participant_set_languages(participant=participant, by=by, languages=languages)
+    return participant
+
+
+@transaction.atomic
+def participant_update(
+    *,
+    participant: Participant,
+    by: User,
+    personnummer: str | None = None,
+    desired_occupations=None,
+    desired_industries=None,
+    adaptation_needs: list[dict] | None = None,
+    languages: list[dict] | None = None,
+    **data,
+) -> Participant:
+    ensure_can_edit(by, participant)
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    place_before = (participant.home_locality, participant.postal_code, participant.municipality_id)
+    for field in PROFILE_FIELDS:
+        if field in data:
+            setattr(participant, field, data[field])
+    _set_identity(participant, personnummer)
+    _validate(participant, data)
+    if (
+        participant.home_locality,
+        participant.postal_code,
+        participant.municipality_id,
+    ) != place_before:
+        _place(participant)
+    participant.full_clean()
+    participant.save()
+    if desired_occupations is not None:
+        participant.desired_occupations.set(desired_occupations)
+    if desired_industries is not None:
+        participant.desired_industries.set(desired_industries)
+    if adaptation_needs is not None:
+        participant_set_adaptation_needs(participant=participant, by=by, needs=adaptation_needs)
+    if languages is not None:
+        participant_set_languages(participant=participant, by=by, languages=languages)
+    return participant
+
+
+@transaction.atomic
+def participant_skill_add(
+    *,
+    participant: Participant,
+    by: User,
+    skill: Skill | None = None,
+    text: str = "",
+    level: int = 2,
+    source: str = SkillSource.SELF_REPORTED,
+    assessed_on=None,
+) -> ParticipantSkill:
+    """Add a skill; free text is normalised to the taxonomy, or kept as written when nothing matches.
+    ``validated`` is set by OCN certificates, not typed by hand."""
+    text = (text or "").strip()
+    if skill is None and not text:
+        raise ValidationError({"skill": _("Give a skill or type it.")})
+    if source == SkillSource.VALIDATED and role_of(by) != Role.ADMIN:
+        raise ValidationError(
+            {"source": _("Validated skills come from OCN certificates and KGA assessments.")}
+        )
+    if skill is None:
+        match = taxonomy.normalise_skill(text)
+        skill = Skill.objects.get(pk=match.id) if match.matched else None
+    row = ParticipantSkill(
+        participant=participant,
+        skill=skill,
+        free_text=text if skill is None else "",
+        level=level,
+        source=source,
+        assessed_on=assessed_on or timezone.localdate(),
+    )
+    row.full_clean()
+    row.save()
+    return row
+
+
+@transaction.atomic
+def participant_set_adaptation_needs(
+    *, participant: Participant, by: User, needs: list[dict]
+) -> None:
+    """Replace the needs: [{adaptation: Adaptation, description: str}]."""
+    seen: set[int] = set()
+    for item in needs:
+        adaptation: Adaptation = item["adaptation"]
+        if adaptation.pk in seen:
+            raise ValidationError(
+                {"adaptation_needs": _("“%(a)s” is listed twice.") % {"a": adaptation}}
+            )
+        if not adaptation.active:
+            raise ValidationError(
+                {"adaptation_needs": _("“%(a)s” is no longer in use.") % {"a": adaptation}}
+            )
+        seen.add(adaptation.pk)
+    participant.adaptation_needs.all().delete()
+    ParticipantAdaptationNeed.objects.bulk_create(
+        [
+            ParticipantAdaptationNeed(
+                participant=participant,
+                adaptation=i["adaptation"],
+                description=i.get("description", ""),
+            )
+            for i in needs
+        ]
+    )
+
+
+@transaction.atomic
+def participant_set_languages(*, participant: Participant, by: User, languages: list[dict]) -> None:
+    participant.languages.all().delete()
+    names = [i["language"].strip().capitalize() for i in languages]
+    if len(set(names)) != len(names):
+        raise ValidationError({"languages": _("A language is listed twice.")})
+    ParticipantLanguage.objects.bulk_create(
+        [
+            ParticipantLanguage(participant=participant, language=n, level=i["level"])
+            for n, i in zip(names, languages, strict=True)
+        ]
+    )
+
+
+@transaction.atomic
+def participant_set_phase(
+    *, participant: Participant, phase: str, by: User | None, reason: str
+) -> Participant:
+    """Move the participant to another phase (finna → få → behålla → exited; back to finna when a
+    job ends early). Records who, when and why."""
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    if phase not in PHASE_TRANSITIONS.get(participant.phase, set()):
+        raise InvalidTransition(
+            _("A participant cannot go from “%(a)s” to “%(b)s”.")
+            % {
+                "a": Phase(participant.phase).label,
+                "b": Phase(phase).label if phase in Phase.values else phase,
+            },
+            field="phase",
+        )
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Say why the phase changes.")})
+    PhaseChange.objects.create(
+        participant=participant, from_phase=participant.phase, to_phase=phase, reason=reason, by=by
+    )
+    if phase == Phase.FINNA and participant.phase in (Phase.FA, Phase.BEHALLA):
+        participant.returned_to_matching_on = timezone.localdate()
+    participant.phase = phase
+    participant.active = phase != Phase.EXITED
+    participant.save(update_fields=["phase", "returned_to_matching_on", "active", "updated_at"])
+    return participant
