@@ -40,3 +40,10 @@ class SlotUnavailable(DomainError):
 class NotAllowed(DomainError):
     default_message = "You may not do this."
     code = "not_allowed"
+
+
+class Forbidden(DomainError):
+    """The user may see the record but not change it (HTTP 403)."""
+
+    default_message = "You may not change this."
+    code = "forbidden"

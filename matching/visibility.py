@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 from core.choices import Role
 from core.roles import role_of
 
 
-class Access(str, Enum):
+class Access(StrEnum):
     FULL = "full"  # assigned guide, administrators: identity, personnummer, need descriptions
     LIMITED = "limited"  # other staff of the unit: code, name, profile; masked personnummer; no descriptions
     NONE = "none"

@@ -10,7 +10,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from core.exceptions import DomainError
+from core.exceptions import DomainError, Forbidden
 
 
 def django_validation_error_dict(exc: DjangoValidationError) -> dict[str, list[str]]:
@@ -23,6 +23,8 @@ def django_validation_error_dict(exc: DjangoValidationError) -> dict[str, list[s
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, Forbidden):
+        return Response({"detail": exc.message}, status=status.HTTP_403_FORBIDDEN)
     if isinstance(exc, DomainError):
         return Response(exc.as_dict(), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DjangoValidationError):

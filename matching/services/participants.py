@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from core import taxonomy
 from core.choices import CoordinatePrecision, Role
-from core.exceptions import InvalidTransition, NotAllowed
+from core.exceptions import Forbidden, InvalidTransition, NotAllowed
 from core.geography import gazetteer_lookup
 from core.models import Adaptation, Skill, User
 from core.roles import role_of
@@ -67,7 +67,7 @@ def can_edit(user: User, participant: Participant) -> bool:
 
 def ensure_can_edit(user: User, participant: Participant) -> None:
     if not can_edit(user, participant):
-        raise NotAllowed(_("Only the participant's own job guide may change this."))
+        raise Forbidden(_("Only the participant's own job guide may change this."))
 
 
 def _validate(participant: Participant, data: dict) -> None:
