@@ -27,6 +27,28 @@ def test_seed_demo_builds_kalmar_county_and_is_idempotent():
     assert Interaction.objects.filter(next_step_done=False).exclude(next_step="").exists()
     assert EmployerMembership.objects.filter(user__username="arbetsgivare").exists()
 
+    from matching.models import Consent, KgaAssessment, OcnCase, Participant
+
+    people = Participant.objects.all()
+    assert people.count() == 400
+    assert 0.47 < people.filter(gender="kvinna").count() / 400 < 0.57
+    assert set(people.values_list("municipality_id", flat=True)) <= set(KALMAR_COUNTY)
+    assert not people.filter(latitude__isnull=True).exists()
+    statuses = set(OcnCase.objects.values_list("status", flat=True))
+    assert statuses == {
+        "registered",
+        "assessed",
+        "internally_assured",
+        "externally_verified",
+        "certified",
+    }
+    certified = OcnCase.objects.filter(status="certified").count()
+    assert 0.3 < certified / OcnCase.objects.count() < 0.7
+    assert (
+        KgaAssessment.objects.exists()
+        and Consent.objects.filter(withdrawn_on__isnull=True).exists()
+    )
+
     counts = (Employer.objects.count(), Site.objects.count(), TaskProfile.objects.count())
     call_command("seed_demo", stdout=io.StringIO())
     assert (Employer.objects.count(), Site.objects.count(), TaskProfile.objects.count()) == counts
