@@ -52,7 +52,7 @@ def score_pair(
     geography = min(max(1.0 - distance / reach, 0.0), 1.0) if reach > 0 else 0.0
 
     overlap = min(p.hours_max, r.hours_max) - max(p.hours_min, r.hours_min)
-    hours_fit = min(max((overlap + 1.0) / (r.hours_max - r.hours_min + 1.0), 0.0), 1.0)
+    hours_fit = min(max((overlap + 1.0) / (max(r.hours_max - r.hours_min, 0.0) + 1.0), 0.0), 1.0)
     adaptations_hours = 0.6 * hours_fit + 0.4 * (1.0 if r.supervisor else 0.5)
 
     if p.desired_occupations or p.desired_industries:

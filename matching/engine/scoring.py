@@ -89,7 +89,7 @@ def score_block(
     t_min, t_max = col(pr.hours_min)[None, :], col(pr.hours_max)[None, :]
     p_min, p_max = pt.hours_min[rows][:, None], pt.hours_max[rows][:, None]
     overlap = np.minimum(p_max, t_max) - np.maximum(p_min, t_min)
-    hours_fit = np.clip((overlap + 1.0) / (t_max - t_min + 1.0), 0.0, 1.0)
+    hours_fit = np.clip((overlap + 1.0) / (np.maximum(t_max - t_min, 0.0) + 1.0), 0.0, 1.0)
     support = np.where(col(pr.supervisor), 1.0, 0.5)[None, :]
     adaptations_hours = 0.6 * hours_fit + 0.4 * support
 
