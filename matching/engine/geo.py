@@ -43,3 +43,11 @@ class RadiusIndex:
     def within(self, lat: float, lon: float, radius_km: float) -> np.ndarray:
         point = np.radians([[lat, lon]])
         return np.sort(self.tree.query_radius(point, r=radius_km / EARTH_RADIUS_KM)[0])
+
+    def within_any(
+        self, lat_deg: np.ndarray, lon_deg: np.ndarray, radii_km: np.ndarray
+    ) -> np.ndarray:
+        """Indices within each point's own radius, united (sorted, unique)."""
+        points = np.radians(np.column_stack((lat_deg, lon_deg)))
+        hits = self.tree.query_radius(points, r=np.asarray(radii_km) / EARTH_RADIUS_KM)
+        return np.unique(np.concatenate(hits)) if len(hits) else np.array([], dtype=np.int64)

@@ -93,14 +93,14 @@ class Engine:
     ) -> list[Match]:
         """The best task profiles for one participant."""
         row = self.participant_row(participant_id)
-        pr = self.tables.profiles
+        pt, pr = self.tables.participants, self.tables.profiles
         cols = None
-        if max_distance_km is not None and self.tables.participants.has_coords[row]:
-            cols = pr.radius_index().within(
-                self.tables.participants.lat[row],
-                self.tables.participants.lon[row],
-                max_distance_km,
-            )
+        radius = None if include_excluded else float(pt.reach_km[row])
+        if max_distance_km is not None:
+            radius = max_distance_km if radius is None else min(radius, max_distance_km)
+        if radius is not None and pt.has_coords[row]:
+            # Only profiles within reach can be included: a BallTree radius search narrows the block.
+            cols = pr.radius_index().within(pt.lat[row], pt.lon[row], radius * (1 + 1e-9))
         block = score_block(
             self.tables, np.array([row]), cols, self.weights, employer_facing=employer_facing
         )
@@ -120,36 +120,50 @@ class Engine:
         include_excluded: bool = False,
         employer_facing: bool = False,
     ) -> list[Match]:
-        """The best participants for one profile (all participants × one profile, one block)."""
+        """The best participants for one profile."""
         col = self.profile_row(profile_id)
+        pt, pr = self.tables.participants, self.tables.profiles
+        rows = np.arange(pt.size)
+        if not include_excluded and pr.has_coords[col] and pt.size:
+            # Nobody farther away than the longest reach can be included.
+            rows = pt.radius_index().within(
+                pr.lat[col], pr.lon[col], float(pt.reach_km.max()) * (1 + 1e-9)
+            )
         block = score_block(
-            self.tables,
-            np.arange(self.tables.participants.size),
-            np.array([col]),
-            self.weights,
-            employer_facing=employer_facing,
+            self.tables, rows, np.array([col]), self.weights, employer_facing=employer_facing
         )
         scores = block.scores[:, 0]
         include = np.ones(len(scores), dtype=bool) if include_excluded else ~block.excluded[:, 0]
-        chosen = top_k(scores, self.tables.participants.ids, limit, include)
+        chosen = top_k(scores, pt.ids[block.rows], limit, include)
         return [self._match(block, b, 0) for b in chosen]
 
     def batch_top_k(
-        self, *, k: int = 20, chunk: int = 256, employer_facing: bool = False
+        self, *, k: int = 20, chunk: int = 64, employer_facing: bool = False
     ) -> Iterator[tuple[int, list[tuple[int, float]]]]:
-        """Every participant's top ``k`` profiles, chunk by chunk (memory stays at chunk × N)."""
+        """Every participant's top ``k`` profiles, chunk by chunk (memory stays at chunk × N).
+
+        Participants are taken in spatial order, so each chunk only needs the profiles within
+        its members' reach (a BallTree query), and only pairs within reach are scored."""
         pt, pr = self.tables.participants, self.tables.profiles
+        order = np.lexsort((np.nan_to_num(pt.lon), np.round(np.nan_to_num(pt.lat) * 4)))
+        index = pr.radius_index()
         for start in range(0, pt.size, chunk):
-            rows = np.arange(start, min(start + chunk, pt.size))
-            block = score_block(
-                self.tables, rows, None, self.weights, employer_facing=employer_facing
-            )
-            for b, row in enumerate(rows):
-                chosen = top_k(block.scores[b], pr.ids, k, ~block.excluded[b])
-                yield (
-                    int(pt.ids[row]),
-                    [(int(pr.ids[n]), float(block.scores[b, n])) for n in chosen],
+            rows = order[start : start + chunk]
+            located = rows[pt.has_coords[rows]]
+            if len(located):
+                cols = index.within_any(
+                    pt.lat[located], pt.lon[located], pt.reach_km[located] * (1 + 1e-9)
                 )
+            else:
+                cols = np.array([], dtype=np.int64)
+            block = score_block(
+                self.tables, rows, cols, self.weights, employer_facing=employer_facing, compact=True
+            )
+            ids = pr.ids[block.cols]
+            included = ~block.excluded
+            for b, row in enumerate(rows):
+                chosen = top_k(block.scores[b], ids, k, included[b])
+                yield int(pt.ids[row]), [(int(ids[n]), float(block.scores[b, n])) for n in chosen]
 
     # --- explanation --------------------------------------------------------------------------
     def explain(

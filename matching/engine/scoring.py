@@ -30,8 +30,20 @@ class BlockResult:
         return self.reasons != 0
 
 
-def _dense_rows(matrix, rows):
-    return matrix[rows].toarray()
+def _gather(matrix, rows: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    """B×N array of ``matrix[rows[b], idx[n]]`` (0 where idx is -1), touching only needed columns."""
+    valid = idx >= 0
+    uniq, inverse = np.unique(np.where(valid, idx, 0), return_inverse=True)
+    sub = matrix[rows][:, uniq]
+    sub = sub.toarray() if hasattr(sub, "toarray") else np.asarray(sub)
+    out = sub[:, inverse]
+    if not valid.all():
+        out[:, ~valid] = 0.0
+    return out
+
+
+def _flag(condition: np.ndarray, bit: int) -> np.ndarray:
+    return condition.astype(np.uint8) * np.uint8(bit)
 
 
 def score_block(
@@ -41,7 +53,11 @@ def score_block(
     weights: c.Weights,
     *,
     employer_facing: bool = False,
+    compact: bool = False,
 ) -> BlockResult:
+    """Score every (row, col) pair. With ``compact`` only pairs within the participant's reach
+    are evaluated (the others are excluded for distance anyway) and no components are returned:
+    the fast path for batches."""
     pt, pr = tables.participants, tables.profiles
     rows = np.asarray(rows, dtype=np.int64)
     cols = np.arange(pr.size, dtype=np.int64) if cols is None else np.asarray(cols, dtype=np.int64)
@@ -50,84 +66,104 @@ def score_block(
     def col(a):
         return a if full else a[cols]
 
+    # Geography first: in compact mode it decides which pairs are evaluated at all.
+    distance_grid = distance_matrix_km(pt.units[rows], col(pr.units))
+    coords_ok = pt.has_coords[rows][:, None] & col(pr.has_coords)[None, :]
+    distance_grid = np.where(coords_ok, distance_grid, np.inf)
+    shape = distance_grid.shape
+    if compact:
+        bi, ni = np.nonzero(distance_grid <= pt.reach_km[rows][:, None])
+
+        def P(a):  # participant side, one value per evaluated pair
+            return a[rows][bi]
+
+        def R(a):  # profile side
+            return col(a)[ni]
+
+        def G(grid):  # a B×N grid → the evaluated pairs
+            return grid[bi, ni]
+    else:
+
+        def P(a):
+            return a[rows][:, None]
+
+        def R(a):
+            return col(a)[None, :]
+
+        def G(grid):
+            return grid
+
     w_skills = pr.skill_weights if full else pr.skill_weights[cols]
     req_skills = pr.skill_required if full else pr.skill_required[cols]
     strengths = pt.strengths[rows]
     # --- skills -------------------------------------------------------------------------------
-    wsum = col(pr.skill_weight_sum)
-    covered = (w_skills @ strengths.T).T.toarray()
+    wsum = R(pr.skill_weight_sum)
+    covered = G((w_skills @ strengths.T).T.toarray())
     with np.errstate(divide="ignore", invalid="ignore"):
         skill_cov = np.where(wsum > 0, covered / np.where(wsum > 0, wsum, 1.0), 0.5)
     has_skill = strengths.copy()
     has_skill.data = (has_skill.data > 0).astype(np.float64)
-    req_count = col(pr.required_count)
-    met_required = (req_skills @ has_skill.T).T.toarray()
+    req_count = R(pr.required_count)
+    met_required = G((req_skills @ has_skill.T).T.toarray())
     missing_share = np.where(
         req_count > 0, (req_count - met_required) / np.where(req_count > 0, req_count, 1.0), 0.0
     )
-    language_gap = col(pr.swedish_level)[None, :] - pt.swedish_level[rows][:, None]
+    language_gap = R(pr.swedish_level) - P(pt.swedish_level)
     language = np.where(language_gap <= 0, 1.0, np.where(language_gap == 1, 0.6, 0.3))
     skills = skill_cov * (1.0 - 0.5 * missing_share) * language
 
     # --- validations --------------------------------------------------------------------------
-    validated = (w_skills @ pt.validated[rows].T).T.toarray()
+    validated = G((w_skills @ pt.validated[rows].T).T.toarray())
     with np.errstate(divide="ignore", invalid="ignore"):
         validated_share = np.where(wsum > 0, validated / np.where(wsum > 0, wsum, 1.0), 0.0)
-    validations = np.where(col(pr.has_requirements)[None, :], 1.0, 0.5 + 0.5 * validated_share)
+    validations = np.where(R(pr.has_requirements), 1.0, 0.5 + 0.5 * validated_share)
 
     # --- geography ----------------------------------------------------------------------------
-    distance = distance_matrix_km(pt.units[rows], col(pr.units))
-    coords_ok = pt.has_coords[rows][:, None] & col(pr.has_coords)[None, :]
-    distance = np.where(coords_ok, distance, np.inf)
-    reach = pt.reach_km[rows][:, None]
+    distance = G(distance_grid)
+    reach = P(pt.reach_km)
     with np.errstate(divide="ignore", invalid="ignore"):
         geography = np.where(
             reach > 0, np.clip(1.0 - distance / np.where(reach > 0, reach, 1.0), 0.0, 1.0), 0.0
         )
 
     # --- adaptations and hours ----------------------------------------------------------------
-    t_min, t_max = col(pr.hours_min)[None, :], col(pr.hours_max)[None, :]
-    p_min, p_max = pt.hours_min[rows][:, None], pt.hours_max[rows][:, None]
+    t_min, t_max = R(pr.hours_min), R(pr.hours_max)
+    p_min, p_max = P(pt.hours_min), P(pt.hours_max)
     overlap = np.minimum(p_max, t_max) - np.maximum(p_min, t_min)
     hours_fit = np.clip((overlap + 1.0) / (np.maximum(t_max - t_min, 0.0) + 1.0), 0.0, 1.0)
-    support = np.where(col(pr.supervisor), 1.0, 0.5)[None, :]
+    support = np.where(R(pr.supervisor), 1.0, 0.5)
     adaptations_hours = 0.6 * hours_fit + 0.4 * support
 
     # --- preferences --------------------------------------------------------------------------
-    occ_dense = np.pad(
-        pt.occupation_affinity[rows].toarray(), ((0, 0), (0, 1))
-    )  # last column: "none"
-    occ = occ_dense[:, col(pr.occupation_idx)]
-    ind_dense = np.pad(pt.industry_affinity[rows], ((0, 0), (0, 1)))
-    ind = ind_dense[:, col(pr.industry_idx)]
-    preferences = np.where(pt.has_preferences[rows][:, None], np.maximum(occ, ind), c.NO_PREFERENCE)
+    occ = G(_gather(pt.occupation_affinity, rows, col(pr.occupation_idx)))
+    ind = G(_gather(pt.industry_affinity, rows, col(pr.industry_idx)))
+    preferences = np.where(P(pt.has_preferences), np.maximum(occ, ind), c.NO_PREFERENCE)
 
-    load = np.broadcast_to(col(pr.load_score)[None, :], skills.shape)
+    load = np.broadcast_to(R(pr.load_score), skills.shape)
 
     # --- hard constraints ---------------------------------------------------------------------
     reasons = np.zeros(skills.shape, dtype=np.uint8)
-    needs = pt.needs[rows]
-    offered = col(pr.offered)
+    needs, offered = pt.needs, pr.offered
     unmet_needs = np.zeros(skills.shape, dtype=bool)
     for word in range(needs.shape[1]):
-        unmet_needs |= (needs[:, word][:, None] & ~offered[:, word][None, :]) != 0
-    reasons |= np.where(unmet_needs, c.REASON_ADAPTATION, 0).astype(np.uint8)
+        unmet_needs |= (P(needs[:, word]) & ~R(offered[:, word])) != 0
+    reasons |= _flag(unmet_needs, c.REASON_ADAPTATION)
 
     ocn_req = pr.ocn_required if full else pr.ocn_required[cols]
-    ocn_met = (ocn_req @ pt.certified[rows].T).T.toarray()
-    validation_fail = ocn_met < col(pr.ocn_count)[None, :]
-    if len(pr.kga_rows):
-        levels = pt.kga_levels[rows][:, pr.kga_cols]
-        unmet = (levels < pr.kga_min[None, :]).astype(np.float64)
-        incidence = pr.kga_incidence if full else pr.kga_incidence[:, cols]
-        validation_fail |= (incidence.T @ unmet.T).T > 0
-    reasons |= np.where(validation_fail, c.REASON_VALIDATION, 0).astype(np.uint8)
-    reasons |= np.where((p_max < t_min) | (p_min > t_max), c.REASON_HOURS, 0).astype(np.uint8)
-    reasons |= np.where(distance > reach, c.REASON_DISTANCE, 0).astype(np.uint8)
-    reasons |= np.where(~col(pr.available)[None, :], c.REASON_NOT_AVAILABLE, 0).astype(np.uint8)
+    ocn_met = G((ocn_req @ pt.certified[rows].T).T.toarray())
+    validation_fail = ocn_met < R(pr.ocn_count)
+    kga_min = col(pr.kga_min_matrix)
+    for competence in np.flatnonzero(kga_min.any(axis=0)):
+        validation_fail = validation_fail | (
+            P(pt.kga_levels[:, competence]) < R(pr.kga_min_matrix[:, competence])
+        )
+    reasons |= _flag(validation_fail, c.REASON_VALIDATION)
+    reasons |= _flag((p_max < t_min) | (p_min > t_max), c.REASON_HOURS)
+    reasons |= _flag(distance > reach, c.REASON_DISTANCE)
+    reasons |= _flag(np.broadcast_to(~R(pr.available), reasons.shape), c.REASON_NOT_AVAILABLE)
     if employer_facing:
-        consent = np.pad(pt.consent[rows].toarray(), ((0, 0), (0, 1)))[:, col(pr.employer_idx)]
-        reasons |= np.where(consent <= 0, c.REASON_CONSENT, 0).astype(np.uint8)
+        consent = G(_gather(pt.consent, rows, col(pr.employer_idx)))
+        reasons |= _flag(consent <= 0, c.REASON_CONSENT)
 
     components = {
         "skills": skills,
@@ -138,9 +174,17 @@ def score_block(
         "load": load,
     }
     normalised = weights.normalised()
-    total = sum(normalised[name] * components[name] for name in c.COMPONENTS)
+    total = normalised["skills"] * skills
+    for name in c.COMPONENTS[1:]:
+        total = total + normalised[name] * components[name]
     scores = np.where(reasons == 0, total, 0.0)
-    return BlockResult(rows, cols, scores, reasons, components, distance)
+    if not compact:
+        return BlockResult(rows, cols, scores, reasons, components, distance_grid)
+    grid_scores = np.zeros(shape)
+    grid_reasons = np.full(shape, c.REASON_DISTANCE, dtype=np.uint8)
+    grid_scores[bi, ni] = scores
+    grid_reasons[bi, ni] = reasons
+    return BlockResult(rows, cols, grid_scores, grid_reasons, {}, distance_grid)
 
 
 def reason_codes(flags: int) -> list[str]:

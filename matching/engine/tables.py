@@ -143,10 +143,7 @@ class ProfileTable:
     required_count: np.ndarray
     ocn_required: sparse.csr_matrix
     ocn_count: np.ndarray
-    kga_rows: np.ndarray
-    kga_cols: np.ndarray
-    kga_min: np.ndarray
-    kga_incidence: sparse.csr_matrix  # (requirements × profiles)
+    kga_min_matrix: np.ndarray  # profiles × competences, 0 = no requirement
     has_requirements: np.ndarray
     supervisor: np.ndarray
     load_score: np.ndarray
@@ -184,10 +181,16 @@ class ParticipantTable:
     has_preferences: np.ndarray
     consent: sparse.csr_matrix
     records: list[ParticipantRecord]
+    _radius: RadiusIndex | None = None
 
     @property
     def size(self) -> int:
         return len(self.ids)
+
+    def radius_index(self) -> RadiusIndex:
+        if self._radius is None:
+            self._radius = RadiusIndex(np.nan_to_num(self.lat), np.nan_to_num(self.lon))
+        return self._radius
 
 
 @dataclass
@@ -270,16 +273,10 @@ def _profile_table(vocab: Vocab, profiles: Sequence[ProfileRecord]) -> ProfileTa
         [{vocab.get("module", m): 1.0 for m in r.ocn_required} for r in profiles],
         vocab.size("module"),
     )
-    kga_rows, kga_cols, kga_min = [], [], []
+    kga_min = np.zeros((n, vocab.size("competence")), dtype=np.float64)
     for row, r in enumerate(profiles):
-        for comp, level in sorted(r.kga_required.items()):
-            kga_rows.append(row)
-            kga_cols.append(vocab.get("competence", comp))
-            kga_min.append(level)
-    nreq = len(kga_rows)
-    incidence = sparse.csr_matrix(
-        (np.ones(nreq), (np.arange(nreq), np.array(kga_rows, dtype=np.int64))), shape=(nreq, n)
-    )
+        for comp, level in r.kga_required.items():
+            kga_min[row, vocab.get("competence", comp)] = level
     slots_free = np.array([max(r.slots_free, 1) for r in profiles], dtype=np.float64)
     proposals = np.array([r.open_proposals for r in profiles], dtype=np.float64)
     return ProfileTable(
@@ -315,10 +312,7 @@ def _profile_table(vocab: Vocab, profiles: Sequence[ProfileRecord]) -> ProfileTa
         required_count=np.asarray(required.sum(axis=1)).ravel(),
         ocn_required=ocn,
         ocn_count=np.asarray(ocn.sum(axis=1)).ravel(),
-        kga_rows=np.array(kga_rows, dtype=np.int64),
-        kga_cols=np.array(kga_cols, dtype=np.int64),
-        kga_min=np.array(kga_min, dtype=np.float64),
-        kga_incidence=incidence,
+        kga_min_matrix=kga_min,
         has_requirements=np.array(
             [bool(r.ocn_required or r.kga_required) for r in profiles], dtype=bool
         ),
