@@ -557,7 +557,15 @@ def task_profile_create(
         profile.offered_adaptations.set(offered_adaptations)
     _set_profile_skills(profile, skills or [])
     _set_requirements(profile, ocn_modules, kga_requirements)
+    _refresh(profile)
     return profile
+
+
+def _refresh(profile: TaskProfile) -> None:
+    """Matching suggestions for this profile are recomputed in the background (coalesced)."""
+    from matching.services.recompute import schedule_refresh
+
+    schedule_refresh(profile_id=profile.pk)
 
 
 @transaction.atomic
@@ -584,6 +592,7 @@ def task_profile_update(
     if skills is not None:
         _set_profile_skills(profile, skills)
     _set_requirements(profile, ocn_modules, kga_requirements)
+    _refresh(profile)
     return profile
 
 
@@ -613,6 +622,7 @@ def task_profile_transition(
     profile.status_changed_at = timezone.now()
     profile.status_changed_by = by
     profile.save(update_fields=["status", "status_changed_at", "status_changed_by", "updated_at"])
+    _refresh(profile)
     return profile
 
 

@@ -8,9 +8,25 @@ from matching.models.participants import (
     ParticipantSkill,
     PhaseChange,
 )
+from matching.models.suggestions import (
+    DecisionKind,
+    DecisionReason,
+    JobStatus,
+    MatchDecision,
+    MatchSuggestion,
+    MatchWeights,
+    RecomputeJob,
+)
 from matching.models.validations import KgaAssessment, KgaScore, OcnCase, OcnCaseEvent
 
 __all__ = [
+    "DecisionKind",
+    "DecisionReason",
+    "JobStatus",
+    "MatchDecision",
+    "MatchSuggestion",
+    "MatchWeights",
+    "RecomputeJob",
     "Consent",
     "KgaAssessment",
     "KgaScore",

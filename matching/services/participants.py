@@ -168,7 +168,14 @@ def participant_create(
         participant_set_adaptation_needs(participant=participant, by=by, needs=adaptation_needs)
     if languages is not None:
         participant_set_languages(participant=participant, by=by, languages=languages)
+    _refresh(participant)
     return participant
+
+
+def _refresh(participant: Participant) -> None:
+    from matching.services.recompute import schedule_refresh
+
+    schedule_refresh(participant_id=participant.pk)
 
 
 @transaction.atomic
@@ -207,6 +214,7 @@ def participant_update(
         participant_set_adaptation_needs(participant=participant, by=by, needs=adaptation_needs)
     if languages is not None:
         participant_set_languages(participant=participant, by=by, languages=languages)
+    _refresh(participant)
     return participant
 
 
@@ -243,6 +251,7 @@ def participant_skill_add(
     )
     row.full_clean()
     row.save()
+    _refresh(participant)
     return row
 
 

@@ -1,0 +1,279 @@
+"""Builds the engine's records from the database in a few bulk queries (never one per pair), and
+caches one engine per unit until any of its inputs changes."""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+
+from core.models import Adaptation, KgaCompetence, OccupationSubstitution, OcnModule, Skill
+from core.taxonomy import fold
+from employers.choices import ProfileStatus
+from employers.models import TaskProfile, TaskProfileSkill
+from matching.engine import Engine, ParticipantRecord, ProfileRecord
+from matching.engine.related import related_skills
+from matching.models import (
+    Consent,
+    KgaAssessment,
+    MatchDecision,
+    MatchWeights,
+    OcnCase,
+    Participant,
+    ParticipantAdaptationNeed,
+    ParticipantSkill,
+)
+from matching.selectors import certified_modules, latest_kga_levels
+from matching.services.consents import consented_employer_ids
+
+LOAD_WINDOW_DAYS = 60
+
+
+def skill_key(skill_id: int | None, free_text: str):
+    return skill_id if skill_id is not None else ("text", fold(free_text))
+
+
+@dataclass
+class Labels:
+    skills: dict = field(default_factory=dict)
+    adaptations: dict = field(default_factory=dict)
+    modules: dict = field(default_factory=dict)
+    competences: dict = field(default_factory=dict)
+
+    def skill(self, key) -> str:
+        if isinstance(key, tuple):
+            return key[1]
+        return self.skills.get(key, str(key))
+
+
+@dataclass
+class UnitEngine:
+    engine: Engine
+    labels: Labels
+    version: tuple
+
+
+def participant_records(participants) -> list[ParticipantRecord]:
+    ids = [p.pk for p in participants]
+    skills = defaultdict(dict)
+    for pid, sid, text, source, level in ParticipantSkill.objects.filter(
+        participant_id__in=ids
+    ).values_list("participant_id", "skill_id", "free_text", "source", "level"):
+        key = skill_key(sid, text)
+        current = skills[pid].get(key)
+        # Keep the strongest evidence of a skill (validated > observed > self-reported).
+        rank = {"validated": 3, "observed": 2, "self_reported": 1}
+        if current is None or (rank[source], level) > (rank[current[0]], current[1]):
+            skills[pid][key] = (source, level)
+    needs = defaultdict(set)
+    for pid, aid in ParticipantAdaptationNeed.objects.filter(participant_id__in=ids).values_list(
+        "participant_id", "adaptation_id"
+    ):
+        needs[pid].add(aid)
+    desired_occ = defaultdict(set)
+    desired_ind = defaultdict(set)
+    through_occ = Participant.desired_occupations.through
+    through_ind = Participant.desired_industries.through
+    for pid, oid in through_occ.objects.filter(participant_id__in=ids).values_list(
+        "participant_id", "occupation_id"
+    ):
+        desired_occ[pid].add(oid)
+    for pid, code in through_ind.objects.filter(participant_id__in=ids).values_list(
+        "participant_id", "industry_id"
+    ):
+        desired_ind[pid].add(code)
+    wanted = {o for s in desired_occ.values() for o in s}
+    substitutes = defaultdict(dict)
+    for src, dst, pct in OccupationSubstitution.objects.filter(
+        from_occupation_id__in=wanted
+    ).values_list("from_occupation_id", "to_occupation_id", "percentage"):
+        substitutes[src][dst] = max(pct, substitutes[src].get(dst, 0))
+    kga = latest_kga_levels(ids)
+    certified = certified_modules(ids)
+    consents = consented_employer_ids(ids)
+    records = []
+    for p in participants:
+        subs: dict[int, int] = {}
+        for occ in desired_occ[p.pk]:
+            for dst, pct in substitutes[occ].items():
+                if dst not in desired_occ[p.pk]:
+                    subs[dst] = max(pct, subs.get(dst, 0))
+        records.append(
+            ParticipantRecord(
+                id=p.pk,
+                lat=p.latitude,
+                lon=p.longitude,
+                hours_min=p.hours_min,
+                hours_max=p.hours_max,
+                swedish_level=p.swedish_level,
+                needs=frozenset(needs[p.pk]),
+                means=tuple(p.commute_means or ("walk",)),
+                has_licence=p.has_driving_licence,
+                has_car=p.has_car,
+                own_minutes=p.commute_max_minutes,
+                own_km=p.commute_max_km,
+                skills=skills[p.pk],
+                certified_modules=certified.get(p.pk, {}),
+                kga=kga.get(p.pk, {}),
+                desired_occupations=frozenset(desired_occ[p.pk]),
+                substitute_occupations=subs,
+                desired_industries=frozenset(desired_ind[p.pk]),
+                consent_employers=frozenset(consents.get(p.pk, set())),
+            )
+        )
+    return records
+
+
+def profile_records(profiles) -> list[ProfileRecord]:
+    ids = [r.pk for r in profiles]
+    skills = defaultdict(dict)
+    for rid, sid, text, weight, required in TaskProfileSkill.objects.filter(
+        profile_id__in=ids
+    ).values_list("profile_id", "skill_id", "free_text", "weight", "required"):
+        skills[rid][skill_key(sid, text)] = (float(weight), bool(required))
+    offered = defaultdict(set)
+    for rid, aid in TaskProfile.offered_adaptations.through.objects.filter(
+        taskprofile_id__in=ids
+    ).values_list("taskprofile_id", "adaptation_id"):
+        offered[rid].add(aid)
+    site_ids = {r.site_id for r in profiles}
+    from employers.models import Site
+
+    site_offered = defaultdict(set)
+    for sid, aid in Site.offered_adaptations.through.objects.filter(
+        site_id__in=site_ids
+    ).values_list("site_id", "adaptation_id"):
+        site_offered[sid].add(aid)
+    ocn = defaultdict(set)
+    kga = defaultdict(dict)
+    from employers.models import TaskProfileKgaRequirement, TaskProfileOcnRequirement
+
+    for rid, mid in TaskProfileOcnRequirement.objects.filter(profile_id__in=ids).values_list(
+        "profile_id", "module_id"
+    ):
+        ocn[rid].add(mid)
+    for rid, cid, level in TaskProfileKgaRequirement.objects.filter(profile_id__in=ids).values_list(
+        "profile_id", "competence_id", "min_level"
+    ):
+        kga[rid][cid] = level
+    since = timezone.now() - timezone.timedelta(days=LOAD_WINDOW_DAYS)
+    load = dict(
+        MatchDecision.objects.filter(
+            task_profile_id__in=ids, decision="proposed", decided_at__gte=since
+        )
+        .values_list("task_profile_id")
+        .annotate(n=Count("pk"))
+        .values_list("task_profile_id", "n")
+    )
+    return [
+        ProfileRecord(
+            id=r.pk,
+            employer_id=r.employer_id,
+            lat=r.site.latitude,
+            lon=r.site.longitude,
+            hours_min=r.hours_min,
+            hours_max=r.hours_max,
+            swedish_level=r.swedish_level,
+            offered=frozenset(offered[r.pk] | site_offered[r.site_id]),
+            available=r.status == ProfileStatus.OPEN and r.slots_taken < r.slots_total,
+            kind=r.kind,
+            occupation_id=r.occupation_id,
+            industry=r.employer.industry_id,
+            skills=skills[r.pk],
+            ocn_required=frozenset(ocn[r.pk]),
+            kga_required=kga[r.pk],
+            supervisor=r.supervisor_available,
+            open_proposals=load.get(r.pk, 0),
+            slots_free=max(r.slots_total - r.slots_taken, 0),
+        )
+        for r in profiles
+    ]
+
+
+def unit_version(unit_id: int) -> tuple:
+    """Changes whenever anything the engine reads for the unit changes."""
+
+    def agg(qs, field="updated_at"):
+        row = qs.aggregate(n=Count("pk"), m=Max(field))
+        return (row["n"], row["m"])
+
+    people = Participant.objects.filter(unit_id=unit_id)
+    profiles = TaskProfile.objects.filter(employer__unit_id=unit_id)
+    return (
+        agg(people),
+        agg(profiles),
+        agg(profiles.values("site"), "site__updated_at"),
+        agg(ParticipantSkill.objects.filter(participant__unit_id=unit_id), "pk"),
+        agg(ParticipantAdaptationNeed.objects.filter(participant__unit_id=unit_id), "pk"),
+        agg(TaskProfileSkill.objects.filter(profile__employer__unit_id=unit_id), "pk"),
+        agg(Consent.objects.filter(participant__unit_id=unit_id)),
+        agg(
+            OcnCase.objects.filter(participant__unit_id=unit_id, status="certified"),
+            "certificate_issued_on",
+        ),
+        agg(KgaAssessment.objects.filter(participant__unit_id=unit_id), "pk"),
+        agg(MatchDecision.objects.filter(participant__unit_id=unit_id), "pk"),
+        agg(MatchWeights.objects.filter(unit_id=unit_id)),
+        agg(Skill.objects.all(), "pk"),
+    )
+
+
+def build_unit_engine(unit_id: int) -> UnitEngine:
+    version = unit_version(unit_id)
+    participants = list(Participant.objects.filter(unit_id=unit_id, active=True).order_by("pk"))
+    profiles = list(
+        TaskProfile.objects.filter(employer__unit_id=unit_id)
+        .exclude(status__in=[ProfileStatus.DRAFT, ProfileStatus.CLOSED])
+        .select_related("site", "employer")
+        .order_by("pk")
+    )
+    p_records, r_records = participant_records(participants), profile_records(profiles)
+    skill_ids = {
+        k for rec in (*p_records, *r_records) for k in rec.skills if not isinstance(k, tuple)
+    }
+    labels = Labels(
+        skills=dict(Skill.objects.filter(pk__in=skill_ids).values_list("pk", "label")),
+        adaptations=dict(Adaptation.objects.values_list("pk", "label")),
+        modules={m.pk: str(m) for m in OcnModule.objects.select_related("programme")},
+        competences=dict(KgaCompetence.objects.values_list("pk", "name")),
+    )
+    text_labels = {k: (labels.skill(k)) for rec in (*p_records, *r_records) for k in rec.skills}
+    weights_row = MatchWeights.objects.filter(unit_id=unit_id).first()
+    engine = Engine(
+        p_records,
+        r_records,
+        weights=weights_row.as_weights() if weights_row else None,
+        related=related_skills(text_labels),
+    )
+    return UnitEngine(engine, labels, version)
+
+
+_cache: dict[int, UnitEngine] = {}
+_lock = threading.Lock()
+
+
+def unit_engine(unit_id: int) -> UnitEngine:
+    """The unit's engine, rebuilt only when its inputs changed."""
+    version = unit_version(unit_id)
+    with _lock:
+        cached = _cache.get(unit_id)
+        if cached is not None and cached.version == version:
+            return cached
+    built = build_unit_engine(unit_id)
+    with _lock:
+        _cache[unit_id] = built
+    return built
+
+
+def forget(unit_id: int | None = None) -> None:
+    with _lock:
+        if unit_id is None:
+            _cache.clear()
+        else:
+            _cache.pop(unit_id, None)
+
+
+__all__ = ["Q", "unit_engine", "forget", "participant_records", "profile_records"]

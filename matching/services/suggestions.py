@@ -1,0 +1,189 @@
+"""Ranked, explained matches for people (guides) and the stored suggestions behind lists."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.exceptions import DomainError
+from employers.models import TaskProfile
+from matching.engine import Explanation, Match
+from matching.engine.config import REASONS
+from matching.features import UnitEngine, unit_engine
+from matching.models import MatchSuggestion, Participant
+
+REASON_TEXT = {
+    "adaptation_not_offered": _("an adaptation the participant needs is not offered"),
+    "validation_missing": _("a required validation is missing"),
+    "hours_incompatible": _("the hours do not fit"),
+    "outside_commute_reach": _("outside the participant's commute reach"),
+    "profile_not_open_or_full": _("the profile is not open or has no free slot"),
+    "no_consent": _("no valid consent to share with this employer"),
+}
+assert set(REASON_TEXT) == set(REASONS.values())
+
+
+class NotInMatching(DomainError):
+    default_message = (
+        "The participant or profile is not part of matching (inactive, draft or closed)."
+    )
+    default_field = "non_field_errors"
+
+
+def _explained(ue: UnitEngine, explanation: Explanation) -> dict:
+    m, labels = explanation.match, ue.labels
+    return {
+        **_plain(m),
+        "matched_skills": [labels.skill(k) for k in explanation.matched_skills],
+        "related_skills": [
+            {"skill": labels.skill(k), "via": labels.skill(via), "similarity": round(sim, 2)}
+            for k, via, sim in explanation.related_skills
+        ],
+        "missing_skills": [
+            {"skill": labels.skill(k), "required": req} for k, req in explanation.missing_skills
+        ],
+        "validations_counting": [
+            _validation_label(ue, v) for v in explanation.validations_counting
+        ],
+        "validations_missing": [_validation_label(ue, v) for v in explanation.validations_missing],
+        "needs_met": [labels.adaptations.get(a, str(a)) for a in explanation.needs_met],
+        "needs_unmet": [labels.adaptations.get(a, str(a)) for a in explanation.needs_unmet],
+        "travel_minutes": explanation.travel_minutes,
+        "reach_km": round(explanation.reach_km, 1),
+        "hours_overlap": list(explanation.hours_overlap),
+    }
+
+
+def _validation_label(ue: UnitEngine, item) -> str:
+    if item[0] == "ocn":
+        return f"OCN: {ue.labels.modules.get(item[1], item[1])}"
+    if item[0] == "kga":
+        return f"KGA: {ue.labels.competences.get(item[1], item[1])} {item[2]}/{item[3]}"
+    return _("validated skill: %(s)s") % {"s": ue.labels.skill(item[1])}
+
+
+def _plain(m: Match) -> dict:
+    return {
+        "participant": m.participant_id,
+        "task_profile": m.profile_id,
+        "score": round(m.score, 4),
+        "components": {k: round(v, 4) for k, v in m.components.items()},
+        "excluded": m.excluded,
+        "reasons": [{"code": r, "text": REASON_TEXT[r]} for r in m.reasons],
+        "distance_km": None if m.distance_km is None else round(m.distance_km, 1),
+    }
+
+
+def rank_profiles_for(
+    participant: Participant,
+    *,
+    limit: int = 20,
+    kind: str | None = None,
+    max_distance_km: float | None = None,
+    include_excluded: bool = False,
+) -> list[dict]:
+    """The best open profiles for a participant, each explained."""
+    ue = unit_engine(participant.unit_id)
+    try:
+        ue.engine.participant_row(participant.pk)
+    except KeyError as exc:
+        raise NotInMatching(_("The participant is not active in matching.")) from exc
+    matches = ue.engine.rank_profiles(
+        participant.pk,
+        limit=limit,
+        kind=kind,
+        max_distance_km=max_distance_km,
+        include_excluded=include_excluded,
+    )
+    return [_explained(ue, ue.engine.explain(m.participant_id, m.profile_id)) for m in matches]
+
+
+def rank_participants_for(
+    profile: TaskProfile, *, limit: int = 20, include_excluded: bool = False
+) -> list[dict]:
+    """The best participants for a profile (staff only), each explained."""
+    ue = unit_engine(profile.employer.unit_id)
+    try:
+        ue.engine.profile_row(profile.pk)
+    except KeyError as exc:
+        raise NotInMatching(_("Draft and closed profiles are not matched.")) from exc
+    matches = ue.engine.rank_participants(
+        profile.pk, limit=limit, include_excluded=include_excluded
+    )
+    return [_explained(ue, ue.engine.explain(m.participant_id, m.profile_id)) for m in matches]
+
+
+def explain_pair(participant: Participant, profile: TaskProfile) -> dict:
+    if participant.unit_id != profile.employer.unit_id:
+        raise NotInMatching(_("The participant and the profile belong to different units."))
+    ue = unit_engine(participant.unit_id)
+    try:
+        return _explained(ue, ue.engine.explain(participant.pk, profile.pk))
+    except KeyError as exc:
+        raise NotInMatching() from exc
+
+
+@transaction.atomic
+def suggestions_store_for_participant(
+    participant_id: int, ranked: list[tuple[int, float]], breakdowns: dict | None = None
+) -> None:
+    MatchSuggestion.objects.filter(participant_id=participant_id).delete()
+    now = timezone.now()
+    MatchSuggestion.objects.bulk_create(
+        [
+            MatchSuggestion(
+                participant_id=participant_id,
+                task_profile_id=rid,
+                score=score,
+                rank=i + 1,
+                computed_at=now,
+                breakdown=(breakdowns or {}).get(rid, {}),
+            )
+            for i, (rid, score) in enumerate(ranked)
+        ]
+    )
+
+
+def suggestions_refresh_participant(participant_id: int, *, limit: int = 20) -> int:
+    participant = Participant.objects.filter(pk=participant_id, active=True).first()
+    if participant is None:
+        MatchSuggestion.objects.filter(participant_id=participant_id).delete()
+        return 0
+    ue = unit_engine(participant.unit_id)
+    matches = ue.engine.rank_profiles(participant.pk, limit=limit)
+    suggestions_store_for_participant(
+        participant.pk,
+        [(m.profile_id, m.score) for m in matches],
+        {m.profile_id: m.components for m in matches},
+    )
+    return len(matches)
+
+
+@transaction.atomic
+def suggestions_refresh_profile(profile_id: int, *, limit: int = 50) -> int:
+    """Re-rank one profile's participants; its stored pairs are replaced."""
+    profile = TaskProfile.objects.select_related("employer").filter(pk=profile_id).first()
+    MatchSuggestion.objects.filter(task_profile_id=profile_id).delete()
+    if profile is None:
+        return 0
+    ue = unit_engine(profile.employer.unit_id)
+    try:
+        matches = ue.engine.rank_participants(profile.pk, limit=limit)
+    except KeyError:
+        return 0
+    now = timezone.now()
+    MatchSuggestion.objects.bulk_create(
+        [
+            MatchSuggestion(
+                participant_id=m.participant_id,
+                task_profile_id=profile_id,
+                score=m.score,
+                rank=i + 1,
+                computed_at=now,
+                breakdown=m.components,
+            )
+            for i, m in enumerate(matches)
+        ]
+    )
+    return len(matches)
