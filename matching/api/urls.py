@@ -1,10 +1,27 @@
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from matching.api import views
+from matching.api import match_views, views
 
 router = DefaultRouter(trailing_slash=True)
 router.register("participants", views.ParticipantViewSet, basename="participant")
 router.register("ocn-cases", views.OcnCaseViewSet, basename="ocn-case")
 router.register("consents", views.ConsentViewSet, basename="consent")
+router.register("match-decisions", match_views.DecisionViewSet, basename="match-decision")
+router.register("recompute-jobs", match_views.RecomputeJobViewSet, basename="recompute-job")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path(
+        "participants/<int:pk>/matches/",
+        match_views.ParticipantMatchesView.as_view(),
+        name="participant-matches",
+    ),
+    path(
+        "task-profiles/<int:pk>/matches/",
+        match_views.ProfileMatchesView.as_view(),
+        name="task-profile-matches",
+    ),
+    path("matches/explain/", match_views.ExplainView.as_view(), name="match-explain"),
+    path("match-weights/", match_views.WeightsView.as_view(), name="match-weights"),
+    *router.urls,
+]

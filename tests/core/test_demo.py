@@ -49,6 +49,13 @@ def test_seed_demo_builds_kalmar_county_and_is_idempotent():
         and Consent.objects.filter(withdrawn_on__isnull=True).exists()
     )
 
+    from matching.services.suggestions import rank_profiles_for
+
+    explained = [m for p in people.order_by("pk")[:40] for m in rank_profiles_for(p, limit=5)]
+    assert len(explained) > 40
+    assert all(0 < m["score"] <= 1 and m["distance_km"] is not None for m in explained)
+    assert any(m["matched_skills"] for m in explained)
+
     counts = (Employer.objects.count(), Site.objects.count(), TaskProfile.objects.count())
     call_command("seed_demo", stdout=io.StringIO())
     assert (Employer.objects.count(), Site.objects.count(), TaskProfile.objects.count()) == counts

@@ -1,0 +1,109 @@
+from rest_framework import serializers
+
+from employers.models import TaskProfile
+from matching.models import (
+    DecisionKind,
+    DecisionReason,
+    MatchDecision,
+    MatchWeights,
+    Participant,
+    RecomputeJob,
+)
+
+
+class MatchQuerySerializer(serializers.Serializer):
+    limit = serializers.IntegerField(min_value=1, max_value=200, default=20)
+    kind = serializers.ChoiceField(
+        choices=TaskProfile._meta.get_field("kind").choices, required=False
+    )
+    max_distance = serializers.FloatField(min_value=0, max_value=2000, required=False)
+    include_excluded = serializers.BooleanField(default=False)
+
+
+class ProfileMatchQuerySerializer(serializers.Serializer):
+    limit = serializers.IntegerField(min_value=1, max_value=200, default=20)
+    include_excluded = serializers.BooleanField(default=False)
+
+
+class ExplainQuerySerializer(serializers.Serializer):
+    participant = serializers.IntegerField()
+    task_profile = serializers.IntegerField()
+
+
+class MatchSerializer(serializers.Serializer):
+    participant = serializers.IntegerField()
+    task_profile = serializers.IntegerField()
+    score = serializers.FloatField()
+    components = serializers.DictField(child=serializers.FloatField())
+    excluded = serializers.BooleanField()
+    reasons = serializers.ListField(child=serializers.DictField())
+    distance_km = serializers.FloatField(allow_null=True)
+    matched_skills = serializers.ListField(child=serializers.CharField())
+    related_skills = serializers.ListField(child=serializers.DictField())
+    missing_skills = serializers.ListField(child=serializers.DictField())
+    validations_counting = serializers.ListField(child=serializers.CharField())
+    validations_missing = serializers.ListField(child=serializers.CharField())
+    needs_met = serializers.ListField(child=serializers.CharField())
+    needs_unmet = serializers.ListField(child=serializers.CharField())
+    travel_minutes = serializers.DictField(child=serializers.FloatField())
+    reach_km = serializers.FloatField()
+
+
+class DecisionInputSerializer(serializers.Serializer):
+    participant = serializers.PrimaryKeyRelatedField(queryset=Participant.objects.all())
+    task_profile = serializers.PrimaryKeyRelatedField(queryset=TaskProfile.objects.all())
+    decision = serializers.ChoiceField(choices=DecisionKind.choices)
+    reason = serializers.ChoiceField(
+        choices=DecisionReason.choices, required=False, allow_blank=True
+    )
+    note = serializers.CharField(required=False, allow_blank=True)
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MatchDecision
+        fields = [
+            "id",
+            "participant",
+            "task_profile",
+            "decision",
+            "reason",
+            "note",
+            "score",
+            "breakdown",
+            "decided_by",
+            "decided_at",
+        ]
+
+
+class WeightsSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MatchWeights
+        fields = [
+            "skills",
+            "validations",
+            "geography",
+            "adaptations_hours",
+            "preferences",
+            "load",
+            "updated_at",
+        ]
+        read_only_fields = ["updated_at"]
+
+
+class RecomputeJobSerializer(serializers.ModelSerializer):
+    percent = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = RecomputeJob
+        fields = [
+            "id",
+            "unit",
+            "status",
+            "total",
+            "done",
+            "percent",
+            "created_at",
+            "finished_at",
+            "error",
+        ]

@@ -1,0 +1,146 @@
+"""Matches for staff: ranked, explained; decisions; weights; recompute jobs. Never for employers."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, mixins, status, viewsets
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.choices import Role
+from employers.models import TaskProfile
+from matching.api import match_serializers as s
+from matching.models import MatchDecision, MatchWeights, Participant, RecomputeJob
+from matching.services import decisions, recompute, suggestions, weights
+
+STAFF = (Role.GUIDE, Role.COORDINATOR, Role.MANAGER, Role.ADMIN)
+
+
+def _query(serializer_class, request):
+    data = serializer_class(data=request.query_params)
+    data.is_valid(raise_exception=True)
+    return data.validated_data
+
+
+class ParticipantMatchesView(APIView):
+    """The best task profiles for a participant, each with its breakdown."""
+
+    read_roles = STAFF
+
+    @extend_schema(parameters=[s.MatchQuerySerializer], responses=s.MatchSerializer(many=True))
+    def get(self, request, pk):
+        participant = get_object_or_404(Participant.objects.visible_to(request.user), pk=pk)
+        q = _query(s.MatchQuerySerializer, request)
+        results = suggestions.rank_profiles_for(
+            participant,
+            limit=q["limit"],
+            kind=q.get("kind"),
+            max_distance_km=q.get("max_distance"),
+            include_excluded=q["include_excluded"],
+        )
+        return Response(results)
+
+
+class ProfileMatchesView(APIView):
+    """The best participants for a task profile (staff only)."""
+
+    read_roles = STAFF
+
+    @extend_schema(
+        parameters=[s.ProfileMatchQuerySerializer], responses=s.MatchSerializer(many=True)
+    )
+    def get(self, request, pk):
+        profile = get_object_or_404(
+            TaskProfile.objects.visible_to(request.user).select_related("employer"), pk=pk
+        )
+        q = _query(s.ProfileMatchQuerySerializer, request)
+        return Response(
+            suggestions.rank_participants_for(
+                profile, limit=q["limit"], include_excluded=q["include_excluded"]
+            )
+        )
+
+
+class ExplainView(APIView):
+    read_roles = STAFF
+
+    @extend_schema(parameters=[s.ExplainQuerySerializer], responses=s.MatchSerializer)
+    def get(self, request):
+        q = _query(s.ExplainQuerySerializer, request)
+        participant = get_object_or_404(
+            Participant.objects.visible_to(request.user), pk=q["participant"]
+        )
+        profile = get_object_or_404(
+            TaskProfile.objects.visible_to(request.user).select_related("employer"),
+            pk=q["task_profile"],
+        )
+        return Response(suggestions.explain_pair(participant, profile))
+
+
+class DecisionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    read_roles = STAFF
+    write_roles = (Role.GUIDE, Role.ADMIN)
+    serializer_class = s.DecisionSerializer
+    filterset_fields = ["participant", "task_profile", "decision", "reason"]
+
+    def get_queryset(self):
+        return MatchDecision.objects.filter(
+            participant__in=Participant.objects.visible_to(self.request.user)
+        )
+
+    @extend_schema(request=s.DecisionInputSerializer, responses=s.DecisionSerializer)
+    def create(self, request, *args, **kwargs):
+        data = s.DecisionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        participant = get_object_or_404(
+            Participant.objects.visible_to(request.user), pk=v["participant"].pk
+        )
+        profile = get_object_or_404(
+            TaskProfile.objects.visible_to(request.user), pk=v["task_profile"].pk
+        )
+        row = decisions.decision_record(
+            participant=participant,
+            task_profile=profile,
+            decision=v["decision"],
+            reason=v.get("reason") or None,
+            note=v.get("note", ""),
+            by=request.user,
+        )
+        return Response(s.DecisionSerializer(row).data, status=status.HTTP_201_CREATED)
+
+
+class WeightsView(generics.RetrieveUpdateAPIView):
+    """The unit's matching weights: staff read, administrators change."""
+
+    read_roles = STAFF
+    write_roles = (Role.ADMIN,)
+    serializer_class = s.WeightsSerializer
+    http_method_names = ["get", "put", "patch", "head", "options"]
+
+    def get_object(self):
+        return MatchWeights.objects.filter(
+            unit_id=self.request.user.unit_id
+        ).first() or MatchWeights(unit_id=self.request.user.unit_id)
+
+    def update(self, request, *args, partial=False, **kwargs):
+        data = s.WeightsSerializer(self.get_object(), data=request.data, partial=partial)
+        data.is_valid(raise_exception=True)
+        row = weights.weights_update(unit=request.user.unit, by=request.user, **data.validated_data)
+        return Response(s.WeightsSerializer(row).data)
+
+
+class RecomputeJobViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Start a full recompute of the unit's suggestions and follow its progress."""
+
+    read_roles = STAFF
+    write_roles = (Role.GUIDE, Role.COORDINATOR, Role.ADMIN)
+    serializer_class = s.RecomputeJobSerializer
+
+    def get_queryset(self):
+        return RecomputeJob.objects.filter(unit_id=self.request.user.unit_id)
+
+    @extend_schema(request=None, responses=s.RecomputeJobSerializer)
+    def create(self, request, *args, **kwargs):
+        job = recompute.recompute_job_start(unit=request.user.unit, by=request.user)
+        job.refresh_from_db()
+        return Response(s.RecomputeJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
