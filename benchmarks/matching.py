@@ -26,7 +26,17 @@ MEANS = ("walk", "bike", "public_transport", "car")
 
 def synthetic(n_participants: int, n_profiles: int, seed: int = 7):
     rng = np.random.default_rng(seed)
-    centres = np.array([[56.66, 16.36], [57.76, 16.64], [57.26, 16.45], [56.74, 15.91], [55.60, 13.00], [57.70, 11.97], [59.33, 18.07]])
+    centres = np.array(
+        [
+            [56.66, 16.36],
+            [57.76, 16.64],
+            [57.26, 16.45],
+            [56.74, 15.91],
+            [55.60, 13.00],
+            [57.70, 11.97],
+            [59.33, 18.07],
+        ]
+    )
 
     def coords(n):
         c = centres[rng.integers(0, len(centres), n)]
@@ -37,33 +47,80 @@ def synthetic(n_participants: int, n_profiles: int, seed: int = 7):
     for i in range(n_participants):
         means = tuple(m for m in MEANS if rng.random() < 0.6) or ("walk",)
         lo = int(rng.integers(0, 25))
-        people.append(ParticipantRecord(
-            id=i + 1, lat=float(plat[i]), lon=float(plon[i]), hours_min=lo, hours_max=lo + int(rng.integers(5, 20)),
-            swedish_level=int(rng.integers(0, 8)),
-            needs=frozenset(int(x) for x in rng.choice(ADAPTATIONS, size=int(rng.choice([0, 0, 1, 2])), replace=False)),
-            means=means, has_licence=bool(rng.random() < 0.5), has_car=bool(rng.random() < 0.4),
-            own_minutes=None if rng.random() < 0.6 else int(rng.integers(20, 90)),
-            skills={int(s): (str(rng.choice(["self_reported", "observed", "validated"])), int(rng.integers(1, 5))) for s in rng.choice(SKILLS, size=int(rng.integers(1, 6)), replace=False)},
-            certified_modules={int(m): 2 for m in rng.choice(20, size=int(rng.choice([0, 0, 1])), replace=False)},
-            kga={int(k): int(rng.integers(1, 5)) for k in range(8) if rng.random() < 0.3},
-            desired_occupations=frozenset(int(o) for o in rng.choice(300, size=2, replace=False)),
-            consent_employers=frozenset(int(e) for e in rng.choice(5000, size=3, replace=False)),
-        ))
+        people.append(
+            ParticipantRecord(
+                id=i + 1,
+                lat=float(plat[i]),
+                lon=float(plon[i]),
+                hours_min=lo,
+                hours_max=lo + int(rng.integers(5, 20)),
+                swedish_level=int(rng.integers(0, 8)),
+                needs=frozenset(
+                    int(x)
+                    for x in rng.choice(
+                        ADAPTATIONS, size=int(rng.choice([0, 0, 1, 2])), replace=False
+                    )
+                ),
+                means=means,
+                has_licence=bool(rng.random() < 0.5),
+                has_car=bool(rng.random() < 0.4),
+                own_minutes=None if rng.random() < 0.6 else int(rng.integers(20, 90)),
+                skills={
+                    int(s): (
+                        str(rng.choice(["self_reported", "observed", "validated"])),
+                        int(rng.integers(1, 5)),
+                    )
+                    for s in rng.choice(SKILLS, size=int(rng.integers(1, 6)), replace=False)
+                },
+                certified_modules={
+                    int(m): 2
+                    for m in rng.choice(20, size=int(rng.choice([0, 0, 1])), replace=False)
+                },
+                kga={int(k): int(rng.integers(1, 5)) for k in range(8) if rng.random() < 0.3},
+                desired_occupations=frozenset(
+                    int(o) for o in rng.choice(300, size=2, replace=False)
+                ),
+                consent_employers=frozenset(
+                    int(e) for e in rng.choice(5000, size=3, replace=False)
+                ),
+            )
+        )
     rlat, rlon = coords(n_profiles)
     jobs = []
     for j in range(n_profiles):
         lo = int(rng.integers(0, 30))
-        jobs.append(ProfileRecord(
-            id=j + 1, employer_id=int(rng.integers(0, 5000)), lat=float(rlat[j]), lon=float(rlon[j]), hours_min=lo,
-            hours_max=lo + int(rng.integers(5, 20)), swedish_level=int(rng.integers(0, 6)),
-            offered=frozenset(int(x) for x in rng.choice(ADAPTATIONS, size=int(rng.integers(3, 20)), replace=False)),
-            available=bool(rng.random() < 0.9), kind=str(rng.choice(["practice", "work_trial", "employment", "study_visit"])),
-            occupation_id=int(rng.integers(0, 300)), industry=str(rng.choice(list("ACGIJLNPQ"))),
-            skills={int(s): (int(rng.integers(1, 6)), bool(rng.random() < 0.3)) for s in rng.choice(SKILLS, size=int(rng.integers(1, 5)), replace=False)},
-            ocn_required=frozenset({int(rng.integers(0, 20))}) if rng.random() < 0.05 else frozenset(),
-            kga_required={int(rng.integers(0, 8)): int(rng.integers(1, 4))} if rng.random() < 0.1 else {},
-            supervisor=bool(rng.random() < 0.8), open_proposals=int(rng.integers(0, 5)), slots_free=int(rng.integers(0, 4)),
-        ))
+        jobs.append(
+            ProfileRecord(
+                id=j + 1,
+                employer_id=int(rng.integers(0, 5000)),
+                lat=float(rlat[j]),
+                lon=float(rlon[j]),
+                hours_min=lo,
+                hours_max=lo + int(rng.integers(5, 20)),
+                swedish_level=int(rng.integers(0, 6)),
+                offered=frozenset(
+                    int(x)
+                    for x in rng.choice(ADAPTATIONS, size=int(rng.integers(3, 20)), replace=False)
+                ),
+                available=bool(rng.random() < 0.9),
+                kind=str(rng.choice(["practice", "work_trial", "employment", "study_visit"])),
+                occupation_id=int(rng.integers(0, 300)),
+                industry=str(rng.choice(list("ACGIJLNPQ"))),
+                skills={
+                    int(s): (int(rng.integers(1, 6)), bool(rng.random() < 0.3))
+                    for s in rng.choice(SKILLS, size=int(rng.integers(1, 5)), replace=False)
+                },
+                ocn_required=frozenset({int(rng.integers(0, 20))})
+                if rng.random() < 0.05
+                else frozenset(),
+                kga_required={int(rng.integers(0, 8)): int(rng.integers(1, 4))}
+                if rng.random() < 0.1
+                else {},
+                supervisor=bool(rng.random() < 0.8),
+                open_proposals=int(rng.integers(0, 5)),
+                slots_free=int(rng.integers(0, 4)),
+            )
+        )
     return people, jobs
 
 
@@ -97,7 +154,9 @@ def main() -> None:
     repeats = 10 if args.quick else 30
     weights = Weights()
     print(f"Brygga matching benchmark — numpy {np.__version__}, {repeats} repeats, top-20")
-    print(f"{'N':>8}  {'participant→N profiles p50/p95 ms':>36}  {'profile→N participants p50/p95 ms':>36}  build s")
+    print(
+        f"{'N':>8}  {'participant→N profiles p50/p95 ms':>36}  {'profile→N participants p50/p95 ms':>36}  build s"
+    )
     for n in sizes:
         people, jobs = synthetic(n, n)
         start = time.perf_counter()
@@ -120,8 +179,10 @@ def main() -> None:
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     pairs = n * n
-    print(f"batch {n:,} × {n:,}: {elapsed:.2f} s, {pairs / elapsed:,.0f} pairs/s, {results:,} rankings, "
-          f"peak traced memory {peak / 2**20:.0f} MiB, max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+    print(
+        f"batch {n:,} × {n:,}: {elapsed:.2f} s, {pairs / elapsed:,.0f} pairs/s, {results:,} rankings, "
+        f"peak traced memory {peak / 2**20:.0f} MiB, max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB"
+    )
 
     sample_people, sample_jobs = people[:20], jobs[:500]
     start = time.perf_counter()
@@ -130,8 +191,10 @@ def main() -> None:
             score_pair(p, r, weights)
     per_pair = (time.perf_counter() - start) / (len(sample_people) * len(sample_jobs))
     vectorised = elapsed / pairs
-    print(f"per-pair Python: {1 / per_pair:,.0f} pairs/s on a {len(sample_people)}×{len(sample_jobs)} sample; "
-          f"vectorised batch is {per_pair / vectorised:,.0f}× faster")
+    print(
+        f"per-pair Python: {1 / per_pair:,.0f} pairs/s on a {len(sample_people)}×{len(sample_jobs)} sample; "
+        f"vectorised batch is {per_pair / vectorised:,.0f}× faster"
+    )
 
 
 if __name__ == "__main__":

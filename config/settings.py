@@ -191,7 +191,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
-    "resume-stale-recompute-jobs": {"task": "matching.tasks.resume_stale_recompute_jobs", "schedule": 120.0},
+    "resume-stale-recompute-jobs": {
+        "task": "matching.tasks.resume_stale_recompute_jobs",
+        "schedule": 120.0,
+    },
 }
 
 # Optional online geocoder (geopy). Empty means offline gazetteer only.
