@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -191,10 +192,21 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
+    "followup-reminders": {
+        "task": "placements.tasks.send_followup_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
     "resume-stale-recompute-jobs": {
         "task": "matching.tasks.resume_stale_recompute_jobs",
         "schedule": 120.0,
     },
+}
+
+# Follow-up policy: weeks after start, then monthly; behålla lasts this many months after hiring.
+FOLLOWUP_POLICY = {
+    "weeks": [1, 2, 4],
+    "monthly_after": True,
+    "keep_months": env.int("KEEP_PHASE_MONTHS", default=3),
 }
 
 # Optional online geocoder (geopy). Empty means offline gazetteer only.

@@ -1,0 +1,63 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PlacementKind(models.TextChoices):
+    STUDY_VISIT = "study_visit", _("Study visit")
+    PRACTICE = "practice", _("Work practice")
+    WORK_TRIAL = "work_trial", _("Work trial")
+    EMPLOYMENT = "employment", _("Employment")
+
+
+class SubsidyType(models.TextChoices):
+    NONE = "none", _("No subsidy")
+    LONESTOD = "lonestod", _("Wage subsidy (lönestöd)")
+    NYSTARTSJOBB = "nystartsjobb", _("Nystartsjobb")
+    INTRODUKTIONSJOBB = "introduktionsjobb", _("Introduktionsjobb")
+    OTHER = "other", _("Other subsidy")
+
+
+class PlacementPhase(models.TextChoices):
+    FINNA = "finna", _("Find (finna)")
+    FA = "fa", _("Get (få)")
+    BEHALLA = "behalla", _("Keep (behålla)")
+
+
+class PlacementStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    AGREED = "agreed", _("Agreed")
+    ONGOING = "ongoing", _("Ongoing")
+    ENDED = "ended", _("Ended")
+
+
+class ExitOutcome(models.TextChoices):
+    """Utfall vid avslut, as reported to the ESF."""
+
+    WORK_UNSUBSIDISED = "work_unsubsidised", _("Work without subsidy")
+    WORK_SUBSIDISED = "work_subsidised", _("Work with subsidy")
+    STUDIES = "studies", _("Studies")
+    PRACTICE = "practice", _("In practice")
+    PROGRAMME = "programme", _("In a labour-market programme")
+    JOB_SEEKING = "job_seeking", _("Job-seeking")
+    OTHER = "other", _("Other")
+
+
+class FollowUpWith(models.TextChoices):
+    PARTICIPANT = "participant", _("Participant")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    BOTH = "both", _("Participant and supervisor")
+
+
+class FollowUpStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    DONE = "done", _("Done")
+    RESCHEDULED = "rescheduled", _("Rescheduled")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+STATUS_TRANSITIONS = {
+    PlacementStatus.PROPOSED: {PlacementStatus.AGREED, PlacementStatus.ENDED},
+    PlacementStatus.AGREED: {PlacementStatus.ONGOING, PlacementStatus.ENDED},
+    PlacementStatus.ONGOING: {PlacementStatus.ENDED},
+    PlacementStatus.ENDED: set(),
+}

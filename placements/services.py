@@ -1,0 +1,607 @@
+"""Writes of placements and follow-ups: the phase rules, slots that are never overbooked, follow-up
+schedules, reminders and the employer's confirmation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.choices import Role
+from core.exceptions import Forbidden, InvalidTransition, SlotUnavailable
+from core.models import Adaptation, User
+from core.roles import role_of
+from employers.choices import ProfileStatus
+from employers.models import ContactPerson, EmployerMembership, TaskProfile
+from employers.services import task_profile_transition
+from matching.choices import Phase
+from matching.models import MatchDecision, Participant
+from matching.services.participants import ensure_can_edit, participant_set_phase
+from placements import rules
+from placements.choices import (
+    STATUS_TRANSITIONS,
+    FollowUpStatus,
+    FollowUpWith,
+    PlacementKind,
+    PlacementPhase,
+    PlacementStatus,
+    SubsidyType,
+)
+from placements.models import (
+    Exit,
+    FollowUp,
+    Placement,
+    PlacementTransition,
+    PracticeEvaluation,
+    PracticeExtension,
+    ReminderSent,
+)
+
+
+def _record(
+    placement: Placement,
+    *,
+    to_status: str | None = None,
+    to_phase: str | None = None,
+    by: User | None,
+    reason: str = "",
+) -> None:
+    to_status = to_status or placement.status
+    to_phase = to_phase or placement.phase
+    if to_status != placement.status and to_status not in STATUS_TRANSITIONS[placement.status]:
+        raise InvalidTransition(
+            _("A placement cannot go from “%(a)s” to “%(b)s”.")
+            % {"a": PlacementStatus(placement.status).label, "b": PlacementStatus(to_status).label}
+        )
+    PlacementTransition.objects.create(
+        placement=placement,
+        from_status=placement.status,
+        to_status=to_status,
+        from_phase=placement.phase,
+        to_phase=to_phase,
+        reason=reason,
+        by=by,
+    )
+    placement.status, placement.phase = to_status, to_phase
+
+
+def _locked(placement: Placement) -> Placement:
+    return (
+        Placement.objects.select_for_update()
+        .select_related("task_profile__employer", "participant")
+        .get(pk=placement.pk)
+    )
+
+
+def _check_supervisor(supervisor: ContactPerson | None, profile: TaskProfile) -> None:
+    if supervisor is not None and supervisor.employer_id != profile.employer_id:
+        raise ValidationError(
+            {"supervisor": _("The supervisor must be a contact person of the employer.")}
+        )
+
+
+# --- slots --------------------------------------------------------------------------------------
+
+
+def _take_slot(profile: TaskProfile) -> None:
+    """Take one slot with a single conditional UPDATE: two guides agreeing the last slot at the same
+    moment cannot both succeed, on any database."""
+    taken = TaskProfile.objects.filter(
+        pk=profile.pk, status=ProfileStatus.OPEN, slots_taken__lt=F("slots_total")
+    ).update(slots_taken=F("slots_taken") + 1, updated_at=timezone.now())
+    if taken == 0:
+        raise SlotUnavailable(
+            _("“%(p)s” has no free slot (or is not open).") % {"p": profile.title}
+        )
+    profile.refresh_from_db()
+    if profile.slots_taken >= profile.slots_total:
+        task_profile_transition(profile=profile, to_status=ProfileStatus.FILLED, by=None)
+
+
+def _release_slot(placement: Placement) -> None:
+    if not placement.slot_held:
+        return
+    TaskProfile.objects.filter(pk=placement.task_profile_id, slots_taken__gt=0).update(
+        slots_taken=F("slots_taken") - 1, updated_at=timezone.now()
+    )
+    placement.slot_held = False
+    profile = TaskProfile.objects.get(pk=placement.task_profile_id)
+    if profile.status == ProfileStatus.FILLED and profile.slots_taken < profile.slots_total:
+        task_profile_transition(profile=profile, to_status=ProfileStatus.OPEN, by=None)
+
+
+# --- placements ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def placement_propose(
+    *,
+    participant: Participant,
+    task_profile: TaskProfile,
+    by: User,
+    planned_start: dt.date,
+    hours_per_week: int,
+    planned_end: dt.date | None = None,
+    kind: str | None = None,
+    match_decision: MatchDecision | None = None,
+    supervisor: ContactPerson | None = None,
+    agreed_adaptations=None,
+    goals_short: str = "",
+    goals_long: str = "",
+    schedule: str = "",
+    subsidy_type: str = SubsidyType.NONE,
+    note: str = "",
+) -> Placement:
+    """Propose the participant for the profile. From a match suggestion, the guide's decision
+    (“proposed”) is recorded and linked, so the suggestion that led here is kept."""
+    from matching.services.decisions import decision_record
+
+    ensure_can_edit(by, participant)
+    if task_profile.employer.unit_id != participant.unit_id:
+        raise ValidationError({"task_profile": _("The profile belongs to another unit.")})
+    if task_profile.status != ProfileStatus.OPEN:
+        raise ValidationError({"task_profile": _("Only open profiles take proposals.")})
+    if participant.phase == Phase.EXITED:
+        raise ValidationError({"participant": _("The participant has exited the programme.")})
+    kind = kind or task_profile.kind
+    if kind == PlacementKind.PRACTICE and planned_end is None:
+        raise ValidationError({"planned_end": _("Practice is time-limited: give an end date.")})
+    if planned_end and planned_end < planned_start:
+        raise ValidationError({"planned_end": _("The placement cannot end before it starts.")})
+    _check_supervisor(supervisor, task_profile)
+    if match_decision is None:
+        match_decision = decision_record(
+            participant=participant,
+            task_profile=task_profile,
+            decision="proposed",
+            note=note,
+            by=by,
+        )
+    elif (match_decision.participant_id, match_decision.task_profile_id) != (
+        participant.pk,
+        task_profile.pk,
+    ):
+        raise ValidationError({"match_decision": _("The decision is about another pair.")})
+    placement = Placement(
+        participant=participant,
+        task_profile=task_profile,
+        match_decision=match_decision,
+        kind=kind,
+        subsidy_type=subsidy_type,
+        planned_start=planned_start,
+        planned_end=planned_end,
+        hours_per_week=hours_per_week,
+        schedule=schedule,
+        supervisor=supervisor,
+        goals_short=goals_short,
+        goals_long=goals_long,
+        guide=participant.guide or by,
+    )
+    placement.full_clean()
+    placement.save()
+    if agreed_adaptations is not None:
+        placement.agreed_adaptations.set(agreed_adaptations)
+    PlacementTransition.objects.create(
+        placement=placement,
+        from_status="",
+        to_status=PlacementStatus.PROPOSED,
+        from_phase="",
+        to_phase=placement.phase,
+        by=by,
+        reason=note,
+    )
+    return placement
+
+
+@transaction.atomic
+def placement_agree(*, placement: Placement, by: User) -> Placement:
+    """The employer and participant agree: the placement takes a slot."""
+    placement = _locked(placement)
+    ensure_can_edit(by, placement.participant)
+    if placement.status != PlacementStatus.PROPOSED:
+        raise InvalidTransition(_("Only a proposed placement can be agreed."))
+    _take_slot(placement.task_profile)
+    placement.slot_held = True
+    _record(placement, to_status=PlacementStatus.AGREED, by=by)
+    placement.save()
+    return placement
+
+
+@transaction.atomic
+def placement_start(
+    *, placement: Placement, by: User, started_on: dt.date | None = None
+) -> Placement:
+    placement = _locked(placement)
+    ensure_can_edit(by, placement.participant)
+    started_on = started_on or timezone.localdate()
+    _record(placement, to_status=PlacementStatus.ONGOING, by=by)
+    placement.started_on = started_on
+    placement.full_clean()
+    placement.save()
+    if placement.kind == PlacementKind.EMPLOYMENT and placement.phase == PlacementPhase.FINNA:
+        _enter_fa(placement, by, _("Started an adapted job"))
+    _schedule_followups(
+        placement, started_on, placement.planned_end or rules.keep_phase_end(started_on)
+    )
+    return placement
+
+
+def _enter_fa(placement: Placement, by: User, reason: str) -> None:
+    _record(placement, to_phase=PlacementPhase.FA, by=by, reason=reason)
+    placement.save()
+    if placement.participant.phase == Phase.FINNA:
+        participant_set_phase(
+            participant=placement.participant, phase=Phase.FA, by=by, reason=reason
+        )
+
+
+def _schedule_followups(placement: Placement, start: dt.date, until: dt.date) -> list[FollowUp]:
+    existing = set(
+        placement.followups.filter(status=FollowUpStatus.PLANNED).values_list(
+            "planned_on", flat=True
+        )
+    )
+    rows = [
+        FollowUp(placement=placement, planned_on=d, with_whom=FollowUpWith.BOTH)
+        for d in rules.followup_dates(start, until)
+        if d not in existing
+    ]
+    return FollowUp.objects.bulk_create(rows)
+
+
+@transaction.atomic
+def practice_evaluate(
+    *,
+    placement: Placement,
+    by: User,
+    evaluated_on: dt.date,
+    progress: str,
+    rating: int,
+    next_steps: str = "",
+) -> PracticeEvaluation:
+    placement = _locked(placement)
+    ensure_can_edit(by, placement.participant)
+    if placement.status != PlacementStatus.ONGOING:
+        raise InvalidTransition(_("Only an ongoing placement is evaluated."))
+    if placement.started_on and evaluated_on < placement.started_on:
+        raise ValidationError({"evaluated_on": _("The evaluation cannot be before the start.")})
+    evaluation = PracticeEvaluation(
+        placement=placement,
+        evaluated_on=evaluated_on,
+        progress=progress,
+        rating=rating,
+        next_steps=next_steps,
+        by=by,
+    )
+    evaluation.full_clean()
+    evaluation.save()
+    return evaluation
+
+
+@transaction.atomic
+def practice_extend(*, placement: Placement, by: User, new_end: dt.date, reason: str) -> Placement:
+    """Practice is time-limited; extending it needs a reason and a later end date."""
+    placement = _locked(placement)
+    ensure_can_edit(by, placement.participant)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Give the reason for the extension.")})
+    if (
+        placement.status not in (PlacementStatus.AGREED, PlacementStatus.ONGOING)
+        or placement.kind == PlacementKind.EMPLOYMENT
+    ):
+        raise InvalidTransition(_("Only an agreed or ongoing practice can be extended."))
+    if placement.planned_end is None or new_end <= placement.planned_end:
+        raise ValidationError(
+            {"new_end": _("The new end must be after %(d)s.") % {"d": placement.planned_end}}
+        )
+    PracticeExtension.objects.create(
+        placement=placement,
+        previous_end=placement.planned_end,
+        new_end=new_end,
+        reason=reason,
+        by=by,
+    )
+    placement.planned_end = new_end
+    placement.save()
+    if placement.started_on:
+        _schedule_followups(placement, placement.started_on, new_end)
+    return placement
+
+
+@transaction.atomic
+def placement_to_employment(
+    *,
+    placement: Placement,
+    by: User,
+    hours_per_week: int,
+    subsidy_type: str = SubsidyType.NONE,
+    reason: str = "",
+) -> Placement:
+    """An ongoing practice becomes an adapted job at the same employer: phase få."""
+    placement = _locked(placement)
+    ensure_can_edit(by, placement.participant)
+    if placement.status != PlacementStatus.ONGOING or placement.phase != PlacementPhase.FINNA:
+        raise InvalidTransition(
+            _("Only an ongoing placement in finna can become an employment."), field="phase"
+        )
+    if subsidy_type not in SubsidyType.values:
+        raise ValidationError({"subsidy_type": _("Unknown subsidy type.")})
+    placement.kind = PlacementKind.EMPLOYMENT
+    placement.subsidy_type = subsidy_type
+    placement.hours_per_week = hours_per_week
+    placement.planned_end = None
+    placement.full_clean()
+    _enter_fa(placement, by, reason or _("Moved to an adapted job"))
+    return placement
+
+
+@transaction.atomic
+def placement_hire(*, placement: Placement, by: User, hired_on: dt.date) -> Placement:
+    """Hiring starts behålla: follow-ups until three months after hiring."""
+    placement = _locked(placement)
+    ensure_can_edit(by, placement.participant)
+    if placement.phase != PlacementPhase.FA or placement.status != PlacementStatus.ONGOING:
+        raise InvalidTransition(
+            _("Only an ongoing employment in få can be hired into behålla."), field="phase"
+        )
+    if placement.started_on and hired_on < placement.started_on:
+        raise ValidationError({"hired_on": _("Hiring cannot be before the start.")})
+    placement.hired_on = hired_on
+    _record(placement, to_phase=PlacementPhase.BEHALLA, by=by, reason=_("Hired"))
+    placement.save()
+    participant_set_phase(
+        participant=placement.participant, phase=Phase.BEHALLA, by=by, reason=_("Hired")
+    )
+    placement.followups.filter(status=FollowUpStatus.PLANNED, planned_on__gt=hired_on).update(
+        status=FollowUpStatus.CANCELLED
+    )
+    _schedule_followups(placement, hired_on, rules.keep_phase_end(hired_on))
+    return placement
+
+
+@transaction.atomic
+def placement_end(*, placement: Placement, by: User, ended_on: dt.date, reason: str) -> Placement:
+    """End (or cancel) a placement; the slot is freed. An employment that ends within three
+    months of hiring sends the participant back to matching (finna), visibly."""
+    placement = _locked(placement)
+    ensure_can_edit(by, placement.participant)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Say why the placement ends.")})
+    if placement.started_on and ended_on < placement.started_on:
+        raise ValidationError({"ended_on": _("The placement cannot end before it started.")})
+    _record(placement, to_status=PlacementStatus.ENDED, by=by, reason=reason)
+    placement.ended_on, placement.end_reason = ended_on, reason
+    _release_slot(placement)
+    placement.followups.filter(status=FollowUpStatus.PLANNED, planned_on__gt=ended_on).update(
+        status=FollowUpStatus.CANCELLED
+    )
+    participant = placement.participant
+    if placement.kind == PlacementKind.EMPLOYMENT and placement.phase in (
+        PlacementPhase.FA,
+        PlacementPhase.BEHALLA,
+    ):
+        if placement.phase == PlacementPhase.FA or rules.ended_early(placement.hired_on, ended_on):
+            placement.ended_early = placement.hired_on is not None
+            participant.refresh_from_db()
+            if participant.phase in (Phase.FA, Phase.BEHALLA):
+                participant_set_phase(
+                    participant=participant,
+                    phase=Phase.FINNA,
+                    by=by,
+                    reason=_("Employment ended early: back to matching (%(r)s)") % {"r": reason},
+                )
+                from matching.services.recompute import schedule_refresh
+
+                schedule_refresh(participant_id=participant.pk)
+    placement.full_clean()
+    placement.save()
+    return placement
+
+
+@transaction.atomic
+def participant_exit(
+    *, participant: Participant, by: User, exited_on: dt.date, outcome: str, note: str = ""
+) -> Exit:
+    """The participant leaves the programme with an ESF outcome; ongoing placements end."""
+    from placements.choices import ExitOutcome
+
+    ensure_can_edit(by, participant)
+    if outcome not in ExitOutcome.values:
+        raise ValidationError(
+            {"outcome": _("Choose one of: %(o)s.") % {"o": ", ".join(ExitOutcome.values)}}
+        )
+    if exited_on > timezone.localdate():
+        raise ValidationError({"exited_on": _("An exit cannot be recorded in the future.")})
+    last = None
+    for placement in (
+        Placement.objects.filter(participant=participant)
+        .exclude(status=PlacementStatus.ENDED)
+        .order_by("pk")
+    ):
+        placement_end(
+            placement=placement,
+            by=by,
+            ended_on=max(exited_on, placement.started_on or exited_on),
+            reason=_("Exit from the programme"),
+        )
+        last = placement
+    participant.refresh_from_db()
+    exit_row = Exit(
+        participant=participant,
+        exited_on=exited_on,
+        outcome=outcome,
+        note=note,
+        by=by,
+        placement=last,
+    )
+    exit_row.full_clean()
+    exit_row.save()
+    participant_set_phase(
+        participant=participant,
+        phase=Phase.EXITED,
+        by=by,
+        reason=_("Exit: %(o)s") % {"o": ExitOutcome(outcome).label},
+    )
+    return exit_row
+
+
+# --- follow-ups ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def followup_create(
+    *, placement: Placement, by: User, planned_on: dt.date, with_whom: str = FollowUpWith.BOTH
+) -> FollowUp:
+    ensure_can_edit(by, placement.participant)
+    if placement.status == PlacementStatus.ENDED:
+        raise InvalidTransition(_("The placement has ended."))
+    row = FollowUp(placement=placement, planned_on=planned_on, with_whom=with_whom)
+    row.full_clean()
+    row.save()
+    return row
+
+
+@transaction.atomic
+def followup_record(
+    *,
+    followup: FollowUp,
+    by: User,
+    done_on: dt.date,
+    with_whom: str | None = None,
+    rating_tasks: int | None = None,
+    rating_social: int | None = None,
+    rating_attendance: int | None = None,
+    notes: str = "",
+    next_actions: str = "",
+) -> FollowUp:
+    followup = (
+        FollowUp.objects.select_for_update()
+        .select_related("placement__participant")
+        .get(pk=followup.pk)
+    )
+    ensure_can_edit(by, followup.placement.participant)
+    if followup.status not in (FollowUpStatus.PLANNED, FollowUpStatus.DONE):
+        raise InvalidTransition(_("This follow-up was rescheduled or cancelled."))
+    if done_on > timezone.localdate():
+        raise ValidationError({"done_on": _("A follow-up cannot be done in the future.")})
+    followup.status, followup.done_on, followup.done_by = FollowUpStatus.DONE, done_on, by
+    followup.with_whom = with_whom or followup.with_whom
+    followup.rating_tasks, followup.rating_social, followup.rating_attendance = (
+        rating_tasks,
+        rating_social,
+        rating_attendance,
+    )
+    followup.notes, followup.next_actions = notes, next_actions
+    followup.full_clean()
+    followup.save()
+    return followup
+
+
+@transaction.atomic
+def followup_reschedule(
+    *, followup: FollowUp, by: User, planned_on: dt.date, reason: str = ""
+) -> FollowUp:
+    """Move a planned follow-up; the old one stays (rescheduled) and the new one links to it."""
+    followup = (
+        FollowUp.objects.select_for_update()
+        .select_related("placement__participant")
+        .get(pk=followup.pk)
+    )
+    ensure_can_edit(by, followup.placement.participant)
+    if followup.status != FollowUpStatus.PLANNED:
+        raise InvalidTransition(_("Only a planned follow-up can be rescheduled."))
+    if planned_on == followup.planned_on:
+        raise ValidationError({"planned_on": _("Choose another date.")})
+    followup.status = FollowUpStatus.RESCHEDULED
+    followup.notes = "\n".join(p for p in (followup.notes, reason) if p)
+    followup.save()
+    new = FollowUp(
+        placement=followup.placement,
+        planned_on=planned_on,
+        with_whom=followup.with_whom,
+        rescheduled_from=followup,
+    )
+    new.full_clean()
+    new.save()
+    return new
+
+
+@transaction.atomic
+def followup_request_confirmation(*, followup: FollowUp, by: User) -> FollowUp:
+    ensure_can_edit(by, followup.placement.participant)
+    FollowUp.objects.filter(pk=followup.pk).update(confirmation_requested_at=timezone.now())
+    followup.refresh_from_db()
+    return followup
+
+
+@transaction.atomic
+def followup_confirm_by_employer(*, followup: FollowUp, by: User) -> FollowUp:
+    """The employer's supervisor confirms a follow-up (date and that it takes/took place)."""
+    followup = (
+        FollowUp.objects.select_for_update()
+        .select_related("placement__task_profile")
+        .get(pk=followup.pk)
+    )
+    if (
+        role_of(by) != Role.EMPLOYER
+        or not EmployerMembership.objects.filter(
+            user=by, employer_id=followup.placement.task_profile.employer_id
+        ).exists()
+    ):
+        raise Forbidden(_("Only the employer's own users can confirm."))
+    if followup.status not in (FollowUpStatus.PLANNED, FollowUpStatus.DONE):
+        raise InvalidTransition(_("This follow-up was rescheduled or cancelled."))
+    if followup.confirmed_at is not None:
+        raise InvalidTransition(_("Already confirmed."))
+    followup.confirmed_by, followup.confirmed_at = by, timezone.now()
+    followup.save(update_fields=["confirmed_by", "confirmed_at"])
+    return followup
+
+
+def send_followup_reminders(*, today: dt.date | None = None) -> int:
+    """E-mail each guide their follow-ups due today and overdue; at most once a day per follow-up."""
+    today = today or timezone.localdate()
+    due = (
+        FollowUp.objects.filter(
+            status=FollowUpStatus.PLANNED,
+            planned_on__lte=today,
+            placement__status__in=[PlacementStatus.AGREED, PlacementStatus.ONGOING],
+        )
+        .exclude(reminders__sent_on=today)
+        .select_related(
+            "placement__guide", "placement__participant", "placement__task_profile__employer"
+        )
+        .order_by("planned_on", "pk")
+    )
+    by_guide: dict[User, list[FollowUp]] = defaultdict(list)
+    for followup in due:
+        if followup.placement.guide.email:
+            by_guide[followup.placement.guide].append(followup)
+    sent = 0
+    for guide, followups in by_guide.items():
+        lines = [
+            f"- {f.planned_on:%Y-%m-%d} {'(' + _('overdue') + ') ' if f.planned_on < today else ''}{f.placement.participant.code}, "
+            f"{f.placement.task_profile.employer.name}: {f.placement.task_profile.title}"
+            for f in followups
+        ]
+        with transaction.atomic():
+            created = [ReminderSent(followup=f, sent_on=today, to=guide.email) for f in followups]
+            ReminderSent.objects.bulk_create(created, ignore_conflicts=True)
+            send_mail(
+                subject=_("Brygga: %(n)s follow-ups to do") % {"n": len(followups)},
+                message=_("Follow-ups due today or overdue:") + "\n" + "\n".join(lines) + "\n",
+                from_email=None,
+                recipient_list=[guide.email],
+            )
+        sent += 1
+    return sent
+
+
+def agreed_adaptations_from_codes(codes) -> list[Adaptation]:
+    return list(Adaptation.objects.filter(code__in=codes))

@@ -1,0 +1,11 @@
+from celery import shared_task
+
+
+@shared_task(
+    acks_late=True, autoretry_for=(ConnectionError, OSError), retry_backoff=True, max_retries=5
+)
+def send_followup_reminders() -> int:
+    """Daily: e-mail guides their due and overdue follow-ups (idempotent per follow-up and day)."""
+    from placements.services import send_followup_reminders as run
+
+    return run()
