@@ -382,23 +382,25 @@ def placement_end(*, placement: Placement, by: User, ended_on: dt.date, reason: 
         status=FollowUpStatus.CANCELLED
     )
     participant = placement.participant
-    if placement.kind == PlacementKind.EMPLOYMENT and placement.phase in (
+    in_job = placement.kind == PlacementKind.EMPLOYMENT and placement.phase in (
         PlacementPhase.FA,
         PlacementPhase.BEHALLA,
+    )
+    if in_job and (
+        placement.phase == PlacementPhase.FA or rules.ended_early(placement.hired_on, ended_on)
     ):
-        if placement.phase == PlacementPhase.FA or rules.ended_early(placement.hired_on, ended_on):
-            placement.ended_early = placement.hired_on is not None
-            participant.refresh_from_db()
-            if participant.phase in (Phase.FA, Phase.BEHALLA):
-                participant_set_phase(
-                    participant=participant,
-                    phase=Phase.FINNA,
-                    by=by,
-                    reason=_("Employment ended early: back to matching (%(r)s)") % {"r": reason},
-                )
-                from matching.services.recompute import schedule_refresh
+        placement.ended_early = placement.hired_on is not None
+        participant.refresh_from_db()
+        if participant.phase in (Phase.FA, Phase.BEHALLA):
+            participant_set_phase(
+                participant=participant,
+                phase=Phase.FINNA,
+                by=by,
+                reason=_("Employment ended early: back to matching (%(r)s)") % {"r": reason},
+            )
+            from matching.services.recompute import schedule_refresh
 
-                schedule_refresh(participant_id=participant.pk)
+            schedule_refresh(participant_id=participant.pk)
     placement.full_clean()
     placement.save()
     return placement

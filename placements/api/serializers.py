@@ -1,0 +1,254 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from core.choices import Role
+from core.models import Adaptation
+from core.roles import role_of
+from employers.models import ContactPerson, TaskProfile
+from matching.models import MatchDecision, Participant
+from placements.choices import ExitOutcome, FollowUpWith, PlacementKind, SubsidyType
+from placements.models import Exit, FollowUp, Placement, PracticeEvaluation, PracticeExtension
+from placements.visibility import employer_may_see_plan, employer_view
+
+PLAN_FIELDS = (
+    "hours_per_week",
+    "schedule",
+    "goals_short",
+    "goals_long",
+    "agreed_adaptations",
+    "supervisor",
+    "evaluations",
+    "extensions",
+)
+
+
+class EvaluationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PracticeEvaluation
+        fields = ["id", "evaluated_on", "progress", "rating", "next_steps", "by"]
+
+
+class ExtensionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PracticeExtension
+        fields = ["id", "previous_end", "new_end", "reason", "by", "at"]
+
+
+class PlacementSerializer(serializers.ModelSerializer):
+    evaluations = EvaluationSerializer(many=True, read_only=True)
+    extensions = ExtensionSerializer(many=True, read_only=True)
+    employer = serializers.IntegerField(source="task_profile.employer_id", read_only=True)
+    participant_view = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Placement
+        fields = [
+            "id",
+            "participant",
+            "participant_view",
+            "task_profile",
+            "employer",
+            "match_decision",
+            "kind",
+            "subsidy_type",
+            "phase",
+            "status",
+            "planned_start",
+            "planned_end",
+            "started_on",
+            "hired_on",
+            "ended_on",
+            "end_reason",
+            "ended_early",
+            "hours_per_week",
+            "schedule",
+            "supervisor",
+            "agreed_adaptations",
+            "goals_short",
+            "goals_long",
+            "guide",
+            "evaluations",
+            "extensions",
+            "created_at",
+        ]
+
+    def get_participant_view(self, obj) -> dict | None:
+        return self._employer(obj) and employer_view(obj)
+
+    def _employer(self, obj) -> bool:
+        request = self.context.get("request")
+        return bool(request and role_of(request.user) == Role.EMPLOYER)
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if self._employer(instance):
+            # Employers see the participant only through consent: never the internal id, the
+            # guide's decision or the placement plan unless the participant agreed to share it.
+            for field in ("participant", "match_decision", "end_reason"):
+                data.pop(field, None)
+            if not employer_may_see_plan(instance):
+                for field in PLAN_FIELDS:
+                    data.pop(field, None)
+        else:
+            data.pop("participant_view", None)
+        return data
+
+
+class ProposeSerializer(serializers.Serializer):
+    participant = serializers.PrimaryKeyRelatedField(queryset=Participant.objects.all())
+    task_profile = serializers.PrimaryKeyRelatedField(queryset=TaskProfile.objects.all())
+    match_decision = serializers.PrimaryKeyRelatedField(
+        queryset=MatchDecision.objects.all(), required=False, allow_null=True
+    )
+    kind = serializers.ChoiceField(choices=PlacementKind.choices, required=False)
+    subsidy_type = serializers.ChoiceField(choices=SubsidyType.choices, default=SubsidyType.NONE)
+    planned_start = serializers.DateField()
+    planned_end = serializers.DateField(required=False, allow_null=True)
+    hours_per_week = serializers.IntegerField(min_value=1, max_value=60)
+    schedule = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    supervisor = serializers.PrimaryKeyRelatedField(
+        queryset=ContactPerson.objects.all(), required=False, allow_null=True
+    )
+    agreed_adaptations = serializers.SlugRelatedField(
+        slug_field="code", queryset=Adaptation.objects.all(), many=True, required=False
+    )
+    goals_short = serializers.CharField(required=False, allow_blank=True)
+    goals_long = serializers.CharField(required=False, allow_blank=True)
+    note = serializers.CharField(required=False, allow_blank=True)
+
+    def validate(self, attrs):
+        end, start = attrs.get("planned_end"), attrs["planned_start"]
+        if end and end < start:
+            raise serializers.ValidationError(
+                {"planned_end": _("The placement cannot end before it starts.")}
+            )
+        return attrs
+
+
+class DateReasonSerializer(serializers.Serializer):
+    date = serializers.DateField(required=False)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=300)
+
+
+class EvaluateSerializer(serializers.Serializer):
+    evaluated_on = serializers.DateField()
+    progress = serializers.CharField()
+    rating = serializers.IntegerField(min_value=1, max_value=5)
+    next_steps = serializers.CharField(required=False, allow_blank=True)
+
+
+class ExtendSerializer(serializers.Serializer):
+    new_end = serializers.DateField()
+    reason = serializers.CharField(allow_blank=True)
+
+
+class EmploymentSerializer(serializers.Serializer):
+    hours_per_week = serializers.IntegerField(min_value=1, max_value=60)
+    subsidy_type = serializers.ChoiceField(choices=SubsidyType.choices, default=SubsidyType.NONE)
+    reason = serializers.CharField(required=False, allow_blank=True)
+
+
+class HireSerializer(serializers.Serializer):
+    hired_on = serializers.DateField()
+
+
+class EndSerializer(serializers.Serializer):
+    ended_on = serializers.DateField()
+    reason = serializers.CharField(allow_blank=True, max_length=300)
+
+
+class ExitSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Exit
+        fields = [
+            "id",
+            "participant",
+            "exited_on",
+            "outcome",
+            "placement",
+            "note",
+            "by",
+            "recorded_at",
+        ]
+        read_only_fields = ["placement", "by", "recorded_at"]
+
+
+class ExitInputSerializer(serializers.Serializer):
+    participant = serializers.PrimaryKeyRelatedField(queryset=Participant.objects.all())
+    exited_on = serializers.DateField()
+    outcome = serializers.ChoiceField(choices=ExitOutcome.choices)
+    note = serializers.CharField(required=False, allow_blank=True)
+
+
+class FollowUpSerializer(serializers.ModelSerializer):
+    is_overdue = serializers.BooleanField(read_only=True)
+    participant_code = serializers.CharField(source="placement.participant.code", read_only=True)
+    employer_name = serializers.CharField(
+        source="placement.task_profile.employer.name", read_only=True
+    )
+
+    class Meta:
+        model = FollowUp
+        fields = [
+            "id",
+            "placement",
+            "participant_code",
+            "employer_name",
+            "planned_on",
+            "with_whom",
+            "status",
+            "done_on",
+            "rating_tasks",
+            "rating_social",
+            "rating_attendance",
+            "notes",
+            "next_actions",
+            "rescheduled_from",
+            "is_overdue",
+            "confirmation_requested_at",
+            "confirmed_by",
+            "confirmed_at",
+        ]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request and role_of(request.user) == Role.EMPLOYER:
+            data.pop("participant_code", None)
+            if not employer_may_see_plan(instance.placement):
+                for field in (
+                    "notes",
+                    "next_actions",
+                    "rating_tasks",
+                    "rating_social",
+                    "rating_attendance",
+                ):
+                    data.pop(field, None)
+        return data
+
+
+class FollowUpCreateSerializer(serializers.Serializer):
+    placement = serializers.PrimaryKeyRelatedField(queryset=Placement.objects.all())
+    planned_on = serializers.DateField()
+    with_whom = serializers.ChoiceField(choices=FollowUpWith.choices, default=FollowUpWith.BOTH)
+
+
+class FollowUpRecordSerializer(serializers.Serializer):
+    done_on = serializers.DateField()
+    with_whom = serializers.ChoiceField(choices=FollowUpWith.choices, required=False)
+    rating_tasks = serializers.IntegerField(
+        min_value=1, max_value=5, required=False, allow_null=True
+    )
+    rating_social = serializers.IntegerField(
+        min_value=1, max_value=5, required=False, allow_null=True
+    )
+    rating_attendance = serializers.IntegerField(
+        min_value=1, max_value=5, required=False, allow_null=True
+    )
+    notes = serializers.CharField(required=False, allow_blank=True)
+    next_actions = serializers.CharField(required=False, allow_blank=True)
+
+
+class RescheduleSerializer(serializers.Serializer):
+    planned_on = serializers.DateField()
+    reason = serializers.CharField(required=False, allow_blank=True)

@@ -1,0 +1,240 @@
+"""Placements and follow-ups. Thin: input → service → output; visibility by role in querysets."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from core.api.base import ScopedViewSetMixin
+from core.choices import Role
+from employers.models import TaskProfile
+from matching.models import Participant
+from placements import selectors, services
+from placements.api import serializers as s
+from placements.models import Exit, FollowUp, Placement
+
+STAFF = (Role.GUIDE, Role.COORDINATOR, Role.MANAGER, Role.ADMIN)
+EVERYONE = (*STAFF, Role.EMPLOYER)
+GUIDES = (Role.GUIDE, Role.ADMIN)
+
+
+class PlacementViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    read_roles = EVERYONE
+    write_roles = GUIDES
+    serializer_class = s.PlacementSerializer
+    filterset_fields = [
+        "participant",
+        "task_profile",
+        "status",
+        "phase",
+        "kind",
+        "guide",
+        "task_profile__employer",
+    ]
+    ordering_fields = ["planned_start", "created_at"]
+
+    def scope_queryset(self, user):
+        return (
+            Placement.objects.visible_to(user)
+            .select_related("participant", "task_profile__employer")
+            .prefetch_related("evaluations", "extensions", "agreed_adaptations")
+        )
+
+    def output(self, placement, code=status.HTTP_200_OK):
+        return Response(
+            s.PlacementSerializer(
+                self.get_queryset().get(pk=placement.pk), context=self.get_serializer_context()
+            ).data,
+            status=code,
+        )
+
+    def _input(self, serializer_class):
+        data = serializer_class(data=self.request.data)
+        data.is_valid(raise_exception=True)
+        return dict(data.validated_data)
+
+    @extend_schema(request=s.ProposeSerializer, responses=s.PlacementSerializer)
+    def create(self, request, *args, **kwargs):
+        """Propose a placement (from a match: pass ``match_decision``, or one is recorded)."""
+        v = self._input(s.ProposeSerializer)
+        v["participant"] = get_object_or_404(
+            Participant.objects.visible_to(request.user), pk=v["participant"].pk
+        )
+        v["task_profile"] = get_object_or_404(
+            TaskProfile.objects.visible_to(request.user).select_related("employer"),
+            pk=v["task_profile"].pk,
+        )
+        placement = services.placement_propose(by=request.user, **v)
+        return self.output(placement, status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=s.PlacementSerializer)
+    @action(detail=True, methods=["post"])
+    def agree(self, request, pk=None):
+        """Agreed with employer and participant: takes a slot (never overbooked)."""
+        return self.output(services.placement_agree(placement=self.get_object(), by=request.user))
+
+    @extend_schema(request=s.DateReasonSerializer, responses=s.PlacementSerializer)
+    @action(detail=True, methods=["post"])
+    def start(self, request, pk=None):
+        v = self._input(s.DateReasonSerializer)
+        return self.output(
+            services.placement_start(
+                placement=self.get_object(), by=request.user, started_on=v.get("date")
+            )
+        )
+
+    @extend_schema(request=s.EvaluateSerializer, responses=s.PlacementSerializer)
+    @action(detail=True, methods=["post"])
+    def evaluate(self, request, pk=None):
+        v = self._input(s.EvaluateSerializer)
+        placement = self.get_object()
+        services.practice_evaluate(placement=placement, by=request.user, **v)
+        return self.output(placement)
+
+    @extend_schema(request=s.ExtendSerializer, responses=s.PlacementSerializer)
+    @action(detail=True, methods=["post"])
+    def extend(self, request, pk=None):
+        v = self._input(s.ExtendSerializer)
+        return self.output(
+            services.practice_extend(placement=self.get_object(), by=request.user, **v)
+        )
+
+    @extend_schema(request=s.EmploymentSerializer, responses=s.PlacementSerializer)
+    @action(detail=True, methods=["post"], url_path="to-employment")
+    def to_employment(self, request, pk=None):
+        """The practice becomes an adapted job (phase få)."""
+        v = self._input(s.EmploymentSerializer)
+        return self.output(
+            services.placement_to_employment(placement=self.get_object(), by=request.user, **v)
+        )
+
+    @extend_schema(request=s.HireSerializer, responses=s.PlacementSerializer)
+    @action(detail=True, methods=["post"])
+    def hire(self, request, pk=None):
+        """Hired: phase behålla, follow-ups until three months after hiring."""
+        v = self._input(s.HireSerializer)
+        return self.output(
+            services.placement_hire(placement=self.get_object(), by=request.user, **v)
+        )
+
+    @extend_schema(request=s.EndSerializer, responses=s.PlacementSerializer)
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        """End or cancel; an employment ended within three months of hiring reopens matching."""
+        v = self._input(s.EndSerializer)
+        return self.output(
+            services.placement_end(placement=self.get_object(), by=request.user, **v)
+        )
+
+
+class ExitViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    read_roles = STAFF
+    write_roles = GUIDES
+    serializer_class = s.ExitSerializer
+    filterset_fields = ["participant", "outcome"]
+
+    def get_queryset(self):
+        return Exit.objects.filter(
+            participant__in=Participant.objects.visible_to(self.request.user)
+        )
+
+    @extend_schema(request=s.ExitInputSerializer, responses=s.ExitSerializer)
+    def create(self, request, *args, **kwargs):
+        data = s.ExitInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = dict(data.validated_data)
+        participant = get_object_or_404(
+            Participant.objects.visible_to(request.user), pk=v.pop("participant").pk
+        )
+        row = services.participant_exit(participant=participant, by=request.user, **v)
+        return Response(s.ExitSerializer(row).data, status=status.HTTP_201_CREATED)
+
+
+class FollowUpViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    read_roles = EVERYONE
+    write_roles = GUIDES
+    serializer_class = s.FollowUpSerializer
+    filterset_fields = ["placement", "status", "with_whom", "placement__participant"]
+    ordering_fields = ["planned_on"]
+
+    def scope_queryset(self, user):
+        return FollowUp.objects.visible_to(user).select_related(
+            "placement__participant", "placement__task_profile__employer"
+        )
+
+    def get_permissions(self):
+        if self.action == "confirm":
+            self.write_roles = (Role.EMPLOYER,)
+        return super().get_permissions()
+
+    def out(self, row, code=status.HTTP_200_OK):
+        return Response(
+            s.FollowUpSerializer(row, context=self.get_serializer_context()).data, status=code
+        )
+
+    @extend_schema(request=s.FollowUpCreateSerializer, responses=s.FollowUpSerializer)
+    def create(self, request, *args, **kwargs):
+        data = s.FollowUpCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = dict(data.validated_data)
+        v["placement"] = get_object_or_404(
+            Placement.objects.visible_to(request.user), pk=v["placement"].pk
+        )
+        return self.out(services.followup_create(by=request.user, **v), status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.FollowUpRecordSerializer, responses=s.FollowUpSerializer)
+    @action(detail=True, methods=["post"])
+    def record(self, request, pk=None):
+        """Record a follow-up as done: with whom, how it goes (1–5), notes, next actions."""
+        data = s.FollowUpRecordSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self.out(
+            services.followup_record(
+                followup=self.get_object(), by=request.user, **data.validated_data
+            )
+        )
+
+    @extend_schema(request=s.RescheduleSerializer, responses=s.FollowUpSerializer)
+    @action(detail=True, methods=["post"])
+    def reschedule(self, request, pk=None):
+        data = s.RescheduleSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self.out(
+            services.followup_reschedule(
+                followup=self.get_object(), by=request.user, **data.validated_data
+            ),
+            status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(request=None, responses=s.FollowUpSerializer)
+    @action(detail=True, methods=["post"], url_path="request-confirmation")
+    def request_confirmation(self, request, pk=None):
+        return self.out(
+            services.followup_request_confirmation(followup=self.get_object(), by=request.user)
+        )
+
+    @extend_schema(request=None, responses=s.FollowUpSerializer)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        """The employer's supervisor confirms the follow-up."""
+        return self.out(
+            services.followup_confirm_by_employer(followup=self.get_object(), by=request.user)
+        )
+
+    @extend_schema(
+        parameters=[OpenApiParameter("when", str, enum=["today", "week", "overdue"])],
+        responses=s.FollowUpSerializer(many=True),
+    )
+    @action(detail=False, methods=["get"])
+    def mine(self, request):
+        """The signed-in guide's follow-ups: today, this week or overdue."""
+        when = request.query_params.get("when", "week")
+        if when not in ("today", "week", "overdue"):
+            raise ValidationError({"when": ["Choose today, week or overdue."]})
+        rows = selectors.my_followups(request.user, when=when)
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(
+            s.FollowUpSerializer(page, many=True, context=self.get_serializer_context()).data
+        )

@@ -1,0 +1,31 @@
+"""What an employer user may see of a placement's participant: decided by consent, in one place."""
+
+from __future__ import annotations
+
+from matching.choices import ConsentScope
+from matching.services.consents import shared_scopes
+
+
+def employer_view(placement) -> dict:
+    """The participant part of a placement as the employer may see it now."""
+    participant = placement.participant
+    scopes = shared_scopes(participant=participant, employer=placement.task_profile.employer)
+    data: dict = {"code": participant.code, "shared": sorted(scopes)}
+    if ConsentScope.IDENTITY in scopes:
+        data["name"] = f"{participant.first_name} {participant.last_name}"
+    if ConsentScope.SKILLS in scopes:
+        data["skills"] = sorted(
+            s.skill.label if s.skill_id else s.free_text
+            for s in participant.skills.select_related("skill")
+        )
+    if ConsentScope.ADAPTATION_NEEDS in scopes:
+        data["adaptation_needs"] = sorted(
+            n.adaptation.label for n in participant.adaptation_needs.select_related("adaptation")
+        )
+    return data
+
+
+def employer_may_see_plan(placement) -> bool:
+    return ConsentScope.PLACEMENT in shared_scopes(
+        participant=placement.participant, employer=placement.task_profile.employer
+    )
