@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from contextlib import contextmanager
+
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
@@ -16,11 +19,26 @@ STALE_AFTER_SECONDS = 120
 CHUNK = 200
 
 
+_suppressed = threading.local()
+
+
+@contextmanager
+def refreshes_suppressed():
+    """For bulk loads (demo data, imports): no per-record refreshes; run a full recompute after."""
+    _suppressed.on = True
+    try:
+        yield
+    finally:
+        _suppressed.on = False
+
+
 def schedule_refresh(*, participant_id: int | None = None, profile_id: int | None = None) -> bool:
     """Ask for a background refresh after the current transaction commits. Bursts coalesce: while
     a refresh for the same record is pending, further requests add nothing. True if queued."""
     from matching import tasks
 
+    if getattr(_suppressed, "on", False):
+        return False
     if participant_id is not None:
         key, task, arg = (
             f"refresh:participant:{participant_id}",

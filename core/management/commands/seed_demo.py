@@ -19,12 +19,17 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026)
 
     def handle(self, *args, seed: int, **options):
+        from core.demo import demo_unit
+        from matching.services.recompute import recompute_job_start, refreshes_suppressed
+
         rng = random.Random(seed)
-        for name in DEMO_PARTS:
-            try:
+        with refreshes_suppressed():
+            for name in DEMO_PARTS:
                 module = importlib.import_module(name)
-            except ModuleNotFoundError:
-                continue
-            with transaction.atomic():
-                module.build(rng=rng, stdout=self.stdout)
+                with transaction.atomic():
+                    module.build(rng=rng, stdout=self.stdout)
+        # One full recompute of the stored suggestions, run by the background worker.
+        with transaction.atomic():
+            job = recompute_job_start(unit=demo_unit(), by=None)
+        self.stdout.write(f"matching: full recompute queued (job {job.pk})")
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Demo password: {DEMO_PASSWORD}"))
