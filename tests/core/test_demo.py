@@ -3,6 +3,8 @@
 import io
 
 import pytest
+from django.db import models
+from django.utils import timezone
 from django.core.management import call_command
 
 from core.demo import KALMAR_COUNTY
@@ -51,10 +53,20 @@ def test_seed_demo_builds_kalmar_county_and_is_idempotent():
 
     from matching.services.suggestions import rank_profiles_for
 
-    explained = [m for p in people.order_by("pk")[:40] for m in rank_profiles_for(p, limit=5)]
+    explained = [m for p in people.filter(active=True).order_by("pk")[:40] for m in rank_profiles_for(p, limit=5)]
     assert len(explained) > 40
     assert all(0 < m["score"] <= 1 and m["distance_km"] is not None for m in explained)
     assert any(m["matched_skills"] for m in explained)
+
+    from placements.models import Exit, FollowUp, Placement
+
+    assert Placement.objects.count() >= 50
+    assert set(Placement.objects.values_list("phase", flat=True)) == {"finna", "fa", "behalla"}
+    assert Placement.objects.filter(ended_early=True).exists() and Exit.objects.exists()
+    assert FollowUp.objects.overdue(timezone.localdate()).exists()
+    from employers.models import TaskProfile as Profile
+
+    assert not Profile.objects.filter(slots_taken__gt=models.F("slots_total")).exists()
 
     counts = (Employer.objects.count(), Site.objects.count(), TaskProfile.objects.count())
     call_command("seed_demo", stdout=io.StringIO())
