@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from portal.urls import auth_urlpatterns
+
 api_v1 = [
     path("", include("core.api.urls")),
     path("", include("employers.api.urls")),
@@ -20,6 +22,7 @@ urlpatterns = [
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
+    path("", include(auth_urlpatterns)),
     path("", include("portal.urls")),
     prefix_default_language=False,
 )

@@ -3,9 +3,9 @@
 import io
 
 import pytest
+from django.core.management import call_command
 from django.db import models
 from django.utils import timezone
-from django.core.management import call_command
 
 from core.demo import KALMAR_COUNTY
 from employers.models import Employer, EmployerMembership, Interaction, Site, TaskProfile
@@ -53,7 +53,11 @@ def test_seed_demo_builds_kalmar_county_and_is_idempotent():
 
     from matching.services.suggestions import rank_profiles_for
 
-    explained = [m for p in people.filter(active=True).order_by("pk")[:40] for m in rank_profiles_for(p, limit=5)]
+    explained = [
+        m
+        for p in people.filter(active=True).order_by("pk")[:40]
+        for m in rank_profiles_for(p, limit=5)
+    ]
     assert len(explained) > 40
     assert all(0 < m["score"] <= 1 and m["distance_km"] is not None for m in explained)
     assert any(m["matched_skills"] for m in explained)

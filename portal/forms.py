@@ -1,0 +1,224 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.models import Adaptation, Industry, Municipality
+from employers.choices import EmployerStatus, InteractionKind, ProfileKind
+from employers.models import ContactPerson, TaskProfile
+from matching.choices import Phase
+from placements.choices import FollowUpWith
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class EmployerFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality"), queryset=Municipality.objects.none(), required=False
+    )
+    industry = forms.ModelChoiceField(
+        label=_("Industry"), queryset=Industry.objects.filter(level=1), required=False
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", "—"), *EmployerStatus.choices], required=False
+    )
+
+    def __init__(self, *args, unit=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = (
+            unit.municipalities.all() if unit else Municipality.objects.all()
+        )
+
+
+class InteractionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=InteractionKind.choices)
+    occurred_on = forms.DateField(label=_("Date"), widget=DateInput)
+    contact = forms.ModelChoiceField(
+        label=_("Contact person"), queryset=ContactPerson.objects.none(), required=False
+    )
+    notes = forms.CharField(
+        label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    next_step = forms.CharField(label=_("Next step"), required=False, max_length=300)
+    next_step_due = forms.DateField(label=_("Next step due"), widget=DateInput, required=False)
+
+    def __init__(self, *args, employer=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if employer is not None:
+            self.fields["contact"].queryset = employer.contacts.all()
+
+
+class TaskProfileForm(forms.ModelForm):
+    offered_adaptations = forms.ModelMultipleChoiceField(
+        label=_("Adaptations offered"),
+        queryset=Adaptation.objects.filter(active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    skills_text = forms.CharField(
+        label=_("Skills (one per line; * marks required)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+
+    class Meta:
+        model = TaskProfile
+        fields = [
+            "title",
+            "site",
+            "kind",
+            "description",
+            "hours_min",
+            "hours_max",
+            "schedule_notes",
+            "swedish_level",
+            "physical_demands",
+            "supervisor_available",
+            "wage_subsidy_eligible",
+            "slots_total",
+            "period_start",
+            "period_end",
+            "offered_adaptations",
+        ]
+        widgets = {
+            "period_start": DateInput,
+            "period_end": DateInput,
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, employer=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if employer is not None:
+            self.fields["site"].queryset = employer.sites.all()
+        if self.instance.pk:
+            self.fields["skills_text"].initial = "\n".join(
+                ("*" if s.required else "") + (s.skill.label if s.skill_id else s.free_text)
+                for s in self.instance.skills.select_related("skill")
+            )
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("hours_min") is not None
+            and data.get("hours_max") is not None
+            and data["hours_min"] > data["hours_max"]
+        ):
+            self.add_error("hours_min", _("Minimum hours cannot exceed maximum hours."))
+        return data
+
+    def skills(self) -> list[dict]:
+        rows = []
+        for line in (self.cleaned_data.get("skills_text") or "").splitlines():
+            text = line.strip()
+            if text:
+                rows.append(
+                    {
+                        "text": text.lstrip("*").strip(),
+                        "required": text.startswith("*"),
+                        "weight": 4 if text.startswith("*") else 3,
+                    }
+                )
+        return rows
+
+
+class ProfileRequestForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(
+        label=_("Tasks"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=ProfileKind.choices)
+    hours_min = forms.IntegerField(
+        label=_("Hours per week, min"), min_value=0, max_value=60, initial=10
+    )
+    hours_max = forms.IntegerField(
+        label=_("Hours per week, max"), min_value=0, max_value=60, initial=30
+    )
+    slots_total = forms.IntegerField(label=_("Slots"), min_value=1, max_value=50, initial=1)
+    change_of = forms.ModelChoiceField(
+        label=_("Change to an existing profile"),
+        queryset=TaskProfile.objects.none(),
+        required=False,
+    )
+    request_note = forms.CharField(
+        label=_("Message to your coordinator"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+
+    def __init__(self, *args, employer=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if employer is not None:
+            self.fields["change_of"].queryset = employer.task_profiles.exclude(
+                status__in=["draft", "closed"]
+            )
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("hours_min") is not None
+            and data.get("hours_max") is not None
+            and data["hours_min"] > data["hours_max"]
+        ):
+            self.add_error("hours_min", _("Minimum hours cannot exceed maximum hours."))
+        return data
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV or XLSX file"))
+    dry_run = forms.BooleanField(
+        label=_("Dry run (check only, import nothing)"), required=False, initial=True
+    )
+
+
+class MergeForm(forms.Form):
+    keep = forms.IntegerField(widget=forms.HiddenInput)
+    remove = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ParticipantFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    phase = forms.ChoiceField(label=_("Phase"), choices=[("", "—"), *Phase.choices], required=False)
+    mine = forms.BooleanField(label=_("Only mine"), required=False, initial=True)
+
+
+class ProposeForm(forms.Form):
+    task_profile = forms.IntegerField(widget=forms.HiddenInput)
+    planned_start = forms.DateField(label=_("Planned start"), widget=DateInput)
+    planned_end = forms.DateField(label=_("Planned end"), widget=DateInput, required=False)
+    hours_per_week = forms.IntegerField(label=_("Hours per week"), min_value=1, max_value=60)
+    goals_short = forms.CharField(
+        label=_("Short-term goals"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class FollowUpRecordForm(forms.Form):
+    done_on = forms.DateField(label=_("Done on"), widget=DateInput)
+    with_whom = forms.ChoiceField(label=_("With"), choices=FollowUpWith.choices)
+    rating_tasks = forms.TypedChoiceField(
+        label=_("Tasks"),
+        choices=[(i, i) for i in range(1, 6)],
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+    rating_social = forms.TypedChoiceField(
+        label=_("Social"),
+        choices=[(i, i) for i in range(1, 6)],
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+    rating_attendance = forms.TypedChoiceField(
+        label=_("Attendance"),
+        choices=[(i, i) for i in range(1, 6)],
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+    notes = forms.CharField(
+        label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    next_actions = forms.CharField(
+        label=_("Next actions"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )

@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.api.exceptions import django_validation_error_dict
+from core.choices import Role
+from core.exceptions import DomainError
+from core.roles import role_of
+from employers.models import Employer, TaskProfile
+from matching.models import Participant, RecomputeJob
+from matching.services.recompute import recompute_job_start
+from placements.models import Exit, FollowUp, Placement
+from portal.access import STAFF, role_required
+
+
+def run_service(request, form, service, /, **kwargs):
+    """Call a service; its rule violations become form errors (or a message), never a 500."""
+    try:
+        return service(**kwargs)
+    except ValidationError as exc:
+        errors = django_validation_error_dict(exc)
+    except DomainError as exc:
+        errors = exc.as_dict()
+    for field, msgs in errors.items():
+        for msg in msgs:
+            if form is not None and field in form.fields:
+                form.add_error(field, msg)
+            elif form is not None:
+                form.add_error(None, msg)
+            else:
+                messages.error(request, msg)
+    return None
+
+
+def paginate(request, queryset, per_page=25):
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def home(request):
+    if not request.user.is_authenticated:
+        return redirect("login")
+    role = role_of(request.user)
+    target = {
+        Role.EMPLOYER: "portal:employer_home",
+        Role.COORDINATOR: "portal:employer_list",
+        Role.GUIDE: "portal:participant_list",
+        Role.MANAGER: "portal:overview",
+        Role.ADMIN: "portal:overview",
+    }.get(role)
+    if target is None:
+        return render(request, "portal/no_role.html", status=403)
+    return redirect(target)
+
+
+@role_required(*STAFF)
+def overview(request):
+    unit_participants = Participant.objects.visible_to(request.user)
+    exits = Exit.objects.filter(participant__in=unit_participants)
+    outcomes = exits.values("outcome").annotate(n=Count("pk")).order_by("-n")
+    by_gender = (
+        exits.values("participant__gender")
+        .annotate(n=Count("pk"), work=Count("pk", filter=Q(outcome__startswith="work")))
+        .order_by("participant__gender")
+    )
+    context = {
+        "participants": unit_participants.filter(active=True).count(),
+        "by_phase": unit_participants.values("phase").annotate(n=Count("pk")).order_by("phase"),
+        "employers": Employer.objects.visible_to(request.user).count(),
+        "open_profiles": TaskProfile.objects.visible_to(request.user).filter(status="open").count(),
+        "placements": Placement.objects.visible_to(request.user).exclude(status="ended").count(),
+        "overdue": FollowUp.objects.visible_to(request.user)
+        .filter(status="planned")
+        .filter(planned_on__lt=_today())
+        .count(),
+        "outcomes": outcomes,
+        "by_gender": by_gender,
+        "jobs": RecomputeJob.objects.filter(unit_id=request.user.unit_id)[:5],
+    }
+    return render(request, "portal/overview.html", context)
+
+
+def _today():
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+@require_POST
+@role_required(Role.COORDINATOR, Role.GUIDE, Role.ADMIN)
+def recompute_start(request):
+    job = run_service(request, None, recompute_job_start, unit=request.user.unit, by=request.user)
+    if job is None:
+        return redirect("portal:home")
+    messages.success(request, _("The recompute has started."))
+    return redirect("portal:job_progress", pk=job.pk)
+
+
+@role_required(*STAFF)
+def job_progress(request, pk):
+    job = get_object_or_404(RecomputeJob, pk=pk, unit_id=request.user.unit_id)
+    template = "portal/partials/job_progress.html" if request.htmx else "portal/job_progress.html"
+    return render(request, template, {"job": job})

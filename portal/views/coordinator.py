@@ -1,0 +1,217 @@
+"""The coordinator's workspace: employers, the contact log, profiles, duplicates and import."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.choices import Role
+from employers import importing, services
+from employers.models import Employer, Interaction, TaskProfile
+from placements.models import Placement
+from portal.access import STAFF, role_required
+from portal.forms import EmployerFilterForm, ImportForm, InteractionForm, MergeForm, TaskProfileForm
+from portal.views.common import paginate, run_service
+
+WRITERS = (Role.COORDINATOR, Role.ADMIN)
+
+
+@role_required(*STAFF)
+def employer_list(request):
+    form = EmployerFilterForm(request.GET or None, unit=request.user.unit)
+    qs = Employer.objects.visible_to(request.user).select_related(
+        "municipality", "industry", "owner"
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            qs = qs.filter(Q(name__icontains=data["q"]) | Q(orgnr__icontains=data["q"]))
+        for field in ("municipality", "industry", "status"):
+            if data[field]:
+                qs = qs.filter(**{field: data[field]})
+    return render(
+        request,
+        "portal/coordinator/employer_list.html",
+        {"form": form, "page": paginate(request, qs.order_by("name"))},
+    )
+
+
+@role_required(*STAFF)
+def employer_detail(request, pk):
+    employer = get_object_or_404(
+        Employer.objects.visible_to(request.user).select_related(
+            "owner", "municipality", "industry"
+        ),
+        pk=pk,
+    )
+    form = InteractionForm(
+        request.POST or None,
+        employer=employer,
+        initial={"occurred_on": timezone.localdate(), "kind": "call"},
+    )
+    if request.method == "POST":
+        if request.user.role not in WRITERS:
+            return render(request, "403.html", status=403)
+        if form.is_valid() and run_service(
+            request,
+            form,
+            services.interaction_create,
+            employer=employer,
+            by=request.user,
+            **form.cleaned_data,
+        ):
+            messages.success(request, _("The contact was logged."))
+            return redirect("portal:employer_detail", pk=employer.pk)
+    context = {
+        "employer": employer,
+        "sites": employer.sites.prefetch_related("offered_adaptations"),
+        "contacts": employer.contacts.all(),
+        "interactions": Interaction.objects.visible_to(request.user)
+        .filter(employer=employer)
+        .select_related("by", "contact")[:50],
+        "profiles": employer.task_profiles.select_related("site", "occupation"),
+        "placements": Placement.objects.visible_to(request.user)
+        .filter(task_profile__employer=employer)
+        .select_related("participant", "task_profile"),
+        "duplicates": services.find_possible_duplicates(
+            name=employer.name,
+            municipality_id=employer.municipality_id,
+            exclude_id=employer.pk,
+            unit_id=employer.unit_id,
+        ),
+        "form": form,
+        "can_write": request.user.role in WRITERS,
+    }
+    return render(request, "portal/coordinator/employer_detail.html", context)
+
+
+@role_required(*WRITERS)
+def profile_edit(request, pk):
+    profile = get_object_or_404(
+        TaskProfile.objects.visible_to(request.user).select_related("employer"), pk=pk
+    )
+    form = TaskProfileForm(request.POST or None, instance=profile, employer=profile.employer)
+    if request.method == "POST" and form.is_valid():
+        data = {f: form.cleaned_data[f] for f in form.Meta.fields if f != "offered_adaptations"}
+        fresh = TaskProfile.objects.get(pk=profile.pk)
+        updated = run_service(
+            request,
+            form,
+            services.task_profile_update,
+            profile=fresh,
+            by=request.user,
+            offered_adaptations=form.cleaned_data["offered_adaptations"],
+            skills=form.skills(),
+            **data,
+        )
+        if updated is not None:
+            messages.success(request, _("The profile was saved."))
+            return redirect("portal:employer_detail", pk=profile.employer_id)
+    return render(
+        request, "portal/coordinator/profile_edit.html", {"form": form, "profile": profile}
+    )
+
+
+@require_POST
+@role_required(*WRITERS)
+def profile_transition(request, pk):
+    profile = get_object_or_404(TaskProfile.objects.visible_to(request.user), pk=pk)
+    if run_service(
+        request,
+        None,
+        services.task_profile_transition,
+        profile=profile,
+        to_status=request.POST.get("status", ""),
+        by=request.user,
+    ):
+        messages.success(request, _("The status was changed."))
+    return redirect("portal:employer_detail", pk=profile.employer_id)
+
+
+@role_required(*STAFF)
+def next_steps(request):
+    qs = (
+        Interaction.objects.visible_to(request.user)
+        .filter(by=request.user)
+        .open_next_steps()
+        .overdue_first()
+        .select_related("employer")
+    )
+    return render(
+        request,
+        "portal/coordinator/next_steps.html",
+        {"page": paginate(request, qs), "today": timezone.localdate()},
+    )
+
+
+@require_POST
+@role_required(*WRITERS)
+def next_step_done(request, pk):
+    interaction = get_object_or_404(Interaction.objects.visible_to(request.user), pk=pk)
+    run_service(
+        request,
+        None,
+        services.interaction_update,
+        interaction=interaction,
+        by=request.user,
+        next_step_done=True,
+    )
+    return redirect("portal:next_steps")
+
+
+@role_required(*STAFF)
+def duplicates(request):
+    form = MergeForm(request.POST or None)
+    visible = Employer.objects.visible_to(request.user)
+    if request.method == "POST":
+        if request.user.role not in WRITERS:
+            return render(request, "403.html", status=403)
+        if form.is_valid():
+            keep = get_object_or_404(visible, pk=form.cleaned_data["keep"])
+            remove = get_object_or_404(visible, pk=form.cleaned_data["remove"])
+            if run_service(
+                request, None, services.employer_merge, keep=keep, remove=remove, by=request.user
+            ):
+                messages.success(
+                    request,
+                    _("“%(a)s” was merged into “%(b)s”.") % {"a": remove.name, "b": keep.name},
+                )
+                return redirect("portal:employer_detail", pk=keep.pk)
+    pairs, seen = [], set()
+    for employer in visible.exclude(status="ended").only(
+        "pk", "name", "municipality_id", "unit_id", "orgnr"
+    ):
+        for dupe in services.find_possible_duplicates(
+            name=employer.name,
+            municipality_id=employer.municipality_id,
+            exclude_id=employer.pk,
+            unit_id=employer.unit_id,
+        ):
+            key = tuple(sorted((employer.pk, dupe.employer.pk)))
+            if key not in seen:
+                seen.add(key)
+                pairs.append((employer, dupe.employer, round(dupe.score)))
+    return render(request, "portal/coordinator/duplicates.html", {"pairs": pairs})
+
+
+@role_required(*WRITERS)
+def import_employers(request):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        report = importing.import_employers(
+            content=upload.read(),
+            filename=upload.name,
+            by=request.user,
+            dry_run=form.cleaned_data["dry_run"],
+        )
+        if report.imported:
+            messages.success(
+                request, _("%(n)s employers were imported.") % {"n": report.employers_created}
+            )
+    return render(request, "portal/coordinator/import.html", {"form": form, "report": report})

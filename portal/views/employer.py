@@ -1,0 +1,91 @@
+"""The employer portal: their own organisation only, participants only as far as consent goes."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.choices import Role
+from employers.models import EmployerMembership, TaskProfile
+from employers.services import task_profile_request
+from placements.models import FollowUp, Placement
+from placements.services import followup_confirm_by_employer
+from placements.visibility import employer_may_see_plan, employer_view
+from portal.access import role_required
+from portal.forms import ProfileRequestForm
+from portal.views.common import run_service
+
+
+def _employer(request):
+    return get_object_or_404(
+        EmployerMembership.objects.select_related("employer__owner"), user=request.user
+    ).employer
+
+
+@role_required(Role.EMPLOYER)
+def employer_home(request):
+    employer = _employer(request)
+    placements = (
+        Placement.objects.visible_to(request.user)
+        .exclude(status="ended")
+        .select_related("task_profile", "participant")
+    )
+    rows = [
+        {"placement": p, "person": employer_view(p), "plan": employer_may_see_plan(p)}
+        for p in placements
+    ]
+    followups = (
+        FollowUp.objects.visible_to(request.user)
+        .filter(
+            status="planned", planned_on__gte=timezone.localdate() - timezone.timedelta(days=14)
+        )
+        .select_related("placement__task_profile", "placement__participant")
+        .order_by("planned_on")[:20]
+    )
+    context = {
+        "employer": employer,
+        "profiles": TaskProfile.objects.visible_to(request.user)
+        .filter(status="open")
+        .select_related("site"),
+        "requests": TaskProfile.objects.visible_to(request.user).filter(
+            status="draft", requested_by__isnull=False
+        ),
+        "placements": rows,
+        "followups": [
+            {
+                "f": f,
+                "code": employer_view(f.placement)["code"],
+                "name": employer_view(f.placement).get("name"),
+            }
+            for f in followups
+        ],
+        "coordinator": employer.owner,
+    }
+    return render(request, "portal/employer/home.html", context)
+
+
+@require_POST
+@role_required(Role.EMPLOYER)
+def employer_confirm_followup(request, pk):
+    followup = get_object_or_404(FollowUp.objects.visible_to(request.user), pk=pk)
+    if run_service(request, None, followup_confirm_by_employer, followup=followup, by=request.user):
+        messages.success(request, _("Thank you, the follow-up is confirmed."))
+    return redirect("portal:employer_home")
+
+
+@role_required(Role.EMPLOYER)
+def employer_request_profile(request):
+    employer = _employer(request)
+    form = ProfileRequestForm(request.POST or None, employer=employer)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        profile = run_service(
+            request, form, task_profile_request, employer_user=request.user, **data
+        )
+        if profile is not None:
+            messages.success(request, _("Your request has been sent to your coordinator."))
+            return redirect("portal:employer_home")
+    return render(request, "portal/employer/request.html", {"form": form, "employer": employer})

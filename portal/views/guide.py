@@ -1,0 +1,207 @@
+"""The guide's workspace: participants, their matches with explanations, proposals, follow-ups."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.db.models import Min, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.choices import Role
+from core.exceptions import DomainError
+from employers.models import TaskProfile
+from matching.identity import mask
+from matching.models import Consent, KgaAssessment, OcnCase, Participant
+from matching.selectors import latest_kga_levels
+from matching.services.audit import audit_participant_read
+from matching.services.participants import can_edit
+from matching.services.suggestions import rank_profiles_for
+from matching.visibility import may_see_sensitive
+from placements.models import FollowUp, Placement
+from placements.services import followup_record, placement_propose
+from portal.access import STAFF, role_required
+from portal.forms import FollowUpRecordForm, ParticipantFilterForm, ProposeForm
+from portal.views.common import paginate, run_service
+
+COMPONENT_LABELS = {
+    "skills": gettext_lazy("Skills"),
+    "validations": gettext_lazy("Validations"),
+    "geography": gettext_lazy("Travel"),
+    "adaptations_hours": gettext_lazy("Adaptations and hours"),
+    "preferences": gettext_lazy("Preferences"),
+    "load": gettext_lazy("Employer load"),
+}
+
+
+@role_required(*STAFF)
+def participant_list(request):
+    initial = {"mine": request.user.role == Role.GUIDE}
+    form = ParticipantFilterForm(request.GET or None, initial=initial)
+    qs = Participant.objects.visible_to(request.user)
+    mine = initial["mine"] if not request.GET else form.is_valid() and form.cleaned_data["mine"]
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            qs = qs.filter(
+                Q(code__icontains=data["q"])
+                | Q(first_name__icontains=data["q"])
+                | Q(last_name__icontains=data["q"])
+            )
+        if data["phase"]:
+            qs = qs.filter(phase=data["phase"])
+    if mine:
+        qs = qs.filter(guide=request.user)
+    today = timezone.localdate()
+    qs = qs.annotate(
+        next_followup=Min(
+            "placements__followups__planned_on", filter=Q(placements__followups__status="planned")
+        ),
+    ).order_by("next_followup", "code")
+    return render(
+        request,
+        "portal/guide/participant_list.html",
+        {"form": form, "page": paginate(request, qs), "today": today},
+    )
+
+
+@role_required(*STAFF)
+def participant_detail(request, pk):
+    participant = get_object_or_404(
+        Participant.objects.visible_to(request.user).select_related("guide", "municipality"), pk=pk
+    )
+    audit_participant_read(participant=participant, user=request.user, request=request, what="page")
+    full = may_see_sensitive(request.user, participant)
+    form = ProposeForm(request.POST or None)
+    if request.method == "POST":
+        if not can_edit(request.user, participant):
+            return render(request, "403.html", status=403)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            profile = get_object_or_404(
+                TaskProfile.objects.visible_to(request.user).select_related("employer"),
+                pk=data.pop("task_profile"),
+            )
+            placement = run_service(
+                request,
+                form,
+                placement_propose,
+                participant=participant,
+                task_profile=profile,
+                by=request.user,
+                **data,
+            )
+            if placement is not None:
+                messages.success(request, _("Proposed to %(e)s.") % {"e": profile.employer.name})
+                return redirect("portal:participant_detail", pk=participant.pk)
+    include_excluded = request.GET.get("excluded") == "1"
+    try:
+        matches = rank_profiles_for(participant, limit=10, include_excluded=include_excluded)
+    except DomainError:
+        matches = []
+    profiles = {
+        p.pk: p
+        for p in TaskProfile.objects.filter(
+            pk__in=[m["task_profile"] for m in matches]
+        ).select_related("employer", "site")
+    }
+    for m in matches:
+        m["profile"] = profiles.get(m["task_profile"])
+        m["bars"] = [(COMPONENT_LABELS[k], round(v * 100)) for k, v in m["components"].items()]
+        m["percent"] = round(m["score"] * 100)
+    kga = latest_kga_levels([participant.pk]).get(participant.pk, {})
+    context = {
+        "p": participant,
+        "full": full,
+        "personnummer": participant.personnummer if full else mask(participant.personnummer),
+        "skills": participant.skills.select_related("skill"),
+        "needs": participant.adaptation_needs.select_related("adaptation"),
+        "ocn_cases": OcnCase.objects.filter(participant=participant).select_related(
+            "module__programme"
+        ),
+        "kga": KgaAssessment.objects.filter(participant=participant).prefetch_related(
+            "scores__competence"
+        )[:1],
+        "kga_levels": kga,
+        "consents": Consent.objects.filter(participant=participant).select_related("employer"),
+        "placements": Placement.objects.filter(participant=participant).select_related(
+            "task_profile__employer"
+        ),
+        "matches": matches,
+        "include_excluded": include_excluded,
+        "form": form,
+        "can_edit": can_edit(request.user, participant),
+        "today": timezone.localdate(),
+        "default_start": timezone.localdate() + dt.timedelta(days=7),
+        "default_end": timezone.localdate() + dt.timedelta(weeks=12),
+    }
+    return render(request, "portal/guide/participant_detail.html", context)
+
+
+@role_required(*STAFF)
+def followups(request):
+    today = timezone.localdate()
+    qs = (
+        FollowUp.objects.visible_to(request.user)
+        .filter(status="planned")
+        .select_related("placement__participant", "placement__task_profile__employer")
+    )
+    if request.user.role == Role.GUIDE:
+        qs = qs.filter(placement__guide=request.user)
+    overdue = qs.filter(planned_on__lt=today).order_by("planned_on")
+    upcoming = qs.filter(
+        planned_on__gte=today, planned_on__lte=today + dt.timedelta(days=30)
+    ).order_by("planned_on")
+    days: dict = {}
+    for f in upcoming:
+        days.setdefault(f.planned_on, []).append(f)
+    return render(
+        request,
+        "portal/guide/followups.html",
+        {"overdue": overdue, "days": sorted(days.items()), "today": today},
+    )
+
+
+@role_required(Role.GUIDE, Role.ADMIN)
+def followup_record_view(request, pk):
+    followup = get_object_or_404(
+        FollowUp.objects.visible_to(request.user).select_related(
+            "placement__participant", "placement__task_profile__employer"
+        ),
+        pk=pk,
+    )
+    form = FollowUpRecordForm(
+        request.POST or None,
+        initial={"done_on": timezone.localdate(), "with_whom": followup.with_whom},
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run_service(
+            request, form, followup_record, followup=followup, by=request.user, **form.cleaned_data
+        )
+    ):
+        messages.success(request, _("The follow-up was recorded."))
+        return redirect("portal:followups")
+    return render(request, "portal/guide/followup_record.html", {"form": form, "f": followup})
+
+
+@role_required(*STAFF)
+def ocn_certificate(request, pk):
+    case = get_object_or_404(
+        OcnCase.objects.filter(
+            participant__in=Participant.objects.visible_to(request.user), status="certified"
+        ).select_related("participant", "module__programme"),
+        pk=pk,
+    )
+    audit_participant_read(
+        participant=case.participant, user=request.user, request=request, what="ocn certificate"
+    )
+    return render(
+        request,
+        "matching/ocn_certificate.html",
+        {"case": case, "competences": case.module.skills.all()},
+    )
