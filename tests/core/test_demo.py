@@ -72,6 +72,33 @@ def test_seed_demo_builds_kalmar_county_and_is_idempotent():
 
     assert not Profile.objects.filter(slots_taken__gt=models.F("slots_total")).exists()
 
+    walk_every_page()
+
     counts = (Employer.objects.count(), Site.objects.count(), TaskProfile.objects.count())
     call_command("seed_demo", stdout=io.StringIO())
     assert (Employer.objects.count(), Site.objects.count(), TaskProfile.objects.count()) == counts
+
+
+def walk_every_page():
+    """Every page reachable from each role's landing page renders (no 4xx/5xx, no template error)."""
+    import re
+
+    from django.test import Client
+
+    from core.models import User
+
+    for username, minimum in (("koordinator", 30), ("jobbguide", 30), ("chef", 20), ("admin", 20), ("arbetsgivare", 2)):
+        client = Client(raise_request_exception=True)
+        client.force_login(User.objects.get(username=username))
+        seen, todo = set(), ["/", "/en/"]
+        while todo and len(seen) < 80:
+            url = todo.pop(0)
+            if url in seen:
+                continue
+            seen.add(url)
+            response = client.get(url, follow=True)
+            assert response.status_code == 200, (username, url, response.status_code)
+            for href in re.findall(r'href="(/[^"#?]*)"', response.content.decode()):
+                if not href.startswith(("/static", "/admin", "/api", "/i18n")) and href not in seen:
+                    todo.append(href)
+        assert len(seen) >= minimum, (username, len(seen))
