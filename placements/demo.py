@@ -11,9 +11,10 @@ from django.utils import timezone
 from core.demo import demo_unit
 from core.exceptions import SlotUnavailable
 from core.models import User
-from employers.models import ContactPerson, TaskProfile
+from employers.models import ContactPerson, EmployerMembership, TaskProfile
 from matching.features import unit_engine
-from matching.models import Participant
+from matching.models import Consent, Participant
+from matching.services.consents import consent_record
 from placements import services
 from placements.choices import FollowUpStatus
 from placements.models import FollowUp, Placement
@@ -79,6 +80,21 @@ def build(*, rng, stdout) -> None:
         )
         goals = rng.choice(GOALS)
         try:
+            if (
+                rng.random() < 0.8
+                and not Consent.objects.filter(
+                    participant=participant, employer=profile.employer, withdrawn_on__isnull=True
+                ).exists()
+            ):
+                consent_record(
+                    participant=participant,
+                    by=guide,
+                    employer=profile.employer,
+                    purpose="Praktik och uppföljning",
+                    scopes=["identity", "skills", "placement"],
+                    given_on=start - dt.timedelta(days=7) if start <= today else today,
+                    method="signed_paper",
+                )
             placement = services.placement_propose(
                 participant=participant,
                 task_profile=profile,
@@ -152,9 +168,36 @@ def build(*, rng, stdout) -> None:
                     ]
                 ),
             )
+    _demo_employer_login(unit)
     overdue = FollowUp.objects.filter(
         placement__participant__unit=unit, status=FollowUpStatus.PLANNED, planned_on__lt=today
     ).count()
     stdout.write(
         f"placements: {made} placements, {FollowUp.objects.filter(placement__participant__unit=unit).count()} follow-ups ({overdue} overdue)"
     )
+
+
+def _demo_employer_login(unit) -> None:
+    """The demo employer login belongs to the employer with the most ongoing collaborations, so the
+    portal has something to show."""
+    from django.db.models import Count, Q
+
+    from employers.models import Employer
+
+    busiest = (
+        Employer.objects.filter(unit=unit)
+        .annotate(
+            n=Count(
+                "task_profiles__placements", filter=~Q(task_profiles__placements__status="ended")
+            )
+        )
+        .order_by("-n", "pk")
+        .first()
+    )
+    if busiest is None:
+        return
+    EmployerMembership.objects.filter(user__username="arbetsgivare").update(employer=busiest)
+    ContactPerson.objects.filter(user__username="arbetsgivare").update(user=None)
+    busiest.contacts.order_by("pk").filter(
+        pk=busiest.contacts.order_by("pk").values("pk")[:1]
+    ).update(user=User.objects.get(username="arbetsgivare"), is_supervisor=True)
