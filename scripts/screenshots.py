@@ -9,11 +9,23 @@ from playwright.sync_api import sync_playwright
 BASE = sys.argv[1]
 OUT = Path(sys.argv[2])
 CHROMIUM = os.environ.get("BRYGGA_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 PAGES = {
     "arbetsgivare": [("employer-portal", "/arbetsgivarportal/")],
-    "koordinator": [("employers", "/arbetsgivare/"), ("next-steps", "/nasta-steg/"), ("duplicates", "/arbetsgivare/dubbletter/")],
+    "koordinator": [
+        ("employers", "/arbetsgivare/"),
+        ("next-steps", "/nasta-steg/"),
+        ("duplicates", "/arbetsgivare/dubbletter/"),
+    ],
     "jobbguide": [("participants", "/deltagare/"), ("followups", "/uppfoljningar/")],
     "chef": [("overview", "/oversikt/")],
 }

@@ -87,7 +87,13 @@ def walk_every_page():
 
     from core.models import User
 
-    for username, minimum in (("koordinator", 30), ("jobbguide", 30), ("chef", 20), ("admin", 20), ("arbetsgivare", 2)):
+    for username, minimum in (
+        ("koordinator", 30),
+        ("jobbguide", 30),
+        ("chef", 20),
+        ("admin", 20),
+        ("arbetsgivare", 2),
+    ):
         client = Client(raise_request_exception=True)
         client.force_login(User.objects.get(username=username))
         seen, todo = set(), ["/", "/en/"]
