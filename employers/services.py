@@ -463,6 +463,8 @@ def _validate_profile(profile: TaskProfile) -> None:
             "min": profile.hours_min,
             "max": profile.hours_max,
         }
+    if profile.period_start and profile.period_end and profile.period_end < profile.period_start:
+        errors["period_end"] = _("The period cannot end before it starts.")
     if profile.slots_total is not None and profile.slots_total < profile.slots_taken:
         errors["slots_total"] = _("%(taken)s slots are already taken; there cannot be fewer.") % {
             "taken": profile.slots_taken

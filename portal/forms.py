@@ -8,6 +8,20 @@ from matching.choices import Phase
 from placements.choices import FollowUpWith
 
 
+class HoursRangeMixin:
+    """Minimum hours above maximum is a field error on ``hours_min`` (not a form-wide one)."""
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("hours_min") is not None
+            and data.get("hours_max") is not None
+            and data["hours_min"] > data["hours_max"]
+        ):
+            self.add_error("hours_min", _("Minimum hours cannot exceed maximum hours."))
+        return data
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -49,7 +63,7 @@ class InteractionForm(forms.Form):
             self.fields["contact"].queryset = employer.contacts.all()
 
 
-class TaskProfileForm(forms.ModelForm):
+class TaskProfileForm(HoursRangeMixin, forms.ModelForm):
     offered_adaptations = forms.ModelMultipleChoiceField(
         label=_("Adaptations offered"),
         queryset=Adaptation.objects.filter(active=True),
@@ -97,16 +111,6 @@ class TaskProfileForm(forms.ModelForm):
                 for s in self.instance.skills.select_related("skill")
             )
 
-    def clean(self):
-        data = super().clean()
-        if (
-            data.get("hours_min") is not None
-            and data.get("hours_max") is not None
-            and data["hours_min"] > data["hours_max"]
-        ):
-            self.add_error("hours_min", _("Minimum hours cannot exceed maximum hours."))
-        return data
-
     def skills(self) -> list[dict]:
         rows = []
         for line in (self.cleaned_data.get("skills_text") or "").splitlines():
@@ -122,7 +126,7 @@ class TaskProfileForm(forms.ModelForm):
         return rows
 
 
-class ProfileRequestForm(forms.Form):
+class ProfileRequestForm(HoursRangeMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(
         label=_("Tasks"), widget=forms.Textarea(attrs={"rows": 4}), required=False
@@ -152,16 +156,6 @@ class ProfileRequestForm(forms.Form):
             self.fields["change_of"].queryset = employer.task_profiles.exclude(
                 status__in=["draft", "closed"]
             )
-
-    def clean(self):
-        data = super().clean()
-        if (
-            data.get("hours_min") is not None
-            and data.get("hours_max") is not None
-            and data["hours_min"] > data["hours_max"]
-        ):
-            self.add_error("hours_min", _("Minimum hours cannot exceed maximum hours."))
-        return data
 
 
 class ImportForm(forms.Form):

@@ -360,25 +360,6 @@ class TaskProfileInputSerializer(serializers.ModelSerializer):
             "kga_requirements",
         ]
 
-    def validate(self, attrs):
-        instance = self.instance
-        lo = attrs.get("hours_min", instance.hours_min if instance else 10)
-        hi = attrs.get("hours_max", instance.hours_max if instance else 40)
-        if lo is not None and hi is not None and lo > hi:
-            raise serializers.ValidationError(
-                {
-                    "hours_min": _("Minimum hours (%(lo)s) cannot exceed maximum hours (%(hi)s).")
-                    % {"lo": lo, "hi": hi}
-                }
-            )
-        start = attrs.get("period_start", instance.period_start if instance else None)
-        end = attrs.get("period_end", instance.period_end if instance else None)
-        if start and end and end < start:
-            raise serializers.ValidationError(
-                {"period_end": _("The period cannot end before it starts.")}
-            )
-        return attrs
-
 
 class TransitionInputSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=ProfileStatus.choices)

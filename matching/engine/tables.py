@@ -120,8 +120,17 @@ def reach_km(record: ParticipantRecord, travel: c.TravelModel) -> float:
     return by_time
 
 
+class _Located:
+    """A table of points with a lazily built BallTree over them."""
+
+    def radius_index(self) -> RadiusIndex:
+        if self._radius is None:
+            self._radius = RadiusIndex(np.nan_to_num(self.lat), np.nan_to_num(self.lon))
+        return self._radius
+
+
 @dataclass
-class ProfileTable:
+class ProfileTable(_Located):
     ids: np.ndarray
     lat: np.ndarray
     lon: np.ndarray
@@ -154,14 +163,9 @@ class ProfileTable:
     def size(self) -> int:
         return len(self.ids)
 
-    def radius_index(self) -> RadiusIndex:
-        if self._radius is None:
-            self._radius = RadiusIndex(np.nan_to_num(self.lat), np.nan_to_num(self.lon))
-        return self._radius
-
 
 @dataclass
-class ParticipantTable:
+class ParticipantTable(_Located):
     ids: np.ndarray
     lat: np.ndarray
     lon: np.ndarray
@@ -186,11 +190,6 @@ class ParticipantTable:
     @property
     def size(self) -> int:
         return len(self.ids)
-
-    def radius_index(self) -> RadiusIndex:
-        if self._radius is None:
-            self._radius = RadiusIndex(np.nan_to_num(self.lat), np.nan_to_num(self.lon))
-        return self._radius
 
 
 @dataclass
