@@ -1,0 +1,19 @@
+from django import template
+
+from matching.choices import CommuteMeans, ConsentScope
+
+register = template.Library()
+
+CHOICES = {"means": CommuteMeans, "scopes": ConsentScope}
+
+
+@register.filter
+def labels(values, kind: str) -> str:
+    """Translate a list of stored codes (``walk``, ``skills``) to their labels, comma-separated."""
+    choices = CHOICES[kind]
+    return ", ".join(str(choices(v).label) if v in choices.values else str(v) for v in values or [])
+
+
+@register.filter
+def label(value, kind: str) -> str:
+    return labels([value], kind)
