@@ -8,6 +8,29 @@ from employers import services
 from employers.choices import ProfileStatus
 from employers.models import ContactPerson, Employer, Interaction, Site, TaskProfile
 
+PROFILE_INPUT_FIELDS = [
+    "employer",
+    "site",
+    "title",
+    "occupation",
+    "kind",
+    "description",
+    "hours_min",
+    "hours_max",
+    "schedule_notes",
+    "swedish_level",
+    "physical_demands",
+    "offered_adaptations",
+    "supervisor_available",
+    "wage_subsidy_eligible",
+    "slots_total",
+    "period_start",
+    "period_end",
+    "skills",
+    "ocn_modules",
+    "kga_requirements",
+]
+
 # --- output -------------------------------------------------------------------------------------
 
 
@@ -154,34 +177,15 @@ class TaskProfileSerializer(serializers.ModelSerializer):
         model = TaskProfile
         fields = [
             "id",
-            "employer",
             "employer_name",
-            "site",
-            "title",
-            "occupation",
-            "kind",
-            "description",
-            "hours_min",
-            "hours_max",
-            "schedule_notes",
-            "swedish_level",
-            "physical_demands",
-            "offered_adaptations",
-            "supervisor_available",
-            "wage_subsidy_eligible",
-            "slots_total",
+            *PROFILE_INPUT_FIELDS,
             "slots_taken",
             "slots_free",
-            "period_start",
-            "period_end",
             "status",
             "status_changed_at",
             "requested_by",
             "request_note",
             "change_of",
-            "skills",
-            "ocn_modules",
-            "kga_requirements",
             "created_at",
             "updated_at",
         ]
@@ -337,28 +341,7 @@ class TaskProfileInputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = TaskProfile
-        fields = [
-            "employer",
-            "site",
-            "title",
-            "occupation",
-            "kind",
-            "description",
-            "hours_min",
-            "hours_max",
-            "schedule_notes",
-            "swedish_level",
-            "physical_demands",
-            "offered_adaptations",
-            "supervisor_available",
-            "wage_subsidy_eligible",
-            "slots_total",
-            "period_start",
-            "period_end",
-            "skills",
-            "ocn_modules",
-            "kga_requirements",
-        ]
+        fields = PROFILE_INPUT_FIELDS
 
 
 class TransitionInputSerializer(serializers.Serializer):

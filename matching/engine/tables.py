@@ -123,6 +123,10 @@ def reach_km(record: ParticipantRecord, travel: c.TravelModel) -> float:
 class _Located:
     """A table of points with a lazily built BallTree over them."""
 
+    @property
+    def size(self) -> int:
+        return len(self.ids)
+
     def radius_index(self) -> RadiusIndex:
         if self._radius is None:
             self._radius = RadiusIndex(np.nan_to_num(self.lat), np.nan_to_num(self.lon))
@@ -159,10 +163,6 @@ class ProfileTable(_Located):
     records: list[ProfileRecord]
     _radius: RadiusIndex | None = None
 
-    @property
-    def size(self) -> int:
-        return len(self.ids)
-
 
 @dataclass
 class ParticipantTable(_Located):
@@ -186,10 +186,6 @@ class ParticipantTable(_Located):
     consent: sparse.csr_matrix
     records: list[ParticipantRecord]
     _radius: RadiusIndex | None = None
-
-    @property
-    def size(self) -> int:
-        return len(self.ids)
 
 
 @dataclass
