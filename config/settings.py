@@ -211,6 +211,10 @@ FOLLOWUP_POLICY = {
     "keep_months": env.int("KEEP_PHASE_MONTHS", default=3),
 }
 
+# A cache shared by the web processes and the worker (coalescing keys, job progress): files under
+# var/ by default, Redis or memcached when CACHE_URL is set.
+CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")}
+
 # Optional online geocoder (geopy). Empty means offline gazetteer only.
 GEOCODER = env.str("GEOCODER", default="")
 GEOCODER_USER_AGENT = env.str("GEOCODER_USER_AGENT", default="brygga")

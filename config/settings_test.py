@@ -7,6 +7,7 @@ os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
 
 from config.settings import *  # noqa: E402,F403
 
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 AXES_ENABLED = False

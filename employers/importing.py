@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -153,7 +154,16 @@ def _truthy(value: str) -> bool:
     return value.strip().casefold() in ("1", "ja", "yes", "true", "x", "j")
 
 
-def import_employers(*, content: bytes, filename: str, by: User, dry_run: bool) -> ImportReport:
+def import_employers(
+    *,
+    content: bytes,
+    filename: str,
+    by: User,
+    dry_run: bool,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportReport:
+    """Import (or with ``dry_run`` only check) a file. ``progress(done, total)`` is called every 25
+    rows; it must write outside this transaction (the job uses the shared cache)."""
     try:
         rows = read_rows(content, filename)
     except ValueError as exc:
@@ -162,6 +172,8 @@ def import_employers(*, content: bytes, filename: str, by: User, dry_run: bool) 
     with transaction.atomic():
         in_file: dict[str, Employer] = {}
         for number, row in enumerate(rows, start=2):  # row 1 is the header
+            if progress is not None and (number - 2) % 25 == 0:
+                progress(number - 2, len(rows))
             result = RowResult(row=number, employer=row.get("name", ""))
             report.rows.append(result)
             try:

@@ -472,3 +472,36 @@ class TaskProfileKgaRequirement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.competence} ≥ {self.min_level}"
+
+
+class ImportJob(TimeStampedModel):
+    """A spreadsheet import run in the background, with its progress and report."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    unit = models.ForeignKey("core.Unit", on_delete=models.CASCADE, related_name="import_jobs")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    filename = models.CharField(max_length=200)
+    content = models.BinaryField()
+    dry_run = models.BooleanField(default=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    report = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.status})"
+
+    def progress(self) -> tuple[int, int]:
+        """(rows done, rows in all) while running, from the cache the worker writes to."""
+        from django.core.cache import cache
+
+        if self.status == self.Status.DONE:
+            total = len(self.report.get("rows", []))
+            return total, total
+        return tuple(cache.get(f"import-progress:{self.pk}", (0, 0)))

@@ -28,6 +28,7 @@ from employers.models import (
     ContactPerson,
     Employer,
     EmployerMembership,
+    ImportJob,
     Interaction,
     Site,
     TaskProfile,
@@ -693,3 +694,54 @@ def membership_create(*, user: User, employer: Employer) -> EmployerMembership:
     membership.save()
     user.groups.add(Group.objects.get(name=Role.EMPLOYER))
     return membership
+
+
+# --- background import ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def import_job_start(*, by: User, filename: str, content: bytes, dry_run: bool) -> ImportJob:
+    """Queue an import; the portal follows its progress and shows the report."""
+    from employers.tasks import run_import_job
+
+    _ensure_can_write(by, unit_id=by.unit_id)
+    job = ImportJob.objects.create(
+        unit_id=by.unit_id, by=by, filename=filename, content=content, dry_run=dry_run
+    )
+    transaction.on_commit(lambda: run_import_job.delay(job.pk))
+    return job
+
+
+def import_job_run(job_id: int) -> ImportJob:
+    from django.core.cache import cache
+
+    from employers.importing import import_employers
+
+    job = ImportJob.objects.select_related("by").get(pk=job_id)
+    if job.status == ImportJob.Status.DONE:
+        return job
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING)
+    key = f"import-progress:{job.pk}"
+    try:
+        report = import_employers(
+            content=bytes(job.content),
+            filename=job.filename,
+            by=job.by,
+            dry_run=job.dry_run,
+            progress=lambda done, total: cache.set(key, (done, total), 3600),
+        )
+    except Exception as exc:
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.FAILED, report={"file_errors": [str(exc)[:500]]}
+        )
+        raise
+    # A checked file is kept so it can be imported for real without uploading it again.
+    keep = job.dry_run and report.ok
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.DONE,
+        report=report.as_dict(),
+        content=bytes(job.content) if keep else b"",
+    )
+    cache.delete(key)
+    job.refresh_from_db()
+    return job

@@ -7,3 +7,10 @@ def geocode_site(self, site_id: int) -> str:
     from employers.services import site_geocode_online
 
     return site_geocode_online(site_id=site_id).geocode_status
+
+
+@shared_task(acks_late=True)
+def run_import_job(job_id: int) -> str:
+    from employers.services import import_job_run
+
+    return import_job_run(job_id).status

@@ -23,6 +23,7 @@ urlpatterns = [
     path("arbetsgivare/<int:pk>/", views.employer_detail, name="employer_detail"),
     path("arbetsgivare/dubbletter/", views.duplicates, name="duplicates"),
     path("arbetsgivare/import/", views.import_employers, name="import"),
+    path("arbetsgivare/import/<int:pk>/", views.import_job, name="import_job"),
     path("kravprofiler/<int:pk>/redigera/", views.profile_edit, name="profile_edit"),
     path("kravprofiler/<int:pk>/status/", views.profile_transition, name="profile_transition"),
     path("nasta-steg/", views.next_steps, name="next_steps"),

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.choices import Role
-from employers import importing, services
-from employers.models import Employer, Interaction, TaskProfile
+from employers import services
+from employers.models import Employer, ImportJob, Interaction, TaskProfile
 from placements.models import Placement
 from portal.access import STAFF, role_required
 from portal.forms import EmployerFilterForm, ImportForm, InteractionForm, MergeForm, TaskProfileForm
@@ -200,18 +200,54 @@ def duplicates(request):
 
 @role_required(*WRITERS)
 def import_employers(request):
+    """Upload a file; the import runs in the background and its page shows progress and the report."""
     form = ImportForm(request.POST or None, request.FILES or None)
-    report = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        report = importing.import_employers(
-            content=upload.read(),
-            filename=upload.name,
+        job = run_service(
+            request,
+            form,
+            services.import_job_start,
             by=request.user,
+            filename=upload.name,
+            content=upload.read(),
             dry_run=form.cleaned_data["dry_run"],
         )
-        if report.imported:
-            messages.success(
-                request, _("%(n)s employers were imported.") % {"n": report.employers_created}
-            )
-    return render(request, "portal/coordinator/import.html", {"form": form, "report": report})
+        if job is not None:
+            return redirect("portal:import_job", pk=job.pk)
+    jobs = ImportJob.objects.filter(unit_id=request.user.unit_id)[:10]
+    return render(request, "portal/coordinator/import.html", {"form": form, "jobs": jobs})
+
+
+@role_required(*WRITERS)
+def import_job(request, pk):
+    job = get_object_or_404(ImportJob.objects.filter(unit_id=request.user.unit_id), pk=pk)
+    if (
+        request.method == "POST"
+        and job.status == ImportJob.Status.DONE
+        and job.dry_run
+        and job.report.get("ok")
+    ):
+        real = run_service(
+            request,
+            None,
+            services.import_job_start,
+            by=request.user,
+            filename=job.filename,
+            content=bytes(job.content),
+            dry_run=False,
+        )
+        if real is not None:
+            return redirect("portal:import_job", pk=real.pk)
+    done, total = job.progress()
+    context = {
+        "job": job,
+        "report": job.report,
+        "done": done,
+        "total": total,
+        "percent": int(100 * done / total) if total else 0,
+    }
+    template = (
+        "portal/partials/import_job.html" if request.htmx else "portal/coordinator/import_job.html"
+    )
+    return render(request, template, context)

@@ -259,18 +259,50 @@ def test_foreign_guide_gets_404_for_participant_page(foreign_guide, participant)
     assert client_for(foreign_guide).get(f"/deltagare/{participant.pk}/").status_code == 404
 
 
-def test_import_dry_run_page(coordinator):
+def test_import_runs_in_the_background_with_progress_and_report(
+    coordinator, django_capture_on_commit_callbacks
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    file = SimpleUploadedFile("a.csv", b"name;municipality;orgnr\nBra AB;Kalmar;123\n")
-    response = client_for(coordinator).post(
-        "/arbetsgivare/import/", {"file": file, "dry_run": "on"}
+    from employers.models import Employer, ImportJob
+
+    client = client_for(coordinator)
+    bad = SimpleUploadedFile("a.csv", b"name;municipality;orgnr\nBra AB;Kalmar;123\n")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/arbetsgivare/import/", {"file": bad, "dry_run": "on"})
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and response.url == f"/arbetsgivare/import/{job.pk}/"
+    page = client.get(response.url)
+    assert job.__class__.objects.get().status == "done"
+    assert "orgnr" in page.content.decode() and "Inget importerades" in page.content.decode()
+
+    good = SimpleUploadedFile("b.csv", b"name;municipality\nBra AB;Kalmar\nFin AB;Nybro\n")
+    with django_capture_on_commit_callbacks(execute=True):
+        checked = client.post("/arbetsgivare/import/", {"file": good, "dry_run": "on"})
+    assert Employer.objects.count() == 0  # a dry run writes nothing
+    assert "Importera filen nu" in client.get(checked.url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        imported = client.post(checked.url)
+    assert imported.status_code == 302
+    assert set(Employer.objects.values_list("name", flat=True)) == {"Bra AB", "Fin AB"}
+    assert "Importerad" in client.get(imported.url).content.decode()
+
+
+def test_import_progress_is_shown_while_running(coordinator):
+    from django.core.cache import cache
+
+    from employers.models import ImportJob
+
+    job = ImportJob.objects.create(
+        unit=coordinator.unit, by=coordinator, filename="stor.xlsx", content=b"x", status="running"
     )
-    assert (
-        response.status_code == 200
-        and "orgnr" in response.content.decode()
-        and response.context["report"].ok is False
+    cache.set(f"import-progress:{job.pk}", (250, 1000))
+    html = (
+        client_for(coordinator)
+        .get(f"/arbetsgivare/import/{job.pk}/", HTTP_HX_REQUEST="true")
+        .content.decode()
     )
+    assert "250 / 1000" in html and 'aria-valuenow="25"' in html and "hx-trigger" in html
 
 
 def test_duplicates_review_and_merge(coordinator, unit):
