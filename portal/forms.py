@@ -1,10 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import SwedishLevel
 from core.models import Adaptation, Industry, Municipality
 from employers.choices import EmployerStatus, InteractionKind, ProfileKind
-from employers.models import ContactPerson, TaskProfile
-from matching.choices import Phase
+from employers.models import ContactPerson, Employer, TaskProfile
+from matching.choices import CommuteMeans, ConsentMethod, ConsentScope, Gender, Phase
 from placements.choices import FollowUpWith
 
 
@@ -216,3 +217,75 @@ class FollowUpRecordForm(forms.Form):
     next_actions = forms.CharField(
         label=_("Next actions"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
+
+
+class ParticipantForm(HoursRangeMixin, forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    personnummer = forms.CharField(
+        label=_("Personal identity or coordination number"), max_length=20, required=False
+    )
+    gender = forms.ChoiceField(
+        label=_("Gender (statistics only)"), choices=Gender.choices, initial=Gender.UNKNOWN
+    )
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality"), queryset=Municipality.objects.none()
+    )
+    home_locality = forms.CharField(label=_("Home locality"), max_length=100, required=False)
+    commute_means = forms.MultipleChoiceField(
+        label=_("Ways of travelling"),
+        choices=CommuteMeans.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    has_driving_licence = forms.BooleanField(label=_("Driving licence"), required=False)
+    has_car = forms.BooleanField(label=_("Has a car"), required=False)
+    commute_max_minutes = forms.IntegerField(
+        label=_("Longest commute, minutes one way"), min_value=0, max_value=180, required=False
+    )
+    hours_min = forms.IntegerField(
+        label=_("Hours per week, min"), min_value=0, max_value=60, initial=10
+    )
+    hours_max = forms.IntegerField(
+        label=_("Hours per week, max"), min_value=0, max_value=60, initial=30
+    )
+    swedish_level = forms.TypedChoiceField(
+        label=_("Swedish level"),
+        choices=SwedishLevel.choices,
+        coerce=int,
+        initial=SwedishLevel.SFI_C,
+    )
+    adaptation_needs = forms.ModelMultipleChoiceField(
+        label=_("Adaptation needs"),
+        queryset=Adaptation.objects.filter(active=True),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    skills_text = forms.CharField(
+        label=_("Skills (one per line)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args, unit=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = (
+            unit.municipalities.all() if unit else Municipality.objects.none()
+        )
+
+
+class ConsentForm(forms.Form):
+    employer = forms.ModelChoiceField(label=_("Employer"), queryset=Employer.objects.none())
+    purpose = forms.CharField(label=_("Purpose"), max_length=300)
+    scopes = forms.MultipleChoiceField(
+        label=_("Information covered"),
+        choices=ConsentScope.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    given_on = forms.DateField(label=_("Given on"), widget=DateInput)
+    method = forms.ChoiceField(label=_("How given"), choices=ConsentMethod.choices)
+    valid_until = forms.DateField(label=_("Valid until"), widget=DateInput, required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["employer"].queryset = (
+            Employer.objects.visible_to(user) if user else Employer.objects.none()
+        )

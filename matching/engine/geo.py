@@ -38,9 +38,12 @@ class RadiusIndex:
     """A scikit-learn BallTree (haversine metric) over points, for 'everything within r km'."""
 
     def __init__(self, lat_deg: np.ndarray, lon_deg: np.ndarray) -> None:
-        self.tree = BallTree(np.radians(np.column_stack((lat_deg, lon_deg))), metric="haversine")
+        points = np.radians(np.column_stack((lat_deg, lon_deg)))
+        self.tree = BallTree(points, metric="haversine") if len(points) else None  # none to search
 
     def within(self, lat: float, lon: float, radius_km: float) -> np.ndarray:
+        if self.tree is None:
+            return np.array([], dtype=np.int64)
         point = np.radians([[lat, lon]])
         return np.sort(self.tree.query_radius(point, r=radius_km / EARTH_RADIUS_KM)[0])
 
@@ -48,6 +51,8 @@ class RadiusIndex:
         self, lat_deg: np.ndarray, lon_deg: np.ndarray, radii_km: np.ndarray
     ) -> np.ndarray:
         """Indices within each point's own radius, united (sorted, unique)."""
+        if self.tree is None or len(lat_deg) == 0:
+            return np.array([], dtype=np.int64)
         points = np.radians(np.column_stack((lat_deg, lon_deg)))
         hits = self.tree.query_radius(points, r=np.asarray(radii_km) / EARTH_RADIUS_KM)
         return np.unique(np.concatenate(hits)) if len(hits) else np.array([], dtype=np.int64)

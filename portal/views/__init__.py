@@ -12,14 +12,20 @@ from portal.views.coordinator import (
 )
 from portal.views.employer import employer_confirm_followup, employer_home, employer_request_profile
 from portal.views.guide import (
+    consent_create_view,
+    consent_withdraw_view,
     followup_record_view,
     followups,
     ocn_certificate,
+    participant_create_view,
     participant_detail,
     participant_list,
 )
 
 __all__ = [
+    "consent_create_view",
+    "consent_withdraw_view",
+    "participant_create_view",
     "duplicates",
     "employer_confirm_followup",
     "employer_detail",

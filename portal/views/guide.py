@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from core.choices import Role
 from core.exceptions import DomainError
@@ -18,13 +19,20 @@ from matching.identity import mask
 from matching.models import Consent, KgaAssessment, OcnCase, Participant
 from matching.selectors import latest_kga_levels
 from matching.services.audit import audit_participant_read
-from matching.services.participants import can_edit
+from matching.services.consents import consent_record, consent_withdraw
+from matching.services.participants import can_edit, participant_create
 from matching.services.suggestions import rank_profiles_for
 from matching.visibility import may_see_sensitive
 from placements.models import FollowUp, Placement
 from placements.services import followup_record, placement_propose
 from portal.access import STAFF, role_required
-from portal.forms import FollowUpRecordForm, ParticipantFilterForm, ProposeForm
+from portal.forms import (
+    ConsentForm,
+    FollowUpRecordForm,
+    ParticipantFilterForm,
+    ParticipantForm,
+    ProposeForm,
+)
 from portal.views.common import paginate, run_service
 
 COMPONENT_LABELS = {
@@ -205,3 +213,65 @@ def ocn_certificate(request, pk):
         "matching/ocn_certificate.html",
         {"case": case, "competences": case.module.skills.all()},
     )
+
+
+@role_required(Role.GUIDE, Role.ADMIN)
+def participant_create_view(request):
+    form = ParticipantForm(request.POST or None, unit=request.user.unit)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        needs = [{"adaptation": a} for a in data.pop("adaptation_needs")]
+        skills = [
+            {"text": line.strip()} for line in data.pop("skills_text").splitlines() if line.strip()
+        ]
+        participant = run_service(
+            request,
+            form,
+            participant_create,
+            by=request.user,
+            adaptation_needs=needs,
+            skills=skills,
+            **data,
+        )
+        if participant is not None:
+            messages.success(request, _("%(code)s was registered.") % {"code": participant.code})
+            return redirect("portal:participant_detail", pk=participant.pk)
+    return render(request, "portal/guide/participant_form.html", {"form": form})
+
+
+@role_required(Role.GUIDE, Role.ADMIN)
+def consent_create_view(request, pk):
+    participant = get_object_or_404(Participant.objects.visible_to(request.user), pk=pk)
+    if not can_edit(request.user, participant):
+        return render(request, "403.html", status=403)
+    form = ConsentForm(
+        request.POST or None,
+        user=request.user,
+        initial={"given_on": timezone.localdate(), "scopes": ["identity", "skills", "placement"]},
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run_service(
+            request,
+            form,
+            consent_record,
+            participant=participant,
+            by=request.user,
+            **form.cleaned_data,
+        )
+    ):
+        messages.success(request, _("The consent was recorded."))
+        return redirect("portal:participant_detail", pk=participant.pk)
+    return render(request, "portal/guide/consent_form.html", {"form": form, "p": participant})
+
+
+@require_POST
+@role_required(Role.GUIDE, Role.ADMIN)
+def consent_withdraw_view(request, pk):
+    consent = get_object_or_404(
+        Consent.objects.filter(participant__in=Participant.objects.visible_to(request.user)), pk=pk
+    )
+    if run_service(request, None, consent_withdraw, consent=consent, by=request.user):
+        messages.success(request, _("The consent was withdrawn; it no longer applies."))
+    return redirect("portal:participant_detail", pk=consent.participant_id)

@@ -389,3 +389,9 @@ def test_batch_equals_single_rankings():
         assert [rid for rid, _ in batch[p.id]] == [
             m.profile_id for m in engine.rank_profiles(p.id, limit=5)
         ]
+
+
+def test_no_profiles_or_no_participants_is_an_empty_ranking_not_an_error():
+    assert Engine([person()], []).rank_profiles(1) == []
+    assert Engine([], [profile()]).rank_participants(100) == []
+    assert list(Engine([person()], []).batch_top_k()) == [(1, [])]

@@ -317,3 +317,83 @@ def test_duplicates_review_and_merge(coordinator, unit):
         client.post("/arbetsgivare/dubbletter/", {"keep": a.pk, "remove": b.pk}).status_code == 302
     )
     assert not Employer.objects.filter(pk=b.pk).exists()
+
+
+def test_guide_registers_a_participant_in_the_pages(guide):
+    from matching.models import Participant
+
+    client = client_for(guide)
+    base = {
+        "first_name": "Sara",
+        "last_name": "Ali",
+        "personnummer": "850709-9805",
+        "gender": "kvinna",
+        "municipality": "0880",
+        "home_locality": "Lindsdal",
+        "commute_means": ["bike"],
+        "hours_min": 10,
+        "hours_max": 20,
+        "swedish_level": 3,
+        "skills_text": "truckkörnig\nSjunger i kör",
+    }
+    bad = client.post("/deltagare/ny/", {**base, "personnummer": "850709-9806"})
+    assert bad.status_code == 200 and "personnummer" in bad.context["form"].errors
+    assert (
+        client.post("/deltagare/ny/", {**base, "hours_min": 30}).context["form"].errors["hours_min"]
+    )
+    assert Participant.objects.count() == 0
+    response = client.post("/deltagare/ny/", base)
+    person = Participant.objects.get()
+    assert response.status_code == 302 and response.url == f"/deltagare/{person.pk}/"
+    assert person.guide == guide and person.coordinate_precision == "locality"
+    assert sorted(str(s) for s in person.skills.all()) == ["Sjunger i kör", "Truckvana"]
+
+
+@pytest.mark.parametrize("role", ["coordinator", "manager", "employer_user"])
+def test_only_guides_register_participants(request, role):
+    assert client_for(request.getfixturevalue(role)).get("/deltagare/ny/").status_code == 403
+
+
+def test_guide_records_and_withdraws_a_consent_in_the_pages(
+    guide, colleague_guide, participant, employer
+):
+    from matching.models import Consent
+    from matching.services.consents import may_share
+
+    client = client_for(guide)
+    url = f"/deltagare/{participant.pk}/samtycke/"
+    assert client_for(colleague_guide).get(url).status_code == 403
+    future = client.post(
+        url,
+        {
+            "employer": employer.pk,
+            "purpose": "Praktik",
+            "scopes": ["skills"],
+            "given_on": "2999-01-01",
+            "method": "digital",
+        },
+    )
+    assert future.status_code == 200 and "given_on" in future.context["form"].errors
+    response = client.post(
+        url,
+        {
+            "employer": employer.pk,
+            "purpose": "Praktik",
+            "scopes": ["identity", "skills"],
+            "given_on": "2026-11-01",
+            "method": "digital",
+        },
+    )
+    assert response.status_code == 302 and may_share(
+        participant=participant, employer=employer, scope="skills"
+    )
+    consent = Consent.objects.get()
+    assert "Återkalla" in client.get(f"/deltagare/{participant.pk}/").content.decode()
+    assert (
+        client_for(colleague_guide).post(f"/samtycken/{consent.pk}/aterkalla/").status_code == 302
+    )
+    assert may_share(
+        participant=participant, employer=employer, scope="skills"
+    )  # a colleague cannot withdraw it
+    client.post(f"/samtycken/{consent.pk}/aterkalla/")
+    assert not may_share(participant=participant, employer=employer, scope="skills")
