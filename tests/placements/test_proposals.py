@@ -62,7 +62,7 @@ def test_a_second_proposal_for_the_same_pair_is_refused_by_the_service(
     propose(participant, task_profile, guide)
     with pytest.raises(ValidationError) as exc:
         propose(participant, task_profile, guide)
-    assert "already has an open proposal" in str(exc.value.message_dict["task_profile"])
+    assert "redan ett öppet förslag" in str(exc.value.message_dict["task_profile"])
     assert Placement.objects.count() == 1
     assert MatchDecision.objects.count() == 1  # no half-write: the refused one left nothing
 
@@ -81,7 +81,7 @@ def test_the_constraint_message_is_readable_in_full_clean(participant, task_prof
     )
     with pytest.raises(ValidationError) as exc:
         second.full_clean()
-    assert "already has an open proposal or placement" in " ".join(exc.value.messages)
+    assert "redan ett öppet förslag eller en placering" in " ".join(exc.value.messages)
 
 
 def test_an_ended_placement_does_not_block_a_new_proposal(guide, participant, task_profile):
@@ -94,7 +94,7 @@ def test_the_api_refuses_a_duplicate_with_a_field_error(api, guide, participant,
     assert client.post("/api/v1/placements/", body(participant, task_profile)).status_code == 201
     again = client.post("/api/v1/placements/", body(participant, task_profile))
     assert again.status_code == 400
-    assert "already has an open proposal" in again.json()["task_profile"][0]
+    assert "redan ett öppet förslag" in again.json()["task_profile"][0]
     assert Placement.objects.count() == 1
 
 
