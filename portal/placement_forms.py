@@ -112,3 +112,8 @@ class FollowUpRecordForm(forms.Form):
 class FollowUpRescheduleForm(forms.Form):
     planned_on = forms.DateField(label=_("New date"), widget=DateInput)
     reason = _text(_("Why is it moved?"), max_length=300)
+
+
+class FollowUpCreateForm(forms.Form):
+    planned_on = forms.DateField(label=_("Date"), widget=DateInput)
+    with_whom = forms.ChoiceField(label=_("With"), choices=FollowUpWith.choices)

@@ -45,6 +45,7 @@ urlpatterns = [
         name="followup_request_confirmation",
     ),
     path("placeringar/<int:pk>/", views.placement_detail, name="placement_detail"),
+    path("placeringar/<int:pk>/uppfoljning/", views.followup_create_view, name="followup_create"),
     path("placeringar/<int:pk>/steg/<slug:step>/", views.placement_step, name="placement_step"),
     path("omberakning/", views.recompute_start, name="recompute_start"),
     path("jobb/<int:pk>/", views.job_progress, name="job_progress"),

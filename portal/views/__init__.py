@@ -21,6 +21,7 @@ from portal.views.guide import (
     participant_list,
 )
 from portal.views.placements import (
+    followup_create_view,
     followup_record_view,
     followup_request_confirmation_view,
     followup_reschedule_view,
@@ -38,6 +39,7 @@ __all__ = [
     "employer_home",
     "employer_list",
     "employer_request_profile",
+    "followup_create_view",
     "followup_record_view",
     "followup_request_confirmation_view",
     "followup_reschedule_view",

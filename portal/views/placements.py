@@ -238,7 +238,13 @@ def _history(placement: Placement) -> list[dict]:
     return sorted(events, key=lambda e: e["at"])
 
 
-def _render_staff(request, placement: Placement, bound: dict | None = None, status: int = 200):
+def _render_staff(
+    request,
+    placement: Placement,
+    bound: dict | None = None,
+    status: int = 200,
+    followup_form=None,
+):
     bound = bound or {}
     names = _steps_for(placement, request.user)
     steps = [
@@ -281,6 +287,12 @@ def _render_staff(request, placement: Placement, bound: dict | None = None, stat
             if fu.status == FollowUpStatus.PLANNED
         ],
         "done": [fu for fu in followups if fu.status == FollowUpStatus.DONE],
+        "followup_form": (
+            followup_form
+            or f.FollowUpCreateForm(prefix="followup", initial={"planned_on": timezone.localdate()})
+        )
+        if editable and placement.status != PlacementStatus.ENDED
+        else None,
         "moved": [fu for fu in followups if fu.status == FollowUpStatus.RESCHEDULED],
         "exit": Exit.objects.filter(participant=placement.participant).first(),
         "free_slots": placement.task_profile.slots_total - placement.task_profile.slots_taken,
@@ -411,6 +423,27 @@ def followup_reschedule_view(request, pk):
         {"form": form, "f": followup},
         status=400 if form.errors else 200,
     )
+
+
+@require_POST
+@role_required(Role.GUIDE, Role.ADMIN)
+def followup_create_view(request, pk):
+    """Plan one more follow-up than the schedule gave (from the placement page)."""
+    placement = _placement(request, pk)
+    if not can_edit(request.user, placement.participant):
+        return render(request, "403.html", status=403)
+    form = f.FollowUpCreateForm(request.POST, prefix="followup")
+    if form.is_valid() and run_service(
+        request,
+        form,
+        services.followup_create,
+        placement=placement,
+        by=request.user,
+        **form.cleaned_data,
+    ):
+        messages.success(request, _("The follow-up was planned."))
+        return redirect("portal:placement_detail", pk=placement.pk)
+    return _render_staff(request, placement, followup_form=form, status=400)
 
 
 @require_POST

@@ -337,3 +337,63 @@ def test_consent_withdrawn_hides_the_name_on_the_employer_placement_page(
     )
     html = page(employer_user, portal_world["placement"]).content.decode()
     assert "Yusuf" not in html
+
+
+# --- every API write has its page ------------------------------------------------------------------
+
+API_TO_PAGE = {
+    # PlacementViewSet: action → the step on the placement page (or the page that proposes)
+    ("placement", "create"): "participant_detail",
+    ("placement", "agree"): "step:agree",
+    ("placement", "withdraw"): "step:withdraw",
+    ("placement", "start"): "step:start",
+    ("placement", "evaluate"): "step:evaluate",
+    ("placement", "extend"): "step:extend",
+    ("placement", "to_employment"): "step:to_employment",
+    ("placement", "hire"): "step:hire",
+    ("placement", "end"): "step:end",
+    ("exit", "create"): "step:exit",
+    ("follow-up", "create"): "followup_create",
+    ("follow-up", "record"): "followup_record",
+    ("follow-up", "reschedule"): "followup_reschedule",
+    ("follow-up", "request_confirmation"): "followup_request_confirmation",
+    ("follow-up", "confirm"): "employer_confirm_followup",
+}
+
+
+def test_every_placement_api_write_has_a_page():
+    from django.urls import reverse
+
+    from placements.api import views as api_views
+    from portal.views.placements import STEPS
+
+    writes = set()
+    for basename, viewset in (
+        ("placement", api_views.PlacementViewSet),
+        ("follow-up", api_views.FollowUpViewSet),
+        ("exit", api_views.ExitViewSet),
+    ):
+        if hasattr(viewset, "create"):
+            writes.add((basename, "create"))
+        writes |= {
+            (basename, a.__name__)
+            for a in viewset.get_extra_actions()
+            if "post" in a.mapping and a.__name__ != "mine"
+        }
+    assert writes == set(API_TO_PAGE)
+    for target in API_TO_PAGE.values():
+        if target.startswith("step:"):
+            assert target[5:] in STEPS
+        else:
+            assert reverse(f"portal:{target}", args=[1])
+
+
+def test_the_guide_plans_an_extra_followup_on_the_placement_page(guide, colleague_guide, placement):
+    url = f"/placeringar/{placement.pk}/uppfoljning/"
+    day = (dt.date.today() + dt.timedelta(days=5)).isoformat()
+    data = {"followup-planned_on": day, "followup-with_whom": "supervisor"}
+    assert client_for(colleague_guide).post(url, data).status_code == 403
+    assert client_for(guide).post(url, data).status_code == 302
+    assert FollowUp.objects.get(placement=placement).with_whom == "supervisor"
+    bad = client_for(guide).post(url, {"followup-with_whom": "supervisor"})
+    assert bad.status_code == 400 and FollowUp.objects.count() == 1
