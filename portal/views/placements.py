@@ -216,6 +216,28 @@ def _history(placement: Placement) -> list[dict]:
                     "detail": fu.reschedule_reason,
                 }
             )
+    for fu in placement.followups.filter(status=FollowUpStatus.DONE).select_related("done_by"):
+        events.append(
+            {
+                "at": timezone.make_aware(dt.datetime.combine(fu.done_on, dt.time(12)), tz),
+                "what": _("Follow-up done (planned %(d)s)")
+                % {"d": fu.planned_on.strftime("%Y-%m-%d")},
+                "by": _who(fu.done_by),
+                "detail": fu.notes,
+            }
+        )
+    for fu in placement.followups.exclude(confirmation_requested_at=None).select_related(
+        "confirmation_requested_by"
+    ):
+        events.append(
+            {
+                "at": fu.confirmation_requested_at,
+                "what": _("The supervisor was asked to confirm the follow-up of %(d)s")
+                % {"d": fu.planned_on.strftime("%Y-%m-%d")},
+                "by": _who(fu.confirmation_requested_by),
+                "detail": "",
+            }
+        )
     for fu in placement.followups.exclude(confirmed_at=None).select_related("confirmed_by"):
         events.append(
             {
