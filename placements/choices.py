@@ -55,6 +55,22 @@ class FollowUpStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class WithdrawReason(models.TextChoices):
+    """Why a proposal was withdrawn before it was agreed (structured, for follow-up statistics)."""
+
+    PARTICIPANT_DECLINED = "participant_declined", _("The participant declined")
+    EMPLOYER_DECLINED = "employer_declined", _("The employer declined")
+    NOT_SUITABLE = "not_suitable", _("Not a good fit after all")
+    SLOT_GONE = "slot_gone", _("The slot went to someone else")
+    PARTICIPANT_UNAVAILABLE = "participant_unavailable", _("The participant is not available now")
+    OTHER_PLACEMENT = "other_placement", _("Another placement was chosen")
+    PARTICIPANT_EXITED = "participant_exited", _("The participant left the programme")
+    OTHER = "other", _("Other reason")
+
+
+OPEN_STATUSES = ("proposed", "agreed", "ongoing")
+"""A placement in one of these states blocks another proposal for the same participant and profile."""
+
 STATUS_TRANSITIONS = {
     PlacementStatus.PROPOSED: {PlacementStatus.AGREED, PlacementStatus.ENDED},
     PlacementStatus.AGREED: {PlacementStatus.ONGOING, PlacementStatus.ENDED},

@@ -13,6 +13,7 @@ from core.choices import Role
 from core.models import TimeStampedModel
 from core.roles import role_of
 from placements.choices import (
+    OPEN_STATUSES,
     ExitOutcome,
     FollowUpStatus,
     FollowUpWith,
@@ -20,6 +21,7 @@ from placements.choices import (
     PlacementPhase,
     PlacementStatus,
     SubsidyType,
+    WithdrawReason,
 )
 
 RATING = [MinValueValidator(1), MaxValueValidator(5)]
@@ -74,6 +76,12 @@ class Placement(TimeStampedModel):
     hired_on = models.DateField(_("hired"), null=True, blank=True)
     ended_on = models.DateField(_("ended"), null=True, blank=True)
     end_reason = models.CharField(_("why it ended"), max_length=300, blank=True)
+    withdraw_reason = models.CharField(
+        _("why the proposal was withdrawn"),
+        max_length=30,
+        choices=WithdrawReason.choices,
+        blank=True,
+    )
     ended_early = models.BooleanField(_("employment ended within the keep period"), default=False)
     hours_per_week = models.PositiveSmallIntegerField(
         _("hours per week"), validators=[MaxValueValidator(60)]
@@ -118,6 +126,17 @@ class Placement(TimeStampedModel):
                 | Q(ended_on__gte=F("started_on")),
                 name="placement_ended_after_started",
                 violation_error_message=_("The placement cannot end before it started."),
+            ),
+            # One open proposal or placement per participant and profile: clicking “Propose”
+            # twice, or two guides at once, never makes two. A partial unique index, so it holds
+            # on SQLite and PostgreSQL alike; ended placements do not count.
+            models.UniqueConstraint(
+                fields=["participant", "task_profile"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="placement_one_open_per_pair",
+                violation_error_message=_(
+                    "The participant already has an open proposal or placement for this profile."
+                ),
             ),
         ]
 
@@ -242,10 +261,18 @@ class FollowUp(models.Model):
     rescheduled_from = models.OneToOneField(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="rescheduled_to"
     )
+    reschedule_reason = models.CharField(_("why it was moved"), max_length=300, blank=True)
+    rescheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    rescheduled_at = models.DateTimeField(null=True, blank=True)
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     confirmation_requested_at = models.DateTimeField(null=True, blank=True)
+    confirmation_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -45,3 +45,47 @@ def followup_dates(start: dt.date, until: dt.date | None) -> list[dt.date]:
                 dates.append(monthly)
             k += 1
     return sorted(set(dates))
+
+
+# --- what may happen next -------------------------------------------------------------------------
+# One source of truth for the placement's next steps: the services refuse what is not listed here,
+# and the pages offer exactly what is listed (``allowed_actions``), so a button is never shown for a
+# step the service would refuse, and no step the service allows is missing from the page.
+
+PLACEMENT_ACTIONS = {
+    "agree": lambda p: p.status == "proposed",
+    "withdraw": lambda p: p.status == "proposed",
+    "start": lambda p: p.status == "agreed",
+    "evaluate": lambda p: p.status == "ongoing",
+    "extend": lambda p: (
+        p.status in ("agreed", "ongoing") and p.kind != "employment" and p.planned_end is not None
+    ),
+    "to_employment": lambda p: p.status == "ongoing" and p.phase == "finna",
+    "hire": lambda p: p.status == "ongoing" and p.phase == "fa",
+    "end": lambda p: p.status in ("agreed", "ongoing"),
+}
+
+
+def placement_allows(placement, action: str) -> bool:
+    return PLACEMENT_ACTIONS[action](placement)
+
+
+def allowed_actions(placement) -> list[str]:
+    """The steps the placement can take from its current state, in the order of the method."""
+    return [name for name, allowed in PLACEMENT_ACTIONS.items() if allowed(placement)]
+
+
+FOLLOWUP_ACTIONS = {
+    "record": lambda f: f.status in ("planned", "done"),
+    "reschedule": lambda f: f.status == "planned",
+    "request_confirmation": lambda f: (
+        f.status in ("planned", "done")
+        and f.confirmed_at is None
+        and f.confirmation_requested_at is None
+    ),
+    "confirm": lambda f: f.status in ("planned", "done") and f.confirmed_at is None,
+}
+
+
+def followup_allows(followup, action: str) -> bool:
+    return FOLLOWUP_ACTIONS[action](followup)

@@ -8,7 +8,7 @@ from collections import defaultdict
 
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from matching.models import MatchDecision, Participant
 from matching.services.participants import ensure_can_edit, participant_set_phase
 from placements import rules
 from placements.choices import (
+    OPEN_STATUSES,
     STATUS_TRANSITIONS,
     FollowUpStatus,
     FollowUpWith,
@@ -32,6 +33,7 @@ from placements.choices import (
     PlacementPhase,
     PlacementStatus,
     SubsidyType,
+    WithdrawReason,
 )
 from placements.models import (
     Exit,
@@ -69,6 +71,13 @@ def _record(
         by=by,
     )
     placement.status, placement.phase = to_status, to_phase
+
+
+def _require(placement: Placement, action: str, message: str, field: str = "status") -> None:
+    """Refuse a step the placement's state does not allow (``rules.PLACEMENT_ACTIONS``, the same
+    table the pages ask for which buttons to show)."""
+    if not rules.placement_allows(placement, action):
+        raise InvalidTransition(message, field=field)
 
 
 def _locked(placement: Placement) -> Placement:
@@ -119,6 +128,13 @@ def _release_slot(placement: Placement) -> None:
 # --- placements ---------------------------------------------------------------------------------
 
 
+def _duplicate_message() -> str:
+    return _(
+        "The participant already has an open proposal or placement for this profile. "
+        "Open it instead of proposing again."
+    )
+
+
 @transaction.atomic
 def placement_propose(
     *,
@@ -155,6 +171,10 @@ def placement_propose(
     if planned_end and planned_end < planned_start:
         raise ValidationError({"planned_end": _("The placement cannot end before it starts.")})
     _check_supervisor(supervisor, task_profile)
+    if Placement.objects.filter(
+        participant=participant, task_profile=task_profile, status__in=OPEN_STATUSES
+    ).exists():
+        raise ValidationError({"task_profile": _duplicate_message()})
     if match_decision is None:
         match_decision = decision_record(
             participant=participant,
@@ -184,7 +204,12 @@ def placement_propose(
         guide=participant.guide or by,
     )
     placement.full_clean()
-    placement.save()
+    try:
+        # The partial unique index catches what the check above cannot: two requests at once.
+        with transaction.atomic():
+            placement.save()
+    except IntegrityError as exc:
+        raise ValidationError({"task_profile": _duplicate_message()}) from exc
     if agreed_adaptations is not None:
         placement.agreed_adaptations.set(agreed_adaptations)
     PlacementTransition.objects.create(
@@ -204,8 +229,7 @@ def placement_agree(*, placement: Placement, by: User) -> Placement:
     """The employer and participant agree: the placement takes a slot."""
     placement = _locked(placement)
     ensure_can_edit(by, placement.participant)
-    if placement.status != PlacementStatus.PROPOSED:
-        raise InvalidTransition(_("Only a proposed placement can be agreed."))
+    _require(placement, "agree", _("Only a proposed placement can be agreed."))
     _take_slot(placement.task_profile)
     placement.slot_held = True
     _record(placement, to_status=PlacementStatus.AGREED, by=by)
@@ -219,6 +243,7 @@ def placement_start(
 ) -> Placement:
     placement = _locked(placement)
     ensure_can_edit(by, placement.participant)
+    _require(placement, "start", _("Only an agreed placement can be started."))
     started_on = started_on or timezone.localdate()
     _record(placement, to_status=PlacementStatus.ONGOING, by=by)
     placement.started_on = started_on
@@ -267,8 +292,7 @@ def practice_evaluate(
 ) -> PracticeEvaluation:
     placement = _locked(placement)
     ensure_can_edit(by, placement.participant)
-    if placement.status != PlacementStatus.ONGOING:
-        raise InvalidTransition(_("Only an ongoing placement is evaluated."))
+    _require(placement, "evaluate", _("Only an ongoing placement is evaluated."))
     if placement.started_on and evaluated_on < placement.started_on:
         raise ValidationError({"evaluated_on": _("The evaluation cannot be before the start.")})
     evaluation = PracticeEvaluation(
@@ -291,9 +315,8 @@ def practice_extend(*, placement: Placement, by: User, new_end: dt.date, reason:
     ensure_can_edit(by, placement.participant)
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Give the reason for the extension.")})
-    if (
-        placement.status not in (PlacementStatus.AGREED, PlacementStatus.ONGOING)
-        or placement.kind == PlacementKind.EMPLOYMENT
+    if placement.status not in (PlacementStatus.AGREED, PlacementStatus.ONGOING) or (
+        placement.kind == PlacementKind.EMPLOYMENT
     ):
         raise InvalidTransition(_("Only an agreed or ongoing practice can be extended."))
     if placement.planned_end is None or new_end <= placement.planned_end:
@@ -326,10 +349,12 @@ def placement_to_employment(
     """An ongoing practice becomes an adapted job at the same employer: phase få."""
     placement = _locked(placement)
     ensure_can_edit(by, placement.participant)
-    if placement.status != PlacementStatus.ONGOING or placement.phase != PlacementPhase.FINNA:
-        raise InvalidTransition(
-            _("Only an ongoing placement in finna can become an employment."), field="phase"
-        )
+    _require(
+        placement,
+        "to_employment",
+        _("Only an ongoing placement in finna can become an employment."),
+        field="phase",
+    )
     if subsidy_type not in SubsidyType.values:
         raise ValidationError({"subsidy_type": _("Unknown subsidy type.")})
     placement.kind = PlacementKind.EMPLOYMENT
@@ -346,10 +371,12 @@ def placement_hire(*, placement: Placement, by: User, hired_on: dt.date) -> Plac
     """Hiring starts behålla: follow-ups until three months after hiring."""
     placement = _locked(placement)
     ensure_can_edit(by, placement.participant)
-    if placement.phase != PlacementPhase.FA or placement.status != PlacementStatus.ONGOING:
-        raise InvalidTransition(
-            _("Only an ongoing employment in få can be hired into behålla."), field="phase"
-        )
+    _require(
+        placement,
+        "hire",
+        _("Only an ongoing employment in få can be hired into behålla."),
+        field="phase",
+    )
     if placement.started_on and hired_on < placement.started_on:
         raise ValidationError({"hired_on": _("Hiring cannot be before the start.")})
     placement.hired_on = hired_on
@@ -371,6 +398,11 @@ def placement_end(*, placement: Placement, by: User, ended_on: dt.date, reason: 
     months of hiring sends the participant back to matching (finna), visibly."""
     placement = _locked(placement)
     ensure_can_edit(by, placement.participant)
+    _require(
+        placement,
+        "end",
+        _("Only an agreed or ongoing placement can be ended; a proposal is withdrawn."),
+    )
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Say why the placement ends.")})
     if placement.started_on and ended_on < placement.started_on:
@@ -407,6 +439,28 @@ def placement_end(*, placement: Placement, by: User, ended_on: dt.date, reason: 
 
 
 @transaction.atomic
+def placement_withdraw(
+    *, placement: Placement, by: User, reason: str, note: str = "", on: dt.date | None = None
+) -> Placement:
+    """Withdraw a proposal that was never agreed, with a structured reason (kept for statistics:
+    why proposals fall through). It holds no slot, so nothing is released."""
+    placement = _locked(placement)
+    ensure_can_edit(by, placement.participant)
+    _require(placement, "withdraw", _("Only a proposal can be withdrawn."))
+    if reason not in WithdrawReason.values:
+        raise ValidationError({"reason": _("Choose why the proposal is withdrawn.")})
+    if reason == WithdrawReason.OTHER and not (note or "").strip():
+        raise ValidationError({"note": _("Describe the reason.")})
+    _record(placement, to_status=PlacementStatus.ENDED, by=by, reason=note)
+    placement.withdraw_reason = reason
+    placement.ended_on = on or timezone.localdate()
+    placement.end_reason = (note or "")[:300]
+    placement.full_clean()
+    placement.save()
+    return placement
+
+
+@transaction.atomic
 def participant_exit(
     *, participant: Participant, by: User, exited_on: dt.date, outcome: str, note: str = ""
 ) -> Exit:
@@ -426,6 +480,14 @@ def participant_exit(
         .exclude(status=PlacementStatus.ENDED)
         .order_by("pk")
     ):
+        if placement.status == PlacementStatus.PROPOSED:
+            placement_withdraw(
+                placement=placement,
+                by=by,
+                reason=WithdrawReason.PARTICIPANT_EXITED,
+                on=exited_on,
+            )
+            continue
         placement_end(
             placement=placement,
             by=by,
@@ -488,10 +550,20 @@ def followup_record(
         .get(pk=followup.pk)
     )
     ensure_can_edit(by, followup.placement.participant)
-    if followup.status not in (FollowUpStatus.PLANNED, FollowUpStatus.DONE):
+    if not rules.followup_allows(followup, "record"):
         raise InvalidTransition(_("This follow-up was rescheduled or cancelled."))
     if done_on > timezone.localdate():
         raise ValidationError({"done_on": _("A follow-up cannot be done in the future.")})
+    if (
+        rating_tasks is None
+        and rating_social is None
+        and rating_attendance is None
+        and not (notes or "").strip()
+    ):
+        # An untouched form must not become a “done” follow-up with made-up ratings.
+        raise ValidationError(
+            _("Record how it went: give at least one rating (1–5) or write a note.")
+        )
     followup.status, followup.done_on, followup.done_by = FollowUpStatus.DONE, done_on, by
     followup.with_whom = with_whom or followup.with_whom
     followup.rating_tasks, followup.rating_social, followup.rating_attendance = (
@@ -509,19 +581,23 @@ def followup_record(
 def followup_reschedule(
     *, followup: FollowUp, by: User, planned_on: dt.date, reason: str = ""
 ) -> FollowUp:
-    """Move a planned follow-up; the old one stays (rescheduled) and the new one links to it."""
+    """Move a planned follow-up, with a reason; the old one stays (rescheduled, with who, when and
+    why) and the new one links to it, so the history of moves is kept."""
     followup = (
         FollowUp.objects.select_for_update()
         .select_related("placement__participant")
         .get(pk=followup.pk)
     )
     ensure_can_edit(by, followup.placement.participant)
-    if followup.status != FollowUpStatus.PLANNED:
+    if not rules.followup_allows(followup, "reschedule"):
         raise InvalidTransition(_("Only a planned follow-up can be rescheduled."))
     if planned_on == followup.planned_on:
         raise ValidationError({"planned_on": _("Choose another date.")})
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Say why the follow-up is moved.")})
     followup.status = FollowUpStatus.RESCHEDULED
-    followup.notes = "\n".join(p for p in (followup.notes, reason) if p)
+    followup.reschedule_reason = reason.strip()[:300]
+    followup.rescheduled_by, followup.rescheduled_at = by, timezone.now()
     followup.save()
     new = FollowUp(
         placement=followup.placement,
@@ -536,9 +612,20 @@ def followup_reschedule(
 
 @transaction.atomic
 def followup_request_confirmation(*, followup: FollowUp, by: User) -> FollowUp:
+    """Ask the employer's supervisor to confirm the follow-up; the employer portal then lists it
+    with a confirm button."""
+    followup = (
+        FollowUp.objects.select_for_update()
+        .select_related("placement__participant")
+        .get(pk=followup.pk)
+    )
     ensure_can_edit(by, followup.placement.participant)
-    FollowUp.objects.filter(pk=followup.pk).update(confirmation_requested_at=timezone.now())
-    followup.refresh_from_db()
+    if not rules.followup_allows(followup, "request_confirmation"):
+        raise InvalidTransition(
+            _("This follow-up is already confirmed, already asked for, or no longer planned.")
+        )
+    followup.confirmation_requested_at, followup.confirmation_requested_by = timezone.now(), by
+    followup.save(update_fields=["confirmation_requested_at", "confirmation_requested_by"])
     return followup
 
 
@@ -557,10 +644,10 @@ def followup_confirm_by_employer(*, followup: FollowUp, by: User) -> FollowUp:
         ).exists()
     ):
         raise Forbidden(_("Only the employer's own users can confirm."))
-    if followup.status not in (FollowUpStatus.PLANNED, FollowUpStatus.DONE):
-        raise InvalidTransition(_("This follow-up was rescheduled or cancelled."))
     if followup.confirmed_at is not None:
         raise InvalidTransition(_("Already confirmed."))
+    if not rules.followup_allows(followup, "confirm"):
+        raise InvalidTransition(_("This follow-up was rescheduled or cancelled."))
     followup.confirmed_by, followup.confirmed_at = by, timezone.now()
     followup.save(update_fields=["confirmed_by", "confirmed_at"])
     return followup

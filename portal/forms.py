@@ -6,7 +6,6 @@ from core.models import Adaptation, Industry, Municipality
 from employers.choices import EmployerStatus, InteractionKind, ProfileKind
 from employers.models import ContactPerson, Employer, TaskProfile
 from matching.choices import CommuteMeans, ConsentMethod, ConsentScope, Gender, Phase
-from placements.choices import FollowUpWith
 
 
 class HoursRangeMixin:
@@ -184,38 +183,6 @@ class ProposeForm(forms.Form):
     hours_per_week = forms.IntegerField(label=_("Hours per week"), min_value=1, max_value=60)
     goals_short = forms.CharField(
         label=_("Short-term goals"), widget=forms.Textarea(attrs={"rows": 2}), required=False
-    )
-
-
-class FollowUpRecordForm(forms.Form):
-    done_on = forms.DateField(label=_("Done on"), widget=DateInput)
-    with_whom = forms.ChoiceField(label=_("With"), choices=FollowUpWith.choices)
-    rating_tasks = forms.TypedChoiceField(
-        label=_("Tasks"),
-        choices=[(i, i) for i in range(1, 6)],
-        coerce=int,
-        required=False,
-        empty_value=None,
-    )
-    rating_social = forms.TypedChoiceField(
-        label=_("Social"),
-        choices=[(i, i) for i in range(1, 6)],
-        coerce=int,
-        required=False,
-        empty_value=None,
-    )
-    rating_attendance = forms.TypedChoiceField(
-        label=_("Attendance"),
-        choices=[(i, i) for i in range(1, 6)],
-        coerce=int,
-        required=False,
-        empty_value=None,
-    )
-    notes = forms.CharField(
-        label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False
-    )
-    next_actions = forms.CharField(
-        label=_("Next actions"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
 
 

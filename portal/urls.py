@@ -36,6 +36,17 @@ urlpatterns = [
     path("deltagare/ocn/<int:pk>/intyg/", views.ocn_certificate, name="ocn_certificate"),
     path("uppfoljningar/", views.followups, name="followups"),
     path("uppfoljningar/<int:pk>/registrera/", views.followup_record_view, name="followup_record"),
+    path(
+        "uppfoljningar/<int:pk>/flytta/", views.followup_reschedule_view, name="followup_reschedule"
+    ),
+    path(
+        "uppfoljningar/<int:pk>/be-om-bekraftelse/",
+        views.followup_request_confirmation_view,
+        name="followup_request_confirmation",
+    ),
+    path("placeringar/<int:pk>/", views.placement_detail, name="placement_detail"),
+    path("placeringar/<int:pk>/uppfoljning/", views.followup_create_view, name="followup_create"),
+    path("placeringar/<int:pk>/steg/<slug:step>/", views.placement_step, name="placement_step"),
     path("omberakning/", views.recompute_start, name="recompute_start"),
     path("jobb/<int:pk>/", views.job_progress, name="job_progress"),
 ]

@@ -6,7 +6,14 @@ from core.models import Adaptation
 from core.roles import role_of
 from employers.models import ContactPerson, TaskProfile
 from matching.models import MatchDecision, Participant
-from placements.choices import ExitOutcome, FollowUpWith, PlacementKind, SubsidyType
+from placements import rules
+from placements.choices import (
+    ExitOutcome,
+    FollowUpWith,
+    PlacementKind,
+    SubsidyType,
+    WithdrawReason,
+)
 from placements.models import Exit, FollowUp, Placement, PracticeEvaluation, PracticeExtension
 from placements.visibility import employer_may_see_plan, employer_view
 
@@ -39,6 +46,9 @@ class PlacementSerializer(serializers.ModelSerializer):
     extensions = ExtensionSerializer(many=True, read_only=True)
     employer = serializers.IntegerField(source="task_profile.employer_id", read_only=True)
     participant_view = serializers.SerializerMethodField()
+    allowed_actions = serializers.SerializerMethodField(
+        help_text="The steps this placement can take now (the same list the pages offer)."
+    )
 
     class Meta:
         model = Placement
@@ -59,6 +69,7 @@ class PlacementSerializer(serializers.ModelSerializer):
             "hired_on",
             "ended_on",
             "end_reason",
+            "withdraw_reason",
             "ended_early",
             "hours_per_week",
             "schedule",
@@ -69,8 +80,12 @@ class PlacementSerializer(serializers.ModelSerializer):
             "guide",
             "evaluations",
             "extensions",
+            "allowed_actions",
             "created_at",
         ]
+
+    def get_allowed_actions(self, obj) -> list[str]:
+        return rules.allowed_actions(obj)
 
     def get_participant_view(self, obj) -> dict | None:
         return self._employer(obj) and employer_view(obj)
@@ -84,7 +99,13 @@ class PlacementSerializer(serializers.ModelSerializer):
         if self._employer(instance):
             # Employers see the participant only through consent: never the internal id, the
             # guide's decision or the placement plan unless the participant agreed to share it.
-            for field in ("participant", "match_decision", "end_reason"):
+            for field in (
+                "participant",
+                "match_decision",
+                "end_reason",
+                "withdraw_reason",
+                "allowed_actions",
+            ):
                 data.pop(field, None)
             if not employer_may_see_plan(instance):
                 for field in PLAN_FIELDS:
@@ -152,6 +173,11 @@ class HireSerializer(serializers.Serializer):
     hired_on = serializers.DateField()
 
 
+class WithdrawSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=WithdrawReason.choices)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=300)
+
+
 class EndSerializer(serializers.Serializer):
     ended_on = serializers.DateField()
     reason = serializers.CharField(allow_blank=True, max_length=300)
@@ -204,6 +230,8 @@ class FollowUpSerializer(serializers.ModelSerializer):
             "notes",
             "next_actions",
             "rescheduled_from",
+            "reschedule_reason",
+            "rescheduled_at",
             "is_overdue",
             "confirmation_requested_at",
             "confirmed_by",
@@ -218,6 +246,7 @@ class FollowUpSerializer(serializers.ModelSerializer):
             if not employer_may_see_plan(instance.placement):
                 for field in (
                     "notes",
+                    "reschedule_reason",
                     "next_actions",
                     "rating_tasks",
                     "rating_social",
@@ -251,4 +280,4 @@ class FollowUpRecordSerializer(serializers.Serializer):
 
 class RescheduleSerializer(serializers.Serializer):
     planned_on = serializers.DateField()
-    reason = serializers.CharField(required=False, allow_blank=True)
+    reason = serializers.CharField(max_length=300)

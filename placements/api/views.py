@@ -119,6 +119,15 @@ class PlacementViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
             services.placement_hire(placement=self.get_object(), by=request.user, **v)
         )
 
+    @extend_schema(request=s.WithdrawSerializer, responses=s.PlacementSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        """Withdraw a proposal that was never agreed, with a structured reason."""
+        v = self._input(s.WithdrawSerializer)
+        return self.output(
+            services.placement_withdraw(placement=self.get_object(), by=request.user, **v)
+        )
+
     @extend_schema(request=s.EndSerializer, responses=s.PlacementSerializer)
     @action(detail=True, methods=["post"])
     def end(self, request, pk=None):

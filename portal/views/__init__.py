@@ -14,12 +14,19 @@ from portal.views.employer import employer_confirm_followup, employer_home, empl
 from portal.views.guide import (
     consent_create_view,
     consent_withdraw_view,
-    followup_record_view,
     followups,
     ocn_certificate,
     participant_create_view,
     participant_detail,
     participant_list,
+)
+from portal.views.placements import (
+    followup_create_view,
+    followup_record_view,
+    followup_request_confirmation_view,
+    followup_reschedule_view,
+    placement_detail,
+    placement_step,
 )
 
 __all__ = [
@@ -32,7 +39,10 @@ __all__ = [
     "employer_home",
     "employer_list",
     "employer_request_profile",
+    "followup_create_view",
     "followup_record_view",
+    "followup_request_confirmation_view",
+    "followup_reschedule_view",
     "followups",
     "home",
     "import_employers",
@@ -44,6 +54,8 @@ __all__ = [
     "overview",
     "participant_detail",
     "participant_list",
+    "placement_detail",
+    "placement_step",
     "profile_edit",
     "profile_transition",
     "recompute_start",

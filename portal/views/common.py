@@ -29,7 +29,8 @@ def run_service(request, form, service, /, **kwargs):
         errors = exc.as_dict()
     for field, msgs in errors.items():
         for msg in msgs:
-            if form is not None and field in form.fields:
+            # An error on a hidden input (e.g. the profile of a proposal) would be invisible.
+            if form is not None and field in form.fields and not form[field].is_hidden:
                 form.add_error(field, msg)
             elif form is not None:
                 form.add_error(None, msg)

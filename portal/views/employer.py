@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,7 +41,9 @@ def employer_home(request):
     followups = (
         FollowUp.objects.visible_to(request.user)
         .filter(
-            status="planned", planned_on__gte=timezone.localdate() - timezone.timedelta(days=14)
+            # Planned ones, and done ones the guide asked the supervisor to confirm.
+            Q(status="planned", planned_on__gte=timezone.localdate() - timezone.timedelta(days=14))
+            | Q(status="done", confirmation_requested_at__isnull=False, confirmed_at=None)
         )
         .select_related("placement__task_profile", "placement__participant")
         .order_by("planned_on")[:20]

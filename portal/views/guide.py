@@ -24,11 +24,10 @@ from matching.services.participants import can_edit, participant_create
 from matching.services.suggestions import rank_profiles_for
 from matching.visibility import may_see_sensitive
 from placements.models import FollowUp, Placement
-from placements.services import followup_record, placement_propose
+from placements.services import placement_propose
 from portal.access import STAFF, role_required
 from portal.forms import (
     ConsentForm,
-    FollowUpRecordForm,
     ParticipantFilterForm,
     ParticipantForm,
     ProposeForm,
@@ -171,30 +170,6 @@ def followups(request):
         "portal/guide/followups.html",
         {"overdue": overdue, "days": sorted(days.items()), "today": today},
     )
-
-
-@role_required(Role.GUIDE, Role.ADMIN)
-def followup_record_view(request, pk):
-    followup = get_object_or_404(
-        FollowUp.objects.visible_to(request.user).select_related(
-            "placement__participant", "placement__task_profile__employer"
-        ),
-        pk=pk,
-    )
-    form = FollowUpRecordForm(
-        request.POST or None,
-        initial={"done_on": timezone.localdate(), "with_whom": followup.with_whom},
-    )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and run_service(
-            request, form, followup_record, followup=followup, by=request.user, **form.cleaned_data
-        )
-    ):
-        messages.success(request, _("The follow-up was recorded."))
-        return redirect("portal:followups")
-    return render(request, "portal/guide/followup_record.html", {"form": form, "f": followup})
 
 
 @role_required(*STAFF)

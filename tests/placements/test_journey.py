@@ -9,6 +9,7 @@ from employers.models import TaskProfile
 from matching.models import MatchDecision, Participant
 from placements.models import FollowUp, Placement, PlacementTransition
 from tests.factories.employers import ContactPersonFactory
+from tests.factories.matching import ParticipantFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -230,7 +231,9 @@ def test_agreeing_a_full_profile_is_refused_and_nothing_changes(
         "planned_end": "2027-01-31",
         "hours_per_week": 10,
     }
-    first, second = (client.post("/api/v1/placements/", body).json()["id"] for _ in range(2))
+    other = ParticipantFactory(unit=participant.unit, guide=participant.guide)
+    first = client.post("/api/v1/placements/", body).json()["id"]
+    second = client.post("/api/v1/placements/", {**body, "participant": other.pk}).json()["id"]
     assert client.post(f"/api/v1/placements/{first}/agree/").status_code == 200
     profile = TaskProfile.objects.get(pk=task_profile.pk)
     assert (profile.slots_taken, profile.status) == (1, "filled")
@@ -258,7 +261,7 @@ def test_reschedule_keeps_history(api, guide, placement):
         followup,
         dt.date(2026, 11, 30),
     )
-    assert "sjuk" in followup.notes
+    assert "sjuk" in followup.reschedule_reason and followup.rescheduled_by == guide
 
 
 def test_followup_in_the_future_cannot_be_recorded_done(api, guide, placement):
