@@ -944,3 +944,27 @@ def scb_month_rows(*, user: User, month: dt.date) -> list[tuple[str, str, str]]:
         if first <= enrolled <= last or (ended and first <= ended <= last):
             rows.append((pnr, enrolled.isoformat(), ended.isoformat() if ended else ""))
     return rows
+
+
+def scb_export(*, by: User, month: dt.date, remote_addr: str | None = None) -> str:
+    """The SCB monthly file as CSV (semicolon, UTF-8), logged in the audit log with who and when."""
+    import csv
+    import io
+
+    from auditlog.models import LogEntry
+
+    rows = scb_month_rows(user=by, month=month)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(["personnummer", "startdatum", "slutdatum"])
+    writer.writerows(rows)
+    unit = by.unit or Unit.objects.order_by("pk").first()
+    LogEntry.objects.log_create(
+        unit,
+        force_log=True,
+        action=LogEntry.Action.ACCESS,
+        actor=by,
+        remote_addr=remote_addr,
+        changes={"export": ["scb_monthly", f"{month:%Y-%m}: {len(rows)} rows"]},
+    )
+    return out.getvalue()

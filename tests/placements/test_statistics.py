@@ -343,3 +343,103 @@ def test_percent_rounds_half_up_once():
     assert st.percent(1, 3) == 33
     assert st.percent(2, 3) == 67
     assert st.percent(0, 0) is None
+
+
+# --- the same numbers through the API, the page and both exports ------------------------------
+
+FROZEN = dt.datetime(2026, 12, 31, 12)
+QUERY = {"start": "2026-01-01", "end": "2026-06-30"}
+
+
+def _api_row(data, table, row):
+    for section in data["sections"]:
+        for t in section["tables"]:
+            if t["key"] == table:
+                return [c["text"] for r in t["rows"] if r["key"] == row for c in r["cells"]]
+    raise KeyError(table)
+
+
+@time_machine.travel(FROZEN, tick=False)
+def test_api_gives_the_same_numbers(dataset, manager, api):
+    response = api(manager).get("/api/v1/statistics/", QUERY)
+    assert response.status_code == 200
+    data = response.json()
+    assert _api_row(data, "participants", "in_period") == ["59", "56", "1", "2", "118"]
+    assert _api_row(data, "outcomes_by_gender", "other")[2:4] == ["3", "13 %"]
+    assert _api_row(data, "esf_at_exit", "employment") == ["12", "12", "1", "0", "25", "50 %"]
+    shared = api(manager).get("/api/v1/statistics/", {**QUERY, "share": "1"}).json()
+    assert _api_row(shared, "by_municipality", "0880") == ["38", "31", "<5", "0", "70"]
+    # a suppressed value is not given as a number either
+    cells = next(
+        r["cells"]
+        for s in shared["sections"]
+        for t in s["tables"]
+        if t["key"] == "by_municipality"
+        for r in t["rows"]
+        if r["key"] == "0880"
+    )
+    assert cells[2]["value"] is None
+
+
+def test_api_rejects_bad_filters_with_field_errors(manager, api):
+    response = api(manager).get("/api/v1/statistics/", {"start": "2026-13-01", "end": "x"})
+    assert response.status_code == 400
+    assert set(response.json()) >= {"start", "end"}
+    response = api(manager).get("/api/v1/statistics/", {"start": "2026-06-01", "end": "2026-01-01"})
+    assert response.status_code == 400 and "end" in response.json()
+    response = api(manager).get("/api/v1/statistics/", {"municipality": "9999"})
+    assert response.status_code == 400 and "municipality" in response.json()
+
+
+@time_machine.travel(FROZEN, tick=False)
+def test_page_shows_the_same_numbers_with_charts(dataset, manager, client):
+    client.force_login(manager)
+    html = client.get("/statistik/", QUERY).content.decode()
+    assert (
+        '<tr data-row="in_period"><th scope="row">Deltagare under perioden</th><td>59</td><td>56</td><td>1</td><td>2</td><td>118</td></tr>'
+        in html
+    )
+    assert "<td>3</td><td>13 %</td>" in html
+    assert html.count("<svg") == 4  # municipality bars, industry bars, funnel, punctuality line
+    assert "<script" not in html.split("</head>")[1] and "style=" not in html
+    assert "work_unsubsidised" not in html and "uppgift_saknas" not in html
+    shared = client.get("/statistik/", {**QUERY, "share": "1"}).content.decode()
+    assert "<td>38</td><td>31</td><td>&lt;5</td><td>0</td><td>70</td>" in shared
+    printable = client.get("/statistik/rapport/", QUERY).content.decode()
+    assert "<td>59</td><td>56</td><td>1</td><td>2</td><td>118</td>" in printable
+
+
+@time_machine.travel(FROZEN, tick=False)
+def test_csv_and_xlsx_have_exactly_the_page_numbers(dataset, manager, client):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    client.force_login(manager)
+    body = client.get("/statistik/export/csv/", QUERY).content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(body), delimiter=";"))
+    assert ["Deltagare under perioden", "59", "56", "1", "2", "118"] in rows
+    assert (
+        ["Ledare", "25", "24", "1", "0", "50", "100 %"] in rows
+        or [
+            "Deltagare som avslutat",
+            "25",
+            "24",
+            "1",
+            "0",
+            "50",
+            "100 %",
+        ]
+        in rows
+        or any(r[1:] == ["25", "24", "1", "0", "50", "100 %"] for r in rows)
+    )
+    shared = client.get("/statistik/export/csv/", {**QUERY, "share": "1"}).content.decode()
+    assert "Kalmar;38;31;<5;0;70" in shared
+    book = load_workbook(io.BytesIO(client.get("/statistik/export/xlsx/", QUERY).content))
+    values = [
+        [c for c in row] for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
+    ]
+    assert ["Deltagare under perioden", 59, 56, 1, 2, 118] in [r[:6] for r in values]
+    other = next(r for r in values if r[0] == "Övrigt" and r[3] == 3)
+    assert other[4] == 13  # 12.5 % → 13, the same as the page
