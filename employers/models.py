@@ -483,6 +483,11 @@ class ImportJob(TimeStampedModel):
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
+    class Kind(models.TextChoices):
+        EMPLOYERS = "employers", _("Employers")
+        PARTICIPANT_HISTORY = "participant_history", _("Participant history")
+
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.EMPLOYERS)
     unit = models.ForeignKey("core.Unit", on_delete=models.CASCADE, related_name="import_jobs")
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     filename = models.CharField(max_length=200)

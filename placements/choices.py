@@ -42,6 +42,16 @@ class ExitOutcome(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class SixMonthSituation(models.TextChoices):
+    """Where the participant is six months after leaving (ESF+ longer-term result)."""
+
+    EMPLOYED = "employed", _("In employment (incl. self-employment)")
+    STUDIES = "studies", _("In education or training")
+    JOB_SEEKING = "job_seeking", _("Job-seeking")
+    OTHER = "other", _("Other")
+    NOT_REACHED = "not_reached", _("Could not be reached")
+
+
 class FollowUpWith(models.TextChoices):
     PARTICIPANT = "participant", _("Participant")
     SUPERVISOR = "supervisor", _("Supervisor")

@@ -20,6 +20,7 @@ from placements.choices import (
     PlacementKind,
     PlacementPhase,
     PlacementStatus,
+    SixMonthSituation,
     SubsidyType,
     WithdrawReason,
 )
@@ -107,6 +108,8 @@ class Placement(TimeStampedModel):
         related_name="guided_placements",
     )
     slot_held = models.BooleanField(default=False, editable=False)
+    # Brought in by the history import: no follow-ups, reminders or e-mails.
+    imported = models.BooleanField(_("imported history"), default=False, editable=False)
 
     objects = PlacementQuerySet.as_manager()
 
@@ -218,12 +221,32 @@ class Exit(models.Model):
     note = models.TextField(_("note"), blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
+    imported = models.BooleanField(_("imported history"), default=False, editable=False)
 
     class Meta:
         ordering = ["-exited_on", "-pk"]
 
     def __str__(self) -> str:
         return f"{self.participant} {self.exited_on} {self.outcome}"
+
+
+class ExitFollowUp(models.Model):
+    """The participant's situation six months after the exit (the ESF+ longer-term indicator)."""
+
+    exit = models.OneToOneField(Exit, on_delete=models.CASCADE, related_name="six_month_followup")
+    checked_on = models.DateField(_("checked on"))
+    situation = models.CharField(_("situation"), max_length=20, choices=SixMonthSituation.choices)
+    note = models.TextField(_("note"), blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-checked_on", "-pk"]
+        verbose_name = _("six-month follow-up")
+        verbose_name_plural = _("six-month follow-ups")
+
+    def __str__(self) -> str:
+        return f"{self.exit_id} {self.checked_on} {self.situation}"
 
 
 class FollowUpQuerySet(models.QuerySet):

@@ -694,3 +694,38 @@ def send_followup_reminders(*, today: dt.date | None = None) -> int:
 
 def agreed_adaptations_from_codes(codes) -> list[Adaptation]:
     return list(Adaptation.objects.filter(code__in=codes))
+
+
+# --- ESF+ six months after exit -----------------------------------------------------------------
+
+
+@transaction.atomic
+def exit_followup_record(
+    *, exit_row: Exit, by: User, checked_on: dt.date, situation: str, note: str = ""
+):
+    """Record where the participant is six months after the exit (once; recording again
+    replaces it). The participant's guide, managers and administrators may do it."""
+    from placements.choices import SixMonthSituation
+    from placements.models import ExitFollowUp
+
+    participant = exit_row.participant
+    if role_of(by) not in (Role.MANAGER, Role.ADMIN):
+        ensure_can_edit(by, participant)
+    elif role_of(by) == Role.MANAGER and participant.unit_id != by.unit_id:
+        raise Forbidden(_("Only staff of the participant's unit may do this."))
+    if situation not in SixMonthSituation.values:
+        raise ValidationError(
+            {"situation": _("Choose one of: %(o)s.") % {"o": ", ".join(SixMonthSituation.values)}}
+        )
+    if checked_on > timezone.localdate():
+        raise ValidationError({"checked_on": _("A follow-up cannot be recorded in the future.")})
+    if checked_on < exit_row.exited_on:
+        raise ValidationError({"checked_on": _("The follow-up comes after the exit.")})
+    row = ExitFollowUp.objects.filter(exit=exit_row).first() or ExitFollowUp(exit=exit_row)
+    row.checked_on = checked_on
+    row.situation = situation
+    row.note = note
+    row.by = by
+    row.full_clean()
+    row.save()
+    return row

@@ -9,3 +9,10 @@ def send_followup_reminders() -> int:
     from placements.services import send_followup_reminders as run
 
     return run()
+
+
+@shared_task(acks_late=True)
+def run_history_import_job(job_id: int) -> str:
+    from placements.importing_history import history_import_job_run
+
+    return history_import_job_run(job_id).status

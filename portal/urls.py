@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from portal import views
+from portal.views import manager
 
 app_name = "portal"
 
@@ -49,6 +50,16 @@ urlpatterns = [
     path("placeringar/<int:pk>/steg/<slug:step>/", views.placement_step, name="placement_step"),
     path("omberakning/", views.recompute_start, name="recompute_start"),
     path("jobb/<int:pk>/", views.job_progress, name="job_progress"),
+    # Results and ESF reporting (portal/views/manager.py)
+    path("statistik/", manager.statistics, name="statistics"),
+    path("statistik/export/<str:kind>/", manager.statistics_export, name="statistics_export"),
+    path("statistik/rapport/", manager.statistics_print, name="statistics_print"),
+    path("statistik/scb/", manager.scb_export, name="scb_export"),
+    path("deltagare/historik/import/", manager.history_import, name="history_import"),
+    path(
+        "deltagare/historik/import/<int:pk>/", manager.history_import_job, name="history_import_job"
+    ),
+    path("deltagare/historik/mall/<str:kind>/", manager.history_template, name="history_template"),
 ]
 
 auth_urlpatterns = [

@@ -122,6 +122,8 @@ class Participant(TimeStampedModel):
         _("returned to matching"), null=True, blank=True, editable=False
     )
     active = models.BooleanField(_("active"), default=True)
+    # Brought in by the history import: never reminded, never e-mailed about.
+    imported = models.BooleanField(_("imported history"), default=False, editable=False)
 
     objects = ParticipantQuerySet.as_manager()
 

@@ -1,10 +1,17 @@
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from placements.api import views
+from placements.api import statistics, views
 
 router = DefaultRouter(trailing_slash=True)
 router.register("placements", views.PlacementViewSet, basename="placement")
 router.register("follow-ups", views.FollowUpViewSet, basename="follow-up")
 router.register("exits", views.ExitViewSet, basename="exit")
 
-urlpatterns = router.urls
+urlpatterns = [
+    *router.urls,
+    path("statistics/", statistics.StatisticsView.as_view(), name="statistics"),
+    path("statistics/export/", statistics.StatisticsExportView.as_view(), name="statistics-export"),
+    path("statistics/scb/", statistics.ScbExportView.as_view(), name="statistics-scb"),
+    path("exit-follow-ups/", statistics.ExitFollowUpView.as_view(), name="exit-six-month-followup"),
+]

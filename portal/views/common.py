@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,9 +13,10 @@ from core.choices import Role
 from core.exceptions import DomainError
 from core.roles import role_of
 from employers.models import Employer, TaskProfile
+from matching.choices import Phase
 from matching.models import Participant, RecomputeJob
 from matching.services.recompute import recompute_job_start
-from placements.models import Exit, FollowUp, Placement
+from placements.models import FollowUp, Placement
 from portal.access import STAFF, role_required
 
 
@@ -61,17 +62,28 @@ def home(request):
 
 @role_required(*STAFF)
 def overview(request):
+    """Headline numbers for a period, from the statistics definitions (so they add up as
+    labelled), with labels instead of codes. Unit-wide for every staff role, as before."""
+    from dataclasses import replace
+
+    from placements import statistics as st
+
+    scope, errors = st.parse_filters(request.user, request.GET)
     unit_participants = Participant.objects.visible_to(request.user)
-    exits = Exit.objects.filter(participant__in=unit_participants)
-    outcomes = exits.values("outcome").annotate(n=Count("pk")).order_by("-n")
-    by_gender = (
-        exits.values("participant__gender")
-        .annotate(n=Count("pk"), work=Count("pk", filter=Q(outcome__startswith="work")))
-        .order_by("participant__gender")
+    active_now = unit_participants.filter(active=True)
+    phase_counts = dict(
+        active_now.values("phase").annotate(n=Count("pk")).values_list("phase", "n")
     )
     context = {
-        "participants": unit_participants.filter(active=True).count(),
-        "by_phase": unit_participants.values("phase").annotate(n=Count("pk")).order_by("phase"),
+        "errors": errors,
+        "scope": scope,
+        "values": request.GET,
+        "active_now": active_now.count(),
+        "by_phase": [
+            (label, phase_counts.get(value, 0))
+            for value, label in Phase.choices
+            if value != Phase.EXITED
+        ],
         "employers": Employer.objects.visible_to(request.user).count(),
         "open_profiles": TaskProfile.objects.visible_to(request.user).filter(status="open").count(),
         "placements": Placement.objects.visible_to(request.user).exclude(status="ended").count(),
@@ -79,11 +91,16 @@ def overview(request):
         .filter(status="planned")
         .filter(planned_on__lt=_today())
         .count(),
-        "outcomes": outcomes,
-        "by_gender": by_gender,
         "jobs": RecomputeJob.objects.filter(unit_id=request.user.unit_id)[:5],
     }
-    return render(request, "portal/overview.html", context)
+    if scope is not None:
+        # The overview is unit-wide for every staff role; the statistics page narrows by role.
+        report = st.build_report(
+            replace(scope, guide_id=None, sections=("participants", "outcomes"))
+        )
+        context["summary"] = report.table("participants")
+        context["outcomes"] = report.table("outcomes_by_gender")
+    return render(request, "portal/overview.html", context, status=400 if errors else 200)
 
 
 def _today():

@@ -203,13 +203,17 @@ def import_employers(request):
         )
         if job is not None:
             return redirect("portal:import_job", pk=job.pk)
-    jobs = ImportJob.objects.filter(unit_id=request.user.unit_id)[:10]
+    jobs = ImportJob.objects.filter(unit_id=request.user.unit_id, kind=ImportJob.Kind.EMPLOYERS)[
+        :10
+    ]
     return render(request, "portal/coordinator/import.html", {"form": form, "jobs": jobs})
 
 
 @role_required(*WRITERS)
 def import_job(request, pk):
-    job = get_object_or_404(ImportJob.objects.filter(unit_id=request.user.unit_id), pk=pk)
+    job = get_object_or_404(
+        ImportJob.objects.filter(unit_id=request.user.unit_id, kind=ImportJob.Kind.EMPLOYERS), pk=pk
+    )
     if (
         request.method == "POST"
         and job.status == ImportJob.Status.DONE

@@ -1,0 +1,214 @@
+"""Statistics, ESF and SCB endpoints. The figures come from ``placements.statistics`` only."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.choices import Role
+from matching.models import Participant
+from matching.services.audit import client_address
+from placements import services
+from placements import statistics as st
+from placements.choices import SixMonthSituation
+from placements.models import Exit
+from placements.statistics_export import to_csv, to_xlsx
+
+FILTERS = [
+    OpenApiParameter(
+        "start", OpenApiTypes.DATE, description="First day of the period (default 1 January)."
+    ),
+    OpenApiParameter(
+        "end", OpenApiTypes.DATE, description="Last day of the period (default today)."
+    ),
+    OpenApiParameter(
+        "unit", OpenApiTypes.INT, description="Unit id (administrators; others get their own unit)."
+    ),
+    OpenApiParameter("municipality", OpenApiTypes.STR, description="Municipality code, e.g. 0880."),
+    OpenApiParameter(
+        "share",
+        OpenApiTypes.BOOL,
+        description="For sharing outside the unit: cells with 1–4 persons become “<5”.",
+    ),
+]
+
+
+class CellSerializer(serializers.Serializer):
+    value = serializers.IntegerField(allow_null=True, help_text="null when suppressed or empty")
+    kind = serializers.ChoiceField(choices=["count", "percent", "days", "number"])
+    text = serializers.CharField(help_text="exactly as on the page and in the exports")
+
+
+class RowSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    cells = CellSerializer(many=True)
+
+
+class TableSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    title = serializers.CharField()
+    note = serializers.CharField()
+    columns = serializers.ListField(child=serializers.CharField())
+    rows = RowSerializer(many=True)
+
+
+class SectionSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    title = serializers.CharField()
+    tables = TableSerializer(many=True)
+
+
+class ScopeSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+    units = serializers.ListField(child=serializers.IntegerField(), allow_null=True)
+    municipality = serializers.CharField(allow_null=True)
+    guide = serializers.IntegerField(allow_null=True)
+
+
+class ReportSerializer(serializers.Serializer):
+    filters = ScopeSerializer()
+    shared = serializers.BooleanField()
+    sections = SectionSerializer(many=True)
+
+
+def _share(request) -> bool:
+    return (request.query_params.get("share") or "").lower() in ("1", "true", "yes", "ja")
+
+
+def _scope(request) -> st.Scope:
+    scope, errors = st.parse_filters(request.user, request.query_params)
+    if errors:
+        raise ValidationError(errors)
+    return scope
+
+
+class StatisticsView(APIView):
+    """Every reported figure for a period, unit and municipality, by gender. Managers and
+    administrators get every section; guides their own participants' figures; coordinators the
+    employer figures."""
+
+    read_roles = st.STATS_ROLES
+
+    @extend_schema(parameters=FILTERS, responses=ReportSerializer, operation_id="statistics_report")
+    def get(self, request):
+        share = _share(request)
+        return Response(st.build_report(_scope(request)).as_dict(share))
+
+
+class StatisticsExportView(APIView):
+    """The same report as CSV or XLSX (``file=csv`` or ``file=xlsx``)."""
+
+    read_roles = st.STATS_ROLES
+
+    @extend_schema(
+        parameters=[
+            *FILTERS,
+            OpenApiParameter("file", OpenApiTypes.STR, enum=["csv", "xlsx"], required=True),
+        ],
+        responses={
+            (200, "text/csv"): OpenApiTypes.BINARY,
+            (
+                200,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ): OpenApiTypes.BINARY,
+        },
+        operation_id="statistics_export",
+    )
+    def get(self, request):
+        kind = request.query_params.get("file")
+        if kind not in ("csv", "xlsx"):
+            raise ValidationError({"file": ["Choose csv or xlsx."]})
+        share = _share(request)
+        report = st.build_report(_scope(request))
+        return export_response(report, kind, share)
+
+
+def export_response(report: st.Report, kind: str, share: bool) -> HttpResponse:
+    name = f"brygga-statistik-{report.scope.start}-{report.scope.end}{'-delning' if share else ''}"
+    if kind == "csv":
+        response = HttpResponse(to_csv(report, share), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            to_xlsx(report, share),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
+    return response
+
+
+def parse_month(raw: str | None) -> dt.date:
+    try:
+        year, month = (raw or "").split("-")
+        return dt.date(int(year), int(month), 1)
+    except ValueError as exc:
+        raise ValidationError({"month": ["Enter a month as YYYY-MM."]}) from exc
+
+
+class ScbExportView(APIView):
+    """SCB's monthly participant file (personnummer; start date; end date) for participants who
+    started or ended in the month. Managers and administrators only; every export is audit-logged."""
+
+    read_roles = st.SCB_ROLES
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("month", OpenApiTypes.STR, required=True, description="YYYY-MM")
+        ],
+        responses={(200, "text/csv"): OpenApiTypes.BINARY},
+        operation_id="statistics_scb_export",
+    )
+    def get(self, request):
+        month = parse_month(request.query_params.get("month"))
+        body = st.scb_export(by=request.user, month=month, remote_addr=client_address(request))
+        response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="scb-{month:%Y-%m}.csv"'
+        return response
+
+
+class ExitFollowUpInputSerializer(serializers.Serializer):
+    exit = serializers.IntegerField()
+    checked_on = serializers.DateField()
+    situation = serializers.ChoiceField(choices=SixMonthSituation.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ExitFollowUpSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    exit = serializers.IntegerField(source="exit_id")
+    checked_on = serializers.DateField()
+    situation = serializers.CharField()
+    situation_display = serializers.CharField(source="get_situation_display")
+    note = serializers.CharField()
+
+
+class ExitFollowUpView(APIView):
+    """Record the participant's situation six months after an exit (ESF+ longer-term result)."""
+
+    read_roles = (Role.GUIDE, Role.MANAGER, Role.ADMIN)
+    write_roles = (Role.GUIDE, Role.MANAGER, Role.ADMIN)
+
+    @extend_schema(
+        request=ExitFollowUpInputSerializer,
+        responses={201: ExitFollowUpSerializer, 400: OpenApiResponse(description="field errors")},
+        operation_id="exit_six_month_followup_record",
+    )
+    def post(self, request):
+        data = ExitFollowUpInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = dict(data.validated_data)
+        exit_row = get_object_or_404(
+            Exit.objects.filter(participant__in=Participant.objects.visible_to(request.user)),
+            pk=v.pop("exit"),
+        )
+        row = services.exit_followup_record(exit_row=exit_row, by=request.user, **v)
+        return Response(ExitFollowUpSerializer(row).data, status=status.HTTP_201_CREATED)

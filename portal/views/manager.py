@@ -1,0 +1,251 @@
+"""Results pages for managers (coordinators and guides see their own parts): statistics with
+charts, exports, the print report and the SCB file. Every figure comes from
+``placements.statistics``."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.exceptions import Forbidden
+from core.models import Municipality, Unit
+from core.roles import role_of
+from employers.models import ImportJob
+from matching.services.audit import client_address
+from placements import statistics as st
+from placements.api.statistics import export_response
+from placements.importing_history import (
+    COLUMNS,
+    IMPORTERS,
+    history_import_job_start,
+    template_rows,
+)
+from portal import charts
+from portal.access import role_required
+from portal.views.common import run_service
+
+
+def _share(request) -> bool:
+    return request.GET.get("share") in ("1", "true", "on")
+
+
+def _filter_context(request, scope, errors):
+    user = request.user
+    if role_of(user) == "admin":
+        units = Unit.objects.all()
+        municipalities = Municipality.objects.filter(
+            Q(units__isnull=False) | Q(participants__isnull=False)
+        )
+    else:
+        units = Unit.objects.none()
+        municipalities = Municipality.objects.filter(
+            Q(units=user.unit_id) | Q(participants__unit_id=user.unit_id)
+        )
+    today = timezone.localdate()
+    presets = [
+        (_("This year"), dt.date(today.year, 1, 1), today),
+        (_("Last year"), dt.date(today.year - 1, 1, 1), dt.date(today.year - 1, 12, 31)),
+        (_("This month"), today.replace(day=1), today),
+        (
+            _("Last month"),
+            st.add_months(today.replace(day=1), -1),
+            today.replace(day=1) - dt.timedelta(days=1),
+        ),
+    ]
+    return {
+        "scope": scope,
+        "errors": errors,
+        "values": request.GET,
+        "units": units,
+        "municipalities": municipalities.distinct().order_by("name"),
+        "presets": presets,
+        "share": _share(request),
+    }
+
+
+def _charts(report: st.Report, share: bool) -> dict:
+    genders = st.gender_labels()
+    out = {}
+    keys = {t.key for s in report.sections for t in s.tables}
+    if "by_municipality" in keys:
+        out["by_municipality"] = charts.stacked_bars(
+            report.table("by_municipality"), share, genders
+        )
+    if "placements_by_industry" in keys:
+        out["placements_by_industry"] = charts.stacked_bars(
+            report.table("placements_by_industry"), share, genders
+        )
+    if "funnel" in keys:
+        out["funnel"] = charts.funnel(report.table("funnel"), share)
+    if "followups_by_month" in keys:
+        out["followups_by_month"] = charts.line(report.table("followups_by_month"), share)
+    return out
+
+
+@role_required(*st.STATS_ROLES)
+def statistics(request):
+    scope, errors = st.parse_filters(request.user, request.GET)
+    context = _filter_context(request, scope, errors)
+    if scope is not None:
+        report = st.build_report(scope)
+        context["report"] = report
+        context["charts"] = _charts(report, context["share"])
+        context["query"] = request.GET.urlencode()
+    return render(request, "portal/manager/statistics.html", context, status=400 if errors else 200)
+
+
+@role_required(*st.STATS_ROLES)
+def statistics_export(request, kind):
+    scope, errors = st.parse_filters(request.user, request.GET)
+    if errors or kind not in ("csv", "xlsx"):
+        context = _filter_context(request, scope, errors)
+        return render(request, "portal/manager/statistics.html", context, status=400)
+    return export_response(st.build_report(scope), kind, _share(request))
+
+
+@role_required(*st.STATS_ROLES)
+def statistics_print(request):
+    scope, errors = st.parse_filters(request.user, request.GET)
+    context = _filter_context(request, scope, errors)
+    if scope is not None:
+        report = st.build_report(scope)
+        context["report"] = report
+        context["charts"] = _charts(report, context["share"])
+        context["unit_name"] = request.user.unit.name if request.user.unit_id else ""
+    return render(request, "portal/manager/print.html", context, status=400 if errors else 200)
+
+
+@role_required(*st.SCB_ROLES)
+def scb_export(request):
+    """A form for the month, then the file (each download audit-logged)."""
+    raw = request.GET.get("month", "")
+    error = ""
+    if raw:
+        try:
+            year, month = raw.split("-")
+            first = dt.date(int(year), int(month), 1)
+        except ValueError:
+            error = _("Enter a month as YYYY-MM.")
+        else:
+            try:
+                body = st.scb_export(
+                    by=request.user, month=first, remote_addr=client_address(request)
+                )
+            except Forbidden as exc:
+                raise PermissionDenied from exc
+            response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = f'attachment; filename="scb-{first:%Y-%m}.csv"'
+            return response
+    default = st.add_months(timezone.localdate().replace(day=1), -1)
+    return render(
+        request,
+        "portal/manager/scb.html",
+        {"error": error, "month": raw or f"{default:%Y-%m}"},
+        status=400 if error else 200,
+    )
+
+
+# --- history import (same job machinery and page pattern as the employer import) --------------
+
+
+@role_required(*IMPORTERS)
+def history_import(request):
+    from portal.forms import ImportForm
+
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        job = run_service(
+            request,
+            form,
+            history_import_job_start,
+            by=request.user,
+            filename=upload.name,
+            content=upload.read(),
+            dry_run=form.cleaned_data["dry_run"],
+        )
+        if job is not None:
+            return redirect("portal:history_import_job", pk=job.pk)
+    jobs = ImportJob.objects.filter(
+        unit_id=request.user.unit_id, kind=ImportJob.Kind.PARTICIPANT_HISTORY
+    )[:10]
+    return render(
+        request,
+        "portal/manager/history_import.html",
+        {"form": form, "jobs": jobs, "columns": ", ".join(COLUMNS)},
+    )
+
+
+@role_required(*IMPORTERS)
+def history_import_job(request, pk):
+    job = get_object_or_404(
+        ImportJob.objects.filter(
+            unit_id=request.user.unit_id, kind=ImportJob.Kind.PARTICIPANT_HISTORY
+        ),
+        pk=pk,
+    )
+    if (
+        request.method == "POST"
+        and job.status == ImportJob.Status.DONE
+        and job.dry_run
+        and job.report.get("ok")
+    ):
+        real = run_service(
+            request,
+            None,
+            history_import_job_start,
+            by=request.user,
+            filename=job.filename,
+            content=bytes(job.content),
+            dry_run=False,
+        )
+        if real is not None:
+            return redirect("portal:history_import_job", pk=real.pk)
+    done, total = job.progress()
+    context = {
+        "job": job,
+        "report": job.report,
+        "done": done,
+        "total": total,
+        "percent": int(100 * done / total) if total else 0,
+    }
+    template = (
+        "portal/manager/partials/history_job.html"
+        if request.htmx
+        else "portal/manager/history_import_job.html"
+    )
+    return render(request, template, context)
+
+
+@role_required(*IMPORTERS)
+def history_template(request, kind):
+    """The import template, CSV or XLSX, with the columns and two example rows."""
+    rows = template_rows()
+    if kind == "xlsx":
+        from openpyxl import Workbook
+
+        book = Workbook()
+        for row in rows:
+            book.active.append(row)
+        buffer = io.BytesIO()
+        book.save(buffer)
+        response = HttpResponse(
+            buffer.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    elif kind == "csv":
+        out = io.StringIO()
+        csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(rows)
+        response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="deltagarhistorik-mall.{kind}"'
+    return response
