@@ -556,22 +556,12 @@ def task_profile_create(
     _validate_profile(profile)
     profile.full_clean()
     profile.save()
-    _set_profile_relations(
-        profile, offered_adaptations, skills or [], ocn_modules, kga_requirements
-    )
-    return profile
-
-
-def _set_profile_relations(
-    profile, offered_adaptations, skills, ocn_modules, kga_requirements
-) -> None:
-    """Replace whichever of adaptations, skills and requirements were given, then queue a refresh."""
     if offered_adaptations is not None:
         profile.offered_adaptations.set(offered_adaptations)
-    if skills is not None:
-        _set_profile_skills(profile, skills)
+    _set_profile_skills(profile, skills or [])
     _set_requirements(profile, ocn_modules, kga_requirements)
     _refresh(profile)
+    return profile
 
 
 def _refresh(profile: TaskProfile) -> None:
@@ -600,7 +590,12 @@ def task_profile_update(
     _validate_profile(profile)
     profile.full_clean()
     profile.save()
-    _set_profile_relations(profile, offered_adaptations, skills, ocn_modules, kga_requirements)
+    if offered_adaptations is not None:
+        profile.offered_adaptations.set(offered_adaptations)
+    if skills is not None:
+        _set_profile_skills(profile, skills)
+    _set_requirements(profile, ocn_modules, kga_requirements)
+    _refresh(profile)
     return profile
 
 

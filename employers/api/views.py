@@ -13,7 +13,6 @@ from employers import importing, services
 from employers.api import serializers as s
 from employers.filters import EmployerFilter, InteractionFilter, TaskProfileFilter
 from employers.models import ContactPerson, Employer, Interaction, Site, TaskProfile
-from employers.selectors import possible_duplicate_pairs
 
 EVERYONE = (Role.COORDINATOR, Role.GUIDE, Role.MANAGER, Role.ADMIN, Role.EMPLOYER)
 STAFF = (Role.COORDINATOR, Role.GUIDE, Role.MANAGER, Role.ADMIN)
@@ -106,10 +105,27 @@ class EmployerViewSet(WriteViewSet):
     @action(detail=False, methods=["get"], url_path="possible-duplicates")
     def possible_duplicates(self, request):
         """Pairs of employers in the same municipality whose names fuzzy-match, for review."""
-        pairs = [
-            {"a": a.pk, "a_name": a.name, "b": b.pk, "b_name": b.name, "score": score}
-            for a, b, score in possible_duplicate_pairs(self.filter_queryset(self.get_queryset()))
-        ]
+        pairs = []
+        seen = set()
+        for employer in self.filter_queryset(self.get_queryset()).exclude(status="ended"):
+            for dupe in services.find_possible_duplicates(
+                name=employer.name,
+                municipality_id=employer.municipality_id,
+                exclude_id=employer.pk,
+                unit_id=employer.unit_id,
+            ):
+                key = tuple(sorted((employer.pk, dupe.employer.pk)))
+                if key not in seen:
+                    seen.add(key)
+                    pairs.append(
+                        {
+                            "a": employer.pk,
+                            "a_name": employer.name,
+                            "b": dupe.employer.pk,
+                            "b_name": dupe.employer.name,
+                            "score": dupe.score,
+                        }
+                    )
         return Response(pairs)
 
     @extend_schema(request=s.ImportInputSerializer, responses=None)

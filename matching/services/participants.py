@@ -158,11 +158,16 @@ def participant_create(
     _place(participant)
     participant.full_clean()
     participant.save()
+    if desired_occupations is not None:
+        participant.desired_occupations.set(desired_occupations)
+    if desired_industries is not None:
+        participant.desired_industries.set(desired_industries)
     for item in skills or []:
         participant_skill_add(participant=participant, by=by, **item)
-    _set_related(
-        participant, by, desired_occupations, desired_industries, adaptation_needs, languages
-    )
+    if adaptation_needs is not None:
+        participant_set_adaptation_needs(participant=participant, by=by, needs=adaptation_needs)
+    if languages is not None:
+        participant_set_languages(participant=participant, by=by, languages=languages)
     _refresh(participant)
     return participant
 
@@ -201,17 +206,6 @@ def participant_update(
         _place(participant)
     participant.full_clean()
     participant.save()
-    _set_related(
-        participant, by, desired_occupations, desired_industries, adaptation_needs, languages
-    )
-    _refresh(participant)
-    return participant
-
-
-def _set_related(
-    participant, by, desired_occupations, desired_industries, adaptation_needs, languages
-) -> None:
-    """Replace whichever of the related sets were given (None leaves one as it is)."""
     if desired_occupations is not None:
         participant.desired_occupations.set(desired_occupations)
     if desired_industries is not None:
@@ -220,6 +214,8 @@ def _set_related(
         participant_set_adaptation_needs(participant=participant, by=by, needs=adaptation_needs)
     if languages is not None:
         participant_set_languages(participant=participant, by=by, languages=languages)
+    _refresh(participant)
+    return participant
 
 
 @transaction.atomic

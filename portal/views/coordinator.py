@@ -12,7 +12,6 @@ from django.views.decorators.http import require_POST
 from core.choices import Role
 from employers import services
 from employers.models import Employer, ImportJob, Interaction, TaskProfile
-from employers.selectors import possible_duplicate_pairs
 from placements.models import Placement
 from portal.access import STAFF, role_required
 from portal.forms import EmployerFilterForm, ImportForm, InteractionForm, MergeForm, TaskProfileForm
@@ -182,7 +181,20 @@ def duplicates(request):
                     _("“%(a)s” was merged into “%(b)s”.") % {"a": remove.name, "b": keep.name},
                 )
                 return redirect("portal:employer_detail", pk=keep.pk)
-    pairs = [(a, b, round(score)) for a, b, score in possible_duplicate_pairs(visible)]
+    pairs, seen = [], set()
+    for employer in visible.exclude(status="ended").only(
+        "pk", "name", "municipality_id", "unit_id", "orgnr"
+    ):
+        for dupe in services.find_possible_duplicates(
+            name=employer.name,
+            municipality_id=employer.municipality_id,
+            exclude_id=employer.pk,
+            unit_id=employer.unit_id,
+        ):
+            key = tuple(sorted((employer.pk, dupe.employer.pk)))
+            if key not in seen:
+                seen.add(key)
+                pairs.append((employer, dupe.employer, round(dupe.score)))
     return render(request, "portal/coordinator/duplicates.html", {"pairs": pairs})
 
 

@@ -1,12 +1,14 @@
 """End to end in headless Chromium (Debian's chromium, driven by Playwright) against a live server."""
 
+import datetime as dt
 import os
 import shutil
 
 import pytest
 
 from employers.models import Interaction, TaskProfile
-from placements.models import Placement
+from matching.models import Consent
+from placements.models import FollowUp, Placement
 
 CHROMIUM = os.environ.get("BRYGGA_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = [
@@ -52,8 +54,32 @@ def login(browser, live_server, username):
     return page
 
 
+@pytest.fixture
+def world(placement, employer, other_employer, guide):
+    from tests.factories.employers import SiteFactory, TaskProfileFactory
+
+    Consent.objects.create(
+        participant=placement.participant,
+        employer=employer,
+        purpose="Praktik",
+        scopes=["identity", "placement"],
+        given_on=dt.date(2026, 1, 1),
+        method="digital",
+        recorded_by=guide,
+    )
+    followup = FollowUp.objects.create(
+        placement=placement, planned_on=dt.date.today() + dt.timedelta(days=2)
+    )
+    secret = TaskProfileFactory(
+        employer=other_employer,
+        site=SiteFactory(employer=other_employer),
+        title="Hemlig bageriprofil",
+    )
+    return {"followup": followup, "secret": secret}
+
+
 def test_employer_sees_own_collaborations_confirms_and_asks_for_a_profile(
-    browser, live_server, employer_user, portal_world, employer
+    browser, live_server, employer_user, world, employer
 ):
     page = login(browser, live_server, "erik")
     assert employer.name in page.inner_text("h1")
@@ -63,8 +89,8 @@ def test_employer_sees_own_collaborations_confirms_and_asks_for_a_profile(
     page.get_by_role("button", name="Bekräfta").click()
     page.wait_for_load_state()
     assert "bekräftad" in page.inner_text("main")
-    portal_world["followup"].refresh_from_db()
-    assert portal_world["followup"].confirmed_by == employer_user
+    world["followup"].refresh_from_db()
+    assert world["followup"].confirmed_by == employer_user
 
     page.get_by_role("link", name="Önska en profil eller en ändring").click()
     page.get_by_label("Titel").fill("Kassa lördagar")
@@ -76,13 +102,13 @@ def test_employer_sees_own_collaborations_confirms_and_asks_for_a_profile(
 
 
 def test_employer_typing_another_employers_url_gets_nothing(
-    browser, live_server, employer_user, portal_world, other_employer
+    browser, live_server, employer_user, world, other_employer
 ):
     page = login(browser, live_server, "erik")
     for path in (
         f"/arbetsgivare/{other_employer.pk}/",
-        f"/kravprofiler/{portal_world['secret'].pk}/redigera/",
-        f"/api/v1/task-profiles/{portal_world['secret'].pk}/",
+        f"/kravprofiler/{world['secret'].pk}/redigera/",
+        f"/api/v1/task-profiles/{world['secret'].pk}/",
     ):
         response = page.goto(f"{live_server.url}{path}")
         assert response.status in (403, 404)
