@@ -472,6 +472,8 @@ def followup_create_view(request, pk):
 @role_required(Role.GUIDE, Role.ADMIN)
 def followup_request_confirmation_view(request, pk):
     followup = _followup(request, pk)
+    if not can_edit(request.user, followup.placement.participant):
+        return render(request, "403.html", status=403)
     if run_service(
         request,
         None,

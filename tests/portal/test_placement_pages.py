@@ -397,3 +397,36 @@ def test_the_guide_plans_an_extra_followup_on_the_placement_page(guide, colleagu
     assert FollowUp.objects.get(placement=placement).with_whom == "supervisor"
     bad = client_for(guide).post(url, {"followup-with_whom": "supervisor"})
     assert bad.status_code == 400 and FollowUp.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        ("colleague_guide", 403),
+        ("coordinator", 403),
+        ("manager", 403),
+        ("foreign_guide", 404),
+        ("employer_user", 403),
+        ("other_employer_user", 403),
+        (None, 302),
+    ],
+)
+def test_only_the_assigned_guide_plans_moves_or_asks_for_confirmation(
+    request, role, status, followup
+):
+    user = request.getfixturevalue(role) if role else None
+    client = client_for(user)
+    day = (dt.date.today() + dt.timedelta(days=4)).isoformat()
+    responses = [
+        client.post(f"/uppfoljningar/{followup.pk}/be-om-bekraftelse/"),
+        client.post(f"/uppfoljningar/{followup.pk}/flytta/", {"planned_on": day, "reason": "x"}),
+        client.post(
+            f"/placeringar/{followup.placement_id}/uppfoljning/",
+            {"followup-planned_on": day, "followup-with_whom": "both"},
+        ),
+        client.post(f"/uppfoljningar/{followup.pk}/registrera/", {"done_on": day, "notes": "x"}),
+    ]
+    assert [r.status_code for r in responses] == [status] * 4
+    followup.refresh_from_db()
+    assert (followup.status, followup.confirmation_requested_at) == ("planned", None)
+    assert FollowUp.objects.count() == 1
