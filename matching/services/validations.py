@@ -112,6 +112,13 @@ def ocn_case_advance(
         level = level or case.module.level
         if level not in (1, 2, 3):
             raise ValidationError({"level": _("OCN levels are 1, 2 and 3.")})
+        if level > case.module.level:
+            raise ValidationError(
+                {
+                    "level": _("The module is at level %(m)s; it cannot be certified above it.")
+                    % {"m": case.module.level}
+                }
+            )
         case.certificate_number, case.certificate_issued_on, case.level = (
             certificate_number,
             date,
