@@ -122,6 +122,8 @@ class Participant(TimeStampedModel):
         _("returned to matching"), null=True, blank=True, editable=False
     )
     active = models.BooleanField(_("active"), default=True)
+    paused_reason = models.CharField(_("why matching is paused"), max_length=300, blank=True)
+    goals = models.TextField(_("goals"), blank=True)
 
     objects = ParticipantQuerySet.as_manager()
 
