@@ -146,6 +146,9 @@ def ocn_case_advance(
     date = date or timezone.localdate()
     if to_status == OcnStatus.ASSESSED:
         _require(evidence.strip(), "evidence", _("Describe the evidence the assessment rests on."))
+        if level is not None:
+            _check_level(case, level)
+            case.level = level  # the assessed level; the certificate keeps it unless told otherwise
         case.assessor, case.assessed_on, case.evidence = by, date, evidence
     elif to_status == OcnStatus.INTERNALLY_ASSURED:
         if by.pk == case.assessor_id:
@@ -172,16 +175,8 @@ def ocn_case_advance(
             raise ValidationError(
                 {"certificate_number": _("This certificate number is already used.")}
             )
-        level = level or case.module.level
-        if level not in (1, 2, 3):
-            raise ValidationError({"level": _("OCN levels are 1, 2 and 3.")})
-        if level > case.module.level:
-            raise ValidationError(
-                {
-                    "level": _("The module is at level %(m)s; it cannot be certified above it.")
-                    % {"m": case.module.level}
-                }
-            )
+        level = level or case.level or case.module.level
+        _check_level(case, level)
         case.certificate_number, case.certificate_issued_on, case.level = (
             certificate_number,
             date,
@@ -195,6 +190,18 @@ def ocn_case_advance(
     if to_status == OcnStatus.CERTIFIED:
         _validate_module_skills(case)
     return case
+
+
+def _check_level(case: OcnCase, level: int) -> None:
+    if level not in (1, 2, 3):
+        raise ValidationError({"level": _("OCN levels are 1, 2 and 3.")})
+    if level > case.module.level:
+        raise ValidationError(
+            {
+                "level": _("The module is at level %(m)s; it cannot be certified above it.")
+                % {"m": case.module.level}
+            }
+        )
 
 
 def _validate_module_skills(case: OcnCase) -> None:
@@ -228,7 +235,7 @@ def ocn_case_reject(*, case: OcnCase, by: User, reason: str) -> OcnCase:
         case=case, from_status=case.status, to_status=back, rejected=True, reason=reason, by=by
     )
     if case.status == OcnStatus.ASSESSED:
-        case.assessor, case.assessed_on = None, None
+        case.assessor, case.assessed_on, case.level = None, None, None
     elif case.status == OcnStatus.INTERNALLY_ASSURED:
         case.internal_qa_by, case.internal_qa_on = None, None
     elif case.status == OcnStatus.EXTERNALLY_VERIFIED:
