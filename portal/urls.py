@@ -35,6 +35,28 @@ urlpatterns = [
     path("deltagare/<int:pk>/samtycke/", views.consent_create_view, name="consent_create"),
     path("samtycken/<int:pk>/aterkalla/", views.consent_withdraw_view, name="consent_withdraw"),
     path("deltagare/ocn/<int:pk>/intyg/", views.ocn_certificate, name="ocn_certificate"),
+    # issue 10: the participant's record and validations (portal/views/participants.py, validations.py)
+    path("deltagare/<int:pk>/redigera/", views.participant_edit, name="participant_edit"),
+    path("deltagare/<int:pk>/kompetenser/", views.participant_skills, name="participant_skills"),
+    path(
+        "deltagare/<int:pk>/kompetenser/<int:skill_pk>/",
+        views.participant_skill_change,
+        name="participant_skill_change",
+    ),
+    path("deltagare/<int:pk>/behov/", views.participant_needs, name="participant_needs"),
+    path(
+        "deltagare/<int:pk>/valideringar/",
+        views.participant_validations,
+        name="participant_validations",
+    ),
+    path("deltagare/<int:pk>/kga/ny/", views.kga_create, name="kga_create"),
+    path("deltagare/ocn/<int:pk>/", views.ocn_case, name="ocn_case"),
+    path("kvalitetssakrare/", views.quality_assurers, name="quality_assurers"),
+    path(
+        "kvalitetssakrare/<int:pk>/ta-bort/",
+        views.quality_assurer_remove,
+        name="quality_assurer_remove",
+    ),
     path("uppfoljningar/", views.followups, name="followups"),
     path("uppfoljningar/<int:pk>/registrera/", views.followup_record_view, name="followup_record"),
     path(

@@ -93,6 +93,8 @@ class ParticipantSerializer(serializers.ModelSerializer):
             "phase",
             "returned_to_matching_on",
             "active",
+            "paused_reason",
+            "goals",
             "skills",
             "adaptation_needs",
             "languages",
@@ -303,6 +305,8 @@ class ParticipantInputSerializer(serializers.Serializer):
     )
     support_needs = serializers.CharField(required=False, allow_blank=True)
     active = serializers.BooleanField(required=False)
+    paused_reason = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    goals = serializers.CharField(required=False, allow_blank=True)
     skills = SkillInputSerializer(many=True, required=False)
     adaptation_needs = NeedInputSerializer(many=True, required=False)
     languages = LanguageInputSerializer(many=True, required=False)

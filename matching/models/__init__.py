@@ -17,7 +17,13 @@ from matching.models.suggestions import (
     MatchWeights,
     RecomputeJob,
 )
-from matching.models.validations import KgaAssessment, KgaScore, OcnCase, OcnCaseEvent
+from matching.models.validations import (
+    KgaAssessment,
+    KgaScore,
+    OcnCase,
+    OcnCaseEvent,
+    QualityAssurer,
+)
 
 __all__ = [
     "DecisionKind",
@@ -37,4 +43,5 @@ __all__ = [
     "ParticipantLanguage",
     "ParticipantSkill",
     "PhaseChange",
+    "QualityAssurer",
 ]

@@ -124,6 +124,8 @@ class Participant(TimeStampedModel):
     active = models.BooleanField(_("active"), default=True)
     # Brought in by the history import: never reminded, never e-mailed about.
     imported = models.BooleanField(_("imported history"), default=False, editable=False)
+    paused_reason = models.CharField(_("why matching is paused"), max_length=300, blank=True)
+    goals = models.TextField(_("goals"), blank=True)
 
     objects = ParticipantQuerySet.as_manager()
 

@@ -28,8 +28,30 @@ from portal.views.placements import (
     placement_detail,
     placement_step,
 )
+from portal.views.participants import (
+    participant_edit,
+    participant_needs,
+    participant_skill_change,
+    participant_skills,
+)
+from portal.views.validations import (
+    kga_create,
+    ocn_case,
+    participant_validations,
+    quality_assurer_remove,
+    quality_assurers,
+)
 
 __all__ = [
+    "kga_create",
+    "ocn_case",
+    "participant_edit",
+    "participant_needs",
+    "participant_skill_change",
+    "participant_skills",
+    "participant_validations",
+    "quality_assurer_remove",
+    "quality_assurers",
     "consent_create_view",
     "consent_withdraw_view",
     "participant_create_view",

@@ -148,7 +148,7 @@ def test_guide_reads_matches_and_proposes(browser, live_server, guide, participa
     page.get_by_role("link", name=participant.code).click()
     match = page.locator("article.match").first
     assert "Plock och pack" in match.inner_text()
-    assert match.locator(".meter").count() == 6
+    assert match.locator("meter").count() == 6
     assert "Uppfyllda behov" in match.inner_text()
     match.locator("summary").click()
     match.get_by_role("button", name="Föreslå").click()
