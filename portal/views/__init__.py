@@ -20,6 +20,12 @@ from portal.views.guide import (
     participant_detail,
     participant_list,
 )
+from portal.views.participants import (
+    participant_edit,
+    participant_needs,
+    participant_skill_change,
+    participant_skills,
+)
 from portal.views.placements import (
     followup_create_view,
     followup_record_view,
@@ -27,12 +33,6 @@ from portal.views.placements import (
     followup_reschedule_view,
     placement_detail,
     placement_step,
-)
-from portal.views.participants import (
-    participant_edit,
-    participant_needs,
-    participant_skill_change,
-    participant_skills,
 )
 from portal.views.validations import (
     kga_create,
