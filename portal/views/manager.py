@@ -60,8 +60,11 @@ def _filter_context(request, scope, errors):
             today.replace(day=1) - dt.timedelta(days=1),
         ),
     ]
+    default_start, default_end = st.default_period()
     return {
         "scope": scope,
+        "start_value": request.GET.get("start") or default_start.isoformat(),
+        "end_value": request.GET.get("end") or default_end.isoformat(),
         "errors": errors,
         "values": request.GET,
         "units": units,
