@@ -220,3 +220,27 @@ def test_openapi_documents_the_statistics_endpoints(api, manager):
         assert path in paths
     params = {p["name"] for p in paths["/api/v1/statistics/"]["get"]["parameters"]}
     assert {"start", "end", "unit", "municipality", "share"} <= params
+
+
+# --- the overview -------------------------------------------------------------------------------
+
+
+def test_overview_has_labels_a_period_and_numbers_that_add_up(world, manager):
+    import re
+
+    from matching.models import Participant
+
+    enrol(world)
+    Participant.objects.filter(pk=world["greta"][1].pk).update(phase="behalla")
+    html = client_for(manager).get("/oversikt/", PERIOD).content.decode()
+    visible = re.sub(r"<[^>]+>", " ", html)
+    for code in ("behalla", "finna", "work_unsubsidised", "studies"):
+        assert code not in visible
+    assert 'name="start" value="2026-01-01"' in html and 'name="end" value="2026-11-20"' in html
+    active = Participant.objects.filter(unit=manager.unit, active=True).count()
+    assert f'<p class="score">{active}</p>' in html
+    phases = [int(n) for n in re.findall(r"<li>[^<:]+: (\d+)</li>", html)]
+    assert sum(phases) == active
+    assert "Behålla: 1" in visible  # the label, not the code
+    # participants in the period = active at the end + exited in the period
+    assert '<tr data-row="in_period"><th scope="row">Deltagare under perioden</th>' in html
