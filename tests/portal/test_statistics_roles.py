@@ -244,3 +244,33 @@ def test_overview_has_labels_a_period_and_numbers_that_add_up(world, manager):
     assert "Behålla: 1" in visible  # the label, not the code
     # participants in the period = active at the end + exited in the period
     assert '<tr data-row="in_period"><th scope="row">Deltagare under perioden</th>' in html
+
+
+def test_six_month_page_lists_due_exits_and_records_through_the_service(
+    world, guide, colleague_guide, employer_user
+):
+    import time_machine
+
+    exit_row = world["gustav"].exits.get()
+    with time_machine.travel(dt.datetime(2026, 12, 1, 12), tick=False):
+        page = client_for(guide).get("/statistik/sex-manader/").content.decode()
+        assert world["gustav"].code in page  # exited 2026-05-04: six months have passed
+        assert world["greta"][0].code not in page  # greta's participant, and not yet due
+        response = client_for(guide).post(
+            "/statistik/sex-manader/",
+            {"exit": exit_row.pk, "checked_on": "2026-11-30", "situation": "employed"},
+        )
+        assert response.status_code == 302
+        assert ExitFollowUp.objects.get(exit=exit_row).situation == "employed"
+        # another guide cannot record it for gustav's participant
+        other = client_for(colleague_guide).post(
+            "/statistik/sex-manader/",
+            {"exit": exit_row.pk, "checked_on": "2026-11-30", "situation": "studies"},
+        )
+        assert other.status_code == 404
+        bad = client_for(guide).post(
+            "/statistik/sex-manader/",
+            {"exit": exit_row.pk, "checked_on": "2026-04-30", "situation": "employed"},
+        )
+        assert bad.status_code == 400 and 'role="alert"' in bad.content.decode()
+    assert client_for(employer_user).get("/statistik/sex-manader/").status_code == 403
