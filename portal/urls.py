@@ -77,6 +77,7 @@ urlpatterns = [
     path("statistik/export/<str:kind>/", manager.statistics_export, name="statistics_export"),
     path("statistik/rapport/", manager.statistics_print, name="statistics_print"),
     path("statistik/scb/", manager.scb_export, name="scb_export"),
+    path("statistik/sex-manader/", manager.six_month_followups, name="six_month_followups"),
     path("deltagare/historik/import/", manager.history_import, name="history_import"),
     path(
         "deltagare/historik/import/<int:pk>/", manager.history_import_job, name="history_import_job"
