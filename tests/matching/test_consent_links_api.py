@@ -156,3 +156,14 @@ def test_personal_link_send_and_revoke_per_role(request, api, guide, participant
     assert revoke.status_code == (200 if expected == 201 else expected)
     active = PersonalLink.objects.filter(participant=participant, revoked_at__isnull=True)
     assert active.exists() == (expected != 201)
+
+
+def test_recorded_consent_keeps_wording_version_and_witness(api, guide, participant, employer):
+    data = {
+        "participant": participant.pk, "employer": employer.pk, "purpose": "Praktik",
+        "scopes": ["skills"], "given_on": "2026-01-10", "method": "verbal",
+    }  # fmt: skip
+    bad = api(guide).post("/api/v1/consents/", {**data, "wording_version": "1999-1"}, format="json")
+    assert bad.status_code == 400 and "wording_version" in bad.json()
+    body = api(guide).post("/api/v1/consents/", data, format="json").json()
+    assert body["witness"] == guide.pk and body["wording_version"] == "2026-11"

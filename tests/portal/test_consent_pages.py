@@ -279,3 +279,24 @@ def test_printable_paper_form_has_the_same_wording(guide, participant, issued):
     )
     assert wording(issued.invitation.wording_version, "sv")[0] in body
     assert "Kalmar Lager AB" in body and "underskrift" in body
+
+
+def test_guide_records_a_verbal_consent_with_witness_and_wording_version(
+    guide, participant, employer
+):
+    response = client_for(guide).post(
+        f"/deltagare/{participant.pk}/samtycke/",
+        {
+            "employer": employer.pk,
+            "purpose": "Praktik",
+            "scopes": ["skills"],
+            "given_on": "2026-11-20",
+            "method": "verbal",
+            "wording_version": "2026-11",
+        },
+    )
+    assert response.status_code == 302
+    consent = Consent.objects.get()
+    assert consent.witness == guide and consent.wording_version == "2026-11"
+    page = client_for(guide).get(f"/deltagare/{participant.pk}/samtycken/").content.decode()
+    assert "Muntligt, med jobbguiden som vittne" in page and "verbal" not in page
