@@ -300,3 +300,33 @@ def test_guide_records_a_verbal_consent_with_witness_and_wording_version(
     assert consent.witness == guide and consent.wording_version == "2026-11"
     page = client_for(guide).get(f"/deltagare/{participant.pk}/samtycken/").content.decode()
     assert "Muntligt, med jobbguiden som vittne" in page and "verbal" not in page
+
+
+@pytest.mark.parametrize(
+    ("role", "paper_form", "withdrawals"),
+    [
+        ("guide", 200, 200),
+        ("colleague_guide", 200, 200),
+        ("coordinator", 200, 403),
+        ("foreign_guide", 404, 200),
+        ("employer_user", 403, 403),
+    ],
+)
+def test_paper_form_and_withdrawals_pages_per_role(
+    request, guide, participant, employer, role, paper_form, withdrawals
+):
+    consent = Consent.objects.create(
+        participant=participant, employer=employer, purpose="Praktik", scopes=["skills"],
+        given_on=dt.date(2026, 1, 1), method="signed_paper", recorded_by=guide,
+        withdrawn_on=dt.date(2026, 2, 1), withdrawn_by_participant=True,
+    )  # fmt: skip
+    client = client_for(request.getfixturevalue(role))
+    assert client.get(f"/deltagare/{participant.pk}/samtycke/blankett/").status_code == paper_form
+    listing = client.get("/samtycken/aterkallade/")
+    assert listing.status_code == withdrawals
+    if withdrawals == 200:  # only the participant's own guide sees it listed
+        assert (participant.code in listing.content.decode()) == (role == "guide")
+    seen = client.post(f"/samtycken/{consent.pk}/sett/")
+    consent.refresh_from_db()
+    assert (consent.withdrawal_seen_at is not None) == (role == "guide")
+    assert seen.status_code in (302, 403, 404)
