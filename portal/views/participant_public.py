@@ -42,7 +42,7 @@ SESSION_SECONDS = 60 * 60
 def qr_svg(url: str) -> str:
     """An SVG QR code (segno renders offline; no inline style attributes)."""
     svg = segno.make(url, error="m").svg_inline(
-        scale=5, dark="#000", light="#fff", title=_("QR code"), svgclass="segno"
+        scale=5, dark="#000", light="#fff", title=_("QR code"), svgclass="segno", omitsize=True
     )
     return mark_safe(svg)  # noqa: S308 - segno escapes the title; the rest is generated
 
