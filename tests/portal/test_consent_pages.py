@@ -76,6 +76,15 @@ def test_participant_answers_by_link_gets_a_receipt_and_the_link_then_stops(
     assert answer.status_code == 302 and answer.url == "/samtycke/kvitto/"
     assert may_share(participant=participant, employer=employer, scope="identity")
     assert not may_share(participant=participant, employer=other_employer, scope="skills")
+    created = LogEntry.objects.filter(content_type__model="consent", action=LogEntry.Action.CREATE)
+    assert created.count() == 2 and {e.remote_addr for e in created} == {"127.0.0.1"}
+    assert all(e.actor is None for e in created)  # given by the participant, not by staff
+    invitation_log = LogEntry.objects.filter(content_type__model="consentinvitation")
+    assert invitation_log.exists()
+    assert not any(
+        issued.invitation.token_hash in str(e.changes) or "token_hash" in str(e.changes)
+        for e in invitation_log
+    )  # hashes never reach the log
     receipt = client.get("/samtycke/kvitto/").content.decode()
     assert "Nej" in receipt and "Ja" in receipt and "/mina-samtycken/" in receipt
     assert "<svg" in receipt  # QR code of the personal link
