@@ -6,11 +6,15 @@ from django.db import migrations, models
 
 
 def verbal_witness_is_recorder(apps, schema_editor):
-    """Verbal consents recorded before witnesses were kept: the guide who recorded it heard it."""
+    """Verbal consents recorded before witnesses were kept: the guide who recorded it heard it.
+    Consents with an employer get that kind of recipient."""
     Consent = apps.get_model("matching", "Consent")
     for consent in Consent.objects.filter(method="verbal", witness__isnull=True):
         consent.witness_id = consent.recorded_by_id
         consent.save(update_fields=["witness"])
+    Consent.objects.filter(employer__isnull=False, recipient_kind="").update(
+        recipient_kind="employer"
+    )
 
 
 class Migration(migrations.Migration):
