@@ -5,6 +5,8 @@ Pages call the same services as the API (``matching.services.consent_links``).""
 
 from __future__ import annotations
 
+import time
+
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -24,6 +26,7 @@ from portal.views.common import run_service
 from portal.views.participant_public import qr_svg
 
 PRINT_KEY = "consent_print"
+PRINT_SECONDS = 60 * 60
 
 
 def _participant(request, pk) -> Participant:
@@ -37,14 +40,26 @@ def _base(request) -> str:
 
 
 def _remember_print(request, kind: str, pk: int, **secrets) -> None:
-    """Raw tokens are never stored; the guide's own session keeps them just long enough to print."""
-    store = request.session.get(PRINT_KEY, {})
-    store[f"{kind}:{pk}"] = secrets
+    """Raw tokens are never stored in the database tables; the guide's own session keeps them
+    for PRINT_SECONDS, just long enough to print the letter."""
+    store = _fresh(request)
+    store[f"{kind}:{pk}"] = {**secrets, "at": time.time()}
     request.session[PRINT_KEY] = store
 
 
+def _fresh(request) -> dict:
+    store = {
+        key: value
+        for key, value in request.session.get(PRINT_KEY, {}).items()
+        if time.time() - value.get("at", 0) < PRINT_SECONDS
+    }
+    if store != request.session.get(PRINT_KEY, {}):
+        request.session[PRINT_KEY] = store
+    return store
+
+
 def _printable(request, kind: str, pk: int) -> dict | None:
-    return request.session.get(PRINT_KEY, {}).get(f"{kind}:{pk}")
+    return _fresh(request).get(f"{kind}:{pk}")
 
 
 @role_required(*STAFF)

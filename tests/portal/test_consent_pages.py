@@ -339,3 +339,22 @@ def test_paper_form_and_withdrawals_pages_per_role(
     consent.refresh_from_db()
     assert (consent.withdrawal_seen_at is not None) == (role == "guide")
     assert seen.status_code in (302, 403, 404)
+
+
+def test_the_printable_code_is_kept_in_the_guides_session_for_an_hour_only(
+    guide, participant, employer
+):
+    import time_machine
+
+    client = client_for(guide)
+    data = {
+        "r-TOTAL_FORMS": "1", "r-INITIAL_FORMS": "0", "r-MIN_NUM_FORMS": "0", "r-MAX_NUM_FORMS": "8",
+        "r-0-kind": "employer", "r-0-employer": f"{employer.name} #{employer.pk}",
+        "r-0-purpose": "Praktik", "r-0-scopes": ["skills"], "d-channel": "print",
+    }  # fmt: skip
+    client.post(f"/deltagare/{participant.pk}/samtycke/forfragan/", data)
+    invitation = ConsentInvitation.objects.get()
+    url = f"/samtyckesforfragningar/{invitation.pk}/"
+    assert 'data-testid="short-code"' in client.get(url).content.decode()
+    with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(hours=2)):
+        assert 'data-testid="short-code"' not in client.get(url).content.decode()
