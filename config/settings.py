@@ -228,3 +228,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# The participant's digital consent (matching.services.consent_links): how long a one-time
+# invitation and the personal link work, and how many link/code requests one client address may
+# make per window before getting a 429.
+CONSENT_INVITATION_DAYS = env.int("CONSENT_INVITATION_DAYS", default=14)
+CONSENT_PERSONAL_LINK_DAYS = env.int("CONSENT_PERSONAL_LINK_DAYS", default=365)
+CONSENT_LINK_RATE_LIMIT = env.int("CONSENT_LINK_RATE_LIMIT", default=30)
+CONSENT_LINK_RATE_WINDOW_SECONDS = env.int("CONSENT_LINK_RATE_WINDOW_SECONDS", default=600)

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from portal import views
-from portal.views import manager
+from portal.views import guide_consent, manager, participant_public
 
 app_name = "portal"
 
@@ -34,6 +34,52 @@ urlpatterns = [
     path("deltagare/<int:pk>/", views.participant_detail, name="participant_detail"),
     path("deltagare/<int:pk>/samtycke/", views.consent_create_view, name="consent_create"),
     path("samtycken/<int:pk>/aterkalla/", views.consent_withdraw_view, name="consent_withdraw"),
+    # --- the participant's digital consent (issue 12) ---
+    path("deltagare/<int:pk>/samtycken/", guide_consent.consent_overview, name="consent_overview"),
+    path(
+        "deltagare/<int:pk>/samtycke/forfragan/",
+        guide_consent.invitation_create,
+        name="consent_invitation_create",
+    ),
+    path(
+        "deltagare/<int:pk>/samtycke/blankett/",
+        guide_consent.consent_paper_form,
+        name="consent_paper_form",
+    ),
+    path(
+        "deltagare/<int:pk>/personlig-lank/",
+        guide_consent.personal_link_send,
+        name="personal_link_send",
+    ),
+    path(
+        "deltagare/<int:pk>/personlig-lank/aterkalla/",
+        guide_consent.personal_link_revoke_view,
+        name="personal_link_revoke",
+    ),
+    path(
+        "personliga-lankar/<int:pk>/utskrift/",
+        guide_consent.personal_link_print,
+        name="personal_link_print",
+    ),
+    path(
+        "samtyckesforfragningar/<int:pk>/",
+        guide_consent.invitation_detail,
+        name="consent_invitation",
+    ),
+    path(
+        "samtyckesforfragningar/<int:pk>/aterkalla/",
+        guide_consent.invitation_revoke,
+        name="consent_invitation_revoke",
+    ),
+    path("samtycken/aterkallade/", guide_consent.withdrawals, name="consent_withdrawals"),
+    path("samtycken/<int:pk>/sett/", guide_consent.withdrawal_seen, name="consent_withdrawal_seen"),
+    path("samtycke/kod/", participant_public.consent_code, name="consent_code"),
+    path("samtycke/svara/", participant_public.consent_answer, name="consent_answer"),
+    path("samtycke/kvitto/", participant_public.consent_receipt, name="consent_receipt"),
+    path("samtycke/<str:token>/", participant_public.consent_open, name="consent_open"),
+    path("mina-samtycken/", participant_public.own_page, name="own_page"),
+    path("mina-samtycken/<str:token>/", participant_public.own_open, name="own_open"),
+    # --- end digital consent ---
     path("deltagare/ocn/<int:pk>/intyg/", views.ocn_certificate, name="ocn_certificate"),
     # issue 10: the participant's record and validations (portal/views/participants.py, validations.py)
     path("deltagare/<int:pk>/redigera/", views.participant_edit, name="participant_edit"),

@@ -19,9 +19,11 @@ from matching.choices import (
     Gender,
     LanguageLevel,
     OcnStatus,
+    RecipientKind,
     SkillSource,
     Weekday,
 )
+from matching.consent_wording import CURRENT_WORDING_VERSION, WORDINGS
 from matching.identity import mask
 from matching.models import Consent, KgaAssessment, OcnCase, Participant
 from matching.visibility import Access, participant_access
@@ -217,10 +219,15 @@ class ConsentSerializer(serializers.ModelSerializer):
             "purpose",
             "scopes",
             "given_on",
+            "recipient_kind",
             "method",
+            "given_at",
+            "witness",
+            "wording_version",
             "valid_until",
             "withdrawn_on",
             "withdrawn_by",
+            "withdrawn_by_participant",
             "recorded_by",
             "is_valid",
             "created_at",
@@ -373,6 +380,12 @@ class ConsentInputSerializer(serializers.Serializer):
     given_on = serializers.DateField()
     method = serializers.ChoiceField(choices=ConsentMethod.choices)
     valid_until = serializers.DateField(required=False, allow_null=True)
+    recipient_kind = serializers.ChoiceField(
+        choices=RecipientKind.choices, required=False, allow_blank=True, default=""
+    )
+    wording_version = serializers.ChoiceField(
+        choices=sorted(WORDINGS), required=False, default=CURRENT_WORDING_VERSION
+    )
 
 
 class WithdrawInputSerializer(serializers.Serializer):

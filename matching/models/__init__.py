@@ -1,5 +1,6 @@
 """Participant side of Brygga and the matching results. Each submodule owns one area."""
 
+from matching.models.consent_links import ConsentInvitation, InvitedRecipient, PersonalLink
 from matching.models.consents import Consent
 from matching.models.participants import (
     Participant,
@@ -34,6 +35,9 @@ __all__ = [
     "MatchWeights",
     "RecomputeJob",
     "Consent",
+    "ConsentInvitation",
+    "InvitedRecipient",
+    "PersonalLink",
     "KgaAssessment",
     "KgaScore",
     "OcnCase",
