@@ -94,7 +94,7 @@ def test_employer_sees_own_collaborations_confirms_and_asks_for_a_profile(
 
     page.get_by_role("link", name="Önska en profil eller en ändring").click()
     page.get_by_label("Titel").fill("Kassa lördagar")
-    page.get_by_label("Typ").select_option(label="Praktik")
+    page.get_by_label("Typ").select_option(label="Praktik/arbetsträning")
     page.get_by_label("Timmar per vecka, min").fill("8")
     page.get_by_label("Timmar per vecka, max").fill("12")
     page.get_by_role("button", name="Skicka önskemål").click()
