@@ -283,7 +283,17 @@ def _profile_page(request, form, employer, profile=None):
 @role_required(*WRITERS)
 def profile_create_view(request, pk):
     employer = _employer(request, pk)
-    initial = {"hours_min": 10, "hours_max": 40, "slots_total": 1, "supervisor_available": True}
+    initial = {
+        "hours_min": 10,
+        "hours_max": 40,
+        "slots_total": 1,
+        "supervisor_available": True,
+        "kind": "practice",
+        "physical_demands": "moderate",
+    }
+    sites = list(employer.sites.values_list("pk", flat=True)[:2])
+    if len(sites) == 1:
+        initial["site"] = sites[0]
     form = TaskProfileFullForm(request.POST or None, employer=employer, initial=initial)
     if request.method == "POST" and form.is_valid():
         profile = run_service(

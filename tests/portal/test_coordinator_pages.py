@@ -5,7 +5,7 @@ from auditlog.models import LogEntry
 from django.core import mail
 from django.test import Client
 
-from core.models import Adaptation, KgaCompetence, OcnModule, Skill
+from core.models import Adaptation, KgaCompetence, OcnModule, OcnProgramme, Skill
 from employers.models import (
     ContactPerson,
     Employer,
@@ -222,8 +222,9 @@ def _profile_post(site, **extra):
 
 def test_coordinator_creates_a_full_task_profile_in_the_page(coordinator, employer, site):
     skills = list(Skill.objects.order_by("pk")[:2])
-    module = OcnModule.objects.order_by("pk").first()
-    kga = KgaCompetence.objects.order_by("order").first()
+    programme = OcnProgramme.objects.create(code="TRG", name="Trädgård", occupational_area="Grönt")
+    module = OcnModule.objects.create(programme=programme, code="TRG-1", name="Beskärning", level=2)
+    kga = KgaCompetence.objects.filter(active=True).order_by("order").first()
     adaptations = list(Adaptation.objects.filter(active=True).order_by("pk")[:2])
     data = _profile_post(
         site,
@@ -231,9 +232,9 @@ def test_coordinator_creates_a_full_task_profile_in_the_page(coordinator, employ
         skill_0_required="1",
         skill_0_weight=5,
         skill_1=skills[1].label,
-        ocn_modules=[module.pk] if module else [],
+        ocn_modules=[module.pk],
         offered_adaptations=[a.pk for a in adaptations],
-        **({f"kga_{kga.pk}": "2"} if kga else {}),
+        **{f"kga_{kga.pk}": "2"},
     )
     response = client_for(coordinator).post(f"/arbetsgivare/{employer.pk}/ny-kravprofil/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -242,12 +243,8 @@ def test_coordinator_creates_a_full_task_profile_in_the_page(coordinator, employ
     rows = {(s.skill_id, s.required, s.weight) for s in profile.skills.all()}
     assert rows == {(skills[0].pk, True, 5), (skills[1].pk, False, 3)}
     assert set(profile.offered_adaptations.all()) == set(adaptations)
-    if module:
-        assert [r.module_id for r in profile.ocn_requirements.all()] == [module.pk]
-    if kga:
-        assert [(r.competence_id, r.min_level) for r in profile.kga_requirements.all()] == [
-            (kga.pk, 2)
-        ]
+    assert [r.module_id for r in profile.ocn_requirements.all()] == [module.pk]
+    assert [(r.competence_id, r.min_level) for r in profile.kga_requirements.all()] == [(kga.pk, 2)]
     html = client_for(coordinator).get(f"/kravprofiler/{profile.pk}/").content.decode()
     assert skills[0].label in html and adaptations[0].label in html
 
