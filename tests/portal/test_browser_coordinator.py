@@ -77,6 +77,7 @@ def test_coordinator_does_the_whole_job_in_the_pages(
 ):
     problems: dict[str, list[str]] = {}
     page = login(browser, live_server, "alice")
+    problems["employer list"] = axe_problems(page)
 
     # An employer with a site and a contact.
     page.get_by_role("link", name="Ny arbetsgivare").click()
@@ -188,6 +189,7 @@ def test_coordinator_does_the_whole_job_in_the_pages(
     page.wait_for_load_state()
     assert "Lilla lagret" in page.inner_text("main")
     assert Employer.objects.filter(pk=twin.pk).exists()  # nothing happened yet
+    problems["duplicate confirm"] = axe_problems(page)
     page.get_by_role("button", name="Slå ihop nu").click()
     page.wait_for_load_state()
     assert not Employer.objects.filter(pk=twin.pk).exists()
@@ -203,6 +205,9 @@ def test_coordinator_does_the_whole_job_in_the_pages(
     )
     page.get_by_role("link", name="Import", exact=True).click()
     problems["import"] = axe_problems(page)
+    page.get_by_role("link", name="Godkända kolumner och värden").click()
+    problems["import columns"] = axe_problems(page)
+    page.go_back()
     page.get_by_label("CSV- eller XLSX-fil").set_input_files(str(upload))
     page.get_by_role("button", name="Ladda upp").click()
     page.wait_for_load_state()
