@@ -211,6 +211,9 @@ class TaskProfileFullForm(HoursRangeMixin, forms.Form):
 
     def __init__(self, *args, employer=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # Room for every skill the profile has plus two more, so saving never drops one.
+        existing = sum(1 for key in self.initial if key.startswith("skill_") and key[6:].isdigit())
+        self.skill_count = max(SKILL_ROWS, existing + 2)
         self.fields["site"].queryset = employer.sites.all()
         scale = KgaScale.current()
         levels = [("", _("Not required"))] + [
@@ -221,7 +224,7 @@ class TaskProfileFullForm(HoursRangeMixin, forms.Form):
             self.fields[f"kga_{c.pk}"] = forms.ChoiceField(
                 label=c.name, choices=levels, required=False
             )
-        for i in range(SKILL_ROWS):
+        for i in range(self.skill_count):
             self.fields[f"skill_{i}"] = forms.CharField(
                 label=_("Skill %(n)s") % {"n": i + 1},
                 max_length=300,
@@ -275,7 +278,7 @@ class TaskProfileFullForm(HoursRangeMixin, forms.Form):
         data["ocn_modules"] = [r.module_id for r in profile.ocn_requirements.all()]
         for r in profile.kga_requirements.all():
             data[f"kga_{r.competence_id}"] = str(r.min_level)
-        for i, s in enumerate(profile.skills.select_related("skill")[:SKILL_ROWS]):
+        for i, s in enumerate(profile.skills.select_related("skill")):
             data[f"skill_{i}"] = s.skill.label if s.skill_id else s.free_text
             data[f"skill_{i}_weight"] = s.weight
             data[f"skill_{i}_required"] = "1" if s.required else "0"
@@ -326,7 +329,7 @@ class TaskProfileFullForm(HoursRangeMixin, forms.Form):
                 "weight": data[f"skill_{i}_weight"],
                 "required": data[f"skill_{i}_required"],
             }
-            for i in range(SKILL_ROWS)
+            for i in range(self.skill_count)
             if (data.get(f"skill_{i}") or "").strip()
         ]
         return kwargs
@@ -334,7 +337,7 @@ class TaskProfileFullForm(HoursRangeMixin, forms.Form):
     def skill_rows(self):
         return [
             (self[f"skill_{i}"], self[f"skill_{i}_weight"], self[f"skill_{i}_required"])
-            for i in range(SKILL_ROWS)
+            for i in range(self.skill_count)
         ]
 
     def kga_rows(self):

@@ -430,3 +430,46 @@ def test_other_units_employer_is_a_404_everywhere(coordinator, foreign_employer)
         f"/kravprofiler/{profile.pk}/andra/",
     ):
         assert client.get(url).status_code == 404
+
+
+def test_editing_a_profile_with_many_skills_keeps_them_all(coordinator, task_profile):
+    from employers.services import task_profile_update
+
+    labels = list(Skill.objects.order_by("pk").values_list("label", flat=True)[:10])
+    task_profile_update(
+        profile=task_profile, by=coordinator, skills=[{"text": label} for label in labels]
+    )
+    client = client_for(coordinator)
+    html = client.get(f"/kravprofiler/{task_profile.pk}/andra/").content.decode()
+    assert all(label in html for label in labels)
+    form = client.get(f"/kravprofiler/{task_profile.pk}/andra/").context["form"]
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data["offered_adaptations"] = []
+    data["ocn_modules"] = []
+    for i in range(form.skill_count):
+        data.setdefault(f"skill_{i}_weight", 3)
+        data.setdefault(f"skill_{i}_required", "0")
+    data["slots_total"] = 5
+    response = client.post(f"/kravprofiler/{task_profile.pk}/andra/", data)
+    assert response.status_code == 302, response.context["form"].errors
+    task_profile.refresh_from_db()
+    assert task_profile.slots_total == 5 and task_profile.skills.count() == 10
+
+
+def test_skill_and_occupation_search_gives_options(coordinator, guide):
+    skill = Skill.objects.order_by("pk").first()
+    typed = skill.label[:4]
+    html = client_for(guide).get(f"/sok/skills/?skill_0={typed}").content.decode()
+    assert f'<option value="{skill.label}">' in html or skill.label[:4] in html
+    assert client_for(coordinator).get("/sok/passwords/?q=ab").status_code == 404
+    assert client_for(coordinator).get("/sok/skills/?q=a").content.decode().strip() == ""
+
+
+def test_guide_and_manager_read_the_employer_page_without_write_buttons(
+    guide, manager, employer, site
+):
+    for user in (guide, manager):
+        html = client_for(user).get(f"/arbetsgivare/{employer.pk}/").content.decode()
+        assert employer.name in html
+        for write in ("/redigera/", "/relation/", "/ny-plats/", "/ny-kontakt/", "/ny-kravprofil/"):
+            assert write not in html
