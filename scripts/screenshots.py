@@ -58,7 +58,7 @@ def main() -> None:
                 first = json.loads(page.inner_text("body"))["results"][0]["id"]
                 page.goto(f"{BASE}/kravprofiler/{first}/")
                 page.screenshot(path=str(OUT / "task-profile.png"))
-                page.locator("#candidates").scroll_into_view_if_needed()
+                page.locator("#candidates").evaluate("e => e.scrollIntoView()")
                 page.screenshot(path=str(OUT / "task-profile-candidates.png"))
             if username == "jobbguide":
                 page.goto(f"{BASE}/deltagare/")
