@@ -132,7 +132,8 @@ class ProfileRequestForm(HoursRangeMixin, forms.Form):
     description = forms.CharField(
         label=_("Tasks"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
-    kind = forms.ChoiceField(label=_("Kind"), choices=ProfileKind.choices)
+    # Asked explicitly: no kind is preselected (issue 9).
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", "—"), *ProfileKind.choices])
     hours_min = forms.IntegerField(
         label=_("Hours per week, min"), min_value=0, max_value=60, initial=10
     )

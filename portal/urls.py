@@ -22,6 +22,33 @@ urlpatterns = [
     ),
     path("arbetsgivare/", views.employer_list, name="employer_list"),
     path("arbetsgivare/<int:pk>/", views.employer_detail, name="employer_detail"),
+    # issue 9: the coordinator's writes in the pages
+    path("arbetsgivare/ny/", views.employer_create_view, name="employer_create"),
+    path("arbetsgivare/<int:pk>/redigera/", views.employer_edit_view, name="employer_edit"),
+    path("arbetsgivare/<int:pk>/relation/", views.employer_status_view, name="employer_status"),
+    path("arbetsgivare/<int:pk>/ny-plats/", views.site_create_view, name="site_create"),
+    path("platser/<int:pk>/redigera/", views.site_edit_view, name="site_edit"),
+    path("arbetsgivare/<int:pk>/ny-kontakt/", views.contact_create_view, name="contact_create"),
+    path("kontakter/<int:pk>/redigera/", views.contact_edit_view, name="contact_edit"),
+    path("arbetsgivare/<int:pk>/ny-kravprofil/", views.profile_create_view, name="profile_create"),
+    path("kravprofiler/<int:pk>/", views.profile_detail_view, name="profile_detail"),
+    path("kravprofiler/<int:pk>/andra/", views.profile_edit_full_view, name="profile_edit_full"),
+    path(
+        "kravprofiler/<int:pk>/onskemal-hanterat/",
+        views.profile_request_handled,
+        name="profile_request_handled",
+    ),
+    path("sok/<slug:kind>/", views.vocabulary_search, name="vocabulary_search"),
+    path(
+        "arbetsgivare/dubbletter/<int:a>/<int:b>/", views.duplicate_review, name="duplicate_review"
+    ),
+    path(
+        "arbetsgivare/dubbletter/<int:keep>/<int:remove>/bekrafta/",
+        views.duplicate_confirm,
+        name="duplicate_confirm",
+    ),
+    path("arbetsgivare/import/mall.<slug:fmt>", views.import_template, name="import_template"),
+    path("arbetsgivare/import/kolumner/", views.import_columns, name="import_columns"),
     path("arbetsgivare/dubbletter/", views.duplicates, name="duplicates"),
     path("arbetsgivare/import/", views.import_employers, name="import"),
     path("arbetsgivare/import/<int:pk>/", views.import_job, name="import_job"),
