@@ -86,6 +86,9 @@ def walk_every_page():
     from django.test import Client
 
     from core.models import User
+    from tests.portal.visible_text import enum_codes, raw_codes_in
+
+    codes = enum_codes()
 
     for username, minimum in (
         ("koordinator", 30),
@@ -104,6 +107,9 @@ def walk_every_page():
             seen.add(url)
             response = client.get(url, follow=True)
             assert response.status_code == 200, (username, url, response.status_code)
+            if not url.startswith("/en/"):
+                shown = raw_codes_in(response.content.decode(), codes)
+                assert not shown, f"{username} reads raw codes on {url}: {sorted(shown)}"
             for href in re.findall(r'href="(/[^"#?]*)"', response.content.decode()):
                 if not href.startswith(("/static", "/admin", "/api", "/i18n")) and href not in seen:
                     todo.append(href)
