@@ -7,6 +7,7 @@ router = DefaultRouter(trailing_slash=True)
 router.register("participants", views.ParticipantViewSet, basename="participant")
 router.register("ocn-cases", views.OcnCaseViewSet, basename="ocn-case")
 router.register("consents", views.ConsentViewSet, basename="consent")
+router.register("quality-assurers", views.QualityAssurerViewSet, basename="quality-assurer")
 router.register("match-decisions", match_views.DecisionViewSet, basename="match-decision")
 router.register("recompute-jobs", match_views.RecomputeJobViewSet, basename="recompute-job")
 
