@@ -145,6 +145,12 @@ def test_the_guide_edits_every_field_through_the_service(client, guide, particip
     form = {
         "first_name": "Amina",
         "last_name": "Yusuf",
+        "personnummer": FULL_PNR,
+        "gender": "kvinna",
+        "birth_year": "1985",
+        "newly_arrived": "on",
+        "guide": guide.pk,
+        "enrolled_on": "2026-01-02",
         "municipality": participant.municipality_id,
         "home_locality": "Kalmar",
         "postal_code": "",
@@ -182,6 +188,8 @@ def test_the_guide_edits_every_field_through_the_service(client, guide, particip
     assert participant.goals == "Fast jobb inom lokalvård" and not participant.active
     assert participant.paused_reason == "Sjukskriven till maj"
     assert [(x.language, x.level) for x in participant.languages.all()] == [("Arabiska", "native")]
+    assert participant.newly_arrived and str(participant.enrolled_on) == "2026-01-02"
+    assert participant.personnummer == FULL_PNR
 
 
 def test_a_colleague_cannot_post_an_edit(client, colleague_guide, participant):
