@@ -222,6 +222,9 @@ def build(*, rng, stdout) -> None:
         )
     )
     admin = User.objects.get(username="admin")
+    # jobbguide3 is the unit's named internal quality assurer (intern kvalitetssäkrare)
+    assurer = guides[-1]
+    validations.quality_assurer_grant(unit=unit, user=assurer, by=admin)
     munis = list(Municipality.objects.filter(code__in=KALMAR_COUNTY).order_by("code"))
     weights = [3 if m.code == "0880" else 1 for m in munis]  # Kalmar is the largest
     localities = {
@@ -315,7 +318,9 @@ def build(*, rng, stdout) -> None:
                 validations.ocn_case_advance(
                     case=case,
                     to_status=step,
-                    by=admin if step == OcnStatus.INTERNALLY_ASSURED else guide,
+                    by=(admin if guide == assurer else assurer)
+                    if step == OcnStatus.INTERNALLY_ASSURED
+                    else guide,
                     evidence="Observation under praktik och arbetsprov.",
                     external_verifier="OCN Sverige, branschpanel",
                     certificate_number=f"OCN-{today.year}-{index:04d}",

@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.choices import SwedishLevel
+from core.choices import Role, SwedishLevel
 from core.models import (
     Adaptation,
     Industry,
@@ -19,7 +19,7 @@ from core.models import (
     Skill,
     User,
 )
-from matching.choices import CommuteMeans, LanguageLevel, SkillSource, Weekday
+from matching.choices import CommuteMeans, Gender, LanguageLevel, SkillSource, Weekday
 from portal.forms import DateInput, HoursRangeMixin
 
 
@@ -49,6 +49,23 @@ class ParticipantEditForm(HoursRangeMixin, forms.Form):
 
     first_name = forms.CharField(label=_("First name"), max_length=100)
     last_name = forms.CharField(label=_("Last name"), max_length=100)
+    personnummer = forms.CharField(
+        label=_("Personal identity or coordination number"), max_length=20, required=False
+    )
+    gender = forms.ChoiceField(label=_("Gender (statistics only)"), choices=Gender.choices)
+    birth_year = forms.IntegerField(
+        label=_("Birth year"), min_value=1900, max_value=2100, required=False
+    )
+    newly_arrived = forms.BooleanField(label=_("Newly arrived"), required=False)
+    long_term_unemployed = forms.BooleanField(label=_("Long-term unemployed"), required=False)
+    reduced_work_capacity = forms.BooleanField(
+        label=_("Disability reducing work capacity"), required=False
+    )
+    returning_from_sick_leave = forms.BooleanField(
+        label=_("Returning from sick leave"), required=False
+    )
+    guide = forms.ModelChoiceField(label=_("Job guide"), queryset=User.objects.none())
+    enrolled_on = forms.DateField(label=_("Enrolled"), widget=DateInput)
     municipality = forms.ModelChoiceField(
         label=_("Municipality"), queryset=Municipality.objects.none()
     )
@@ -118,12 +135,16 @@ class ParticipantEditForm(HoursRangeMixin, forms.Form):
     def __init__(self, *args, participant=None, full=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["municipality"].queryset = participant.unit.municipalities.all()
+        self.fields["guide"].queryset = User.objects.filter(
+            unit=participant.unit, groups__name=Role.GUIDE, is_active=True
+        ).order_by("first_name", "last_name")
+        self.fields["guide"].label_from_instance = lambda u: u.get_full_name() or u.username
         chosen = participant.desired_occupations.all()
         self.fields["desired_occupations"].queryset = Occupation.objects.filter(
             pk__in=chosen.values("pk")
         )
         if not full:  # identity and health data only for the assigned guide and admins
-            for name in ("home_address", "support_needs"):
+            for name in ("home_address", "support_needs", "personnummer"):
                 del self.fields[name]
 
     def clean(self):

@@ -25,7 +25,7 @@ from matching.choices import (
 )
 from matching.consent_wording import CURRENT_WORDING_VERSION, WORDINGS
 from matching.identity import mask
-from matching.models import Consent, KgaAssessment, OcnCase, Participant
+from matching.models import Consent, KgaAssessment, OcnCase, Participant, QualityAssurer
 from matching.visibility import Access, participant_access
 
 # --- output -------------------------------------------------------------------------------------
@@ -390,3 +390,20 @@ class ConsentInputSerializer(serializers.Serializer):
 
 class WithdrawInputSerializer(serializers.Serializer):
     on = serializers.DateField(required=False)
+
+
+class SkillChangeInputSerializer(serializers.Serializer):
+    level = serializers.IntegerField(min_value=1, max_value=4, required=False)
+    source = serializers.ChoiceField(choices=SkillSource.choices, required=False)
+
+
+class QualityAssurerSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="user.get_full_name", read_only=True)
+
+    class Meta:
+        model = QualityAssurer
+        fields = ["id", "unit", "user", "name", "granted_by", "granted_at"]
+
+
+class QualityAssurerInputSerializer(serializers.Serializer):
+    user = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))

@@ -12,6 +12,7 @@ router.register(
     consent_link_views.ConsentInvitationViewSet,
     basename="consent-invitation",
 )
+router.register("quality-assurers", views.QualityAssurerViewSet, basename="quality-assurer")
 router.register("match-decisions", match_views.DecisionViewSet, basename="match-decision")
 router.register("recompute-jobs", match_views.RecomputeJobViewSet, basename="recompute-job")
 

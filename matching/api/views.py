@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from core.api.base import AuditActorMixin, ScopedViewSetMixin
 from core.choices import Role
 from matching.api import serializers as s
-from matching.models import Consent, KgaAssessment, OcnCase, Participant
+from matching.models import Consent, KgaAssessment, OcnCase, Participant, QualityAssurer
 from matching.services import audit, consents, participants, validations
 
 STAFF = (Role.GUIDE, Role.COORDINATOR, Role.MANAGER, Role.ADMIN)
@@ -41,7 +41,7 @@ class ParticipantViewSet(
     ]
     search_fields = ["code", "first_name", "last_name"]
     ordering_fields = ["code", "enrolled_on", "last_name"]
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
     def scope_queryset(self, user):
         return (
@@ -115,6 +115,25 @@ class ParticipantViewSet(
             participant=participant, by=request.user, **data.validated_data
         )
         return Response(s.ParticipantSkillSerializer(skill).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        methods=["PATCH"],
+        request=s.SkillChangeInputSerializer,
+        responses=s.ParticipantSkillSerializer,
+    )
+    @extend_schema(methods=["DELETE"], request=None, responses={204: None})
+    @action(detail=True, methods=["patch", "delete"], url_path=r"skills/(?P<skill_pk>[0-9]+)")
+    def skill(self, request, pk=None, skill_pk=None):
+        """Change a skill's level or source, or remove it (validated skills: administrators only)."""
+        participant = self.get_object()
+        row = get_object_or_404(participant.skills.all(), pk=skill_pk)
+        if request.method == "DELETE":
+            participants.participant_skill_remove(row=row, by=request.user)
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        data = s.SkillChangeInputSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        row = participants.participant_skill_update(row=row, by=request.user, **data.validated_data)
+        return Response(s.ParticipantSkillSerializer(row).data)
 
     @extend_schema(request=s.PhaseInputSerializer, responses=s.ParticipantSerializer)
     @action(detail=True, methods=["post"])
@@ -297,3 +316,32 @@ class ConsentViewSet(
             consent=consent, by=request.user, on=data.validated_data.get("on")
         )
         return Response(s.ConsentSerializer(consent).data)
+
+
+class QualityAssurerViewSet(
+    mixins.CreateModelMixin, mixins.DestroyModelMixin, viewsets.ReadOnlyModelViewSet
+):
+    """The unit's internal quality assurers (intern kvalitetssäkrare): administrators name and
+    remove them; staff may read who they are."""
+
+    read_roles = STAFF
+    write_roles = (Role.ADMIN,)
+    serializer_class = s.QualityAssurerSerializer
+
+    def get_queryset(self):
+        return QualityAssurer.objects.filter(unit_id=self.request.user.unit_id).select_related(
+            "user"
+        )
+
+    @extend_schema(request=s.QualityAssurerInputSerializer, responses=s.QualityAssurerSerializer)
+    def create(self, request, *args, **kwargs):
+        data = s.QualityAssurerInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        row = validations.quality_assurer_grant(
+            unit=request.user.unit, user=data.validated_data["user"], by=request.user
+        )
+        return Response(s.QualityAssurerSerializer(row).data, status=status.HTTP_201_CREATED)
+
+    def destroy(self, request, *args, **kwargs):
+        validations.quality_assurer_revoke(row=self.get_object(), by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)

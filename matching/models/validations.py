@@ -133,6 +133,7 @@ class QualityAssurer(models.Model):
     granted_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        ordering = ["user__first_name", "user__last_name", "pk"]
         verbose_name = _("internal quality assurer")
         verbose_name_plural = _("internal quality assurers")
         constraints = [

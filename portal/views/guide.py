@@ -21,7 +21,7 @@ from matching.selectors import latest_kga_levels
 from matching.services.audit import audit_participant_read
 from matching.services.consents import consent_record, consent_withdraw
 from matching.services.participants import can_edit, participant_create
-from matching.services.suggestions import rank_profiles_for
+from matching.services.suggestions import rank_page, rank_profiles_for
 from matching.visibility import may_see_sensitive
 from placements.models import FollowUp, Placement
 from placements.services import placement_propose
@@ -96,8 +96,21 @@ def participant_detail(request, pk):
                 messages.success(request, _("Proposed to %(e)s.") % {"e": profile.employer.name})
                 return redirect("portal:participant_detail", pk=participant.pk)
     include_excluded = request.GET.get("excluded") == "1"
+    excluded_page = None
     try:
-        matches = rank_profiles_for(participant, limit=10, include_excluded=include_excluded)
+        if include_excluded:
+            # Every profile, a page at a time: nothing silently cut off.
+            raw = request.GET.get("page", "1")
+            number = int(raw) if raw.isdigit() and int(raw) > 0 else 1
+            total, matches = rank_page(participant=participant, page=number, page_size=10)
+            excluded_page = {
+                "number": number,
+                "previous": number - 1 if number > 1 else None,
+                "next": number + 1 if number * 10 < total else None,
+                "total": total,
+            }
+        else:
+            matches = rank_profiles_for(participant, limit=10)
     except DomainError:
         matches = []
     profiles = {
@@ -142,6 +155,7 @@ def participant_detail(request, pk):
         ),
         "matches": matches,
         "include_excluded": include_excluded,
+        "excluded_page": excluded_page,
         "form": form,
         "can_edit": can_edit(request.user, participant),
         "today": timezone.localdate(),

@@ -56,6 +56,14 @@ def participant_edit(request, pk):
         for field in (
             "first_name",
             "last_name",
+            "personnummer",
+            "gender",
+            "birth_year",
+            "newly_arrived",
+            "long_term_unemployed",
+            "reduced_work_capacity",
+            "returning_from_sick_leave",
+            "enrolled_on",
             "home_locality",
             "postal_code",
             "home_address",
@@ -75,6 +83,7 @@ def participant_edit(request, pk):
     }
     initial.update(
         municipality=participant.municipality_id,
+        guide=participant.guide_id,
         desired_occupations=list(participant.desired_occupations.all()),
         desired_industries=list(participant.desired_industries.all()),
         active="1" if participant.active else "0",

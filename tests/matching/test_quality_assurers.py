@@ -91,3 +91,53 @@ def test_pausing_matching_needs_a_reason(participant, guide):
     assert not paused.active and paused.paused_reason == "Sjukskriven till maj"
     back = participant_update(participant=participant, by=guide, active=True)
     assert back.active and back.paused_reason == ""
+
+
+@pytest.mark.parametrize(
+    ("who", "read", "write"),
+    [
+        ("admin_user", 200, 201),
+        ("guide", 200, 403),
+        ("coordinator", 200, 403),
+        ("manager", 200, 403),
+        ("employer_user", 403, 403),
+        (None, 403, 403),
+    ],
+)
+def test_quality_assurers_api_per_role(request, api, colleague_guide, who, read, write):
+    user = request.getfixturevalue(who) if who else None
+    client = api(user)
+    listing = client.get("/api/v1/quality-assurers/")
+    assert listing.status_code in ((401, 403) if read == 403 else (read,))
+    created = client.post("/api/v1/quality-assurers/", {"user": colleague_guide.pk})
+    assert created.status_code in ((401, 403) if write == 403 else (write,))
+    if write == 201:
+        assert created.json()["user"] == colleague_guide.pk
+        assert client.delete(f"/api/v1/quality-assurers/{created.json()['id']}/").status_code == 204
+
+
+def test_quality_assurers_of_another_unit_are_invisible(api, admin_user, foreign_guide, unit):
+    created = api(admin_user).post("/api/v1/quality-assurers/", {"user": foreign_guide.pk})
+    assert created.status_code == 400 and list(created.json()) == ["user"]
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("guide", 200), ("colleague_guide", 403), ("coordinator", 403), ("employer_user", 403)],
+)
+def test_change_and_remove_a_skill_through_the_api(request, api, participant, guide, who, status):
+    from matching.services.participants import participant_skill_add
+
+    row = participant_skill_add(participant=participant, by=guide, text="Städning", level=2)
+    client = api(request.getfixturevalue(who))
+    url = f"/api/v1/participants/{participant.pk}/skills/{row.pk}/"
+    changed = client.patch(url, {"level": 4, "source": "observed"})
+    assert changed.status_code == status
+    row.refresh_from_db()
+    assert (row.level, row.source) == ((4, "observed") if status == 200 else (2, "self_reported"))
+    removed = client.delete(url)
+    assert removed.status_code == (204 if status == 200 else status)
+    assert participant.skills.filter(pk=row.pk).exists() == (status != 200)
+    validated = api(guide).patch(url, {"source": "validated"}) if status != 200 else None
+    if validated is not None:
+        assert validated.status_code == 400 and list(validated.json()) == ["source"]

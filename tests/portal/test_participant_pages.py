@@ -145,6 +145,12 @@ def test_the_guide_edits_every_field_through_the_service(client, guide, particip
     form = {
         "first_name": "Amina",
         "last_name": "Yusuf",
+        "personnummer": FULL_PNR,
+        "gender": "kvinna",
+        "birth_year": "1985",
+        "newly_arrived": "on",
+        "guide": guide.pk,
+        "enrolled_on": "2026-01-02",
         "municipality": participant.municipality_id,
         "home_locality": "Kalmar",
         "postal_code": "",
@@ -182,6 +188,8 @@ def test_the_guide_edits_every_field_through_the_service(client, guide, particip
     assert participant.goals == "Fast jobb inom lokalvård" and not participant.active
     assert participant.paused_reason == "Sjukskriven till maj"
     assert [(x.language, x.level) for x in participant.languages.all()] == [("Arabiska", "native")]
+    assert participant.newly_arrived and str(participant.enrolled_on) == "2026-01-02"
+    assert participant.personnummer == FULL_PNR
 
 
 def test_a_colleague_cannot_post_an_edit(client, colleague_guide, participant):
@@ -345,3 +353,47 @@ def test_a_case_in_another_unit_is_not_found(client, foreign_guide, case):
 
 
 __all__ = ["ocn_case_advance"]
+
+
+def test_excluded_matches_are_listed_a_page_at_a_time_with_readable_reasons(
+    client, guide, participant, employer
+):
+    from matching import features
+    from tests.factories.employers import SiteFactory, TaskProfileFactory
+
+    for i in range(12):  # all in Västervik, beyond reach
+        TaskProfileFactory(
+            employer=employer,
+            site=SiteFactory(employer=employer, latitude=57.7584, longitude=16.6373),
+            title=f"Långt bort {i:02d}",
+        )
+    features.forget()
+    client.force_login(guide)
+    url = reverse("portal:participant_detail", args=[participant.pk])
+    first = client.get(url, {"excluded": "1"}).content.decode()
+    assert first.count('class="card match"') == 10 and "page=2" in first
+    assert "gränsen är" in first and "outside_commute_reach" not in first
+    second = client.get(url, {"excluded": "1", "page": "2"}).content.decode()
+    assert second.count('class="card match"') == 2 and "page=3" not in second
+    assert client.get(url, {"excluded": "1", "page": "x"}).status_code == 200
+
+
+# Every API write of issue 10 has its page (STYLE rule 12): API operation → page URL name.
+API_WRITES_TO_PAGES = {
+    "PATCH /api/v1/participants/{id}/": "portal:participant_edit",
+    "POST /api/v1/participants/{id}/skills/": "portal:participant_skills",
+    "PATCH|DELETE /api/v1/participants/{id}/skills/{skill}/": "portal:participant_skill_change",
+    "PATCH /api/v1/participants/{id}/ (adaptation_needs)": "portal:participant_needs",
+    "POST /api/v1/ocn-cases/": "portal:participant_validations",
+    "POST /api/v1/ocn-cases/{id}/transition/": "portal:ocn_case",
+    "POST /api/v1/ocn-cases/{id}/reject/": "portal:ocn_case",
+    "POST /api/v1/participants/{id}/kga-assessments/": "portal:kga_create",
+    "POST|DELETE /api/v1/quality-assurers/": "portal:quality_assurers",
+}
+
+
+@pytest.mark.parametrize("operation", list(API_WRITES_TO_PAGES))
+def test_every_api_write_has_its_page(operation):
+    name = API_WRITES_TO_PAGES[operation]
+    args = [] if name == "portal:quality_assurers" else [1, 1][: 2 if "skill_change" in name else 1]
+    assert reverse(name, args=args)
