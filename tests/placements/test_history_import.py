@@ -222,3 +222,16 @@ def test_anonymous_is_sent_to_login():
 def test_admin_may_import(admin_user, employers):
     content = (HEADER + f"{personnummer(1)};man;;Kalmar;;2024-01-10;;;;;;\n").encode()
     assert import_history(content=content, filename="h.csv", by=admin_user, dry_run=False).ok
+
+
+def test_the_same_person_written_two_ways_is_one_participant(manager, employers):
+    number = personnummer(3)  # YYYYMMDD-NNNN
+    short = number[2:].replace("-", "")  # YYMMDDNNNN
+    content = (
+        HEADER
+        + f"{number};man;;Kalmar;;2024-01-10;Lager A;practice;2024-02-01;2024-03-01;;\n"
+        + f"{short};;;;;;Butik B;employment;2024-03-05;;2024-06-01;work_unsubsidised\n"
+    ).encode()
+    report = import_history(content=content, filename="h.csv", by=manager, dry_run=False)
+    assert report.ok, [r.errors for r in report.rows]
+    assert Participant.objects.count() == 1 and Placement.objects.count() == 2
