@@ -390,10 +390,16 @@ class _Importer:
         identifier = row.get("identifier", "").strip()
         if not identifier:
             raise ValidationError({"identifier": _("This column is required.")})
-        participant = self.people.get(identifier)
+        # One key per person however the number is written (with or without century or dash).
+        key = (
+            identifier.upper()
+            if identifier.upper().startswith("D-")
+            else normalise_personal_number(identifier)[0]
+        )
+        participant = self.people.get(key)
         if participant is None:
             participant = self.participant(identifier, row, result)
-            self.people[identifier] = participant
+            self.people[key] = participant
         else:
             result.action = "added to"
         if row.get("placement_employer", "").strip() or row.get("placement_kind", "").strip():

@@ -10,15 +10,18 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.choices import Role
+from employers.api.serializers import ImportInputSerializer
 from matching.models import Participant
 from matching.services.audit import client_address
 from placements import services
 from placements import statistics as st
 from placements.choices import SixMonthSituation
+from placements.importing_history import import_history
 from placements.models import Exit
 from placements.statistics_export import to_csv, to_xlsx
 
@@ -212,3 +215,33 @@ class ExitFollowUpView(APIView):
         )
         row = services.exit_followup_record(exit_row=exit_row, by=request.user, **v)
         return Response(ExitFollowUpSerializer(row).data, status=status.HTTP_201_CREATED)
+
+
+class HistoryImportView(APIView):
+    """Import participants with their history (CSV/XLSX). ``dry_run`` (default true) reports every
+    row's errors and writes nothing; a file with any error imports nothing. Managers and
+    administrators of a unit; the same importer as the page's background job."""
+
+    read_roles = ()
+    write_roles = (Role.MANAGER, Role.ADMIN)
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        request={"multipart/form-data": ImportInputSerializer},
+        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
+        operation_id="participant_history_import",
+    )
+    def post(self, request):
+        data = ImportInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = data.validated_data["file"]
+        report = import_history(
+            content=upload.read(),
+            filename=upload.name,
+            by=request.user,
+            dry_run=data.validated_data["dry_run"],
+        )
+        return Response(
+            report.as_dict(),
+            status=status.HTTP_200_OK if report.ok else status.HTTP_400_BAD_REQUEST,
+        )

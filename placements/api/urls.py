@@ -14,4 +14,9 @@ urlpatterns = [
     path("statistics/export/", statistics.StatisticsExportView.as_view(), name="statistics-export"),
     path("statistics/scb/", statistics.ScbExportView.as_view(), name="statistics-scb"),
     path("exit-follow-ups/", statistics.ExitFollowUpView.as_view(), name="exit-six-month-followup"),
+    path(
+        "participant-history/import/",
+        statistics.HistoryImportView.as_view(),
+        name="participant-history-import",
+    ),
 ]

@@ -595,7 +595,8 @@ def _esf_section(d: _Data) -> Section:
         c = Counter(p.gender for p in people)
         table.add(key, label, _gender_cells(c) + [share_of(len(people), base)])
 
-    at_exit = Table("esf_at_exit", _("ESF+ common result indicators at exit"), cols)
+    # One ready table: the indicators at exit and six months after.
+    at_exit = Table("esf", _("ESF+ common result indicators"), cols)
     at_exit.note = _(
         "Leavers: participants who exited in the period. Employment: work with or without "
         "subsidy; education or training: studies; qualification: an OCN certificate issued "
@@ -638,16 +639,22 @@ def _esf_section(d: _Data) -> Section:
     due = [p for p in exits if add_months(p.exit.exited_on, 6) <= today]
     recorded = [p for p in exits if p.exit.pk in followups]
     employed = [p for p in recorded if followups[p.exit.pk] == SixMonthSituation.EMPLOYED]
-    six = Table("esf_six_months", _("ESF+ longer-term result six months after exit"), cols)
-    six.note = _(
+    at_exit.note += " " + _(
         "Of the leavers in the period; from the recorded six-month follow-ups. Shares of the "
         "leavers whose six months have passed."
     )
     base = len(due)
-    row(six, "due", _("Leavers whose six months have passed"), due, base)
-    row(six, "recorded", _("Six-month follow-up recorded"), recorded, base)
-    row(six, "employed", _("In employment six months after, incl. self-employment"), employed, base)
-    return Section("esf", _("ESF+ indicators"), [at_exit, six])
+    six = at_exit
+    row(six, "six_months_due", _("Leavers whose six months have passed"), due, base)
+    row(six, "six_months_recorded", _("Six-month follow-up recorded"), recorded, base)
+    row(
+        six,
+        "six_months_employed",
+        _("In employment six months after, incl. self-employment"),
+        employed,
+        base,
+    )
+    return Section("esf", _("ESF+ indicators"), [at_exit])
 
 
 SECTION_BUILDERS = {

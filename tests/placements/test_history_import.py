@@ -222,3 +222,37 @@ def test_anonymous_is_sent_to_login():
 def test_admin_may_import(admin_user, employers):
     content = (HEADER + f"{personnummer(1)};man;;Kalmar;;2024-01-10;;;;;;\n").encode()
     assert import_history(content=content, filename="h.csv", by=admin_user, dry_run=False).ok
+
+
+def test_the_same_person_written_two_ways_is_one_participant(manager, employers):
+    number = personnummer(3)  # YYYYMMDD-NNNN
+    short = number[2:].replace("-", "")  # YYMMDDNNNN
+    content = (
+        HEADER
+        + f"{number};man;;Kalmar;;2024-01-10;Lager A;practice;2024-02-01;2024-03-01;;\n"
+        + f"{short};;;;;;Butik B;employment;2024-03-05;;2024-06-01;work_unsubsidised\n"
+    ).encode()
+    report = import_history(content=content, filename="h.csv", by=manager, dry_run=False)
+    assert report.ok, [r.errors for r in report.rows]
+    assert Participant.objects.count() == 1 and Placement.objects.count() == 2
+
+
+def test_api_import_answers_with_the_report(manager, guide, employers, api):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    content = (HEADER + f"{personnummer(1)};man;;Kalmar;;2024-01-10;;;;;;\n").encode()
+    url = "/api/v1/participant-history/import/"
+    dry = api(manager).post(url, {"file": SimpleUploadedFile("h.csv", content)}, format="multipart")
+    assert dry.status_code == 200 and dry.json()["dry_run"] and not Participant.objects.exists()
+    real = api(manager).post(
+        url, {"file": SimpleUploadedFile("h.csv", content), "dry_run": "false"}, format="multipart"
+    )
+    assert real.status_code == 200 and real.json()["participants_created"] == 1
+    bad = api(manager).post(
+        url,
+        {"file": SimpleUploadedFile("h.csv", (HEADER + "x;;;;;;;;;;;\n").encode())},
+        format="multipart",
+    )
+    assert bad.status_code == 400 and bad.json()["rows"][0]["errors"]
+    assert api(guide).post(url, {"file": SimpleUploadedFile("h.csv", content)}).status_code == 403
+    assert api(None).post(url, {}).status_code in (401, 403)

@@ -296,14 +296,14 @@ def test_validations(report):
 
 
 def test_esf_indicators(report):
-    assert texts(report, "esf_at_exit", "leavers") == ["25", "24", "1", "0", "50", "100 %"]
-    assert texts(report, "esf_at_exit", "employment") == ["12", "12", "1", "0", "25", "50 %"]
-    assert texts(report, "esf_at_exit", "education") == ["4", "2", "0", "0", "6", "12 %"]
-    assert texts(report, "esf_at_exit", "job_searching") == ["4", "6", "0", "0", "10", "20 %"]
-    assert texts(report, "esf_at_exit", "qualification") == ["3", "0", "0", "0", "3", "6 %"]
-    assert texts(report, "esf_six_months", "due") == ["25", "24", "1", "0", "50", "100 %"]
-    assert texts(report, "esf_six_months", "recorded") == ["6", "4", "0", "0", "10", "20 %"]
-    assert texts(report, "esf_six_months", "employed") == ["5", "2", "0", "0", "7", "14 %"]
+    assert texts(report, "esf", "leavers") == ["25", "24", "1", "0", "50", "100 %"]
+    assert texts(report, "esf", "employment") == ["12", "12", "1", "0", "25", "50 %"]
+    assert texts(report, "esf", "education") == ["4", "2", "0", "0", "6", "12 %"]
+    assert texts(report, "esf", "job_searching") == ["4", "6", "0", "0", "10", "20 %"]
+    assert texts(report, "esf", "qualification") == ["3", "0", "0", "0", "3", "6 %"]
+    assert texts(report, "esf", "six_months_due") == ["25", "24", "1", "0", "50", "100 %"]
+    assert texts(report, "esf", "six_months_recorded") == ["6", "4", "0", "0", "10", "20 %"]
+    assert texts(report, "esf", "six_months_employed") == ["5", "2", "0", "0", "7", "14 %"]
 
 
 def test_sharing_suppresses_cells_under_five_persons(report):
@@ -367,7 +367,7 @@ def test_api_gives_the_same_numbers(dataset, manager, api):
     data = response.json()
     assert _api_row(data, "participants", "in_period") == ["59", "56", "1", "2", "118"]
     assert _api_row(data, "outcomes_by_gender", "other")[2:4] == ["3", "13 %"]
-    assert _api_row(data, "esf_at_exit", "employment") == ["12", "12", "1", "0", "25", "50 %"]
+    assert _api_row(data, "esf", "employment") == ["12", "12", "1", "0", "25", "50 %"]
     shared = api(manager).get("/api/v1/statistics/", {**QUERY, "share": "1"}).json()
     assert _api_row(shared, "by_municipality", "0880") == ["38", "31", "<5", "0", "70"]
     # a suppressed value is not given as a number either
