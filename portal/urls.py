@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from portal import views
-from portal.views import guide_consent, manager, participant_public
+from portal.views import guide_consent, manager, matching_pages, participant_public
 
 app_name = "portal"
 
@@ -143,6 +143,9 @@ urlpatterns = [
     path("placeringar/<int:pk>/", views.placement_detail, name="placement_detail"),
     path("placeringar/<int:pk>/uppfoljning/", views.followup_create_view, name="followup_create"),
     path("placeringar/<int:pk>/steg/<slug:step>/", views.placement_step, name="placement_step"),
+    path("deltagare/<int:pk>/inte-aktuell/", matching_pages.match_decline, name="match_decline"),
+    path("deltagare/<int:pk>/fas/", matching_pages.participant_phase, name="participant_phase"),
+    path("matchningsvikter/", matching_pages.match_weights, name="match_weights"),
     path("omberakning/", views.recompute_start, name="recompute_start"),
     path("jobb/<int:pk>/", views.job_progress, name="job_progress"),
     # Results and ESF reporting (portal/views/manager.py)

@@ -24,10 +24,18 @@ def decision_record(
 ) -> MatchDecision:
     ensure_can_edit(by, participant)
     if decision not in DecisionKind.values:
-        raise ValidationError({"decision": _("Choose “proposed” or “not_suitable”.")})
+        raise ValidationError(
+            {
+                "decision": _("Choose “%(a)s” or “%(b)s”.")
+                % {"a": DecisionKind.PROPOSED.label, "b": DecisionKind.NOT_SUITABLE.label}
+            }
+        )
     if decision == DecisionKind.NOT_SUITABLE and reason not in DecisionReason.values:
         raise ValidationError(
-            {"reason": _("Say why: %(opts)s.") % {"opts": ", ".join(DecisionReason.values)}}
+            {
+                "reason": _("Say why: %(opts)s.")
+                % {"opts": ", ".join(str(label) for label in DecisionReason.labels)}
+            }
         )
     if task_profile.employer.unit_id != participant.unit_id:
         raise ValidationError({"task_profile": _("The profile belongs to another unit.")})

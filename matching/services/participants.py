@@ -348,6 +348,8 @@ def participant_set_phase(
 ) -> Participant:
     """Move the participant to another phase (finna → få → behålla → exited; back to finna when a
     job ends early). Records who, when and why."""
+    if by is not None:
+        ensure_can_edit(by, participant)
     participant = Participant.objects.select_for_update().get(pk=participant.pk)
     if phase not in PHASE_TRANSITIONS.get(participant.phase, set()):
         raise InvalidTransition(

@@ -355,8 +355,6 @@ def _status_history(profile: TaskProfile) -> list[dict]:
 
 @role_required(*STAFF)
 def profile_detail_view(request, pk):
-    from portal.views.guide import COMPONENT_LABELS
-
     profile = get_object_or_404(
         TaskProfile.objects.visible_to(request.user).select_related(
             "employer", "site", "occupation", "requested_by", "change_of"
@@ -380,7 +378,6 @@ def profile_detail_view(request, pk):
         if participant is None:
             continue
         m["who"] = participant
-        m["bars"] = [(COMPONENT_LABELS[k], round(v * 100)) for k, v in m["components"].items()]
         m["percent"] = round(m["score"] * 100)
         candidates.append(m)
     placements = (

@@ -16,7 +16,7 @@ from core.exceptions import DomainError
 from employers.models import TaskProfile
 from matching.choices import Weekday
 from matching.identity import mask
-from matching.models import Consent, KgaAssessment, OcnCase, Participant
+from matching.models import Consent, DecisionReason, KgaAssessment, OcnCase, Participant
 from matching.selectors import latest_kga_levels
 from matching.services.audit import audit_participant_read
 from matching.services.consents import consent_record, consent_withdraw
@@ -154,6 +154,7 @@ def participant_detail(request, pk):
             str(Weekday(d).label) for d in participant.available_days if d in Weekday.values
         ),
         "matches": matches,
+        "decline_reasons": DecisionReason.choices,
         "include_excluded": include_excluded,
         "excluded_page": excluded_page,
         "form": form,

@@ -14,8 +14,10 @@ INTEGRATION = "integration only"
 
 API_WRITE_TO_PAGE: dict[str, str | tuple[str, str]] = {
     # sign-in for integrations; people log in on the login page
-    "auth_token_create": (INTEGRATION, "API tokens are for integrations; people use the login page"),
-    "auth_token_destroy": (INTEGRATION, "revoking the token one is calling with; people log out"),
+    "auth_token_create": (
+        INTEGRATION,
+        "API tokens are for integrations; people use the login page",
+    ),
     "skills_normalise_create": (
         INTEGRATION,
         "a lookup for importers; the pages normalise skills inside every skill form",
@@ -55,12 +57,21 @@ API_WRITE_TO_PAGE: dict[str, str | tuple[str, str]] = {
     "participants_update": "participant_edit",
     "participants_partial_update": "participant_edit",
     "participants_skills_create": "participant_skills",
+    "participants_skills_partial_update": "participant_skill_change",
+    "participants_skills_destroy": "participant_skill_change",
+    "participants_phase_create": "participant_phase",
+    "participant_history_import": "history_import",
+    "quality_assurers_create": "quality_assurers",
+    "quality_assurers_destroy": "quality_assurer_remove",
     "participants_kga_assessments_create": "kga_create",
     "ocn_cases_create": "participant_validations",
     "ocn_cases_transition_create": "ocn_case",
     "ocn_cases_reject_create": "ocn_case",
     # matching
     "recompute_jobs_create": "recompute_start",
+    "match_decisions_create": "match_decline",
+    "match_weights_update": "match_weights",
+    "match_weights_partial_update": "match_weights",
     # placements and follow-ups
     "placements_create": "participant_detail",
     "placements_agree_create": "placement_step",

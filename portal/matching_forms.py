@@ -1,0 +1,46 @@
+"""Forms for the guide's decisions on matches, phase changes and the unit's matching weights."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from matching.choices import Phase
+from matching.models import DecisionReason
+from matching.services.weights import FIELDS as WEIGHT_FIELDS
+
+
+class DeclineForm(forms.Form):
+    task_profile = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.ChoiceField(
+        label=_("Why not"), choices=[("", "—"), *DecisionReason.choices], required=True
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+
+class PhaseForm(forms.Form):
+    phase = forms.ChoiceField(label=_("New phase"))
+    reason = forms.CharField(label=_("Why"), max_length=300)
+
+    def __init__(self, *args, allowed=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phase"].choices = [("", "—")] + [
+            (value, label) for value, label in Phase.choices if value in allowed
+        ]
+
+
+WEIGHT_LABELS = {
+    "skills": _("Skills"),
+    "validations": _("Validations"),
+    "geography": _("Geography"),
+    "adaptations_hours": _("Adaptations and hours"),
+    "preferences": _("Preferences"),
+    "load": _("Employer load"),
+}
+
+
+class WeightsForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in WEIGHT_FIELDS:
+            self.fields[name] = forms.FloatField(
+                label=WEIGHT_LABELS[name], min_value=0, max_value=100, localize=True
+            )
