@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from config.health import healthz, readyz
 from portal.urls import auth_urlpatterns
 
 api_v1 = [
@@ -17,6 +18,8 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("api/v1/", include(api_v1)),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
@@ -26,6 +29,8 @@ urlpatterns += i18n_patterns(
     path("", include("portal.urls")),
     prefix_default_language=False,
 )
+
+handler500 = "core.unavailable.server_error"
 
 if settings.DEBUG:
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
