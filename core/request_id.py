@@ -83,7 +83,8 @@ def connect_celery() -> None:
             headers.setdefault(TASK_HEADER, _current.get())
 
     def on_prerun(task_id=None, task=None, **kwargs):
-        request_id = task.request.get(TASK_HEADER) if task is not None else None
+        # A worker sees custom headers as request attributes; an eager apply() keeps them in .headers.
+        request_id = task.request.get(TASK_HEADER) or (task.request.headers or {}).get(TASK_HEADER)
         if not request_id:
             # Eager tasks run inside the request itself; others (beat, sweeps) get their task id.
             request_id = _current.get() if _current.get() != NONE else f"task-{task_id}"
