@@ -216,6 +216,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "placements.tasks.send_followup_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+    "outbox-sweep": {"task": "core.tasks.outbox_sweep", "schedule": 30.0},
+    "rescue-stale-import-jobs": {
+        "task": "employers.tasks.rescue_stale_import_jobs",
+        "schedule": 120.0,
+    },
     "resume-stale-recompute-jobs": {
         "task": "matching.tasks.resume_stale_recompute_jobs",
         "schedule": 120.0,

@@ -5,10 +5,10 @@ from __future__ import annotations
 import threading
 from contextlib import contextmanager
 
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from core import outbox
 from core.models import Unit, User
 from matching.features import unit_engine
 from matching.models import JobStatus, Participant, RecomputeJob
@@ -34,35 +34,32 @@ def refreshes_suppressed():
 
 def schedule_refresh(*, participant_id: int | None = None, profile_id: int | None = None) -> bool:
     """Ask for a background refresh after the current transaction commits. Bursts coalesce: while
-    a refresh for the same record is pending, further requests add nothing. True if queued."""
-    from matching import tasks
+    a refresh for the same record waits to start, further requests add nothing. True if queued.
 
+    The request is an outbox row written with the caller's change (core/outbox.py), so neither a
+    broker nor a cache outage can fail or roll back the edit, and the refresh runs once it is back."""
     if getattr(_suppressed, "on", False):
         return False
     if participant_id is not None:
-        key, task, arg = (
-            f"refresh:participant:{participant_id}",
-            tasks.refresh_participant,
-            participant_id,
-        )
+        task, arg = "matching.tasks.refresh_participant", participant_id
+        key = f"refresh:participant:{participant_id}"
     elif profile_id is not None:
-        key, task, arg = f"refresh:profile:{profile_id}", tasks.refresh_profile, profile_id
+        task, arg, key = (
+            "matching.tasks.refresh_profile",
+            profile_id,
+            f"refresh:profile:{profile_id}",
+        )
     else:
         raise ValueError("participant_id or profile_id")
-    if not cache.add(key, "pending", timeout=COALESCE_SECONDS * 6):
-        return False
-    transaction.on_commit(lambda: task.apply_async(args=[arg], countdown=COALESCE_SECONDS))
-    return True
+    return outbox.enqueue(task, args=[arg], countdown=COALESCE_SECONDS, key=key) is not None
 
 
 def release(key: str) -> None:
-    cache.delete(key)
+    """Kept for tasks queued by older code; coalescing now lives in the outbox."""
 
 
 @transaction.atomic
 def recompute_job_start(*, unit: Unit, by: User | None) -> RecomputeJob:
-    from matching import tasks
-
     running = RecomputeJob.objects.filter(
         unit=unit, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]
     ).first()
@@ -71,7 +68,7 @@ def recompute_job_start(*, unit: Unit, by: User | None) -> RecomputeJob:
     job = RecomputeJob.objects.create(
         unit=unit, started_by=by, total=Participant.objects.filter(unit=unit, active=True).count()
     )
-    transaction.on_commit(lambda: tasks.run_recompute_job.delay(job.pk))
+    outbox.enqueue("matching.tasks.run_recompute_job", args=[job.pk])
     return job
 
 
