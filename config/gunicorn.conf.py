@@ -43,6 +43,17 @@ def when_ready(server):
     get_resolver().url_patterns  # noqa: B018
     for name in ("portal/base.html", "registration/login.html", "503.html"):
         get_template(name)
+    if os.environ.get("WARM_ENGINES", "1") == "1":
+        # Build each unit's matching engine once here: forked workers share it (copy-on-write)
+        # instead of four workers building four copies on their first matches request.
+        try:
+            from core.models import Unit
+            from matching.features import unit_engine
+
+            for unit_id in Unit.objects.values_list("pk", flat=True):
+                unit_engine(unit_id)
+        except Exception as exc:  # a cold start is slower, not broken
+            server.log.warning("engine warm-up skipped: %s", exc)
 
 
 def post_fork(server, worker):

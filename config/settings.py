@@ -238,6 +238,10 @@ FOLLOWUP_POLICY = {
 # var/ by default, Redis or memcached when CACHE_URL is set.
 CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")}
 
+# How long a process trusts the shared change counter before confirming the engine's full version
+# (matching/engine_version.py); 0 confirms on every request.
+ENGINE_VERSION_RECHECK_SECONDS = env.float("ENGINE_VERSION_RECHECK_SECONDS", default=5.0)
+
 # Optional online geocoder (geopy). Empty means offline gazetteer only.
 GEOCODER = env.str("GEOCODER", default="")
 GEOCODER_USER_AGENT = env.str("GEOCODER_USER_AGENT", default="brygga")
