@@ -177,11 +177,30 @@ class Engine:
             self.weights,
             employer_facing=employer_facing,
         )
+        return self.explain_matches([self._match(block, 0, 0)])[0]
+
+    def explain_matches(self, matches: list[Match]) -> list[Explanation]:
+        """Explanations of already scored matches (the rows a ranking returns): no pair is scored
+        again, and each participant's skill strengths are worked out once for all its rows."""
+        strengths: dict[int, tuple[dict, dict]] = {}
+        out_list = []
+        for match in matches:
+            row = self.participant_row(match.participant_id)
+            if row not in strengths:
+                own = own_strengths(self.tables.participants.records[row])
+                strengths[row] = (
+                    own,
+                    effective_strengths(own, self.tables.related, c.RELATED_SKILL_FACTOR),
+                )
+            out_list.append(
+                self._explain(match, row, self.profile_row(match.profile_id), *strengths[row])
+            )
+        return out_list
+
+    def _explain(self, match: Match, row: int, col: int, own: dict, effective: dict) -> Explanation:
         p: ParticipantRecord = self.tables.participants.records[row]
         r: ProfileRecord = self.tables.profiles.records[col]
-        own = own_strengths(p)
-        effective = effective_strengths(own, self.tables.related, c.RELATED_SKILL_FACTOR)
-        out = Explanation(match=self._match(block, 0, 0))
+        out = Explanation(match=match)
         for key, (_w, required) in sorted(r.skills.items(), key=lambda kv: (-kv[1][0], str(kv[0]))):
             if own.get(key, 0) > 0:
                 out.matched_skills.append(key)
