@@ -138,14 +138,22 @@ class Engine:
         return [self._match(block, b, 0) for b in chosen]
 
     def batch_top_k(
-        self, *, k: int = 20, chunk: int = 64, employer_facing: bool = False
+        self,
+        *,
+        k: int = 20,
+        chunk: int = 64,
+        employer_facing: bool = False,
+        part: tuple[int, int] | None = None,
     ) -> Iterator[tuple[int, list[tuple[int, float]]]]:
         """Every participant's top ``k`` profiles, chunk by chunk (memory stays at chunk × N).
 
         Participants are taken in spatial order, so each chunk only needs the profiles within
-        its members' reach (a BallTree query), and only pairs within reach are scored."""
+        its members' reach (a BallTree query), and only pairs within reach are scored.
+        ``part=(i, n)``: only the i-th of n equal slices of that order (one worker's share)."""
         pt, pr = self.tables.participants, self.tables.profiles
         order = np.lexsort((np.nan_to_num(pt.lon), np.round(np.nan_to_num(pt.lat) * 4)))
+        if part is not None:
+            order = np.array_split(order, part[1])[part[0]]
         index = pr.radius_index()
         for start in range(0, pt.size, chunk):
             rows = order[start : start + chunk]
