@@ -78,6 +78,8 @@ echo "    beats running after kill: $COUNT"
 
 if [ -f benchmarks/load.py ]; then
   echo "==> production: load benchmark (short)"
-  uv run python benchmarks/load.py "http://$BIND" --duration "${LOAD_DURATION:-15}"
+  uv run python benchmarks/load.py "http://$BIND" --duration "${LOAD_DURATION:-15}" --server-pid "$SERVE"
 fi
+echo "==> production: scale-out benchmark (small synthetic case)"
+uv run python benchmarks/scale.py --participants "${SCALE_PARTICIPANTS:-4000}" --profiles "${SCALE_PROFILES:-1000}" --workers 1,2
 echo "==> production: stack OK"
