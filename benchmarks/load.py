@@ -308,6 +308,11 @@ def main() -> int:
     parser.add_argument("--think", type=float, default=1.0, help="working-day pause, seconds")
     parser.add_argument("--mode", choices=["both", "saturation", "workday"], default="both")
     parser.add_argument(
+        "--no-writes",
+        action="store_true",
+        help="reads only (each write changes an engine input, so every web process rebuilds)",
+    )
+    parser.add_argument(
         "--server-pid",
         type=int,
         help="pid of the stack's root process (scripts/serve): CPU is then counted for its process "
@@ -315,6 +320,9 @@ def main() -> int:
     )
     args = parser.parse_args()
     base = args.base.rstrip("/")
+    if args.no_writes:
+        for kind in [k for k in MIX if k.startswith("write:")]:
+            del MIX[kind]
     accounts = discover(base)
     results = []
     if args.mode in ("both", "saturation"):
