@@ -200,6 +200,15 @@ if CELERY_BROKER_URL == "filesystem://":
         "processed_folder": str(_celery_dir / "processed"),
         "store_processed": False,
     }
+elif CELERY_BROKER_URL.startswith("redis"):
+    # Fail fast when Redis is unreachable: the outbox keeps the message and the sweep retries.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "socket_connect_timeout": 3,
+        "max_retries": 1,
+        "interval_start": 0,
+        "interval_step": 0.2,
+        "interval_max": 0.5,
+    }
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=None)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -237,6 +246,11 @@ FOLLOWUP_POLICY = {
 # A cache shared by the web processes and the worker (coalescing keys, job progress): files under
 # var/ by default, Redis or memcached when CACHE_URL is set.
 CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")}
+if "redis" in CACHES["default"]["BACKEND"].lower():
+    # A cache outage must cost a request milliseconds, not a hung worker.
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {"socket_connect_timeout": 2, "socket_timeout": 2}
+    )
 
 # How long a process trusts the shared change counter before confirming the engine's full version
 # (matching/engine_version.py); 0 confirms on every request.
