@@ -52,9 +52,11 @@ def rank_part(args: tuple[int, int, int, int]) -> tuple[int, int, float, int, fl
     load = 0.0
     if _engine is None:
         load = load_tables(n_participants, n_profiles)
+    before = resource.getrusage(resource.RUSAGE_SELF)
     ranked = sum(1 for _ in _engine.batch_top_k(k=20, part=(index, parts)))
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    return os.getpid(), ranked, load, usage.ru_maxrss, usage.ru_utime + usage.ru_stime
+    rank_cpu = (usage.ru_utime + usage.ru_stime) - (before.ru_utime + before.ru_stime)
+    return os.getpid(), ranked, load, usage.ru_maxrss, rank_cpu
 
 
 def run(workers: int, n_participants: int, n_profiles: int, parts_per_worker: int) -> dict:
@@ -73,7 +75,7 @@ def run(workers: int, n_participants: int, n_profiles: int, parts_per_worker: in
         w["ranked"] += ranked
         w["load"] += load
         w["peak_mb"] = max(w["peak_mb"], peak_kb / 1024)
-        w["cpu"] = max(w["cpu"], cpu)  # cumulative per process
+        w["cpu"] += cpu  # ranking CPU only (the table load is reported as load s)
     ranked = sum(w["ranked"] for w in per_worker.values())
     assert ranked == n_participants, (ranked, n_participants)
     return {
@@ -111,8 +113,8 @@ def main() -> int:
         speedup = rows[0]["total_s"] / row["total_s"]
         print(
             f"{workers:>7}{row['total_s']:>10.1f}{row['load_s']:>9.1f}{row['pairs_per_s']:>14,.0f}"
-            f"{row['peak_mb']:>16.0f}{speedup:>10.2f}{row['cpu_max_s']:>11.1f}"
-            f"{row['cpu_sum_s']:>11.1f}{rows[0]['cpu_max_s'] / row['cpu_max_s']:>14.2f}"
+            f"{row['peak_mb']:>16.0f}{speedup:>10.2f}{row['cpu_max_s']:>13.1f}"
+            f"{row['cpu_sum_s']:>13.1f}{rows[0]['cpu_max_s'] / row['cpu_max_s']:>14.2f}"
         )
     if len(rows) > 1:
         last = rows[-1]
@@ -122,14 +124,14 @@ def main() -> int:
         cpu_eff = (rows[0]["cpu_max_s"] / last["cpu_max_s"]) / last["workers"]
         print(
             f"\nparallel efficiency at {last['workers']} workers: {efficiency:.0%} by wall time, "
-            f"{cpu_eff:.0%} by CPU time (what dedicated cores give)"
+            f"{cpu_eff:.0%} of the ranking by CPU time (what dedicated cores give)"
         )
         print(f"projected 8 workers, this size: {one / (8 * efficiency):.1f} s wall")
         national_cpu = rows[0]["cpu_max_s"] * scale
         print(
-            f"projected national ({NATIONAL[0]:,} x {NATIONAL[1]:,}, linear in pairs): "
+            f"projected national ranking ({NATIONAL[0]:,} x {NATIONAL[1]:,}, linear in pairs): "
             f"1 worker {national_cpu / 60:.0f} min CPU, 8 dedicated workers "
-            f"{national_cpu / (8 * cpu_eff) / 60:.0f} min"
+            f"{national_cpu / (8 * cpu_eff) / 60:.0f} min, plus each worker's table load once"
         )
         print("target: >= 1.7x from 1 to 2 workers on 2 cores (reported, not asserted)")
     return 0
