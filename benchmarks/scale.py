@@ -7,7 +7,7 @@ Prints, per number of workers: total time, table load time per worker, pairs/s (
 profile pairs considered; only pairs within reach are scored), peak memory per worker, and the
 speed-up over one worker; then the projection for 8 workers and for the national case (400 000
 participants × 100 000 profiles) from the measured efficiency. Each part is what one
-``matching.tasks.recompute_part`` Celery task does. Targets (≥ 1.7× from 1 to 2 workers on 2
+worker of a split recompute would do (the Celery fan-out of a recompute job is not built yet: jobs still run as one task). Targets (≥ 1.7× from 1 to 2 workers on 2
 cores) are reported, not asserted.
 """
 
