@@ -256,6 +256,9 @@ if "redis" in CACHES["default"]["BACKEND"].lower():
 # (matching/engine_version.py); 0 confirms on every request.
 ENGINE_VERSION_RECHECK_SECONDS = env.float("ENGINE_VERSION_RECHECK_SECONDS", default=5.0)
 
+# A full recompute split into this many tasks, run by any number of workers (1: one task, as before).
+RECOMPUTE_PARTS = env.int("RECOMPUTE_PARTS", default=1)
+
 # Optional online geocoder (geopy). Empty means offline gazetteer only.
 GEOCODER = env.str("GEOCODER", default="")
 GEOCODER_USER_AGENT = env.str("GEOCODER_USER_AGENT", default="brygga")

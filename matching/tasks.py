@@ -40,6 +40,13 @@ def run_recompute_job(job_id: int) -> str:
     return recompute_job_run(job_id).status
 
 
+@shared_task(acks_late=True, **RETRY)
+def run_recompute_part(job_id: int, index: int, parts: int) -> int:
+    from matching.services.recompute import recompute_part_run
+
+    return recompute_part_run(job_id, index, parts)
+
+
 @shared_task
 def resume_stale_recompute_jobs() -> list[int]:
     from matching.services.recompute import recompute_jobs_resume_stale
