@@ -6,9 +6,8 @@ loading the shared tables once, on synthetic data in the demo's shape (``benchma
 Prints, per number of workers: total time, table load time per worker, pairs/s (all participant ×
 profile pairs considered; only pairs within reach are scored), peak memory per worker, and the
 speed-up over one worker; then the projection for 8 workers and for the national case (400 000
-participants × 100 000 profiles) from the measured efficiency. Each part is what one worker of
-a split recompute would do (the Celery fan-out of recompute jobs is not built yet: a job still runs
-as one task). Targets (≥ 1.7× from 1 to 2 workers on 2 cores) are reported, not asserted.
+participants × 100 000 profiles) from the measured efficiency. Each part stands for one
+``matching.tasks.run_recompute_part`` task of a split recompute (``RECOMPUTE_PARTS``). Targets (≥ 1.7× from 1 to 2 workers on 2 cores) are reported, not asserted.
 """
 
 from __future__ import annotations
