@@ -14,3 +14,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = Celery("brygga")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+from core.outbox_signals import connect_celery as connect_outbox  # noqa: E402
+from core.request_id import connect_celery  # noqa: E402
+
+connect_celery()
+connect_outbox()

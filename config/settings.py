@@ -55,6 +55,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.request_id.RequestIdMiddleware",
+    "core.unavailable.ServiceUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -97,6 +99,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
+else:
+    # Production: keep connections across requests (a new PostgreSQL connection costs ~25 % of a
+    # request), checked before reuse so a restarted database never surfaces as an error.
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=300)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+    )
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -135,6 +145,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+if env.bool("STATIC_MANIFEST", default=False):
+    # Production (scripts/serve, after collectstatic): hashed, compressed files that whitenoise
+    # serves with far-future cache headers.
+    STORAGES["staticfiles"]["BACKEND"] = "whitenoise.storage.CompressedManifestStaticFilesStorage"
 
 EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",
@@ -192,10 +206,23 @@ if CELERY_BROKER_URL == "filesystem://":
         "control_folder": str(_celery_dir / "control"),
         "store_processed": False,
     }
+elif CELERY_BROKER_URL.startswith("redis"):
+    # Fail fast when Redis is unreachable: the outbox keeps the message and the sweep retries.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "socket_connect_timeout": 3,
+        "max_retries": 1,
+        "interval_start": 0,
+        "interval_step": 0.2,
+        "interval_max": 0.5,
+    }
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=None)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
+# The worker logs through LOGGING above (JSON, request ids) and keeps reconnecting to the broker.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
@@ -203,6 +230,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "followup-reminders": {
         "task": "placements.tasks.send_followup_reminders",
         "schedule": crontab(hour=7, minute=0),
+    },
+    "outbox-sweep": {"task": "core.tasks.outbox_sweep", "schedule": 30.0},
+    "rescue-stale-import-jobs": {
+        "task": "employers.tasks.rescue_stale_import_jobs",
+        "schedule": 120.0,
     },
     "resume-stale-recompute-jobs": {
         "task": "matching.tasks.resume_stale_recompute_jobs",
@@ -220,17 +252,52 @@ FOLLOWUP_POLICY = {
 # A cache shared by the web processes and the worker (coalescing keys, job progress): files under
 # var/ by default, Redis or memcached when CACHE_URL is set.
 CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")}
+if "redis" in CACHES["default"]["BACKEND"].lower():
+    # A cache outage must cost a request milliseconds, not a hung worker.
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {"socket_connect_timeout": 2, "socket_timeout": 2}
+    )
+
+# How long a process trusts the shared change counter before confirming the engine's full version
+# (matching/engine_version.py); 0 confirms on every request.
+ENGINE_VERSION_RECHECK_SECONDS = env.float("ENGINE_VERSION_RECHECK_SECONDS", default=5.0)
+
+# A full recompute split into this many tasks, run by any number of workers (1: one task, as before).
+RECOMPUTE_PARTS = env.int("RECOMPUTE_PARTS", default=1)
 
 # Optional online geocoder (geopy). Empty means offline gazetteer only.
 GEOCODER = env.str("GEOCODER", default="")
 GEOCODER_USER_AGENT = env.str("GEOCODER_USER_AGENT", default="brygga")
 GEOCODER_MIN_DELAY_SECONDS = env.float("GEOCODER_MIN_DELAY_SECONDS", default=1.0)
 
+# Logs: plain text by default, one JSON object per line with LOG_FORMAT=json (scripts/serve); every
+# record carries the request id of the request or task it belongs to (core/request_id.py).
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "core.request_id.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(process)d %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # One line per request comes from core.request_id; Django's own would duplicate 4xx/5xx.
+        "django.request": {"level": "ERROR"},
+        "brygga.request": {"level": env.str("REQUEST_LOG_LEVEL", default="INFO")},
+    },
 }
 
 # The participant's digital consent (matching.services.consent_links): how long a one-time

@@ -21,3 +21,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not memory: threads in the concurrency and browser tests then see one real database
     # with SQLite's real locking. pytest-xdist adds a per-worker suffix.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-brygga.sqlite3")}  # noqa: F405
+# Every engine lookup confirms the full version, so tests never depend on signal coverage.
+ENGINE_VERSION_RECHECK_SECONDS = 0

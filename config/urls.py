@@ -7,6 +7,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import APIRootView
 
+from config.health import healthz, readyz
 from core.api.urls import router as core_router
 from employers.api.urls import router as employers_router
 from matching.api.urls import router as matching_router
@@ -46,6 +47,8 @@ api_v1 = [
 
 urlpatterns = [
     path("favicon.ico", FaviconView.as_view()),
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("api/v1/", include(api_v1)),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
@@ -55,6 +58,8 @@ urlpatterns += i18n_patterns(
     path("", include("portal.urls")),
     prefix_default_language=False,
 )
+
+handler500 = "core.unavailable.server_error"
 
 if settings.DEBUG:
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns

@@ -357,3 +357,6 @@ class PostalCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.locality_name}"
+
+
+from core.outbox import OutboxMessage  # noqa: E402,F401  (registered with the app)

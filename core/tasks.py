@@ -10,3 +10,11 @@ def health() -> dict:
         cursor.execute("SELECT 1")
         ok = cursor.fetchone()[0] == 1
     return {"database": ok, "vendor": connection.vendor}
+
+
+@shared_task(acks_late=True)
+def outbox_sweep() -> dict:
+    """Publish outbox messages that were never published or never ran (see core/outbox.py)."""
+    from core.outbox import sweep
+
+    return sweep()

@@ -559,4 +559,7 @@ class ImportJob(TimeStampedModel):
         if self.status == self.Status.DONE:
             total = len(self.report.get("rows", []))
             return total, total
-        return tuple(cache.get(f"import-progress:{self.pk}", (0, 0)))
+        try:
+            return tuple(cache.get(f"import-progress:{self.pk}", (0, 0)))
+        except Exception:  # the cache is down: the page still shows the job, without a count
+            return 0, 0

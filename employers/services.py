@@ -6,6 +6,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import phonenumbers
@@ -18,7 +19,7 @@ from rapidfuzz import fuzz
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.se import orgnr as stdnum_orgnr
 
-from core import taxonomy
+from core import outbox, taxonomy
 from core.choices import CoordinatePrecision, GeocodeStatus, Role
 from core.exceptions import DuplicateRecord, InvalidTransition, NotAllowed
 from core.geography import gazetteer_lookup
@@ -896,18 +897,20 @@ def membership_create(*, user: User, employer: Employer) -> EmployerMembership:
 @transaction.atomic
 def import_job_start(*, by: User, filename: str, content: bytes, dry_run: bool) -> ImportJob:
     """Queue an import; the portal follows its progress and shows the report."""
-    from employers.tasks import run_import_job
-
     _ensure_can_write(by, unit_id=by.unit_id)
     job = ImportJob.objects.create(
         unit_id=by.unit_id, by=by, filename=filename, content=content, dry_run=dry_run
     )
-    transaction.on_commit(lambda: run_import_job.delay(job.pk))
+    # An outbox row, not a direct publish: a broker outage neither fails the upload nor loses the job.
+    outbox.enqueue("employers.tasks.run_import_job", args=[job.pk], key=f"import:{job.pk}")
     return job
 
 
+IMPORT_STALE_QUEUED = timedelta(minutes=2)
+IMPORT_STALE_RUNNING = timedelta(minutes=30)
+
+
 def import_job_run(job_id: int) -> ImportJob:
-    from django.core.cache import cache
 
     from employers.importing import import_employers
 
@@ -922,7 +925,7 @@ def import_job_run(job_id: int) -> ImportJob:
             filename=job.filename,
             by=job.by,
             dry_run=job.dry_run,
-            progress=lambda done, total: cache.set(key, (done, total), 3600),
+            progress=lambda done, total: _progress(key, done, total),
         )
     except Exception as exc:
         ImportJob.objects.filter(pk=job.pk).update(
@@ -936,6 +939,45 @@ def import_job_run(job_id: int) -> ImportJob:
         report=report.as_dict(),
         content=bytes(job.content) if keep else b"",
     )
-    cache.delete(key)
+    _progress(key, None, None)
     job.refresh_from_db()
     return job
+
+
+def _progress(key: str, done: int | None, total: int | None) -> None:
+    """Progress is a nicety: a cache outage must not fail the import."""
+    from django.core.cache import cache
+
+    try:
+        if done is None:
+            cache.delete(key)
+        else:
+            cache.set(key, (done, total), 3600)
+    except Exception:  # noqa: S110 - the progress bar just stands still
+        pass
+
+
+def import_jobs_rescue_stale() -> dict[str, list[int]]:
+    """Queued jobs whose task never ran are queued again; a job still "running" after
+    ``IMPORT_STALE_RUNNING`` lost its worker mid-import and is failed with a clear message (an
+    import is not resumable, and re-running half of one could duplicate rows)."""
+    now = timezone.now()
+    queued = list(
+        ImportJob.objects.filter(
+            status=ImportJob.Status.QUEUED, created_at__lt=now - IMPORT_STALE_QUEUED
+        ).values_list("pk", flat=True)
+    )
+    for job_id in queued:
+        outbox.enqueue("employers.tasks.run_import_job", args=[job_id], key=f"import:{job_id}")
+    interrupted = list(
+        ImportJob.objects.filter(
+            status=ImportJob.Status.RUNNING, created_at__lt=now - IMPORT_STALE_RUNNING
+        ).values_list("pk", flat=True)
+    )
+    ImportJob.objects.filter(pk__in=interrupted).update(
+        status=ImportJob.Status.FAILED,
+        report={
+            "file_errors": [str(_("The import was interrupted. Please upload the file again."))]
+        },
+    )
+    return {"queued_again": queued, "failed": interrupted}

@@ -7,7 +7,9 @@ class MatchingConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from matching import models
+        from matching import engine_version, models
+
+        engine_version.connect()
 
         auditlog.register(
             models.Participant,

@@ -222,8 +222,8 @@ def unit_version(unit_id: int) -> tuple:
     )
 
 
-def build_unit_engine(unit_id: int) -> UnitEngine:
-    version = unit_version(unit_id)
+def build_unit_engine(unit_id: int, version: tuple | None = None) -> UnitEngine:
+    version = version if version is not None else unit_version(unit_id)
     participants = list(Participant.objects.filter(unit_id=unit_id, active=True).order_by("pk"))
     profiles = list(
         TaskProfile.objects.filter(employer__unit_id=unit_id)
@@ -257,19 +257,24 @@ _lock = threading.Lock()
 
 
 def unit_engine(unit_id: int) -> UnitEngine:
-    """The unit's engine, rebuilt only when its inputs changed."""
-    version = unit_version(unit_id)
+    """The unit's engine, rebuilt only when its inputs changed (see matching/engine_version.py)."""
+    from matching.engine_version import versions
+
+    version = versions.version(unit_id, unit_version)
     with _lock:
         cached = _cache.get(unit_id)
         if cached is not None and cached.version == version:
             return cached
-    built = build_unit_engine(unit_id)
+    built = build_unit_engine(unit_id, version)
     with _lock:
         _cache[unit_id] = built
     return built
 
 
 def forget(unit_id: int | None = None) -> None:
+    from matching.engine_version import versions
+
+    versions.forget()
     with _lock:
         if unit_id is None:
             _cache.clear()

@@ -2,8 +2,20 @@
 
 from celery import shared_task
 
+from core.unavailable import INFRASTRUCTURE_ERRORS
 
-@shared_task(acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
+# Retry on the database's and the broker's errors too (not only Python's ConnectionError), with
+# exponential back-off up to 5 minutes: a 30 s outage delays a refresh, it does not lose it.
+RETRY = {
+    "autoretry_for": INFRASTRUCTURE_ERRORS,
+    "retry_backoff": 2,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": 12,
+}
+
+
+@shared_task(acks_late=True, **RETRY)
 def refresh_participant(participant_id: int) -> int:
     from matching.services.recompute import release
     from matching.services.suggestions import suggestions_refresh_participant
@@ -12,7 +24,7 @@ def refresh_participant(participant_id: int) -> int:
     return suggestions_refresh_participant(participant_id)
 
 
-@shared_task(acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
+@shared_task(acks_late=True, **RETRY)
 def refresh_profile(profile_id: int) -> int:
     from matching.services.recompute import release
     from matching.services.suggestions import suggestions_refresh_profile
@@ -21,11 +33,18 @@ def refresh_profile(profile_id: int) -> int:
     return suggestions_refresh_profile(profile_id)
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, **RETRY)
 def run_recompute_job(job_id: int) -> str:
     from matching.services.recompute import recompute_job_run
 
     return recompute_job_run(job_id).status
+
+
+@shared_task(acks_late=True, **RETRY)
+def run_recompute_part(job_id: int, index: int, parts: int) -> int:
+    from matching.services.recompute import recompute_part_run
+
+    return recompute_part_run(job_id, index, parts)
 
 
 @shared_task

@@ -151,14 +151,22 @@ class Engine:
         return [self._match(block, b, 0) for b in chosen]
 
     def batch_top_k(
-        self, *, k: int = 20, chunk: int = 64, employer_facing: bool = False
+        self,
+        *,
+        k: int = 20,
+        chunk: int = 64,
+        employer_facing: bool = False,
+        part: tuple[int, int] | None = None,
     ) -> Iterator[tuple[int, list[tuple[int, float]]]]:
         """Every participant's top ``k`` profiles, chunk by chunk (memory stays at chunk × N).
 
         Participants are taken in spatial order, so each chunk only needs the profiles within
-        its members' reach (a BallTree query), and only pairs within reach are scored."""
+        its members' reach (a BallTree query), and only pairs within reach are scored.
+        ``part=(i, n)``: only the i-th of n equal slices of that order (one worker's share)."""
         pt, pr = self.tables.participants, self.tables.profiles
         order = np.lexsort((np.nan_to_num(pt.lon), np.round(np.nan_to_num(pt.lat) * 4)))
+        if part is not None:
+            order = np.array_split(order, part[1])[part[0]]
         index = pr.radius_index()
         for start in range(0, pt.size, chunk):
             rows = order[start : start + chunk]
@@ -190,11 +198,30 @@ class Engine:
             self.weights,
             employer_facing=employer_facing,
         )
+        return self.explain_matches([self._match(block, 0, 0)])[0]
+
+    def explain_matches(self, matches: list[Match]) -> list[Explanation]:
+        """Explanations of already scored matches (the rows a ranking returns): no pair is scored
+        again, and each participant's skill strengths are worked out once for all its rows."""
+        strengths: dict[int, tuple[dict, dict]] = {}
+        out_list = []
+        for match in matches:
+            row = self.participant_row(match.participant_id)
+            if row not in strengths:
+                own = own_strengths(self.tables.participants.records[row])
+                strengths[row] = (
+                    own,
+                    effective_strengths(own, self.tables.related, c.RELATED_SKILL_FACTOR),
+                )
+            out_list.append(
+                self._explain(match, row, self.profile_row(match.profile_id), *strengths[row])
+            )
+        return out_list
+
+    def _explain(self, match: Match, row: int, col: int, own: dict, effective: dict) -> Explanation:
         p: ParticipantRecord = self.tables.participants.records[row]
         r: ProfileRecord = self.tables.profiles.records[col]
-        own = own_strengths(p)
-        effective = effective_strengths(own, self.tables.related, c.RELATED_SKILL_FACTOR)
-        out = Explanation(match=self._match(block, 0, 0))
+        out = Explanation(match=match)
         for key, (_w, required) in sorted(r.skills.items(), key=lambda kv: (-kv[1][0], str(kv[0]))):
             if own.get(key, 0) > 0:
                 out.matched_skills.append(key)

@@ -122,7 +122,8 @@ def rank_profiles_for(
         max_distance_km=max_distance_km,
         include_excluded=include_excluded,
     )
-    return [_explained(ue, ue.engine.explain(m.participant_id, m.profile_id)) for m in matches]
+    # Explained from the ranking's own scores: nothing is scored twice.
+    return [_explained(ue, e) for e in ue.engine.explain_matches(matches)]
 
 
 def rank_participants_for(
@@ -137,7 +138,7 @@ def rank_participants_for(
     matches = ue.engine.rank_participants(
         profile.pk, limit=limit, include_excluded=include_excluded
     )
-    return [_explained(ue, ue.engine.explain(m.participant_id, m.profile_id)) for m in matches]
+    return [_explained(ue, e) for e in ue.engine.explain_matches(matches)]
 
 
 def rank_page(

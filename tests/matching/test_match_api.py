@@ -303,7 +303,7 @@ def test_changes_are_recomputed_in_the_background_and_bursts_coalesce(
 ):
     calls = []
     monkeypatch.setattr(
-        "matching.tasks.refresh_participant.apply_async", lambda args, countdown: calls.append(args)
+        "matching.tasks.refresh_participant.apply_async", lambda args, **options: calls.append(args)
     )
     person = ParticipantFactory(unit=unit, guide=guide)
     with django_capture_on_commit_callbacks(execute=True):

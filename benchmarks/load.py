@@ -1,0 +1,368 @@
+"""Load benchmark: drives a running Brygga stack over a realistic mix and prints requests/s,
+p50/p95/p99 per kind, errors and server CPU per request.
+
+    uv run python benchmarks/load.py http://127.0.0.1:8000 [--duration 60] [--clients 50]
+                                     [--mode both|saturation|workday] [--think 1.0]
+
+Two modes: *saturation* (every client sends its next request as soon as the last one answered) and
+*working day* (each user pauses ``--think`` seconds between requests). The mix: guides' matches and
+participant pages, coordinators' employer search, employer pages and profile matches, employer users'
+portal and placements, and some writes (participant edits, which queue a background refresh).
+Needs the demo data (``manage.py seed_demo``); demo password ``brygga-demo``.
+
+CPU per request: with ``--server-pid`` the CPU time of the stack's process tree (web, worker, beat)
+divided by the requests; without it the machine's busy CPU time minus this program's own (right only
+on a machine that runs nothing else). Targets (issue 14, 2 cores, PostgreSQL) are printed next to the figures, not asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import resource
+import statistics
+import sys
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import requests
+
+PASSWORD = "brygga-demo"
+TARGETS = {"saturation_rps": 200, "workday_p99_ms": 100}
+
+# kind: (role, weight)
+MIX = {
+    "guide: matches": ("guide", 24),
+    "guide: participant page": ("guide", 14),
+    "coordinator: employer search": ("coordinator", 14),
+    "coordinator: employer page": ("coordinator", 10),
+    "coordinator: profile matches": ("coordinator", 6),
+    "employer: portal": ("employer", 10),
+    "employer: placements": ("employer", 12),
+    "write: participant edit": ("guide", 5),
+    "write: contact log": ("coordinator", 5),
+}
+USERS = {
+    "guide": ["jobbguide", "jobbguide2", "jobbguide3"],
+    "coordinator": ["koordinator", "koordinator2"],
+    "employer": ["arbetsgivare", "arbetsgivare2"],
+}
+
+
+def login(base: str, username: str) -> requests.Session:
+    session = requests.Session()
+    page = session.get(f"{base}/logga-in/", timeout=30)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    response = session.post(
+        f"{base}/logga-in/",
+        data={"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token},
+        headers={"Referer": f"{base}/logga-in/"},
+        timeout=30,
+        allow_redirects=False,
+    )
+    if response.status_code != 302:
+        raise SystemExit(f"login as {username} failed: {response.status_code}")
+    return session
+
+
+@dataclass
+class Account:
+    username: str
+    cookies: dict
+    me: dict
+    own_participants: list[int] = field(default_factory=list)
+    participants: list[int] = field(default_factory=list)
+    employers: list[int] = field(default_factory=list)
+    profiles: list[int] = field(default_factory=list)
+    words: list[str] = field(default_factory=list)
+
+
+def discover(base: str) -> dict[str, list[Account]]:
+    """Log each demo user in once and find the ids their requests use."""
+    accounts: dict[str, list[Account]] = defaultdict(list)
+    for role, names in USERS.items():
+        for name in names:
+            session = login(base, name)
+            me = session.get(f"{base}/api/v1/me/", timeout=30).json()
+            account = Account(name, session.cookies.get_dict(), me)
+            if role == "guide":
+                people = session.get(
+                    f"{base}/api/v1/participants/?page_size=200", timeout=60
+                ).json()["results"]
+                people = [
+                    p for p in people if p.get("active", True)
+                ]  # only active ones are matched
+                account.participants = [p["id"] for p in people]
+                account.own_participants = [p["id"] for p in people if p.get("guide") == me["id"]]
+            if role == "coordinator":
+                employers = session.get(
+                    f"{base}/api/v1/employers/?page_size=200", timeout=60
+                ).json()["results"]
+                account.employers = [e["id"] for e in employers]
+                account.words = sorted(
+                    {w for e in employers for w in e["name"].split() if len(w) > 3}
+                )[:60]
+                profiles = session.get(
+                    f"{base}/api/v1/task-profiles/?page_size=200&status=open", timeout=60
+                ).json()["results"]
+                account.profiles = [p["id"] for p in profiles]
+            accounts[role].append(account)
+    return accounts
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.latency: dict[str, list[float]] = defaultdict(list)
+        self.errors: dict[str, int] = defaultdict(int)
+        self.samples: dict[str, str] = {}
+
+    def add(self, kind: str, seconds: float, ok: bool, detail: str = "") -> None:
+        with self.lock:
+            self.latency[kind].append(seconds)
+            if not ok:
+                self.errors[kind] += 1
+                self.samples.setdefault(kind, detail)
+
+
+def one_request(kind: str, account: Account, http: requests.Session, base: str, rng) -> tuple:
+    csrf = {"X-CSRFToken": account.cookies.get("csrftoken", ""), "Referer": base + "/"}
+    if kind == "guide: matches":
+        pid = rng.choice(account.participants)
+        return http.get(f"{base}/api/v1/participants/{pid}/matches/?limit=20", timeout=60), (200,)
+    if kind == "guide: participant page":
+        pid = rng.choice(account.participants)
+        return http.get(f"{base}/deltagare/{pid}/", timeout=60), (200,)
+    if kind == "coordinator: employer search":
+        word = rng.choice(account.words) if account.words else ""
+        return http.get(f"{base}/arbetsgivare/?q={word}", timeout=60), (200,)
+    if kind == "coordinator: employer page":
+        return http.get(f"{base}/arbetsgivare/{rng.choice(account.employers)}/", timeout=60), (200,)
+    if kind == "coordinator: profile matches":
+        rid = rng.choice(account.profiles)
+        return http.get(f"{base}/api/v1/task-profiles/{rid}/matches/?limit=20", timeout=60), (200,)
+    if kind == "employer: portal":
+        return http.get(f"{base}/arbetsgivarportal/", timeout=60), (200,)
+    if kind == "employer: placements":
+        return http.get(f"{base}/api/v1/placements/", timeout=60), (200,)
+    if kind == "write: participant edit":
+        pid = rng.choice(account.own_participants or account.participants)
+        hours = rng.choice([20, 25, 30, 35, 40])
+        return http.patch(
+            f"{base}/api/v1/participants/{pid}/",
+            json={"hours_max": hours},
+            headers=csrf,
+            timeout=60,
+        ), (200,)
+    if kind == "write: contact log":
+        employer = rng.choice(account.employers)
+        return http.post(
+            f"{base}/api/v1/interactions/",
+            json={
+                "employer": employer,
+                "kind": "call",
+                "occurred_on": time.strftime("%Y-%m-%d"),
+                "notes": "Load test call",
+            },
+            headers=csrf,
+            timeout=60,
+        ), (201,)
+    raise ValueError(kind)
+
+
+def client(base, accounts, recorder, stop_at, think, seed) -> None:
+    rng = random.Random(seed)
+    kinds = list(MIX)
+    weights = [MIX[k][1] for k in kinds]
+    sessions: dict[str, tuple[Account, requests.Session]] = {}
+    for role, choices in accounts.items():
+        account = rng.choice(choices)
+        http = requests.Session()
+        http.cookies.update(account.cookies)
+        sessions[role] = (account, http)
+    while time.monotonic() < stop_at:
+        kind = rng.choices(kinds, weights)[0]
+        account, http = sessions[MIX[kind][0]]
+        started = time.perf_counter()
+        try:
+            response, expected = one_request(kind, account, http, base, rng)
+            ok = response.status_code in expected
+            detail = f"{response.status_code} {response.text[:200]}"
+        except requests.RequestException as exc:
+            ok, detail = False, str(exc)[:200]
+        recorder.add(kind, time.perf_counter() - started, ok, detail)
+        if think:
+            time.sleep(rng.uniform(0.5 * think, 1.5 * think))
+
+
+def busy_cpu_seconds() -> float:
+    with open("/proc/stat") as stat:
+        fields = [int(x) for x in stat.readline().split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def tree_cpu_seconds(root: int) -> float:
+    """CPU time (user + system) of ``root`` and all its descendants, from /proc: the stack's own
+    cost, unaffected by anything else the machine runs."""
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry)] = int(fields[1])
+        # utime, stime, cutime, cstime: children that exited (restarted workers) count too
+        times[int(entry)] = sum(int(x) for x in fields[11:15]) / tick
+    tree, frontier = {root}, [root]
+    while frontier:
+        current = frontier.pop()
+        for pid, parent in parents.items():
+            if parent == current and pid not in tree:
+                tree.add(pid)
+                frontier.append(pid)
+    return sum(times.get(pid, 0.0) for pid in tree)
+
+
+def own_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))] * 1000
+
+
+def run(
+    base, accounts, *, mode: str, clients: int, duration: float, think: float, server_pid=None
+) -> dict:
+    recorder = Recorder()
+    stop_at = time.monotonic() + duration
+    cpu0, own0, t0 = busy_cpu_seconds(), own_cpu_seconds(), time.monotonic()
+    tree0 = tree_cpu_seconds(server_pid) if server_pid else 0.0
+    threads = [
+        threading.Thread(
+            target=client,
+            args=(base, accounts, recorder, stop_at, think, i),
+            daemon=True,
+        )
+        for i in range(clients)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=duration + 120)
+    elapsed = time.monotonic() - t0
+    if server_pid:
+        server_cpu = tree_cpu_seconds(server_pid) - tree0
+    else:
+        server_cpu = (busy_cpu_seconds() - cpu0) - (own_cpu_seconds() - own0)
+    everything = [x for values in recorder.latency.values() for x in values]
+    total, errors = len(everything), sum(recorder.errors.values())
+    print(f"\n== {mode}: {clients} clients, {duration:.0f} s, think {think} s ==")
+    print(f"{'kind':<32}{'n':>7}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}")
+    for kind in MIX:
+        values = recorder.latency.get(kind, [])
+        print(
+            f"{kind:<32}{len(values):>7}{len(values) / elapsed:>8.1f}{pct(values, 50):>9.0f}"
+            f"{pct(values, 95):>9.0f}{pct(values, 99):>9.0f}{recorder.errors.get(kind, 0):>8}"
+        )
+    summary = {
+        "mode": mode,
+        "requests": total,
+        "rps": total / elapsed,
+        "p50_ms": pct(everything, 50),
+        "p95_ms": pct(everything, 95),
+        "p99_ms": pct(everything, 99),
+        "errors": errors,
+        "cpu_ms_per_request": server_cpu / total * 1000 if total else float("nan"),
+        "mean_ms": statistics.fmean(everything) * 1000 if everything else float("nan"),
+    }
+    print(
+        f"{'all':<32}{total:>7}{summary['rps']:>8.1f}{summary['p50_ms']:>9.0f}"
+        f"{summary['p95_ms']:>9.0f}{summary['p99_ms']:>9.0f}{errors:>8}"
+    )
+    print(f"server CPU per request: {summary['cpu_ms_per_request']:.1f} ms")
+    for kind, detail in recorder.samples.items():
+        print(f"  first error of {kind}: {detail}")
+    return summary
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("base", nargs="?", default="http://127.0.0.1:8000")
+    parser.add_argument("--duration", type=float, default=60.0, help="seconds per mode")
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--think", type=float, default=1.0, help="working-day pause, seconds")
+    parser.add_argument("--mode", choices=["both", "saturation", "workday"], default="both")
+    parser.add_argument(
+        "--no-writes",
+        action="store_true",
+        help="reads only (each write changes an engine input, so every web process rebuilds)",
+    )
+    parser.add_argument(
+        "--server-pid",
+        type=int,
+        help="pid of the stack's root process (scripts/serve): CPU is then counted for its process "
+        "tree only, not the whole machine",
+    )
+    args = parser.parse_args()
+    base = args.base.rstrip("/")
+    if args.no_writes:
+        for kind in [k for k in MIX if k.startswith("write:")]:
+            del MIX[kind]
+    accounts = discover(base)
+    results = []
+    if args.mode in ("both", "saturation"):
+        results.append(
+            run(
+                base,
+                accounts,
+                mode="saturation",
+                clients=args.clients,
+                duration=args.duration,
+                think=0,
+                server_pid=args.server_pid,
+            )
+        )
+    if args.mode in ("both", "workday"):
+        results.append(
+            run(
+                base,
+                accounts,
+                mode="working day",
+                clients=args.clients,
+                duration=args.duration,
+                think=args.think,
+                server_pid=args.server_pid,
+            )
+        )
+    print("\n== summary (targets reported, not asserted) ==")
+    for r in results:
+        target = (
+            f"target >= {TARGETS['saturation_rps']} req/s"
+            if r["mode"] == "saturation"
+            else f"target p99 < {TARGETS['workday_p99_ms']} ms"
+        )
+        print(
+            f"{r['mode']:<12} {r['rps']:6.1f} req/s  p50 {r['p50_ms']:6.0f} ms  "
+            f"p99 {r['p99_ms']:6.0f} ms  errors {r['errors']}  CPU/request "
+            f"{r['cpu_ms_per_request']:.1f} ms   ({target}; 0 errors)"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
