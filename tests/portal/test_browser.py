@@ -3,6 +3,7 @@
 import datetime as dt
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -10,6 +11,7 @@ from employers.models import Interaction, TaskProfile
 from matching.models import Consent
 from placements.models import FollowUp, Placement
 
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"  # axe-core, vendored from npm (offline)
 CHROMIUM = os.environ.get("BRYGGA_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = [
     "--headless",
@@ -76,6 +78,17 @@ def world(placement, employer, other_employer, guide):
         title="Hemlig bageriprofil",
     )
     return {"followup": followup, "secret": secret}
+
+
+def axe_problems(page) -> list[str]:
+    """Serious and critical axe-core violations on the current page, as readable lines."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 def test_employer_sees_own_collaborations_confirms_and_asks_for_a_profile(
@@ -151,7 +164,7 @@ def test_guide_reads_matches_and_proposes(browser, live_server, guide, participa
     assert "Plock och pack" in match.inner_text()
     assert match.locator("meter").count() == 6
     assert "Uppfyllda behov" in match.inner_text()
-    match.locator("summary").click()
+    match.locator("summary", has_text="Föreslå en placering").click()
     match.get_by_role("button", name="Föreslå").click()
     page.wait_for_load_state()
     placement = Placement.objects.get(participant=participant)

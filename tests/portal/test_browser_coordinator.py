@@ -9,9 +9,13 @@ import pytest
 from core.models import Adaptation, OcnModule, OcnProgramme, Skill
 from employers.models import ContactPerson, Employer, Site, TaskProfile
 from matching.models import OcnCase, ParticipantSkill
-from tests.portal.test_browser import ARGS, CHROMIUM, browser, login  # noqa: F401 - fixture
-
-AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+from tests.portal.test_browser import (  # noqa: F401 - fixture
+    ARGS,
+    CHROMIUM,
+    axe_problems,
+    browser,
+    login,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -19,17 +23,6 @@ pytestmark = [
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
 ]
 assert ARGS  # the same Chromium flags as the other browser tests
-
-
-def axe_problems(page) -> list[str]:
-    """Serious and critical axe-core violations on the current page, as readable lines."""
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [
-        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 @pytest.fixture
@@ -155,7 +148,7 @@ def test_coordinator_does_the_whole_job_in_the_pages(
     text = candidate.inner_text()
     assert "Matchade kompetenser" in text and skills[0].label in text
     assert "OCN" in text  # the certificate counts, as the guide would read it
-    assert candidate.locator("progress").count() == 6
+    assert candidate.locator("meter").count() == 6
     problems["profile page"] = axe_problems(page)
 
     # The employer user asks for a profile in the portal; the coordinator handles it.

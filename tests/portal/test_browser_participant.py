@@ -20,7 +20,13 @@ from matching.models import (
     QualityAssurer,
 )
 from tests.factories.employers import SiteFactory, TaskProfileFactory
-from tests.portal.test_browser import ARGS, CHROMIUM, browser, login  # noqa: F401  (fixture)
+from tests.portal.test_browser import (  # noqa: F401  (fixture)
+    ARGS,
+    CHROMIUM,
+    axe_problems,
+    browser,
+    login,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -175,3 +181,4 @@ def test_a_guide_walks_a_participant_through_the_pages(
     far = page.locator("article.match", has_text="Lager i Västervik").inner_text()
     assert re.search(r"\d+,\d km med cykel – gränsen är \d+(,\d)? km", far), far
     assert "validation_missing" not in page.content() and "outside_commute_reach" not in far
+    assert axe_problems(page) == []  # the guide's main page: 0 serious or critical

@@ -11,7 +11,12 @@ from django.utils import timezone
 from core.models import Adaptation
 from matching.models import Participant
 from placements.models import Exit, FollowUp, Placement
-from tests.portal.test_browser import CHROMIUM, browser, login  # noqa: F401 - fixture, helper
+from tests.portal.test_browser import (  # noqa: F401 - fixture, helper
+    CHROMIUM,
+    axe_problems,
+    browser,
+    login,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -53,7 +58,7 @@ def test_guide_walks_a_placement_from_match_to_exit_in_the_pages(
     page.wait_for_load_state()
     for attempt in range(2):  # “Föreslå” clicked twice for the same profile
         match = page.locator("article.match", has_text="Plock och pack").first
-        match.locator("summary").click()
+        match.locator("summary", has_text="Föreslå en placering").click()
         match.get_by_label("Planerad start").fill(today.isoformat())
         match.get_by_role("button", name="Föreslå").click()
         page.wait_for_load_state()
@@ -151,6 +156,7 @@ def test_guide_walks_a_placement_from_match_to_exit_in_the_pages(
         assert text in history, text
     assert Exit.objects.get(participant=participant).outcome == "work_subsidised"
     assert Participant.objects.get(pk=participant.pk).phase == "exited"
+    assert axe_problems(page) == []  # the placement page with its history
 
     page.get_by_role("link", name=participant.code).first.click()
     page.wait_for_load_state()

@@ -18,6 +18,6 @@ def test_codes_in_text_are_found_and_codes_in_markup_are_not():
     assert raw_codes_in('<span title="signed_paper">x</span>', codes) == {"signed_paper"}
     assert not raw_codes_in(
         '<option value="behalla">Behålla</option><a href="/x/work_unsubsidised/">Arbete</a>'
-        "<script>var phase = 'behalla';</script>",
+        "<script>var phase = 'behalla';</script><p>Kolumner: <code>behalla</code></p>",
         codes,
     )

@@ -13,6 +13,9 @@ from django.utils import translation
 CHOICE_MODULES = ("core.choices", "employers.choices", "matching.choices", "placements.choices")
 # Attributes a person reads (or hears from a screen reader); other attribute values are not text.
 READ_ATTRIBUTES = ("title", "aria-label", "placeholder", "alt")
+# Not read as prose: scripts and styles, and <code> (a column name or code shown on purpose, e.g. the
+# import's accepted column names next to their Swedish labels).
+SKIPPED = ("script", "style", "template", "code")
 
 
 class _Text(HTMLParser):
@@ -22,12 +25,12 @@ class _Text(HTMLParser):
         self._skip = 0
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style", "template"):
+        if tag in SKIPPED:
             self._skip += 1
         self.parts.extend(v for k, v in attrs if k in READ_ATTRIBUTES and v)
 
     def handle_endtag(self, tag):
-        if tag in ("script", "style", "template") and self._skip:
+        if tag in SKIPPED and self._skip:
             self._skip -= 1
 
     def handle_data(self, data):
