@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from core.security.password_reset import RateLimitedPasswordResetView
 from portal import views
 
 app_name = "portal"
@@ -43,7 +44,7 @@ urlpatterns = [
 auth_urlpatterns = [
     path("logga-in/", auth_views.LoginView.as_view(), name="login"),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
-    path("losenord/aterstall/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("losenord/aterstall/", RateLimitedPasswordResetView.as_view(), name="password_reset"),
     path(
         "losenord/aterstall/skickat/",
         auth_views.PasswordResetDoneView.as_view(),

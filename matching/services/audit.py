@@ -8,20 +8,10 @@ REMOTE_ADDR; X-Forwarded-For is trusted only behind the configured number of pro
 from __future__ import annotations
 
 from auditlog.models import LogEntry
-from django.conf import settings
 
+from core.security.client import client_address
 
-def client_address(request) -> str | None:
-    if request is None:
-        return None
-    proxies = getattr(settings, "AXES_IPWARE_PROXY_COUNT", None) or 0
-    if proxies:
-        forwarded = [
-            p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if p.strip()
-        ]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR")
+__all__ = ["audit_participant_read", "client_address", "participant_log"]
 
 
 def audit_participant_read(*, participant, user, request=None, what: str = "detail") -> LogEntry:
