@@ -92,9 +92,7 @@ def _limited(rows) -> list[list[str]]:
     """Non-empty rows, stopping as soon as the file has more than MAX_ROWS data rows: nothing
     beyond the limit is ever read, so a file's declared size cannot make us allocate."""
     kept: list[list[str]] = []
-    seen = 0
-    for row in rows:
-        seen += 1
+    for seen, row in enumerate(rows, start=1):
         if any(row):
             kept.append(row)
             if len(kept) - 1 > MAX_ROWS:
