@@ -137,6 +137,8 @@ class RecomputeJobViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
     serializer_class = s.RecomputeJobSerializer
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return RecomputeJob.objects.none()
         return RecomputeJob.objects.filter(unit_id=self.request.user.unit_id)
 
     @extend_schema(request=None, responses=s.RecomputeJobSerializer)
