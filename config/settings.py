@@ -170,7 +170,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -180,6 +180,9 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Read-only fields may be absent for some roles (e.g. what an employer user may not see), so
+    # responses do not mark them required (issue 13: the schema must match every role's answer).
+    "COMPONENT_NO_READ_ONLY_REQUIRED": True,
     # One clear name per choice set (drf-spectacular otherwise invents hashed names).
     "ENUM_NAME_OVERRIDES": {
         "EmployerStatusEnum": "employers.choices.EmployerStatus",

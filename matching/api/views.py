@@ -42,6 +42,7 @@ class ParticipantViewSet(
     search_fields = ["code", "first_name", "last_name"]
     ordering_fields = ["code", "enrolled_on", "last_name"]
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    output_serializer_class = s.ParticipantSerializer
 
     def scope_queryset(self, user):
         return (
@@ -129,7 +130,7 @@ class ParticipantViewSet(
         return self.output(participant)
 
     @extend_schema(request=s.KgaInputSerializer, responses=s.KgaAssessmentSerializer(many=True))
-    @action(detail=True, methods=["get", "post"], url_path="kga-assessments")
+    @action(detail=True, methods=["get", "post"], url_path="kga-assessments", pagination_class=None)
     def kga_assessments(self, request, pk=None):
         """KGA history (newest first); POST records a new assessment."""
         participant = self.get_object()
@@ -149,6 +150,7 @@ class ParticipantViewSet(
         )
         return Response(s.KgaAssessmentSerializer(qs, many=True).data)
 
+    @extend_schema(responses=s.AuditEntrySerializer(many=True))
     @action(detail=True, methods=["get"], url_path="audit-log")
     def audit_log(self, request, pk=None):
         """Every read and change of this participant's records (administrators only)."""

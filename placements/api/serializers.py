@@ -71,6 +71,8 @@ class PlacementSerializer(serializers.ModelSerializer):
             "extensions",
             "created_at",
         ]
+        # Output only; fields depend on the reader's role, so none is promised (issue 13).
+        read_only_fields = fields
 
     def get_participant_view(self, obj) -> dict | None:
         return self._employer(obj) and employer_view(obj)

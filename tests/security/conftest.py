@@ -79,3 +79,17 @@ def world(request, db):
     }
     assert Consent.objects.filter(pk=consent.pk).exists()
     return world
+
+
+@pytest.fixture
+def keep_connection():
+    """The WSGI handler closes the database connection after each request; the test database
+    lives in the test's transaction, so keep it open (as Django's test client does)."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
