@@ -277,6 +277,8 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 API_TOKEN_TTL = timedelta(hours=env.int("API_TOKEN_TTL_HOURS", default=24))
+# Access-log review: a user who read more distinct participants than this in the period is flagged.
+ACCESS_LOG_UNUSUAL_PARTICIPANTS = env.int("ACCESS_LOG_UNUSUAL_PARTICIPANTS", default=100)
 PASSWORD_RESET_RATE = {
     "per_email": env.int("PASSWORD_RESET_PER_EMAIL", default=3),
     "per_address": env.int("PASSWORD_RESET_PER_ADDRESS", default=10),

@@ -3,6 +3,7 @@ from django.urls import path
 
 from core.security.password_reset import RateLimitedPasswordResetView
 from portal import views
+from portal.views import admin_security
 
 app_name = "portal"
 
@@ -39,6 +40,7 @@ urlpatterns = [
     path("uppfoljningar/<int:pk>/registrera/", views.followup_record_view, name="followup_record"),
     path("omberakning/", views.recompute_start, name="recompute_start"),
     path("jobb/<int:pk>/", views.job_progress, name="job_progress"),
+    path("sakerhet/atkomstlogg/", admin_security.access_log, name="access_log"),
 ]
 
 auth_urlpatterns = [

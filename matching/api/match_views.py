@@ -10,7 +10,7 @@ from core.choices import Role
 from employers.models import TaskProfile
 from matching.api import match_serializers as s
 from matching.models import MatchDecision, MatchWeights, Participant, RecomputeJob
-from matching.services import decisions, recompute, suggestions, weights
+from matching.services import audit, decisions, recompute, suggestions, weights
 
 STAFF = (Role.GUIDE, Role.COORDINATOR, Role.MANAGER, Role.ADMIN)
 
@@ -37,6 +37,9 @@ class ParticipantMatchesView(APIView):
             max_distance_km=q.get("max_distance"),
             include_excluded=q["include_excluded"],
         )
+        audit.audit_participant_read(
+            participant=participant, user=request.user, request=request, what="api matches"
+        )
         return Response(results)
 
 
@@ -53,11 +56,16 @@ class ProfileMatchesView(APIView):
             TaskProfile.objects.visible_to(request.user).select_related("employer"), pk=pk
         )
         q = _query(s.ProfileMatchQuerySerializer, request)
-        return Response(
-            suggestions.rank_participants_for(
-                profile, limit=q["limit"], include_excluded=q["include_excluded"]
-            )
+        results = suggestions.rank_participants_for(
+            profile, limit=q["limit"], include_excluded=q["include_excluded"]
         )
+        audit.audit_participants_read(
+            ids=[r.get("participant") for r in results],
+            user=request.user,
+            request=request,
+            what="api profile matches",
+        )
+        return Response(results)
 
 
 class ExplainView(APIView):

@@ -70,6 +70,17 @@ class ParticipantViewSet(
             s.ParticipantSerializer(obj, context=self.get_serializer_context()).data, status=code
         )
 
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        rows = response.data.get("results", []) if isinstance(response.data, dict) else []
+        audit.audit_participants_read(
+            ids=[row["id"] for row in rows],
+            user=request.user,
+            request=request,
+            what="api search" if request.query_params.get("search") else "api list",
+        )
+        return response
+
     def retrieve(self, request, *args, **kwargs):
         participant = self.get_object()
         audit.audit_participant_read(
@@ -275,6 +286,17 @@ class ConsentViewSet(
         return Consent.objects.filter(
             participant__in=Participant.objects.visible_to(user)
         ).select_related("employer")
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        rows = response.data.get("results", []) if isinstance(response.data, dict) else []
+        audit.audit_participants_read(
+            ids=[row.get("participant") for row in rows],
+            user=request.user,
+            request=request,
+            what="api consents",
+        )
+        return response
 
     def create(self, request, *args, **kwargs):
         data = s.ConsentInputSerializer(data=request.data)
