@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "axes",
     "django_htmx",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "employers",
     "matching",
@@ -62,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "core.security.two_factor.TwoFactorMiddleware",
     "core.security.middleware.SessionLimitsMiddleware",
     "core.security.middleware.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -277,6 +282,9 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 API_TOKEN_TTL = timedelta(hours=env.int("API_TOKEN_TTL_HOURS", default=24))
+# Second factor (django-otp): administrators must have one unless turned off (development).
+OTP_REQUIRED_FOR_ADMINS = env.bool("OTP_REQUIRED_FOR_ADMINS", default=not DEBUG)
+OTP_TOTP_ISSUER = "Brygga"
 # Access-log review: a user who read more distinct participants than this in the period is flagged.
 ACCESS_LOG_UNUSUAL_PARTICIPANTS = env.int("ACCESS_LOG_UNUSUAL_PARTICIPANTS", default=100)
 PASSWORD_RESET_RATE = {

@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from core.security import two_factor
 from core.security.password_reset import RateLimitedPasswordResetView
 from portal import views
 from portal.views import admin_security
@@ -44,6 +45,8 @@ urlpatterns = [
 ]
 
 auth_urlpatterns = [
+    path("tvastegs/", two_factor.setup, name="two_factor_setup"),
+    path("tvastegs/verifiera/", two_factor.verify, name="two_factor_verify"),
     path("logga-in/", auth_views.LoginView.as_view(), name="login"),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("losenord/aterstall/", RateLimitedPasswordResetView.as_view(), name="password_reset"),
