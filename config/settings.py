@@ -226,6 +226,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "placements.tasks.send_followup_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+    "apply-retention-rules": {
+        "task": "matching.tasks.apply_retention",
+        "schedule": crontab(hour=2, minute=30),
+    },
     "resume-stale-recompute-jobs": {
         "task": "matching.tasks.resume_stale_recompute_jobs",
         "schedule": 120.0,
@@ -285,6 +289,12 @@ API_TOKEN_TTL = timedelta(hours=env.int("API_TOKEN_TTL_HOURS", default=24))
 # Second factor (django-otp): administrators must have one unless turned off (development).
 OTP_REQUIRED_FOR_ADMINS = env.bool("OTP_REQUIRED_FOR_ADMINS", default=not DEBUG)
 OTP_TOTP_ISSUER = "Brygga"
+# Retention (matching.retention): anonymise participants this many years after exit, listing them
+# on the notice list this many days before.
+RETENTION = {
+    "participant_exited_years": env.int("RETENTION_PARTICIPANT_EXITED_YEARS", default=5),
+    "notice_days": env.int("RETENTION_NOTICE_DAYS", default=30),
+}
 # Access-log review: a user who read more distinct participants than this in the period is flagged.
 ACCESS_LOG_UNUSUAL_PARTICIPANTS = env.int("ACCESS_LOG_UNUSUAL_PARTICIPANTS", default=100)
 PASSWORD_RESET_RATE = {

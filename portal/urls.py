@@ -42,6 +42,17 @@ urlpatterns = [
     path("omberakning/", views.recompute_start, name="recompute_start"),
     path("jobb/<int:pk>/", views.job_progress, name="job_progress"),
     path("sakerhet/atkomstlogg/", admin_security.access_log, name="access_log"),
+    path("sakerhet/gallring/", admin_security.retention, name="retention"),
+    path(
+        "sakerhet/deltagare/<int:pk>/utdrag/",
+        admin_security.participant_data_export,
+        name="participant_export",
+    ),
+    path(
+        "sakerhet/deltagare/<int:pk>/anonymisera/",
+        admin_security.participant_erase,
+        name="participant_erase",
+    ),
 ]
 
 auth_urlpatterns = [

@@ -7,14 +7,17 @@ import csv
 import datetime as dt
 
 from django.conf import settings
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from core.choices import Role
-from matching.services.audit import participant_reads_by_user
+from matching.models import Participant
+from matching.retention import participant_anonymise, participant_export, retention_notice_list
+from matching.services.audit import audit_participant_read, participant_reads_by_user
 from portal.access import role_required
 
 
@@ -66,4 +69,44 @@ def access_log(request):
         request,
         "portal/security/access_log.html",
         {"rows": rows, "start": start, "end": end},
+    )
+
+
+@role_required(Role.ADMIN)
+def participant_data_export(request, pk):
+    """Everything held on one participant: JSON (``?format=json``) or a printable summary."""
+    participant = get_object_or_404(Participant.objects.visible_to(request.user), pk=pk)
+    audit_participant_read(
+        participant=participant, user=request.user, request=request, what="export"
+    )
+    data = participant_export(participant)
+    if request.GET.get("format") == "json":
+        response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
+        response["Content-Disposition"] = f'attachment; filename="{participant.code}.json"'
+        return response
+    return render(
+        request,
+        "portal/security/participant_export.html",
+        {"participant": participant, "data": data},
+    )
+
+
+@require_POST
+@role_required(Role.ADMIN)
+def participant_erase(request, pk):
+    """Anonymise one participant on request (art. 17); statistics counts stay."""
+    participant = get_object_or_404(Participant.objects.visible_to(request.user), pk=pk)
+    participant_anonymise(
+        participant=participant, by=request.user, reason=request.POST.get("reason") or "request"
+    )
+    return redirect("portal:retention")
+
+
+@role_required(Role.ADMIN)
+def retention(request):
+    """The notice list: participants to be anonymised within the notice period."""
+    return render(
+        request,
+        "portal/security/retention.html",
+        {"notice": retention_notice_list(), "rules": settings.RETENTION},
     )
