@@ -47,6 +47,10 @@ INSTALLED_APPS = [
     "auditlog",
     "axes",
     "django_htmx",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "employers",
     "matching",
@@ -65,6 +69,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "core.security.two_factor.TwoFactorMiddleware",
+    "core.security.middleware.SessionLimitsMiddleware",
+    "core.security.middleware.NoStoreMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -127,7 +136,10 @@ LOGOUT_REDIRECT_URL = "login"
 
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Issue 13: lock the username + address *pair* (not each alone: that let anyone lock a user out
+# for everyone, or lock a whole municipal network), and forget failures after a success.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
 # Client address comes from REMOTE_ADDR unless a trusted proxy count is configured.
 AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0) or None
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
@@ -169,17 +181,17 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "core.security.authentication.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.RolePermission"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "core.api.filters.RoleAwareFilterBackend",
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -192,6 +204,22 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Read-only fields may be absent for some roles (e.g. what an employer user may not see), so
+    # responses do not mark them required (issue 13: the schema must match every role's answer).
+    "COMPONENT_NO_READ_ONLY_REQUIRED": True,
+    # One clear name per choice set (drf-spectacular otherwise invents hashed names).
+    "ENUM_NAME_OVERRIDES": {
+        "EmployerStatusEnum": "employers.choices.EmployerStatus",
+        "ProfileStatusEnum": "employers.choices.ProfileStatus",
+        "InteractionKindEnum": "employers.choices.InteractionKind",
+        "ParticipantPhaseEnum": "matching.choices.Phase",
+        "OcnStatusEnum": "matching.choices.OcnStatus",
+        "PlacementKindEnum": "placements.choices.PlacementKind",  # = ProfileKind
+        "PlacementPhaseEnum": "placements.choices.PlacementPhase",
+        "PlacementStatusEnum": "placements.choices.PlacementStatus",
+        "FollowUpStatusEnum": "placements.choices.FollowUpStatus",
+        "GeocodeStatusEnum": "core.choices.GeocodeStatus",
+    },
 }
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
@@ -236,6 +264,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "employers.tasks.rescue_stale_import_jobs",
         "schedule": 120.0,
     },
+    "apply-retention-rules": {
+        "task": "matching.tasks.apply_retention",
+        "schedule": crontab(hour=2, minute=30),
+    },
     "resume-stale-recompute-jobs": {
         "task": "matching.tasks.resume_stale_recompute_jobs",
         "schedule": 120.0,
@@ -273,6 +305,57 @@ GEOCODER_MIN_DELAY_SECONDS = env.float("GEOCODER_MIN_DELAY_SECONDS", default=1.0
 # Logs: plain text by default, one JSON object per line with LOG_FORMAT=json (scripts/serve); every
 # record carries the request id of the request or task it belongs to (core/request_id.py).
 LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+# --- security (issue 13) -------------------------------------------------------------------
+# Sessions: staff are signed out after SESSION_IDLE_MINUTES without a request; every session ends
+# SESSION_ABSOLUTE_HOURS after login. The cookie itself expires with the absolute lifetime.
+SESSION_IDLE_TIMEOUT = timedelta(minutes=env.int("SESSION_IDLE_MINUTES", default=30))
+SESSION_ABSOLUTE_LIFETIME = timedelta(hours=env.int("SESSION_ABSOLUTE_HOURS", default=10))
+SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_LIFETIME.total_seconds())
+SESSION_COOKIE_SAMESITE = "Lax"
+# Behind TLS in production: redirect to https and send HSTS (both off by default so that local
+# and loopback runs over http work; scripts/check_deploy shows the production values).
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+if env.bool("BEHIND_TLS_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): scripts and styles only from our own static files — no
+# inline script, no inline style, no event handler attributes.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+API_TOKEN_TTL = timedelta(hours=env.int("API_TOKEN_TTL_HOURS", default=24))
+# Second factor (django-otp): administrators must have one unless turned off (development).
+OTP_REQUIRED_FOR_ADMINS = env.bool("OTP_REQUIRED_FOR_ADMINS", default=not DEBUG)
+OTP_TOTP_ISSUER = "Brygga"
+# Retention (matching.retention): anonymise participants this many years after exit, listing them
+# on the notice list this many days before.
+RETENTION = {
+    "participant_exited_years": env.int("RETENTION_PARTICIPANT_EXITED_YEARS", default=5),
+    "notice_days": env.int("RETENTION_NOTICE_DAYS", default=30),
+}
+# Access-log review: a user who read more distinct participants than this in the period is flagged.
+ACCESS_LOG_UNUSUAL_PARTICIPANTS = env.int("ACCESS_LOG_UNUSUAL_PARTICIPANTS", default=100)
+PASSWORD_RESET_RATE = {
+    "per_email": env.int("PASSWORD_RESET_PER_EMAIL", default=3),
+    "per_address": env.int("PASSWORD_RESET_PER_ADDRESS", default=10),
+    "window_seconds": 3600,
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

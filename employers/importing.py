@@ -84,19 +84,52 @@ class ImportReport:
         }
 
 
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_BLANK_ROWS = 10 * MAX_ROWS  # a sheet of empty rows is not a spreadsheet
+
+
+def _limited(rows) -> list[list[str]]:
+    """Non-empty rows, stopping as soon as the file has more than MAX_ROWS data rows: nothing
+    beyond the limit is ever read, so a file's declared size cannot make us allocate."""
+    kept: list[list[str]] = []
+    for seen, row in enumerate(rows, start=1):
+        if any(row):
+            kept.append(row)
+            if len(kept) - 1 > MAX_ROWS:
+                raise ValueError(_("At most %(n)s rows per file.") % {"n": MAX_ROWS})
+        elif seen > MAX_BLANK_ROWS:
+            raise ValueError(_("At most %(n)s rows per file.") % {"n": MAX_ROWS})
+    return kept
+
+
+def _trimmed(row: list[str]) -> list[str]:
+    while row and not row[-1]:
+        row.pop()
+    return row
+
+
 def read_rows(content: bytes, filename: str) -> list[dict[str, str]]:
-    """Rows as dicts keyed by lower-cased header. XLSX by openpyxl; CSV as UTF-8 (BOM ok), ; or ,."""
+    """Rows as dicts keyed by lower-cased header. XLSX by openpyxl; CSV as UTF-8 (BOM ok), ; or ,.
+    Both are streamed (issue 13): XLSX in read-only mode with the sheet's declared dimension
+    ignored and only the known columns read; CSV fields longer than the csv module allows are a
+    file error, not a crash."""
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise ValueError(_("The file is larger than 5 MB."))
     if filename.lower().endswith((".xlsx", ".xlsm")):
         from openpyxl import load_workbook
 
         try:
             sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
+            # The declared dimension (e.g. A1:XFD1048576) would pad every row and the sheet.
+            sheet.reset_dimensions()
+            values = _limited(
+                _trimmed(["" if v is None else str(v).strip() for v in row])
+                for row in sheet.iter_rows(values_only=True, max_col=len(COLUMNS) + 1)
+            )
+        except ValueError:
+            raise
         except Exception as exc:  # noqa: BLE001 - any unreadable workbook is a file error
             raise ValueError(_("The file is not a readable XLSX workbook.")) from exc
-        values = [
-            ["" if v is None else str(v).strip() for v in row]
-            for row in sheet.iter_rows(values_only=True)
-        ]
     else:
         try:
             text = content.decode("utf-8-sig")
@@ -104,9 +137,15 @@ def read_rows(content: bytes, filename: str) -> list[dict[str, str]]:
             raise ValueError(_("CSV files must be UTF-8 encoded.")) from exc
         first = next((line for line in text.splitlines() if line.strip()), "")
         delimiter = max(";,\t", key=first.count)  # Swedish Excel writes ';', others ','
-        values = [
-            [c.strip() for c in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)
-        ]
+        try:
+            values = _limited(
+                [c.strip() for c in row]
+                for row in csv.reader(io.StringIO(text), delimiter=delimiter)
+            )
+        except csv.Error as exc:
+            raise ValueError(
+                _("The CSV file cannot be read (a field is too long or quoting is broken).")
+            ) from exc
     values = [row for row in values if any(row)]
     if not values:
         raise ValueError(_("The file is empty."))
@@ -117,8 +156,6 @@ def read_rows(content: bytes, filename: str) -> list[dict[str, str]]:
         raise ValueError(_("Missing columns: %(cols)s.") % {"cols": ", ".join(missing)})
     if unknown:
         raise ValueError(_("Unknown columns: %(cols)s.") % {"cols": ", ".join(unknown)})
-    if len(values) - 1 > MAX_ROWS:
-        raise ValueError(_("At most %(n)s rows per file.") % {"n": MAX_ROWS})
     return [
         dict(zip(header, row + [""] * (len(header) - len(row)), strict=False)) for row in values[1:]
     ]

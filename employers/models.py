@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from core.choices import CoordinatePrecision, GeocodeStatus, Role, SwedishLevel
 from core.models import TimeStampedModel
 from core.roles import role_of
+from core.validators import DateWithin
 from employers.choices import (
     ContactChannel,
     ContactRole,
@@ -228,7 +229,9 @@ class ContactPerson(TimeStampedModel):
         default=ContactChannel.PHONE,
     )
     is_supervisor = models.BooleanField(_("supervisor (handledare)"), default=False)
-    supervisor_trained_on = models.DateField(_("supervisor training date"), null=True, blank=True)
+    supervisor_trained_on = models.DateField(
+        _("supervisor training date"), null=True, blank=True, validators=[DateWithin(50, 0)]
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("login"),
@@ -278,7 +281,9 @@ class Interaction(TimeStampedModel):
         ContactPerson, on_delete=models.SET_NULL, null=True, blank=True, related_name="interactions"
     )
     kind = models.CharField(_("kind"), max_length=20, choices=InteractionKind.choices)
-    occurred_on = models.DateField(_("date"), default=timezone.localdate)
+    occurred_on = models.DateField(
+        _("date"), default=timezone.localdate, validators=[DateWithin(30, 1)]
+    )
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("who"),
@@ -287,7 +292,9 @@ class Interaction(TimeStampedModel):
     )
     notes = models.TextField(_("notes"), blank=True)
     next_step = models.CharField(_("next step"), max_length=300, blank=True)
-    next_step_due = models.DateField(_("next step due"), null=True, blank=True)
+    next_step_due = models.DateField(
+        _("next step due"), null=True, blank=True, validators=[DateWithin(30, 5)]
+    )
     next_step_done = models.BooleanField(_("next step done"), default=False)
     next_step_done_at = models.DateTimeField(_("next step done at"), null=True, blank=True)
 

@@ -175,6 +175,7 @@ def employer_create(*, by: User, unit=None, **data) -> Employer:
     _set_fields(employer, data, EMPLOYER_FIELDS)
     if employer.owner_id is None and role_of(by) == Role.COORDINATOR:
         employer.owner = by
+    _check_owner(employer)
     employer.full_clean()
     employer.save()
     return employer
@@ -198,9 +199,21 @@ def employer_update(*, employer: Employer, by: User, **data) -> Employer:
         if data["status"] not in (EmployerStatus.PAUSED, EmployerStatus.ENDED):
             data.setdefault("status_reason", "")
     _set_fields(employer, data, EMPLOYER_FIELDS)
+    _check_owner(employer)
     employer.full_clean()
     employer.save()
     return employer
+
+
+def _check_owner(employer: Employer) -> None:
+    """The responsible coordinator is a coordinator of the employer's own unit."""
+    owner = employer.owner
+    if owner is not None and (
+        role_of(owner) != Role.COORDINATOR or owner.unit_id != employer.unit_id
+    ):
+        raise ValidationError(
+            {"owner": _("The coordinator must be a coordinator of the employer's unit.")}
+        )
 
 
 @transaction.atomic
@@ -597,6 +610,8 @@ def _validate_profile(profile: TaskProfile) -> None:
         }
     if profile.site_id and profile.site.employer_id != profile.employer_id:
         errors["site"] = _("The site belongs to another employer.")
+    if profile.status == ProfileStatus.OPEN and (profile.slots_total or 0) < 1:
+        errors["slots_total"] = _("An open profile needs at least one slot.")
     if errors:
         raise ValidationError(errors)
 

@@ -14,12 +14,18 @@ class MatchingConfig(AppConfig):
         auditlog.register(
             models.Participant,
             m2m_fields={"desired_occupations", "desired_industries"},
-            mask_fields=["personnummer"],
+            # Issue 13: no part of these values in the log, only that they changed.
+            mask_fields=["personnummer", "support_needs", "home_address"],
+            mask_callable="core.security.audit.mask_all",
+        )
+        auditlog.register(
+            models.ParticipantAdaptationNeed,
+            mask_fields=["description"],
+            mask_callable="core.security.audit.mask_all",
         )
         for model in (
             models.ParticipantSkill,
             models.ParticipantLanguage,
-            models.ParticipantAdaptationNeed,
             models.PhaseChange,
             models.OcnCase,
             models.OcnCaseEvent,

@@ -52,3 +52,11 @@ def resume_stale_recompute_jobs() -> list[int]:
     from matching.services.recompute import recompute_jobs_resume_stale
 
     return recompute_jobs_resume_stale()
+
+
+@shared_task
+def apply_retention() -> dict:
+    """Daily: apply the retention rules (``matching.retention``); the summary is logged."""
+    from matching.retention import retention_apply
+
+    return retention_apply()

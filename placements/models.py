@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from core.choices import Role
 from core.models import TimeStampedModel
 from core.roles import role_of
+from core.validators import DateWithin
 from placements.choices import (
     OPEN_STATUSES,
     ExitOutcome,
@@ -262,14 +263,14 @@ class FollowUp(models.Model):
     rescheduled) and links the new one to it."""
 
     placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="followups")
-    planned_on = models.DateField(_("planned"))
+    planned_on = models.DateField(_("planned"), validators=[DateWithin(30, 5)])
     with_whom = models.CharField(
         _("with"), max_length=20, choices=FollowUpWith.choices, default=FollowUpWith.BOTH
     )
     status = models.CharField(
         _("status"), max_length=12, choices=FollowUpStatus.choices, default=FollowUpStatus.PLANNED
     )
-    done_on = models.DateField(_("done"), null=True, blank=True)
+    done_on = models.DateField(_("done"), null=True, blank=True, validators=[DateWithin(30, 0)])
     rating_tasks = models.PositiveSmallIntegerField(
         _("tasks"), null=True, blank=True, validators=RATING
     )

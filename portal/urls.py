@@ -1,8 +1,10 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from core.security import two_factor
+from core.security.password_reset import RateLimitedPasswordResetView
 from portal import views
-from portal.views import guide_consent, manager, matching_pages, participant_public
+from portal.views import admin_security, guide_consent, manager, matching_pages, participant_public
 
 app_name = "portal"
 
@@ -159,12 +161,26 @@ urlpatterns = [
         "deltagare/historik/import/<int:pk>/", manager.history_import_job, name="history_import_job"
     ),
     path("deltagare/historik/mall/<str:kind>/", manager.history_template, name="history_template"),
+    path("sakerhet/atkomstlogg/", admin_security.access_log, name="access_log"),
+    path("sakerhet/gallring/", admin_security.retention, name="retention"),
+    path(
+        "sakerhet/deltagare/<int:pk>/utdrag/",
+        admin_security.participant_data_export,
+        name="participant_export",
+    ),
+    path(
+        "sakerhet/deltagare/<int:pk>/anonymisera/",
+        admin_security.participant_erase,
+        name="participant_erase",
+    ),
 ]
 
 auth_urlpatterns = [
+    path("tvastegs/", two_factor.setup, name="two_factor_setup"),
+    path("tvastegs/verifiera/", two_factor.verify, name="two_factor_verify"),
     path("logga-in/", auth_views.LoginView.as_view(), name="login"),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
-    path("losenord/aterstall/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("losenord/aterstall/", RateLimitedPasswordResetView.as_view(), name="password_reset"),
     path(
         "losenord/aterstall/skickat/",
         auth_views.PasswordResetDoneView.as_view(),

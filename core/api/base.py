@@ -33,7 +33,7 @@ class AuditActorMixin:
         super().initial(request, *args, **kwargs)
         from auditlog.context import set_actor
 
-        from matching.services.audit import client_address
+        from core.security.client import client_address
 
         self._audit_context = set_actor(request.user, remote_addr=client_address(request))
         self._audit_context.__enter__()

@@ -1,8 +1,8 @@
 from django.urls import path
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from core.api import views
+from core.security.tokens import ObtainTokenView, RevokeTokenView
 
 router = DefaultRouter(trailing_slash=True)
 router.register("units", views.UnitViewSet, basename="unit")
@@ -18,6 +18,7 @@ router.register("kga-competences", views.KgaCompetenceViewSet, basename="kga-com
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    path("auth/tokens/<int:user_id>/", RevokeTokenView.as_view(), name="api-token-revoke"),
     *router.urls,
 ]

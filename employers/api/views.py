@@ -114,7 +114,7 @@ class EmployerViewSet(WriteViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(responses=s.DuplicateSerializer(many=True))
-    @action(detail=False, methods=["get"], url_path="possible-duplicates")
+    @action(detail=False, methods=["get"], url_path="possible-duplicates", pagination_class=None)
     def possible_duplicates(self, request):
         """Pairs of employers in the same municipality whose names fuzzy-match, for review."""
         pairs = [
@@ -211,6 +211,7 @@ class InteractionViewSet(WriteViewSet):
         data.pop("employer", None)
         return services.interaction_update(interaction=instance, by=self.request.user, **data)
 
+    @extend_schema(responses=s.InteractionSerializer(many=True))
     @action(detail=False, methods=["get"], url_path="my-next-steps")
     def my_next_steps(self, request):
         """The signed-in user's open next steps, overdue first, then by due date."""

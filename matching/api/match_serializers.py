@@ -119,6 +119,8 @@ class DecisionSerializer(serializers.ModelSerializer):
 
 
 class WeightsSerializer(serializers.ModelSerializer):
+    updated_at = serializers.DateTimeField(read_only=True, allow_null=True)  # null: defaults
+
     class Meta:
         model = MatchWeights
         fields = [

@@ -53,6 +53,9 @@ class ParticipantSerializer(serializers.ModelSerializer):
     languages = serializers.SerializerMethodField()
     access = serializers.SerializerMethodField()
     is_young = serializers.BooleanField(read_only=True)
+    # null for staff without full access (see to_representation)
+    support_needs = serializers.CharField(read_only=True, allow_null=True)
+    home_address = serializers.CharField(read_only=True, allow_null=True)
 
     class Meta:
         model = Participant
@@ -407,3 +410,17 @@ class QualityAssurerSerializer(serializers.ModelSerializer):
 
 class QualityAssurerInputSerializer(serializers.Serializer):
     user = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
+
+
+class AuditEntrySerializer(serializers.Serializer):
+    """One row of a participant's audit log (documentation of the audit-log endpoint)."""
+
+    timestamp = serializers.DateTimeField()
+    action = serializers.CharField()
+    action_code = serializers.IntegerField()
+    model = serializers.CharField()
+    object_pk = serializers.CharField()
+    actor = serializers.IntegerField(allow_null=True)
+    actor_name = serializers.CharField(allow_null=True)
+    remote_addr = serializers.CharField(allow_null=True)
+    changes = serializers.JSONField()

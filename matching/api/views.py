@@ -42,6 +42,7 @@ class ParticipantViewSet(
     search_fields = ["code", "first_name", "last_name"]
     ordering_fields = ["code", "enrolled_on", "last_name"]
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+    output_serializer_class = s.ParticipantSerializer
 
     def scope_queryset(self, user):
         return (
@@ -68,6 +69,17 @@ class ParticipantViewSet(
         return Response(
             s.ParticipantSerializer(obj, context=self.get_serializer_context()).data, status=code
         )
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        rows = response.data.get("results", []) if isinstance(response.data, dict) else []
+        audit.audit_participants_read(
+            ids=[row["id"] for row in rows],
+            user=request.user,
+            request=request,
+            what="api search" if request.query_params.get("search") else "api list",
+        )
+        return response
 
     def retrieve(self, request, *args, **kwargs):
         participant = self.get_object()
@@ -148,7 +160,7 @@ class ParticipantViewSet(
         return self.output(participant)
 
     @extend_schema(request=s.KgaInputSerializer, responses=s.KgaAssessmentSerializer(many=True))
-    @action(detail=True, methods=["get", "post"], url_path="kga-assessments")
+    @action(detail=True, methods=["get", "post"], url_path="kga-assessments", pagination_class=None)
     def kga_assessments(self, request, pk=None):
         """KGA history (newest first); POST records a new assessment."""
         participant = self.get_object()
@@ -168,6 +180,7 @@ class ParticipantViewSet(
         )
         return Response(s.KgaAssessmentSerializer(qs, many=True).data)
 
+    @extend_schema(responses=s.AuditEntrySerializer(many=True))
     @action(detail=True, methods=["get"], url_path="audit-log")
     def audit_log(self, request, pk=None):
         """Every read and change of this participant's records (administrators only)."""
@@ -297,6 +310,17 @@ class ConsentViewSet(
         return Consent.objects.filter(
             participant__in=Participant.objects.visible_to(user)
         ).select_related("employer")
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        rows = response.data.get("results", []) if isinstance(response.data, dict) else []
+        audit.audit_participants_read(
+            ids=[row.get("participant") for row in rows],
+            user=request.user,
+            request=request,
+            what="api consents",
+        )
+        return response
 
     def create(self, request, *args, **kwargs):
         data = s.ConsentInputSerializer(data=request.data)

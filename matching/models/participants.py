@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from core.choices import CoordinatePrecision, Role, SwedishLevel
 from core.models import TimeStampedModel
 from core.roles import role_of
+from core.validators import BirthYearWithin, DateWithin
 from matching.choices import Gender, LanguageLevel, Phase, SkillSource
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
@@ -53,7 +54,7 @@ class Participant(TimeStampedModel):
         _("birth year"),
         null=True,
         blank=True,
-        validators=[MinValueValidator(1900), MaxValueValidator(2100)],
+        validators=[MinValueValidator(1900), MaxValueValidator(2100), BirthYearWithin()],
     )
     newly_arrived = models.BooleanField(_("newly arrived"), default=False)
     long_term_unemployed = models.BooleanField(_("long-term unemployed"), default=False)
@@ -78,7 +79,9 @@ class Participant(TimeStampedModel):
         blank=True,
         related_name="participants",
     )
-    enrolled_on = models.DateField(_("enrolled"), default=timezone.localdate)
+    enrolled_on = models.DateField(
+        _("enrolled"), default=timezone.localdate, validators=[DateWithin(30, 1)]
+    )
     home_locality = models.CharField(_("home locality"), max_length=100, blank=True)
     home_address = models.CharField(_("home address"), max_length=200, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=6, blank=True)
@@ -189,7 +192,9 @@ class ParticipantSkill(models.Model):
     source = models.CharField(
         _("source"), max_length=20, choices=SkillSource.choices, default=SkillSource.SELF_REPORTED
     )
-    assessed_on = models.DateField(_("date"), default=timezone.localdate)
+    assessed_on = models.DateField(
+        _("date"), default=timezone.localdate, validators=[DateWithin(60, 0)]
+    )
 
     class Meta:
         ordering = ["pk"]

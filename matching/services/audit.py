@@ -8,20 +8,15 @@ REMOTE_ADDR; X-Forwarded-For is trusted only behind the configured number of pro
 from __future__ import annotations
 
 from auditlog.models import LogEntry
-from django.conf import settings
 
+from core.security.client import client_address
 
-def client_address(request) -> str | None:
-    if request is None:
-        return None
-    proxies = getattr(settings, "AXES_IPWARE_PROXY_COUNT", None) or 0
-    if proxies:
-        forwarded = [
-            p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if p.strip()
-        ]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR")
+__all__ = [
+    "audit_participant_read",
+    "audit_participants_read",
+    "client_address",
+    "participant_log",
+]
 
 
 def audit_participant_read(*, participant, user, request=None, what: str = "detail") -> LogEntry:
@@ -33,6 +28,41 @@ def audit_participant_read(*, participant, user, request=None, what: str = "deta
         remote_addr=client_address(request),
         changes={"read": [what, ""]},
     )
+
+
+def audit_participants_read(*, ids, user, request=None, what: str) -> int:
+    """Log a read of several participants at once (a list page, a search, a ranking, consents):
+    one access entry per participant, in one insert (issue 13: not only detail reads)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+
+    from matching.models import Participant
+
+    ids = sorted({int(i) for i in ids if i is not None})
+    if not ids:
+        return 0
+    content_type = ContentType.objects.get_for_model(Participant)
+    codes = dict(Participant.objects.filter(pk__in=ids).values_list("pk", "code"))
+    actor = user if getattr(user, "is_authenticated", False) else None
+    address = client_address(request)
+    now = timezone.now()
+    LogEntry.objects.bulk_create(
+        [
+            LogEntry(
+                content_type=content_type,
+                object_pk=str(pk),
+                object_id=pk,
+                object_repr=codes.get(pk, str(pk)),
+                action=LogEntry.Action.ACCESS,
+                changes={"read": [what, ""]},
+                actor=actor,
+                remote_addr=address,
+                timestamp=now,
+            )
+            for pk in ids
+        ]
+    )
+    return len(ids)
 
 
 def participant_log(participant):
@@ -63,3 +93,38 @@ def participant_log(participant):
             object_pk__in=[str(i) for i in ids],
         )
     return LogEntry.objects.filter(q).select_related("actor").order_by("-timestamp", "-pk")
+
+
+def participant_reads_by_user(*, start, end, unusual_at: int):
+    """Reads of participants per user in [start, end) for the systematic log follow-up: reads,
+    distinct participants, first and last read; ``unusual`` when the distinct participants
+    exceed ``unusual_at`` or three times the median of all readers."""
+    from statistics import median
+
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Count, Max, Min
+
+    from matching.models import Participant
+
+    rows = list(
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Participant),
+            action=LogEntry.Action.ACCESS,
+            timestamp__gte=start,
+            timestamp__lt=end,
+        )
+        .values("actor_id", "actor__username", "actor__first_name", "actor__last_name")
+        .annotate(
+            reads=Count("id"),
+            participants=Count("object_pk", distinct=True),
+            first=Min("timestamp"),
+            last=Max("timestamp"),
+        )
+        .order_by("-participants", "-reads")
+    )
+    typical = median([r["participants"] for r in rows]) if rows else 0
+    for row in rows:
+        row["unusual"] = row["participants"] > unusual_at or (
+            len(rows) > 2 and row["participants"] > 3 * max(typical, 1)
+        )
+    return rows

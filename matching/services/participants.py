@@ -113,6 +113,31 @@ def _validate(participant: Participant, data: dict) -> None:
         raise ValidationError(errors)
 
 
+def _check_integrity(participant: Participant, data: dict, by: User) -> None:
+    """Rules that keep the records trustworthy (issue 13): someone always answers for the
+    participant, ``active`` follows the phase, and one person is registered once per unit."""
+    errors = {}
+    if participant.guide_id is None and role_of(by) != Role.ADMIN:
+        errors["guide"] = _("A participant must have a job guide.")
+    if data.get("active") and participant.phase == Phase.EXITED:
+        errors["active"] = _(
+            "An exited participant becomes active again by a phase change back to “finna”."
+        )
+    if (
+        participant.personnummer
+        and Participant.objects.filter(
+            unit_id=participant.unit_id, personnummer=participant.personnummer
+        )
+        .exclude(pk=participant.pk)
+        .exists()
+    ):
+        errors["personnummer"] = _(
+            "A participant with this personal identity number is already registered."
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
 def _place(participant: Participant) -> None:
     place = gazetteer_lookup(
         locality=participant.home_locality,
@@ -161,6 +186,7 @@ def participant_create(
         participant.guide = by
     _set_identity(participant, personnummer)
     _validate(participant, data)
+    _check_integrity(participant, data, by)
     _place(participant)
     participant.full_clean()
     participant.save()
@@ -169,7 +195,7 @@ def participant_create(
     if desired_industries is not None:
         participant.desired_industries.set(desired_industries)
     for item in skills or []:
-        participant_skill_add(participant=participant, by=by, **item)
+        _skill_add(participant=participant, by=by, **item)
     if adaptation_needs is not None:
         participant_set_adaptation_needs(participant=participant, by=by, needs=adaptation_needs)
     if languages is not None:
@@ -204,6 +230,7 @@ def participant_update(
             setattr(participant, field, data[field])
     _set_identity(participant, personnummer)
     _validate(participant, data)
+    _check_integrity(participant, data, by)
     if (
         participant.home_locality,
         participant.postal_code,
@@ -225,7 +252,15 @@ def participant_update(
 
 
 @transaction.atomic
-def participant_skill_add(
+def participant_skill_add(*, participant: Participant, by: User, **values) -> ParticipantSkill:
+    """Add a skill; free text is normalised to the taxonomy, or kept as written when nothing matches.
+    ``validated`` is set by OCN certificates, not typed by hand. Only the assigned guide (or an
+    administrator) may: a skill counts in matching."""
+    ensure_can_edit(by, participant)
+    return _skill_add(participant=participant, by=by, **values)
+
+
+def _skill_add(
     *,
     participant: Participant,
     by: User,
@@ -235,9 +270,6 @@ def participant_skill_add(
     source: str = SkillSource.SELF_REPORTED,
     assessed_on=None,
 ) -> ParticipantSkill:
-    """Add a skill; free text is normalised to the taxonomy, or kept as written when nothing matches.
-    ``validated`` is set by OCN certificates, not typed by hand."""
-    ensure_can_edit(by, participant)
     text = (text or "").strip()
     if skill is None and not text:
         raise ValidationError({"skill": _("Give a skill or type it.")})

@@ -83,6 +83,8 @@ class PlacementSerializer(serializers.ModelSerializer):
             "allowed_actions",
             "created_at",
         ]
+        # Output only; fields depend on the reader's role, so none is promised (issue 13).
+        read_only_fields = fields
 
     def get_allowed_actions(self, obj) -> list[str]:
         return rules.allowed_actions(obj)

@@ -34,6 +34,7 @@ class PlacementViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
         "task_profile__employer",
     ]
     ordering_fields = ["planned_start", "created_at"]
+    staff_only_filters = ("participant", "guide")
 
     def scope_queryset(self, user):
         return (
@@ -166,6 +167,7 @@ class FollowUpViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Read
     write_roles = GUIDES
     serializer_class = s.FollowUpSerializer
     filterset_fields = ["placement", "status", "with_whom", "placement__participant"]
+    staff_only_filters = ("placement__participant",)
     ordering_fields = ["planned_on"]
 
     def scope_queryset(self, user):

@@ -1,0 +1,112 @@
+"""The access-log review for administrators (issue 13): who read participants' data, how much,
+in a period; unusual volumes highlighted; the same as CSV for the systematic log follow-up."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+
+from django.conf import settings
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.choices import Role
+from matching.models import Participant
+from matching.retention import participant_anonymise, participant_export, retention_notice_list
+from matching.services.audit import audit_participant_read, participant_reads_by_user
+from portal.access import role_required
+
+
+def _period(request) -> tuple[dt.date, dt.date]:
+    today = timezone.localdate()
+    start = parse_date(request.GET.get("from") or "") or today - dt.timedelta(days=30)
+    end = parse_date(request.GET.get("to") or "") or today
+    if end < start:
+        start, end = end, start
+    return start, end
+
+
+@role_required(Role.ADMIN)
+def access_log(request):
+    start, end = _period(request)
+    zone = timezone.get_current_timezone()
+    rows = participant_reads_by_user(
+        start=dt.datetime.combine(start, dt.time.min, tzinfo=zone),
+        end=dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=zone),
+        unusual_at=settings.ACCESS_LOG_UNUSUAL_PARTICIPANTS,
+    )
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="access-log-{start}-{end}.csv"'
+        writer = csv.writer(response)
+        writer.writerow(
+            [
+                _("User"),
+                _("Reads"),
+                _("Participants"),
+                _("First read"),
+                _("Last read"),
+                _("Unusual"),
+            ]
+        )
+        for row in rows:
+            writer.writerow(
+                [
+                    row["actor__username"] or "-",
+                    row["reads"],
+                    row["participants"],
+                    row["first"].isoformat(),
+                    row["last"].isoformat(),
+                    _("yes") if row["unusual"] else "",
+                ]
+            )
+        return response
+    return render(
+        request,
+        "portal/security/access_log.html",
+        {"rows": rows, "start": start, "end": end},
+    )
+
+
+@role_required(Role.ADMIN)
+def participant_data_export(request, pk):
+    """Everything held on one participant: JSON (``?format=json``) or a printable summary."""
+    participant = get_object_or_404(Participant.objects.visible_to(request.user), pk=pk)
+    audit_participant_read(
+        participant=participant, user=request.user, request=request, what="export"
+    )
+    data = participant_export(participant)
+    if request.GET.get("format") == "json":
+        response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
+        response["Content-Disposition"] = f'attachment; filename="{participant.code}.json"'
+        return response
+    return render(
+        request,
+        "portal/security/participant_export.html",
+        {"participant": participant, "data": data},
+    )
+
+
+@require_POST
+@role_required(Role.ADMIN)
+def participant_erase(request, pk):
+    """Anonymise one participant on request (art. 17); statistics counts stay."""
+    participant = get_object_or_404(Participant.objects.visible_to(request.user), pk=pk)
+    participant_anonymise(
+        participant=participant, by=request.user, reason=request.POST.get("reason") or "request"
+    )
+    return redirect("portal:retention")
+
+
+@role_required(Role.ADMIN)
+def retention(request):
+    """The notice list: participants to be anonymised within the notice period."""
+    return render(
+        request,
+        "portal/security/retention.html",
+        {"notice": retention_notice_list(), "rules": settings.RETENTION},
+    )

@@ -1,0 +1,95 @@
+"""Access-log review (issue 13): list, search, match and consent reads are logged too; an
+administrator reviews reads per user and period, unusual volumes highlighted, and exports them."""
+
+import pytest
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+
+from matching.models import Participant
+from tests.factories.matching import ParticipantFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def reads(user, what=None):
+    qs = LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Participant),
+        action=LogEntry.Action.ACCESS,
+        actor=user,
+    )
+    return [e for e in qs if what is None or e.changes_dict["read"][0] == what]
+
+
+@pytest.mark.parametrize(
+    ("url", "what"),
+    [
+        ("/api/v1/participants/", "api list"),
+        ("/api/v1/participants/?search=Yusuf", "api search"),
+        ("/api/v1/participants/{pk}/matches/", "api matches"),
+        ("/api/v1/consents/", "api consents"),
+    ],
+)
+def test_list_search_match_and_consent_reads_are_logged(api, guide, participant, url, what):
+    from datetime import date
+
+    from matching.services.consents import consent_record
+
+    consent_record(
+        participant=participant,
+        by=guide,
+        purpose="Praktik",
+        scopes=["skills"],
+        given_on=date.today(),
+        method="signed_paper",
+        agency="Arbetsförmedlingen",
+    )
+    response = api(guide).get(url.format(pk=participant.pk))
+    assert response.status_code == 200
+    logged = reads(guide, what)
+    assert [e.object_pk for e in logged] == [str(participant.pk)]
+
+
+def test_profile_matches_log_every_participant_listed(api, guide, participant, task_profile):
+    response = api(guide).get(f"/api/v1/task-profiles/{task_profile.pk}/matches/")
+    assert response.status_code == 200
+    listed = {str(r["participant"]) for r in response.json()}
+    assert {e.object_pk for e in reads(guide, "api profile matches")} == listed
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("admin_user", 200),
+        ("coordinator", 403),
+        ("guide", 403),
+        ("manager", 403),
+        ("employer_user", 403),
+        (None, 302),
+    ],
+)
+def test_only_administrators_open_the_review(request, role, expected):
+    client = Client()
+    if role:
+        client.force_login(request.getfixturevalue(role))
+    assert client.get("/sakerhet/atkomstlogg/").status_code == expected
+
+
+def test_the_review_counts_reads_per_user_and_flags_unusual_volumes(
+    api, admin_user, guide, colleague_guide, unit, settings
+):
+    settings.ACCESS_LOG_UNUSUAL_PARTICIPANTS = 5
+    people = ParticipantFactory.create_batch(8, unit=unit, guide=guide)
+    api(guide).get("/api/v1/participants/")  # 8 participants read by gustav
+    api(colleague_guide).get(f"/api/v1/participants/{people[0].pk}/")  # 1 by greta
+    client = Client()
+    client.force_login(admin_user)
+    page = client.get("/sakerhet/atkomstlogg/")
+    rows = {r["actor__username"]: r for r in page.context["rows"]}
+    assert rows["gustav"]["participants"] == 8 and rows["gustav"]["unusual"]
+    assert rows["greta"]["participants"] == 1 and not rows["greta"]["unusual"]
+    assert 'class="unusual"' in page.content.decode()
+    export = client.get("/sakerhet/atkomstlogg/?format=csv")
+    assert export["Content-Type"].startswith("text/csv")
+    lines = export.content.decode().splitlines()
+    assert len(lines) == 3 and lines[1].startswith("gustav,8,8,")

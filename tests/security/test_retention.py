@@ -1,0 +1,91 @@
+"""Retention and erasure (issue 13): rules anonymise exited participants after a notice period,
+the job logs what it did, an administrator exports everything held and anonymises on request;
+statistics counts stay."""
+
+import datetime as dt
+import json
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from matching.choices import Phase
+from matching.models import Participant, PhaseChange
+from matching.retention import ANONYMISED, retention_apply, retention_due, retention_notice_list
+from tests.factories.matching import ParticipantFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def exited(unit, guide, years_ago: float, **kw):
+    person = ParticipantFactory(unit=unit, guide=guide, phase=Phase.EXITED, active=False, **kw)
+    PhaseChange.objects.create(
+        participant=person,
+        from_phase=Phase.FINNA,
+        to_phase=Phase.EXITED,
+        reason="Slutade",
+        at=timezone.now() - dt.timedelta(days=365.25 * years_ago),
+    )
+    return person
+
+
+def test_the_rule_anonymises_after_the_period_with_a_notice_list_first(unit, guide, settings):
+    settings.RETENTION = {"participant_exited_years": 5, "notice_days": 30}
+    old = exited(unit, guide, 6, personnummer="19850709-9805", support_needs="Epilepsi")
+    soon = exited(unit, guide, 5 - 10 / 365)
+    recent = exited(unit, guide, 1)
+    assert list(retention_due()) == [old]
+    assert list(retention_notice_list()) == [soon]
+    counts = Participant.objects.count(), Participant.objects.filter(phase=Phase.EXITED).count()
+    summary = retention_apply()
+    assert summary == {"anonymised": [old.code], "notice": [soon.code]}
+    old.refresh_from_db()
+    assert old.first_name == ANONYMISED and old.personnummer == "" and old.support_needs == ""
+    assert old.code and old.birth_year and old.gender  # what statistics count stays
+    recent.refresh_from_db()
+    assert recent.first_name != ANONYMISED
+    assert counts == (
+        Participant.objects.count(),
+        Participant.objects.filter(phase=Phase.EXITED).count(),
+    )
+    assert retention_apply()["anonymised"] == []  # idempotent
+
+
+def test_the_job_runs_from_celery(unit, guide, settings, caplog):
+    from matching.tasks import apply_retention
+
+    settings.RETENTION = {"participant_exited_years": 5, "notice_days": 30}
+    exited(unit, guide, 7)
+    with caplog.at_level("INFO"):
+        assert len(apply_retention.delay().get()["anonymised"]) == 1
+    assert "Retention: 1 participants anonymised" in caplog.text
+
+
+@pytest.mark.parametrize(("role", "expected"), [("admin_user", 200), ("guide", 403), (None, 302)])
+def test_only_an_administrator_exports_everything_held(request, participant, role, expected):
+    client = Client()
+    if role:
+        client.force_login(request.getfixturevalue(role))
+    response = client.get(f"/sakerhet/deltagare/{participant.pk}/utdrag/?format=json")
+    assert response.status_code == expected
+    if expected == 200:
+        data = json.loads(response.content)
+        assert data["personnummer"] == "19850709-9805"
+        assert data["adaptation_needs"][0]["description"] == "Ljudkänslig efter stroke."
+        page = client.get(f"/sakerhet/deltagare/{participant.pk}/utdrag/")
+        assert "Yusuf" in page.content.decode()
+
+
+def test_an_administrator_anonymises_on_request(admin_user, guide, participant):
+    client = Client()
+    client.force_login(guide)
+    assert client.post(f"/sakerhet/deltagare/{participant.pk}/anonymisera/").status_code == 403
+    client.force_login(admin_user)
+    response = client.post(
+        f"/sakerhet/deltagare/{participant.pk}/anonymisera/", {"reason": "Begäran art. 17"}
+    )
+    assert response.status_code == 302
+    participant.refresh_from_db()
+    assert participant.last_name == ANONYMISED and participant.personnummer == ""
+    assert participant.adaptation_needs.get().description == ""
+    assert Participant.objects.filter(pk=participant.pk).exists()  # counted in statistics

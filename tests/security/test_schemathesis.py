@@ -1,0 +1,79 @@
+"""schemathesis over the whole OpenAPI schema, as every role (issue 13): no server error and no
+response that disagrees with the schema.
+
+Bounded so that it runs in the normal suite: each operation gets ``SCHEMATHESIS_EXAMPLES`` (default
+1) generated request(s), and each request is sent as every role of the cast, with ``{id}`` path
+parameters pointing at real objects so that successful responses are checked too. Raise the
+bound locally with ``SCHEMATHESIS_EXAMPLES=20 uv run pytest tests/security/test_schemathesis.py``.
+"""
+
+import json
+import os
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import response_schema_conformance
+
+from tests.security.conftest import ROLES
+
+EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "1"))
+CHECKS = [not_a_server_error, response_schema_conformance]
+
+
+def _load_schema():
+    from drf_spectacular.generators import SchemaGenerator
+    from drf_spectacular.renderers import OpenApiJsonRenderer
+
+    spec = SchemaGenerator().get_schema(request=None, public=True)
+    return schemathesis.openapi.from_dict(json.loads(OpenApiJsonRenderer().render(spec)))
+
+
+APP = get_wsgi_application()
+SCHEMA = _load_schema()
+OPERATIONS = [result.ok() for result in SCHEMA.get_all_operations()]
+
+
+def _real_ids(case, world) -> None:
+    """Point ``{id}``-style path parameters at the cast's objects (random ids are only 404s)."""
+    resource = case.operation.path.split("/")[3]
+    for name in list(case.path_parameters or {}):
+        if resource in world.ids:
+            case.path_parameters[name] = world.ids[resource]
+
+
+def test_every_operation_is_covered():
+    assert len(OPERATIONS) > 80
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+    database=None,
+    phases=[Phase.explicit, Phase.generate],  # no shrinking: keep the run bounded
+)
+@given(data=st.data())
+def test_no_server_error_and_no_schema_violation(data, world, keep_connection):
+    failures = []
+    for operation in OPERATIONS:
+        case = data.draw(operation.as_strategy(), label=f"{operation.method} {operation.path}")
+        _real_ids(case, world)
+        for role in ROLES:
+            response = case.call(headers=world.headers(role), app=APP)
+            try:
+                case.validate_response(response, checks=CHECKS)
+            except BaseException as exc:  # schemathesis' FailureGroup is a BaseExceptionGroup
+                if isinstance(exc, KeyboardInterrupt | SystemExit):
+                    raise
+                first = str(exc).strip().splitlines()
+                failures.append(
+                    f"{operation.method.upper()} {case.formatted_path} as {role or 'anonymous'}: "
+                    f"{response.status_code} {' '.join(first[:12])[:400]}"
+                )
+    assert not failures, "\n".join(failures)
