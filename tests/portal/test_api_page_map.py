@@ -18,6 +18,12 @@ API_WRITE_TO_PAGE: dict[str, str | tuple[str, str]] = {
         INTEGRATION,
         "API tokens are for integrations; people use the login page",
     ),
+    "auth_token_destroy": (
+        INTEGRATION,
+        "an integration revokes the token it calls with; people log out in the pages",
+    ),
+    # administrators revoke anyone's token in the administration (Django admin)
+    "auth_tokens_destroy": "admin:authtoken_tokenproxy_changelist",
     "skills_normalise_create": (
         INTEGRATION,
         "a lookup for importers; the pages normalise skills inside every skill form",
@@ -105,6 +111,8 @@ def _write_operations() -> set[str]:
 
 
 def _url_exists(name: str) -> bool:
+    if name.startswith("admin:"):
+        return bool(reverse(name))
     for args in ([], [1], [1, 1], ["x"], [1, "x"]):
         try:
             reverse(f"portal:{name}", args=args)
