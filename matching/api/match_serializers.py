@@ -82,15 +82,6 @@ class MatchSerializer(serializers.Serializer):
     )
 
 
-class MatchPageSerializer(serializers.Serializer):
-    """With include_excluded=true every profile is listed, a page at a time (no silent cap)."""
-
-    count = serializers.IntegerField()
-    next = serializers.URLField(allow_null=True)
-    previous = serializers.URLField(allow_null=True)
-    results = MatchSerializer(many=True)
-
-
 class DecisionInputSerializer(serializers.Serializer):
     participant = serializers.PrimaryKeyRelatedField(queryset=Participant.objects.all())
     task_profile = serializers.PrimaryKeyRelatedField(queryset=TaskProfile.objects.all())

@@ -1,7 +1,7 @@
 """Matches for staff: ranked, explained; decisions; weights; recompute jobs. Never for employers."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
@@ -16,11 +16,27 @@ from matching.services import audit, decisions, recompute, suggestions, weights
 STAFF = (Role.GUIDE, Role.COORDINATOR, Role.MANAGER, Role.ADMIN)
 
 
-MATCHES_OR_PAGE = PolymorphicProxySerializer(
-    component_name="MatchesOrPage",
-    serializers=[s.MatchSerializer(many=True), s.MatchPageSerializer],
-    resource_type_field_name=None,
-)
+# A plain list of matches, or (with include_excluded) a page of them. drf-spectacular's polymorphic
+# proxy drops a many=True member, so the schema is written out (Match is the ExplainView's component).
+_MATCH = {"$ref": "#/components/schemas/Match"}
+_LINK = {"type": "string", "format": "uri", "nullable": True}
+MATCHES_OR_PAGE = {
+    200: {
+        "oneOf": [
+            {"type": "array", "items": _MATCH},
+            {
+                "type": "object",
+                "required": ["count", "next", "previous", "results"],
+                "properties": {
+                    "count": {"type": "integer"},
+                    "next": _LINK,
+                    "previous": _LINK,
+                    "results": {"type": "array", "items": _MATCH},
+                },
+            },
+        ]
+    }
+}
 
 
 def _page(request, q, count: int, results: list[dict]) -> Response:

@@ -45,6 +45,10 @@ class PlacementSerializer(serializers.ModelSerializer):
     evaluations = EvaluationSerializer(many=True, read_only=True)
     extensions = ExtensionSerializer(many=True, read_only=True)
     employer = serializers.IntegerField(source="task_profile.employer_id", read_only=True)
+    # Empty until a proposal is withdrawn: the schema must allow "" as well as the reasons.
+    withdraw_reason = serializers.ChoiceField(
+        choices=WithdrawReason.choices, allow_blank=True, read_only=True
+    )
     participant_view = serializers.SerializerMethodField()
     allowed_actions = serializers.SerializerMethodField(
         help_text="The steps this placement can take now (the same list the pages offer)."
