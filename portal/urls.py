@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from portal import views
-from portal.views import manager
+from portal.views import manager, method
 
 app_name = "portal"
 
@@ -55,6 +55,9 @@ urlpatterns = [
     path("statistik/export/<str:kind>/", manager.statistics_export, name="statistics_export"),
     path("statistik/rapport/", manager.statistics_print, name="statistics_print"),
     path("statistik/scb/", manager.scb_export, name="scb_export"),
+    # Method: fidelity, SUS, progression (portal/views/method.py)
+    path("metod/trohet/", method.fidelity, name="fidelity"),
+    path("metod/trohet/export/<str:kind>/", method.fidelity_export, name="fidelity_export"),
     path("deltagare/historik/import/", manager.history_import, name="history_import"),
     path(
         "deltagare/historik/import/<int:pk>/", manager.history_import_job, name="history_import_job"

@@ -1,0 +1,77 @@
+"""Method endpoints (issue 15): Supported Employment fidelity from the records, the SUS list and
+participant progression. Every figure comes from ``placements.fidelity``, ``placements.sus`` and
+``matching.progression`` — the pages and exports call the same functions."""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from placements import fidelity as fd
+from placements.api.statistics import export_response
+
+FIDELITY_FILTERS = [
+    OpenApiParameter("quarter", OpenApiTypes.STR, description="YYYY-Qn (default this quarter)"),
+    OpenApiParameter("unit", OpenApiTypes.INT, description="Unit id (administrators)."),
+    OpenApiParameter(
+        "guide", OpenApiTypes.INT, description="One guide (managers, admins; guides get their own)."
+    ),
+]
+
+
+def _fidelity_scope(request) -> fd.FidelityScope:
+    scope, errors = fd.parse_fidelity_filters(request.user, request.query_params)
+    if errors:
+        raise ValidationError(errors)
+    return scope
+
+
+class FidelityView(APIView):
+    """Fidelity item values and 1–5 anchor scores for the unit and each guide in a quarter, with
+    the records behind each figure and the scores of the three quarters before. Guides get their
+    own figures only."""
+
+    read_roles = fd.FIDELITY_ROLES
+
+    @extend_schema(
+        parameters=FIDELITY_FILTERS, responses=OpenApiTypes.OBJECT, operation_id="fidelity"
+    )
+    def get(self, request):
+        scope = _fidelity_scope(request)
+        data = fd.build_fidelity(scope).as_dict()
+        data["trend"] = [
+            {"quarter": r.scope.quarter, "scores": {k: r.unit.items[k].score for k in fd.ITEMS}}
+            for r in fd.trend(scope)
+        ]
+        return Response(data)
+
+
+class FidelityExportView(APIView):
+    """The fidelity figures as CSV or XLSX (``file=csv`` or ``file=xlsx``)."""
+
+    read_roles = fd.FIDELITY_ROLES
+
+    @extend_schema(
+        parameters=[
+            *FIDELITY_FILTERS,
+            OpenApiParameter("file", OpenApiTypes.STR, enum=["csv", "xlsx"], required=True),
+        ],
+        responses={(200, "text/csv"): OpenApiTypes.BINARY},
+        operation_id="fidelity_export",
+    )
+    def get(self, request):
+        kind = request.query_params.get("file")
+        if kind not in ("csv", "xlsx"):
+            raise ValidationError({"file": ["Choose csv or xlsx."]})
+        scope = _fidelity_scope(request)
+        return fidelity_export_response(scope, kind)
+
+
+def fidelity_export_response(scope: fd.FidelityScope, kind: str):
+    history = fd.trend(scope)
+    response = export_response(fd.as_report(history[-1], history), kind, False)
+    response["Content-Disposition"] = f'attachment; filename="brygga-trohet-{scope.quarter}.{kind}"'
+    return response
