@@ -61,3 +61,24 @@ class ParticipantCodesField(forms.CharField):
                 _("Unknown participant code: %(codes)s") % {"codes": ", ".join(missing)}
             )
         return list({c: found[c] for c in codes}.values())
+
+
+class SusFieldsForm(forms.Form):
+    """The participant's SUS fields; saved through ``participant_update``."""
+
+    def __init__(self, *args, **kwargs):
+        from matching.choices import EducationLevel, SusEmployment, SusExitReason, SusIncome
+
+        super().__init__(*args, **kwargs)
+        blank = [("", "—")]
+        for name, label, choices in (
+            ("education_level", _("Education level"), EducationLevel.choices),
+            ("sus_employment_before", _("Employment before"), SusEmployment.choices),
+            ("sus_income_before", _("Main income before"), SusIncome.choices),
+            ("sus_employment_after", _("Employment after"), SusEmployment.choices),
+            ("sus_income_after", _("Main income after"), SusIncome.choices),
+            ("sus_exit_reason", _("Reason for leaving"), SusExitReason.choices),
+        ):
+            self.fields[name] = forms.ChoiceField(
+                label=label, choices=blank + list(choices), required=False
+            )

@@ -58,6 +58,9 @@ urlpatterns = [
     # Method: fidelity, SUS, progression (portal/views/method.py)
     path("metod/trohet/", method.fidelity, name="fidelity"),
     path("metod/trohet/export/<str:kind>/", method.fidelity_export, name="fidelity_export"),
+    path("metod/sus/", method.sus_list, name="sus_list"),
+    path("metod/sus/export/<str:kind>/", method.sus_download, name="sus_export"),
+    path("deltagare/<int:pk>/sus/", method.participant_sus, name="participant_sus"),
     path("deltagare/historik/import/", manager.history_import, name="history_import"),
     path(
         "deltagare/historik/import/<int:pk>/", manager.history_import_job, name="history_import_job"

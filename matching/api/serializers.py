@@ -16,10 +16,14 @@ from matching.choices import (
     CommuteMeans,
     ConsentMethod,
     ConsentScope,
+    EducationLevel,
     Gender,
     LanguageLevel,
     OcnStatus,
     SkillSource,
+    SusEmployment,
+    SusExitReason,
+    SusIncome,
     Weekday,
 )
 from matching.identity import mask
@@ -93,6 +97,12 @@ class ParticipantSerializer(serializers.ModelSerializer):
             "phase",
             "returned_to_matching_on",
             "active",
+            "education_level",
+            "sus_employment_before",
+            "sus_income_before",
+            "sus_employment_after",
+            "sus_income_after",
+            "sus_exit_reason",
             "skills",
             "adaptation_needs",
             "languages",
@@ -303,6 +313,24 @@ class ParticipantInputSerializer(serializers.Serializer):
     )
     support_needs = serializers.CharField(required=False, allow_blank=True)
     active = serializers.BooleanField(required=False)
+    education_level = serializers.ChoiceField(
+        choices=EducationLevel.choices, required=False, allow_blank=True
+    )
+    sus_employment_before = serializers.ChoiceField(
+        choices=SusEmployment.choices, required=False, allow_blank=True
+    )
+    sus_income_before = serializers.ChoiceField(
+        choices=SusIncome.choices, required=False, allow_blank=True
+    )
+    sus_employment_after = serializers.ChoiceField(
+        choices=SusEmployment.choices, required=False, allow_blank=True
+    )
+    sus_income_after = serializers.ChoiceField(
+        choices=SusIncome.choices, required=False, allow_blank=True
+    )
+    sus_exit_reason = serializers.ChoiceField(
+        choices=SusExitReason.choices, required=False, allow_blank=True
+    )
     skills = SkillInputSerializer(many=True, required=False)
     adaptation_needs = NeedInputSerializer(many=True, required=False)
     languages = LanguageInputSerializer(many=True, required=False)

@@ -49,7 +49,15 @@ PROFILE_FIELDS = (
     "swedish_level",
     "support_needs",
     "active",
+    # SUS reporting (issue 15)
+    "education_level",
+    "sus_employment_before",
+    "sus_income_before",
+    "sus_employment_after",
+    "sus_income_after",
+    "sus_exit_reason",
 )
+SUS_FIELDS = PROFILE_FIELDS[-6:]
 
 PHASE_TRANSITIONS = {
     Phase.FINNA: {Phase.FA, Phase.EXITED},

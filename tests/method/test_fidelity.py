@@ -210,7 +210,7 @@ def test_page_and_exports_show_the_same_figures(world, manager, client):
 
 
 @pytest.mark.parametrize(
-    "who,status",
+    ("who", "status"),
     [
         ("coordinator", 403),
         ("guide", 200),
