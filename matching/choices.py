@@ -142,3 +142,23 @@ class SusExitReason(models.TextChoices):
     NO_CONTACT = "ej_kontakt", _("No contact")
     MOVED = "flytt", _("Moved away")
     OTHER = "annat", _("Other")
+
+
+# --- progression (stegförflyttning), issue 15 ---------------------------------------------------
+
+
+class MeasurementKind(models.TextChoices):
+    START = "start", _("At enrolment")
+    INTERVAL = "interval", _("Interval")
+    EXIT = "exit", _("At exit")
+
+
+class Rater(models.TextChoices):
+    PARTICIPANT = "participant", _("The participant")
+    GUIDE = "guide", _("The guide")
+
+
+class AnswerSource(models.TextChoices):
+    LINK = "link", _("Answered through the personal link")
+    PAPER = "paper", _("Printed form, entered by the guide")
+    STAFF = "staff", _("The guide's own rating")

@@ -61,6 +61,23 @@ urlpatterns = [
     path("metod/sus/", method.sus_list, name="sus_list"),
     path("metod/sus/export/<str:kind>/", method.sus_download, name="sus_export"),
     path("deltagare/<int:pk>/sus/", method.participant_sus, name="participant_sus"),
+    path(
+        "deltagare/<int:pk>/stegforflyttning/",
+        method.participant_progression,
+        name="participant_progression",
+    ),
+    path(
+        "stegforflyttning/<int:pk>/", method.progression_measurement, name="progression_measurement"
+    ),
+    path("metod/matningar/", method.progression_due, name="progression_due"),
+    path("metod/stegforflyttning/", method.progression_statistics, name="progression_statistics"),
+    path(
+        "metod/stegforflyttning/export/<str:kind>/",
+        method.progression_statistics_export,
+        name="progression_statistics_export",
+    ),
+    path("mitt-matt/", method.progression_answer, name="progression_answer"),
+    path("mitt-matt/<str:token>/", method.progression_open, name="progression_open"),
     path("deltagare/historik/import/", manager.history_import, name="history_import"),
     path(
         "deltagare/historik/import/<int:pk>/", manager.history_import_job, name="history_import_job"

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from matching.api import match_views, views
+from matching.api import match_views, progression, views
 
 router = DefaultRouter(trailing_slash=True)
 router.register("participants", views.ParticipantViewSet, basename="participant")
@@ -23,5 +23,15 @@ urlpatterns = [
     ),
     path("matches/explain/", match_views.ExplainView.as_view(), name="match-explain"),
     path("match-weights/", match_views.WeightsView.as_view(), name="match-weights"),
+    path(
+        "progression/measurements/",
+        progression.MeasurementListView.as_view(),
+        name="progression-measurements",
+    ),
+    path(
+        "progression/measurements/<int:pk>/",
+        progression.MeasurementAnswersView.as_view(),
+        name="progression-measurement",
+    ),
     *router.urls,
 ]

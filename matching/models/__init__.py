@@ -8,6 +8,11 @@ from matching.models.participants import (
     ParticipantSkill,
     PhaseChange,
 )
+from matching.models.progression import (
+    ProgressionAnswer,
+    ProgressionIndicator,
+    ProgressionMeasurement,
+)
 from matching.models.suggestions import (
     DecisionKind,
     DecisionReason,
@@ -37,4 +42,7 @@ __all__ = [
     "ParticipantLanguage",
     "ParticipantSkill",
     "PhaseChange",
+    "ProgressionAnswer",
+    "ProgressionIndicator",
+    "ProgressionMeasurement",
 ]

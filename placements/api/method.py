@@ -11,7 +11,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from placements import fidelity as fd
-from placements.api.statistics import export_response
+from placements import progression_stats as ps
+from placements import statistics as st
+from placements.api.statistics import FILTERS, ReportSerializer, _share, export_response
+from placements.api.statistics import _scope as _stats_scope
 
 FIDELITY_FILTERS = [
     OpenApiParameter("quarter", OpenApiTypes.STR, description="YYYY-Qn (default this quarter)"),
@@ -75,3 +78,39 @@ def fidelity_export_response(scope: fd.FidelityScope, kind: str):
     response = export_response(fd.as_report(history[-1], history), kind, False)
     response["Content-Disposition"] = f'attachment; filename="brygga-trohet-{scope.quarter}.{kind}"'
     return response
+
+
+class ProgressionStatisticsView(APIView):
+    """Progression (self-rated 1–10): averages at start and latest, change, share improved and
+    follow-up rates by indicator, gender and municipality, with the persons behind each figure.
+    Same filters as the statistics."""
+
+    read_roles = st.STATS_ROLES
+
+    @extend_schema(
+        parameters=FILTERS, responses=ReportSerializer, operation_id="progression_report"
+    )
+    def get(self, request):
+        scope = _stats_scope(request)
+        return Response(ps.build_progression_report(scope).as_dict(_share(request)))
+
+
+class ProgressionExportView(APIView):
+    """The progression figures as CSV or XLSX (``file=csv`` or ``file=xlsx``)."""
+
+    read_roles = st.STATS_ROLES
+
+    @extend_schema(
+        parameters=[
+            *FILTERS,
+            OpenApiParameter("file", OpenApiTypes.STR, enum=["csv", "xlsx"], required=True),
+        ],
+        responses={(200, "text/csv"): OpenApiTypes.BINARY},
+        operation_id="progression_export",
+    )
+    def get(self, request):
+        kind = request.query_params.get("file")
+        if kind not in ("csv", "xlsx"):
+            raise ValidationError({"file": ["Choose csv or xlsx."]})
+        report = ps.build_progression_report(_stats_scope(request))
+        return export_response(report, kind, _share(request))

@@ -15,5 +15,15 @@ urlpatterns = [
     path("statistics/scb/", statistics.ScbExportView.as_view(), name="statistics-scb"),
     path("fidelity/", method.FidelityView.as_view(), name="fidelity"),
     path("fidelity/export/", method.FidelityExportView.as_view(), name="fidelity-export"),
+    path(
+        "progression/statistics/",
+        method.ProgressionStatisticsView.as_view(),
+        name="progression-statistics",
+    ),
+    path(
+        "progression/statistics/export/",
+        method.ProgressionExportView.as_view(),
+        name="progression-export",
+    ),
     path("exit-follow-ups/", statistics.ExitFollowUpView.as_view(), name="exit-six-month-followup"),
 ]
