@@ -18,6 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
+from core.choices import Role
 from matching.choices import Rater
 from matching.models import ProgressionAnswer, ProgressionIndicator
 from placements.statistics import (
@@ -32,6 +33,8 @@ from placements.statistics import (
     gender_labels,
     share_of,
 )
+
+PROGRESSION_ROLES = (Role.MANAGER, Role.ADMIN, Role.GUIDE)
 
 
 def mean1(values: list[float]) -> float | None:

@@ -12,7 +12,6 @@ from rest_framework.views import APIView
 
 from placements import fidelity as fd
 from placements import progression_stats as ps
-from placements import statistics as st
 from placements.api.statistics import FILTERS, ReportSerializer, _share, export_response
 from placements.api.statistics import _scope as _stats_scope
 
@@ -85,7 +84,7 @@ class ProgressionStatisticsView(APIView):
     follow-up rates by indicator, gender and municipality, with the persons behind each figure.
     Same filters as the statistics."""
 
-    read_roles = st.STATS_ROLES
+    read_roles = ps.PROGRESSION_ROLES
 
     @extend_schema(
         parameters=FILTERS, responses=ReportSerializer, operation_id="progression_report"
@@ -98,7 +97,7 @@ class ProgressionStatisticsView(APIView):
 class ProgressionExportView(APIView):
     """The progression figures as CSV or XLSX (``file=csv`` or ``file=xlsx``)."""
 
-    read_roles = st.STATS_ROLES
+    read_roles = ps.PROGRESSION_ROLES
 
     @extend_schema(
         parameters=[

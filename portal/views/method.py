@@ -324,7 +324,7 @@ def progression_due(request):
     )
 
 
-@role_required(*st.STATS_ROLES)
+@role_required(*ps.PROGRESSION_ROLES)
 def progression_statistics(request):
     scope, errors = st.parse_filters(request.user, request.GET)
     context = _stats_filter_context(request, scope, errors)
@@ -336,7 +336,7 @@ def progression_statistics(request):
     )
 
 
-@role_required(*st.STATS_ROLES)
+@role_required(*ps.PROGRESSION_ROLES)
 def progression_statistics_export(request, kind):
     if kind not in ("csv", "xlsx"):
         raise Http404
