@@ -6,7 +6,8 @@ import pytest
 from matching.models import ProgressionIndicator, ProgressionMeasurement
 from matching.services.progression_link import stand_in_token
 from tests.factories.matching import ParticipantFactory
-from tests.portal.test_browser import ARGS, CHROMIUM, browser, login  # noqa: F401 (fixture)
+from tests.portal.test_browser import CHROMIUM, login
+from tests.portal.test_browser import browser as browser  # noqa: F401 - the fixture
 
 pytestmark = [
     pytest.mark.browser,
