@@ -163,6 +163,7 @@ class Record:
     label: str
     value: str = ""
     participant_pk: int | None = None
+    employer_pk: int | None = None
 
 
 @dataclass
@@ -325,7 +326,7 @@ class _Data:
             interactions = interactions.filter(employer__unit_id__in=scope.unit_ids)
         self.contacts: dict[int, dict] = {}
         for row in interactions.values(
-            "pk", "occurred_on", "by_id", "employer__name", "kind"
+            "pk", "occurred_on", "by_id", "employer_id", "employer__name", "kind"
         ).order_by("occurred_on", "pk"):
             row["participants"] = set()
             self.contacts[row["pk"]] = row
@@ -443,7 +444,12 @@ def _items(d: _Data, guide_id: int | None, n_guides: int) -> dict[str, ItemResul
         per_week,
         len(contacts),
         [
-            Record("contact", c["pk"], f"{c['occurred_on']:%Y-%m-%d} {c['employer__name']}")
+            Record(
+                "contact",
+                c["pk"],
+                f"{c['occurred_on']:%Y-%m-%d} {c['employer__name']}",
+                employer_pk=c["employer_id"],
+            )
             for c in contacts
         ],
     )

@@ -290,3 +290,32 @@ def test_api_measurements(dataset, guide, coordinator, api):
     )
     assert ok.status_code == 200
     assert [a["guide"] for a in ok.json()["answers"] if a["indicator"] == ind.pk] == [5]
+
+
+def test_due_measurements_are_on_the_guides_follow_up_list(unit, guide, colleague_guide, client):
+    only("tro-pa-mig-sjalv", "initiativ")
+    mine = ParticipantFactory(unit=unit, guide=guide, enrolled_on=dt.date(2026, 1, 5))
+    theirs = ParticipantFactory(unit=unit, guide=colleague_guide, enrolled_on=dt.date(2026, 1, 5))
+    client.force_login(guide)
+    html = client.get(reverse("portal:followups")).content.decode()
+    assert "Mätningar av stegförflyttning att göra" in html
+    assert mine.code in html and theirs.code not in html and "Vid inskrivning" in html
+
+
+def test_an_exit_makes_an_exit_measurement_due(unit, guide):
+    from matching.services.participants import participant_set_phase
+
+    ind_a, ind_b = only("tro-pa-mig-sjalv", "initiativ")
+    p = ParticipantFactory(unit=unit, guide=guide, enrolled_on=dt.date(2026, 1, 5))
+    m = progression.measurement_open(participant=p, by=guide, kind="start")
+    progression.participant_answers_record(
+        measurement=m, values={ind_a.pk: 5, ind_b.pk: 5}, by=guide
+    )
+    participant_set_phase(participant=p, by=guide, phase="exited", reason="Avslut")
+    p.refresh_from_db()
+    assert progression.due_for(p).kind == "exit"
+    m = progression.measurement_open(participant=p, by=guide, kind="exit")
+    progression.participant_answers_record(
+        measurement=m, values={ind_a.pk: 6, ind_b.pk: 6}, by=guide
+    )
+    assert progression.due_for(p) is None
