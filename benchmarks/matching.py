@@ -110,9 +110,7 @@ def synthetic(n_participants: int, n_profiles: int, seed: int = 7):
                     int(s): (int(rng.integers(1, 6)), bool(rng.random() < 0.3))
                     for s in rng.choice(SKILLS, size=int(rng.integers(1, 5)), replace=False)
                 },
-                ocn_required=frozenset({int(rng.integers(0, 20))})
-                if rng.random() < 0.05
-                else frozenset(),
+                ocn_required={int(rng.integers(0, 20)): 1} if rng.random() < 0.05 else {},
                 kga_required={int(rng.integers(0, 8)): int(rng.integers(1, 4))}
                 if rng.random() < 0.1
                 else {},

@@ -3,6 +3,8 @@ field-level message (``core.api.exceptions``); pages show them as form errors.""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
+
 
 class DomainError(Exception):
     """A business rule said no. ``field`` names the input at fault (``non_field_errors`` if none)."""
@@ -12,7 +14,8 @@ class DomainError(Exception):
     code = "invalid"
 
     def __init__(self, message: str | None = None, *, field: str | None = None) -> None:
-        self.message = str(message or self.default_message)
+        # Default messages are msgids: translated when raised, in the request's language.
+        self.message = str(message or gettext(self.default_message))
         self.field = field or self.default_field
         super().__init__(self.message)
 

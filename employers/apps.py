@@ -3,3 +3,12 @@ from django.apps import AppConfig
 
 class EmployersConfig(AppConfig):
     name = "employers"
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from employers import models
+
+        # Changes to employers are audited; a merge adds its own entry saying what moved where.
+        auditlog.register(models.Employer)
+        auditlog.register(models.TaskProfile, exclude_fields=["updated_at"])

@@ -22,6 +22,21 @@ class EmployerStatus(models.TextChoices):
     ENDED = "ended", _("Ended")
 
 
+class ContactRole(models.TextChoices):
+    MANAGER = "manager", _("Manager")
+    HR = "hr", _("HR")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    OWNER = "owner", _("Owner")
+    OTHER = "other", _("Other role")
+
+
+class ContactChannel(models.TextChoices):
+    PHONE = "phone", _("Phone")
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("Text message")
+    VISIT = "visit", _("Visit")
+
+
 class InteractionKind(models.TextChoices):
     CALL = "call", _("Call")
     EMAIL = "email", _("E-mail")

@@ -136,11 +136,18 @@ def _municipality(value: str) -> Municipality:
 
 
 def _choice(value: str, choices, field_name: str, default: str) -> str:
+    """A choice by its code or its label in Swedish or English, whatever the active language."""
+    from django.utils.translation import override
+
     value = value.strip()
     if not value:
         return default
     for key, label in choices.choices:
-        if value.casefold() in (key.casefold(), str(label).casefold()):
+        with override("sv"):
+            sv = str(label)
+        with override("en"):
+            en = str(label)
+        if value.casefold() in (key.casefold(), sv.casefold(), en.casefold()):
             return key
     raise ValidationError(
         {
@@ -205,7 +212,11 @@ def _import_row(
     if employer is None:
         industry = None
         if row.get("industry", "").strip():
-            industry = Industry.objects.filter(code=row["industry"].strip().upper()).first()
+            text = row["industry"].strip()
+            industry = (
+                Industry.objects.filter(code=text.upper()).first()
+                or Industry.objects.filter(label__iexact=text).first()
+            )
             if industry is None:
                 raise ValidationError(
                     {"industry": _("Unknown SNI code “%(v)s”.") % {"v": row["industry"]}}

@@ -14,6 +14,8 @@ from core.choices import CoordinatePrecision, GeocodeStatus, Role, SwedishLevel
 from core.models import TimeStampedModel
 from core.roles import role_of
 from employers.choices import (
+    ContactChannel,
+    ContactRole,
     EmployerStatus,
     InteractionKind,
     PhysicalDemand,
@@ -79,6 +81,13 @@ class Employer(TimeStampedModel):
     )
     website = models.URLField(_("website"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    status_reason = models.CharField(
+        _("reason for the status"),
+        max_length=300,
+        blank=True,
+        help_text=_("Why the relation was paused or ended."),
+    )
+    status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
 
     objects = EmployerQuerySet.as_manager()
 
@@ -209,6 +218,15 @@ class ContactPerson(TimeStampedModel):
         _("phone"), max_length=20, blank=True, help_text=_("Stored in E.164 form.")
     )
     email = models.EmailField(_("e-mail"), blank=True)
+    role = models.CharField(
+        _("role"), max_length=20, choices=ContactRole.choices, default=ContactRole.OTHER
+    )
+    preferred_channel = models.CharField(
+        _("preferred channel"),
+        max_length=10,
+        choices=ContactChannel.choices,
+        default=ContactChannel.PHONE,
+    )
     is_supervisor = models.BooleanField(_("supervisor (handledare)"), default=False)
     supervisor_trained_on = models.DateField(_("supervisor training date"), null=True, blank=True)
     user = models.ForeignKey(
@@ -377,6 +395,10 @@ class TaskProfile(TimeStampedModel):
         related_name="requested_profiles",
     )
     request_note = models.TextField(_("request note"), blank=True)
+    request_handled_at = models.DateTimeField(_("request handled"), null=True, blank=True)
+    request_handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     change_of = models.ForeignKey(
         "self",
         verbose_name=_("change request for"),
@@ -480,6 +502,34 @@ class TaskProfileKgaRequirement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.competence} ≥ {self.min_level}"
+
+
+class NotDuplicate(TimeStampedModel):
+    """A pair of employers a coordinator has judged not to be duplicates: never proposed again.
+    Stored with ``low`` < ``high`` so a pair has one row whichever way it was found."""
+
+    low = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="+")
+    high = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="+")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("not a duplicate")
+        verbose_name_plural = _("not duplicates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["low", "high"],
+                name="notduplicate_pair_unique",
+                violation_error_message=_("This pair is already marked as not a duplicate."),
+            ),
+            models.CheckConstraint(
+                condition=Q(low__lt=F("high")),
+                name="notduplicate_ordered",
+                violation_error_message=_("An employer cannot be paired with itself."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.low_id} ≠ {self.high_id}"
 
 
 class ImportJob(TimeStampedModel):

@@ -11,6 +11,7 @@ from typing import Any
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
@@ -23,13 +24,14 @@ from core.exceptions import DuplicateRecord, InvalidTransition, NotAllowed
 from core.geography import gazetteer_lookup
 from core.models import Adaptation, KgaCompetence, KgaScale, OcnModule, Skill, User
 from core.roles import role_of
-from employers.choices import PROFILE_TRANSITIONS, ProfileStatus
+from employers.choices import PROFILE_TRANSITIONS, EmployerStatus, ProfileStatus
 from employers.models import (
     ContactPerson,
     Employer,
     EmployerMembership,
     ImportJob,
     Interaction,
+    NotDuplicate,
     Site,
     TaskProfile,
     TaskProfileKgaRequirement,
@@ -105,8 +107,11 @@ def find_possible_duplicates(
         candidates = candidates.filter(unit_id=unit_id)
     if exclude_id is not None:
         candidates = candidates.exclude(pk=exclude_id)
+    dismissed = not_duplicate_pairs([exclude_id]) if exclude_id is not None else set()
     found = []
     for employer in candidates.only("pk", "name", "municipality_id", "orgnr"):
+        if exclude_id is not None and _pair(exclude_id, employer.pk) in dismissed:
+            continue
         score = fuzz.token_sort_ratio(folded, fold_name(employer.name))
         if score >= FUZZY_DUPLICATE_THRESHOLD:
             found.append(PossibleDuplicate(employer, float(score)))
@@ -155,6 +160,7 @@ EMPLOYER_FIELDS = (
     "municipality",
     "website",
     "notes",
+    "status_reason",
 )
 
 
@@ -179,6 +185,17 @@ def employer_update(*, employer: Employer, by: User, **data) -> Employer:
     if "orgnr" in data:
         data["orgnr"] = normalise_orgnr(data["orgnr"])
         _check_orgnr_free(data["orgnr"], exclude_id=employer.pk)
+    if "status" in data and data["status"] != employer.status:
+        employer.status_changed_at = timezone.now()
+        if (
+            data["status"] in (EmployerStatus.PAUSED, EmployerStatus.ENDED)
+            and not (data.get("status_reason") or "").strip()
+        ):
+            raise ValidationError(
+                {"status_reason": _("Give a reason for pausing or ending the relation.")}
+            )
+        if data["status"] not in (EmployerStatus.PAUSED, EmployerStatus.ENDED):
+            data.setdefault("status_reason", "")
     _set_fields(employer, data, EMPLOYER_FIELDS)
     employer.full_clean()
     employer.save()
@@ -196,6 +213,8 @@ def employer_merge(*, keep: Employer, remove: Employer, by: User) -> Employer:
     _ensure_can_write(by, remove)
     keep = Employer.objects.select_for_update().get(pk=keep.pk)
     remove = Employer.objects.select_for_update().get(pk=remove.pk)
+    moved = employer_merge_preview(remove=remove)
+    removed = {"id": remove.pk, "name": remove.name, "orgnr": remove.orgnr}
     Site.objects.filter(employer=remove).update(employer=keep)
     ContactPerson.objects.filter(employer=remove).update(employer=keep)
     Interaction.objects.filter(employer=remove).update(employer=keep)
@@ -217,7 +236,99 @@ def employer_merge(*, keep: Employer, remove: Employer, by: User) -> Employer:
         keep.orgnr = orgnr
     keep.full_clean()
     keep.save()
+    _audit_merge(keep=keep, removed=removed, moved=moved, by=by)
     return keep
+
+
+def employer_merge_preview(*, remove: Employer) -> dict[str, list[str]]:
+    """What a merge would move from ``remove``: the names of its sites, contacts, profiles, logins
+    and the number of contact-log entries. Shown before the merge and kept in the audit log."""
+    return {
+        "sites": [s.name for s in remove.sites.all()],
+        "contacts": [c.name for c in remove.contacts.all()],
+        "task_profiles": [p.title for p in remove.task_profiles.all()],
+        "logins": [m.user.get_username() for m in remove.memberships.select_related("user")],
+        "interactions": [str(remove.interactions.count())],
+    }
+
+
+def _audit_merge(*, keep: Employer, removed: dict, moved: dict, by: User) -> None:
+    from auditlog.models import LogEntry
+
+    LogEntry.objects.log_create(
+        keep,
+        force_log=True,
+        action=LogEntry.Action.UPDATE,
+        actor=by,
+        changes={"merged_from": [f"{removed['name']} ({removed['orgnr'] or '–'})", keep.name]},
+        additional_data={"merge": {"removed": removed, "moved": moved}},
+    )
+
+
+def employer_merges(employer: Employer) -> list[dict]:
+    """The merges recorded for an employer, newest first: who, when, which record and what moved."""
+    from auditlog.models import LogEntry
+
+    entries = (
+        LogEntry.objects.get_for_object(employer)
+        .filter(additional_data__has_key="merge")
+        .select_related("actor")
+    )
+    return [
+        {
+            "at": e.timestamp,
+            "by": e.actor,
+            "removed": e.additional_data["merge"]["removed"],
+            "moved": e.additional_data["merge"]["moved"],
+        }
+        for e in entries.order_by("-timestamp")
+    ]
+
+
+def _pair(a_id: int, b_id: int) -> tuple[int, int]:
+    return (a_id, b_id) if a_id < b_id else (b_id, a_id)
+
+
+@transaction.atomic
+def not_duplicate_mark(*, a: Employer, b: Employer, by: User) -> NotDuplicate:
+    """Record that two employers are different organisations: the pair is never proposed again."""
+    if a.pk == b.pk:
+        raise ValidationError({"b": _("An employer cannot be paired with itself.")})
+    _ensure_can_write(by, a)
+    _ensure_can_write(by, b)
+    low, high = _pair(a.pk, b.pk)
+    mark, _created = NotDuplicate.objects.get_or_create(
+        low_id=low, high_id=high, defaults={"by": by}
+    )
+    return mark
+
+
+def not_duplicate_pairs(employer_ids: Iterable[int] | None = None) -> set[tuple[int, int]]:
+    qs = NotDuplicate.objects.all()
+    if employer_ids is not None:
+        ids = list(employer_ids)
+        qs = qs.filter(Q(low_id__in=ids) | Q(high_id__in=ids))
+    return set(qs.values_list("low_id", "high_id"))
+
+
+def duplicate_pairs(employers) -> list[tuple[Employer, Employer, float]]:
+    """Possible duplicate pairs among ``employers`` (each once), leaving out pairs marked as
+    not duplicates. Both the API and the pages list pairs with this."""
+    dismissed = not_duplicate_pairs()
+    pairs, seen = [], set()
+    for employer in employers:
+        for dupe in find_possible_duplicates(
+            name=employer.name,
+            municipality_id=employer.municipality_id,
+            exclude_id=employer.pk,
+            unit_id=employer.unit_id,
+        ):
+            key = _pair(employer.pk, dupe.employer.pk)
+            if key in seen or key in dismissed:
+                continue
+            seen.add(key)
+            pairs.append((employer, dupe.employer, dupe.score))
+    return pairs
 
 
 def _move_other_references(remove: Employer, keep: Employer) -> None:
@@ -361,6 +472,8 @@ CONTACT_FIELDS = (
     "title",
     "phone",
     "email",
+    "role",
+    "preferred_channel",
     "is_supervisor",
     "supervisor_trained_on",
     "site",
@@ -401,6 +514,15 @@ def contact_update(*, contact: ContactPerson, by: User, **data) -> ContactPerson
 INTERACTION_FIELDS = ("kind", "occurred_on", "notes", "next_step", "next_step_due", "contact")
 
 
+def _check_interaction_content(interaction: Interaction) -> None:
+    """A contact-log entry says something: a note or an outcome (a next step). An empty entry is
+    refused, in the pages and the API alike."""
+    if not (interaction.notes or "").strip() and not (interaction.next_step or "").strip():
+        raise ValidationError(
+            {"notes": _("Write a note or the outcome (next step); an empty entry is not saved.")}
+        )
+
+
 @transaction.atomic
 def interaction_create(*, employer: Employer, by: User, **data) -> Interaction:
     _ensure_can_write(by, employer)
@@ -412,6 +534,7 @@ def interaction_create(*, employer: Employer, by: User, **data) -> Interaction:
     participants = _check_interaction_participants(data.get("participants"), employer)
     interaction = Interaction(employer=employer, by=by)
     _set_fields(interaction, data, INTERACTION_FIELDS)
+    _check_interaction_content(interaction)
     interaction.full_clean()
     interaction.save()
     if participants is not None:
@@ -443,6 +566,7 @@ def interaction_update(*, interaction: Interaction, by: User, **data) -> Interac
         interaction.next_step_done_at = timezone.now() if interaction.next_step_done else None
     if interaction.next_step_due and not interaction.next_step.strip():
         raise ValidationError({"next_step": _("Describe the next step that is due.")})
+    _check_interaction_content(interaction)
     interaction.full_clean()
     interaction.save()
     return interaction
@@ -701,6 +825,76 @@ def task_profile_request(
     profile.save()
     if change_of is not None:
         profile.offered_adaptations.set(change_of.offered_adaptations.all())
+    _route_request(profile)
+    return profile
+
+
+def _request_recipients(employer: Employer) -> list[User]:
+    """The employer's own coordinator; without one, every active coordinator of the unit."""
+    if employer.owner_id and employer.owner.is_active:
+        return [employer.owner]
+    return list(
+        User.objects.filter(
+            unit_id=employer.unit_id, groups__name=Role.COORDINATOR, is_active=True
+        ).distinct()
+    )
+
+
+def _route_request(profile: TaskProfile) -> None:
+    """An employer's request reaches the coordinator: an e-mail (after commit) and a next step on
+    the coordinator's list, which stays open until the request is handled."""
+    from django.core.mail import send_mail
+
+    employer = profile.employer
+    recipients = _request_recipients(employer)
+    for coordinator in recipients:
+        Interaction.objects.create(
+            employer=employer,
+            by=coordinator,
+            kind="other",
+            notes=_("Request from %(who)s in the portal: %(title)s. %(note)s")
+            % {
+                "who": profile.requested_by.get_full_name() or profile.requested_by.get_username(),
+                "title": profile.title,
+                "note": profile.request_note,
+            },
+            next_step=(_("Request from the employer: %(title)s") % {"title": profile.title})[:300],
+        )
+    emails = [u.email for u in recipients if u.email]
+    if emails:
+        subject = _("Request from %(employer)s: %(title)s") % {
+            "employer": employer.name,
+            "title": profile.title,
+        }
+        body = _(
+            "%(employer)s asks for a task profile in Brygga: %(title)s.\n\n%(note)s\n\n"
+            "Open the employer's page to handle it."
+        ) % {"employer": employer.name, "title": profile.title, "note": profile.request_note}
+        transaction.on_commit(lambda: send_mail(subject, body, None, emails, fail_silently=True))
+
+
+@transaction.atomic
+def task_profile_request_handle(*, profile: TaskProfile, by: User) -> TaskProfile:
+    """The coordinator has taken care of an employer's request: the badge goes and the next step
+    on the list is done."""
+    _ensure_can_write(by, profile.employer)
+    if profile.requested_by_id is None:
+        raise ValidationError({"profile": _("This profile was not requested by the employer.")})
+    if profile.request_handled_at is None:
+        profile.request_handled_at = timezone.now()
+        profile.request_handled_by = by
+        profile.save(update_fields=["request_handled_at", "request_handled_by", "updated_at"])
+        # The next step was written in the employer user's language; match it in either.
+        from django.utils.translation import override
+
+        markers = []
+        for language in ("sv", "en"):
+            with override(language):
+                text = _("Request from the employer: %(title)s") % {"title": profile.title}
+            markers.append(text[:300])
+        Interaction.objects.filter(
+            employer=profile.employer, next_step__in=markers, next_step_done=False
+        ).update(next_step_done=True, next_step_done_at=timezone.now())
     return profile
 
 

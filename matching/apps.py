@@ -24,5 +24,9 @@ class MatchingConfig(AppConfig):
             models.KgaAssessment,
             models.KgaScore,
             models.Consent,
+            models.InvitedRecipient,
         ):
             auditlog.register(model)
+        # Token and code hashes are never written to the log.
+        auditlog.register(models.ConsentInvitation, exclude_fields=["token_hash", "code_hash"])
+        auditlog.register(models.PersonalLink, exclude_fields=["token_hash"])

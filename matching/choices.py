@@ -78,8 +78,8 @@ class ConsentScope(models.TextChoices):
 
 class ConsentMethod(models.TextChoices):
     SIGNED_PAPER = "signed_paper", _("Signed on paper")
-    DIGITAL = "digital", _("Digitally signed")
-    VERBAL = "verbal", _("Verbal, documented by the guide")
+    DIGITAL = "digital", _("Digitally, through the participant's link")
+    VERBAL = "verbal", _("Verbal, with the guide as witness")
 
 
 # --- SUS (Samordningsförbundens uppföljningssystem), issue 15 --------------------------------
@@ -162,3 +162,32 @@ class AnswerSource(models.TextChoices):
     LINK = "link", _("Answered through the personal link")
     PAPER = "paper", _("Printed form, entered by the guide")
     STAFF = "staff", _("The guide's own rating")
+
+
+class RecipientKind(models.TextChoices):
+    """Who a consent lets information go to."""
+
+    EMPLOYER = "employer", _("An employer")
+    SOCIAL_SERVICES = "social_services", _("Social services")
+    HEALTH_CARE = "health_care", _("Health care")
+    EMPLOYMENT_SERVICE = "employment_service", _("The Public Employment Service")
+    SOCIAL_INSURANCE = "social_insurance", _("The Social Insurance Agency")
+    OTHER_UNIT = "other_unit", _("Another labour-market unit")
+
+
+class InvitationDecision(models.TextChoices):
+    PENDING = "pending", _("Not answered")
+    GRANTED = "granted", _("Yes")
+    REFUSED = "refused", _("No")
+
+
+class InvitationState(models.TextChoices):
+    PENDING = "pending", _("Waiting for the participant")
+    ANSWERED = "answered", _("Answered")
+    EXPIRED = "expired", _("Expired")
+    REVOKED = "revoked", _("Revoked")
+
+
+class DeliveryChannel(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    PRINT = "print", _("Printed letter with code and QR code")

@@ -147,14 +147,15 @@ def profile_records(profiles) -> list[ProfileRecord]:
         site_id__in=site_ids
     ).values_list("site_id", "adaptation_id"):
         site_offered[sid].add(aid)
-    ocn = defaultdict(set)
+    ocn = defaultdict(dict)
     kga = defaultdict(dict)
     from employers.models import TaskProfileKgaRequirement, TaskProfileOcnRequirement
 
-    for rid, mid in TaskProfileOcnRequirement.objects.filter(profile_id__in=ids).values_list(
-        "profile_id", "module_id"
+    # A profile asks for the module at the module's own level; a certificate counts at its level.
+    for rid, mid, level in TaskProfileOcnRequirement.objects.filter(profile_id__in=ids).values_list(
+        "profile_id", "module_id", "module__level"
     ):
-        ocn[rid].add(mid)
+        ocn[rid][mid] = level
     for rid, cid, level in TaskProfileKgaRequirement.objects.filter(profile_id__in=ids).values_list(
         "profile_id", "competence_id", "min_level"
     ):
@@ -183,7 +184,7 @@ def profile_records(profiles) -> list[ProfileRecord]:
             occupation_id=r.occupation_id,
             industry=r.employer.industry_id,
             skills=skills[r.pk],
-            ocn_required=frozenset(ocn[r.pk]),
+            ocn_required=ocn[r.pk],
             kga_required=kga[r.pk],
             supervisor=r.supervisor_available,
             open_proposals=load.get(r.pk, 0),
@@ -237,7 +238,7 @@ def build_unit_engine(unit_id: int) -> UnitEngine:
     labels = Labels(
         skills=dict(Skill.objects.filter(pk__in=skill_ids).values_list("pk", "label")),
         adaptations=dict(Adaptation.objects.values_list("pk", "label")),
-        modules={m.pk: str(m) for m in OcnModule.objects.select_related("programme")},
+        modules=dict(OcnModule.objects.values_list("pk", "name")),
         competences=dict(KgaCompetence.objects.values_list("pk", "name")),
     )
     text_labels = {k: (labels.skill(k)) for rec in (*p_records, *r_records) for k in rec.skills}

@@ -21,18 +21,9 @@ from django.utils.translation import gettext as _
 from core.choices import Role
 from matching.choices import Rater
 from matching.models import ProgressionAnswer, ProgressionIndicator
-from placements.statistics import (
-    GENDERS,
-    Cell,
-    Report,
-    Scope,
-    Section,
-    Table,
-    _gender,
-    _participants,
-    gender_labels,
-    share_of,
-)
+from placements.statistics import GENDERS, Cell, Report, Scope, Section, Table, gender_labels
+from placements.statistics.cells import share_of
+from placements.statistics.figures import _gender, _participants
 
 PROGRESSION_ROLES = (Role.MANAGER, Role.ADMIN, Role.GUIDE)
 

@@ -663,6 +663,7 @@ def send_followup_reminders(*, today: dt.date | None = None) -> int:
             placement__status__in=[PlacementStatus.AGREED, PlacementStatus.ONGOING],
         )
         .exclude(reminders__sent_on=today)
+        .exclude(placement__imported=True)  # imported history is never reminded
         .select_related(
             "placement__guide", "placement__participant", "placement__task_profile__employer"
         )

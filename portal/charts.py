@@ -37,8 +37,8 @@ def stacked_bars(table: Table, share: bool, series: list[str], skip: tuple[str, 
     legend_h = 24
     height = legend_h + len(rows) * (BAR_H + GAP) + GAP
     parts = []
+    x = 4
     for i, name in enumerate(series):
-        x = LABEL_W + i * 110
         parts.append(
             format_html(
                 '<rect class="s{}" x="{}" y="4" width="12" height="12"/>'
@@ -49,6 +49,7 @@ def stacked_bars(table: Table, share: bool, series: list[str], skip: tuple[str, 
                 name,
             )
         )
+        x += 16 + 7 * len(str(name)) + 18  # about 7 px a character at 12 px
     for j, (row, total) in enumerate(zip(rows, totals, strict=True)):
         y = legend_h + GAP + j * (BAR_H + GAP)
         parts.append(
@@ -56,7 +57,7 @@ def stacked_bars(table: Table, share: bool, series: list[str], skip: tuple[str, 
                 '<text x="{}" y="{}" class="label" text-anchor="end">{}</text>',
                 LABEL_W - 8,
                 y + 15,
-                row.label[:28],
+                row.label if len(row.label) <= 28 else row.label[:27] + "…",
             )
         )
         x = LABEL_W
@@ -85,9 +86,9 @@ def stacked_bars(table: Table, share: bool, series: list[str], skip: tuple[str, 
     return _svg(table.title, LABEL_W + PLOT_W + 60, height, "".join(parts))
 
 
-def funnel(table: Table, share: bool, column: int = -1):
-    """Centred bars narrowing with each step (the total column)."""
-    rows = table.rows
+def funnel(table: Table, share: bool, column: int = -1, skip: tuple[str, ...] = ("returns",)):
+    """Centred bars narrowing with each step (the total column); ``skip`` rows are not phases."""
+    rows = [r for r in table.rows if r.key not in skip]
     values = [_value(r.cells[column], share) for r in rows]
     top = max(values, default=0) or 1
     width = LABEL_W + PLOT_W + 60
@@ -103,7 +104,7 @@ def funnel(table: Table, share: bool, column: int = -1):
                 '<text x="{}" y="{}" class="value" text-anchor="middle">{}</text>',
                 LABEL_W - 8,
                 y + 15,
-                row.label[:30],
+                row.label if len(row.label) <= 30 else row.label[:29] + "…",
                 j % 4,
                 round(x, 1),
                 y,
@@ -147,7 +148,7 @@ def line(table: Table, share: bool, column: int = -1):
                 '<text x="{}" y="{}" class="legend" text-anchor="middle">{}</text>',
                 x,
                 height - 10,
-                row.label[-5:],
+                row.label,
             )
         )
         if cell.value is None or cell.suppressed(share):

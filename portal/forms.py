@@ -6,6 +6,7 @@ from core.models import Adaptation, Industry, Municipality
 from employers.choices import EmployerStatus, InteractionKind, ProfileKind
 from employers.models import ContactPerson, Employer, TaskProfile
 from matching.choices import CommuteMeans, ConsentMethod, ConsentScope, Gender, Phase
+from matching.consent_wording import CURRENT_WORDING_VERSION, WORDINGS
 from matching.models import Participant
 from portal.method_forms import ParticipantCodesField
 
@@ -137,7 +138,8 @@ class ProfileRequestForm(HoursRangeMixin, forms.Form):
     description = forms.CharField(
         label=_("Tasks"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
-    kind = forms.ChoiceField(label=_("Kind"), choices=ProfileKind.choices)
+    # Asked explicitly: no kind is preselected (issue 9).
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", "—"), *ProfileKind.choices])
     hours_min = forms.IntegerField(
         label=_("Hours per week, min"), min_value=0, max_value=60, initial=10
     )
@@ -256,6 +258,17 @@ class ConsentForm(forms.Form):
     given_on = forms.DateField(label=_("Given on"), widget=DateInput)
     method = forms.ChoiceField(label=_("How given"), choices=ConsentMethod.choices)
     valid_until = forms.DateField(label=_("Valid until"), widget=DateInput, required=False)
+    # The text the participant signed or heard (issue 12: every consent keeps its wording version).
+    wording_version = forms.ChoiceField(
+        label=_("Wording version"),
+        choices=[(v, v) for v in sorted(WORDINGS, reverse=True)],
+        initial=CURRENT_WORDING_VERSION,
+        required=False,
+        help_text=_("A verbal consent is recorded with you as witness."),
+    )
+
+    def clean_wording_version(self):
+        return self.cleaned_data.get("wording_version") or CURRENT_WORDING_VERSION
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

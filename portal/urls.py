@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from portal import views
-from portal.views import manager, method
+from portal.views import guide_consent, manager, method, participant_public
 
 app_name = "portal"
 
@@ -22,6 +22,33 @@ urlpatterns = [
     ),
     path("arbetsgivare/", views.employer_list, name="employer_list"),
     path("arbetsgivare/<int:pk>/", views.employer_detail, name="employer_detail"),
+    # issue 9: the coordinator's writes in the pages
+    path("arbetsgivare/ny/", views.employer_create_view, name="employer_create"),
+    path("arbetsgivare/<int:pk>/redigera/", views.employer_edit_view, name="employer_edit"),
+    path("arbetsgivare/<int:pk>/relation/", views.employer_status_view, name="employer_status"),
+    path("arbetsgivare/<int:pk>/ny-plats/", views.site_create_view, name="site_create"),
+    path("platser/<int:pk>/redigera/", views.site_edit_view, name="site_edit"),
+    path("arbetsgivare/<int:pk>/ny-kontakt/", views.contact_create_view, name="contact_create"),
+    path("kontakter/<int:pk>/redigera/", views.contact_edit_view, name="contact_edit"),
+    path("arbetsgivare/<int:pk>/ny-kravprofil/", views.profile_create_view, name="profile_create"),
+    path("kravprofiler/<int:pk>/", views.profile_detail_view, name="profile_detail"),
+    path("kravprofiler/<int:pk>/andra/", views.profile_edit_full_view, name="profile_edit_full"),
+    path(
+        "kravprofiler/<int:pk>/onskemal-hanterat/",
+        views.profile_request_handled,
+        name="profile_request_handled",
+    ),
+    path("sok/<slug:kind>/", views.vocabulary_search, name="vocabulary_search"),
+    path(
+        "arbetsgivare/dubbletter/<int:a>/<int:b>/", views.duplicate_review, name="duplicate_review"
+    ),
+    path(
+        "arbetsgivare/dubbletter/<int:keep>/<int:remove>/bekrafta/",
+        views.duplicate_confirm,
+        name="duplicate_confirm",
+    ),
+    path("arbetsgivare/import/mall.<slug:fmt>", views.import_template, name="import_template"),
+    path("arbetsgivare/import/kolumner/", views.import_columns, name="import_columns"),
     path("arbetsgivare/dubbletter/", views.duplicates, name="duplicates"),
     path("arbetsgivare/import/", views.import_employers, name="import"),
     path("arbetsgivare/import/<int:pk>/", views.import_job, name="import_job"),
@@ -34,7 +61,75 @@ urlpatterns = [
     path("deltagare/<int:pk>/", views.participant_detail, name="participant_detail"),
     path("deltagare/<int:pk>/samtycke/", views.consent_create_view, name="consent_create"),
     path("samtycken/<int:pk>/aterkalla/", views.consent_withdraw_view, name="consent_withdraw"),
+    # --- the participant's digital consent (issue 12) ---
+    path("deltagare/<int:pk>/samtycken/", guide_consent.consent_overview, name="consent_overview"),
+    path(
+        "deltagare/<int:pk>/samtycke/forfragan/",
+        guide_consent.invitation_create,
+        name="consent_invitation_create",
+    ),
+    path(
+        "deltagare/<int:pk>/samtycke/blankett/",
+        guide_consent.consent_paper_form,
+        name="consent_paper_form",
+    ),
+    path(
+        "deltagare/<int:pk>/personlig-lank/",
+        guide_consent.personal_link_send,
+        name="personal_link_send",
+    ),
+    path(
+        "deltagare/<int:pk>/personlig-lank/aterkalla/",
+        guide_consent.personal_link_revoke_view,
+        name="personal_link_revoke",
+    ),
+    path(
+        "personliga-lankar/<int:pk>/utskrift/",
+        guide_consent.personal_link_print,
+        name="personal_link_print",
+    ),
+    path(
+        "samtyckesforfragningar/<int:pk>/",
+        guide_consent.invitation_detail,
+        name="consent_invitation",
+    ),
+    path(
+        "samtyckesforfragningar/<int:pk>/aterkalla/",
+        guide_consent.invitation_revoke,
+        name="consent_invitation_revoke",
+    ),
+    path("samtycken/aterkallade/", guide_consent.withdrawals, name="consent_withdrawals"),
+    path("samtycken/<int:pk>/sett/", guide_consent.withdrawal_seen, name="consent_withdrawal_seen"),
+    path("samtycke/kod/", participant_public.consent_code, name="consent_code"),
+    path("samtycke/svara/", participant_public.consent_answer, name="consent_answer"),
+    path("samtycke/kvitto/", participant_public.consent_receipt, name="consent_receipt"),
+    path("samtycke/<str:token>/", participant_public.consent_open, name="consent_open"),
+    path("mina-samtycken/", participant_public.own_page, name="own_page"),
+    path("mina-samtycken/<str:token>/", participant_public.own_open, name="own_open"),
+    # --- end digital consent ---
     path("deltagare/ocn/<int:pk>/intyg/", views.ocn_certificate, name="ocn_certificate"),
+    # issue 10: the participant's record and validations (portal/views/participants.py, validations.py)
+    path("deltagare/<int:pk>/redigera/", views.participant_edit, name="participant_edit"),
+    path("deltagare/<int:pk>/kompetenser/", views.participant_skills, name="participant_skills"),
+    path(
+        "deltagare/<int:pk>/kompetenser/<int:skill_pk>/",
+        views.participant_skill_change,
+        name="participant_skill_change",
+    ),
+    path("deltagare/<int:pk>/behov/", views.participant_needs, name="participant_needs"),
+    path(
+        "deltagare/<int:pk>/valideringar/",
+        views.participant_validations,
+        name="participant_validations",
+    ),
+    path("deltagare/<int:pk>/kga/ny/", views.kga_create, name="kga_create"),
+    path("deltagare/ocn/<int:pk>/", views.ocn_case, name="ocn_case"),
+    path("kvalitetssakrare/", views.quality_assurers, name="quality_assurers"),
+    path(
+        "kvalitetssakrare/<int:pk>/ta-bort/",
+        views.quality_assurer_remove,
+        name="quality_assurer_remove",
+    ),
     path("uppfoljningar/", views.followups, name="followups"),
     path("uppfoljningar/<int:pk>/registrera/", views.followup_record_view, name="followup_record"),
     path(
@@ -78,6 +173,7 @@ urlpatterns = [
     ),
     path("mitt-matt/", method.progression_answer, name="progression_answer"),
     path("mitt-matt/<str:token>/", method.progression_open, name="progression_open"),
+    path("statistik/sex-manader/", manager.six_month_followups, name="six_month_followups"),
     path("deltagare/historik/import/", manager.history_import, name="history_import"),
     path(
         "deltagare/historik/import/<int:pk>/", manager.history_import_job, name="history_import_job"

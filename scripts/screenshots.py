@@ -1,5 +1,6 @@
 """Screenshots of the main pages for each role, for the README (see scripts/screenshots)."""
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -50,6 +51,15 @@ def main() -> None:
                 page.goto(f"{BASE}/arbetsgivare/")
                 page.locator("table a").first.click()
                 page.screenshot(path=str(OUT / "employer-page.png"))
+                # The kravprofil page and its ranked candidates (issue 9).
+                page.goto(
+                    f"{BASE}/api/v1/task-profiles/?status=open&has_free_slots=true&format=json"
+                )
+                first = json.loads(page.inner_text("body"))["results"][0]["id"]
+                page.goto(f"{BASE}/kravprofiler/{first}/")
+                page.screenshot(path=str(OUT / "task-profile.png"))
+                page.locator("#candidates").evaluate("e => e.scrollIntoView()")
+                page.screenshot(path=str(OUT / "task-profile-candidates.png"))
             if username == "jobbguide":
                 page.goto(f"{BASE}/deltagare/")
                 page.locator("table a").first.click()

@@ -67,6 +67,8 @@ class EmployerSerializer(serializers.ModelSerializer):
             "municipality",
             "website",
             "notes",
+            "status_reason",
+            "status_changed_at",
             "possible_duplicates",
             "created_at",
             "updated_at",
@@ -125,6 +127,8 @@ class ContactPersonSerializer(serializers.ModelSerializer):
             "title",
             "phone",
             "email",
+            "role",
+            "preferred_channel",
             "is_supervisor",
             "supervisor_trained_on",
         ]
@@ -186,6 +190,7 @@ class TaskProfileSerializer(serializers.ModelSerializer):
             "status_changed_at",
             "requested_by",
             "request_note",
+            "request_handled_at",
             "change_of",
             "created_at",
             "updated_at",
@@ -219,6 +224,7 @@ class EmployerInputSerializer(serializers.ModelSerializer):
             "municipality",
             "website",
             "notes",
+            "status_reason",
         ]
         extra_kwargs = {"unit": {"required": False}, "orgnr": {"validators": []}}
         validators = []  # orgnr uniqueness is the service's (with the existing employer's name)
@@ -231,6 +237,10 @@ class EmployerInputSerializer(serializers.ModelSerializer):
 
 class MergeInputSerializer(serializers.Serializer):
     remove = serializers.PrimaryKeyRelatedField(queryset=Employer.objects.all())
+
+
+class NotDuplicateInputSerializer(serializers.Serializer):
+    other = serializers.PrimaryKeyRelatedField(queryset=Employer.objects.all())
 
 
 class ImportInputSerializer(serializers.Serializer):
@@ -286,6 +296,8 @@ class ContactInputSerializer(serializers.ModelSerializer):
             "title",
             "phone",
             "email",
+            "role",
+            "preferred_channel",
             "is_supervisor",
             "supervisor_trained_on",
         ]

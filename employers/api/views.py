@@ -101,31 +101,34 @@ class EmployerViewSet(WriteViewSet):
         merged = services.employer_merge(keep=keep, remove=remove, by=request.user)
         return Response(self.output(merged))
 
+    @extend_schema(request=s.NotDuplicateInputSerializer, responses=None)
+    @action(detail=True, methods=["post"], url_path="not-duplicate")
+    def not_duplicate(self, request, pk=None):
+        """Mark this employer and ``other`` as different organisations: the pair is never
+        proposed as a duplicate again."""
+        employer = self.get_object()
+        data = s.NotDuplicateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        other = get_object_or_404(self.get_queryset(), pk=data.validated_data["other"].pk)
+        services.not_duplicate_mark(a=employer, b=other, by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
     @extend_schema(responses=s.DuplicateSerializer(many=True))
     @action(detail=False, methods=["get"], url_path="possible-duplicates")
     def possible_duplicates(self, request):
         """Pairs of employers in the same municipality whose names fuzzy-match, for review."""
-        pairs = []
-        seen = set()
-        for employer in self.filter_queryset(self.get_queryset()).exclude(status="ended"):
-            for dupe in services.find_possible_duplicates(
-                name=employer.name,
-                municipality_id=employer.municipality_id,
-                exclude_id=employer.pk,
-                unit_id=employer.unit_id,
-            ):
-                key = tuple(sorted((employer.pk, dupe.employer.pk)))
-                if key not in seen:
-                    seen.add(key)
-                    pairs.append(
-                        {
-                            "a": employer.pk,
-                            "a_name": employer.name,
-                            "b": dupe.employer.pk,
-                            "b_name": dupe.employer.name,
-                            "score": dupe.score,
-                        }
-                    )
+        pairs = [
+            {
+                "a": a.pk,
+                "a_name": a.name,
+                "b": b.pk,
+                "b_name": b.name,
+                "score": score,
+            }
+            for a, b, score in services.duplicate_pairs(
+                self.filter_queryset(self.get_queryset()).exclude(status="ended")
+            )
+        ]
         return Response(pairs)
 
     @extend_schema(request=s.ImportInputSerializer, responses=None)
@@ -269,6 +272,13 @@ class TaskProfileViewSet(WriteViewSet):
             employer_user=request.user, change_of=change_of, **values
         )
         return Response(self.output(profile), status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=s.TaskProfileSerializer)
+    @action(detail=True, methods=["post"], url_path="handle-request")
+    def handle_request(self, request, pk=None):
+        """The coordinator has handled the employer's request (the badge and next step go)."""
+        profile = services.task_profile_request_handle(profile=self.get_object(), by=request.user)
+        return Response(self.output(profile))
 
     def get_permissions(self):
         if self.action == "request_profile":

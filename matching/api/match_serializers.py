@@ -17,12 +17,22 @@ class MatchQuerySerializer(serializers.Serializer):
         choices=TaskProfile._meta.get_field("kind").choices, required=False
     )
     max_distance = serializers.FloatField(min_value=0, max_value=2000, required=False)
-    include_excluded = serializers.BooleanField(default=False)
+    include_excluded = serializers.BooleanField(
+        default=False,
+        help_text="List every profile with its reasons, paginated (page, page_size); limit is ignored.",
+    )
+    page = serializers.IntegerField(min_value=1, default=1)
+    page_size = serializers.IntegerField(min_value=1, max_value=200, default=50)
 
 
 class ProfileMatchQuerySerializer(serializers.Serializer):
     limit = serializers.IntegerField(min_value=1, max_value=200, default=20)
-    include_excluded = serializers.BooleanField(default=False)
+    include_excluded = serializers.BooleanField(
+        default=False,
+        help_text="List every participant with the reasons, paginated (page, page_size); limit is ignored.",
+    )
+    page = serializers.IntegerField(min_value=1, default=1)
+    page_size = serializers.IntegerField(min_value=1, max_value=200, default=50)
 
 
 class ExplainQuerySerializer(serializers.Serializer):
@@ -30,13 +40,29 @@ class ExplainQuerySerializer(serializers.Serializer):
     task_profile = serializers.IntegerField()
 
 
+class ComponentSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="skills, validations, geography, …")
+    label = serializers.CharField(help_text="In the request's language (Accept-Language).")
+    value = serializers.FloatField()
+    percent = serializers.IntegerField()
+    text = serializers.CharField(help_text="Why the component has its value.")
+
+
+class ReasonSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField(help_text="What kind of failure, in the request's language.")
+    text = serializers.CharField(help_text="What exactly failed, in the request's language.")
+    params = serializers.DictField(help_text="The facts behind the text (ids, numbers).")
+
+
 class MatchSerializer(serializers.Serializer):
     participant = serializers.IntegerField()
     task_profile = serializers.IntegerField()
     score = serializers.FloatField()
     components = serializers.DictField(child=serializers.FloatField())
+    breakdown = ComponentSerializer(many=True)
     excluded = serializers.BooleanField()
-    reasons = serializers.ListField(child=serializers.DictField())
+    reasons = ReasonSerializer(many=True)
     distance_km = serializers.FloatField(allow_null=True)
     matched_skills = serializers.ListField(child=serializers.CharField())
     related_skills = serializers.ListField(child=serializers.DictField())
@@ -47,6 +73,22 @@ class MatchSerializer(serializers.Serializer):
     needs_unmet = serializers.ListField(child=serializers.CharField())
     travel_minutes = serializers.DictField(child=serializers.FloatField())
     reach_km = serializers.FloatField()
+    hours_overlap = serializers.ListField(
+        child=serializers.FloatField(),
+        min_length=2,
+        max_length=2,
+        allow_null=True,
+        help_text="[from, to] hours per week both can do; null when they do not overlap.",
+    )
+
+
+class MatchPageSerializer(serializers.Serializer):
+    """With include_excluded=true every profile is listed, a page at a time (no silent cap)."""
+
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = MatchSerializer(many=True)
 
 
 class DecisionInputSerializer(serializers.Serializer):

@@ -1,9 +1,10 @@
 """Matches for staff: ranked, explained; decisions; weights; recompute jobs. Never for employers."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
 from core.choices import Role
@@ -13,6 +14,27 @@ from matching.models import MatchDecision, MatchWeights, Participant, RecomputeJ
 from matching.services import decisions, recompute, suggestions, weights
 
 STAFF = (Role.GUIDE, Role.COORDINATOR, Role.MANAGER, Role.ADMIN)
+
+
+MATCHES_OR_PAGE = PolymorphicProxySerializer(
+    component_name="MatchesOrPage",
+    serializers=[s.MatchSerializer(many=True), s.MatchPageSerializer],
+    resource_type_field_name=None,
+)
+
+
+def _page(request, q, count: int, results: list[dict]) -> Response:
+    """The include_excluded listing: a page with links to its neighbours."""
+    url = request.build_absolute_uri()
+    page, size = q["page"], q["page_size"]
+    nxt = replace_query_param(url, "page", page + 1) if page * size < count else None
+    if page <= 1:
+        prev = None
+    elif page == 2:
+        prev = remove_query_param(url, "page")
+    else:
+        prev = replace_query_param(url, "page", page - 1)
+    return Response({"count": count, "next": nxt, "previous": prev, "results": results})
 
 
 def _query(serializer_class, request):
@@ -26,10 +48,19 @@ class ParticipantMatchesView(APIView):
 
     read_roles = STAFF
 
-    @extend_schema(parameters=[s.MatchQuerySerializer], responses=s.MatchSerializer(many=True))
+    @extend_schema(parameters=[s.MatchQuerySerializer], responses=MATCHES_OR_PAGE)
     def get(self, request, pk):
         participant = get_object_or_404(Participant.objects.visible_to(request.user), pk=pk)
         q = _query(s.MatchQuerySerializer, request)
+        if q["include_excluded"]:
+            count, results = suggestions.rank_page(
+                participant=participant,
+                page=q["page"],
+                page_size=q["page_size"],
+                kind=q.get("kind"),
+                max_distance_km=q.get("max_distance"),
+            )
+            return _page(request, q, count, results)
         results = suggestions.rank_profiles_for(
             participant,
             limit=q["limit"],
@@ -45,14 +76,17 @@ class ProfileMatchesView(APIView):
 
     read_roles = STAFF
 
-    @extend_schema(
-        parameters=[s.ProfileMatchQuerySerializer], responses=s.MatchSerializer(many=True)
-    )
+    @extend_schema(parameters=[s.ProfileMatchQuerySerializer], responses=MATCHES_OR_PAGE)
     def get(self, request, pk):
         profile = get_object_or_404(
             TaskProfile.objects.visible_to(request.user).select_related("employer"), pk=pk
         )
         q = _query(s.ProfileMatchQuerySerializer, request)
+        if q["include_excluded"]:
+            count, results = suggestions.rank_page(
+                profile=profile, page=q["page"], page_size=q["page_size"]
+            )
+            return _page(request, q, count, results)
         return Response(
             suggestions.rank_participants_for(
                 profile, limit=q["limit"], include_excluded=q["include_excluded"]

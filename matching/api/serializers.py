@@ -20,12 +20,14 @@ from matching.choices import (
     Gender,
     LanguageLevel,
     OcnStatus,
+    RecipientKind,
     SkillSource,
     SusEmployment,
     SusExitReason,
     SusIncome,
     Weekday,
 )
+from matching.consent_wording import CURRENT_WORDING_VERSION, WORDINGS
 from matching.identity import mask
 from matching.models import Consent, KgaAssessment, OcnCase, Participant
 from matching.visibility import Access, participant_access
@@ -103,6 +105,8 @@ class ParticipantSerializer(serializers.ModelSerializer):
             "sus_employment_after",
             "sus_income_after",
             "sus_exit_reason",
+            "paused_reason",
+            "goals",
             "skills",
             "adaptation_needs",
             "languages",
@@ -225,10 +229,15 @@ class ConsentSerializer(serializers.ModelSerializer):
             "purpose",
             "scopes",
             "given_on",
+            "recipient_kind",
             "method",
+            "given_at",
+            "witness",
+            "wording_version",
             "valid_until",
             "withdrawn_on",
             "withdrawn_by",
+            "withdrawn_by_participant",
             "recorded_by",
             "is_valid",
             "created_at",
@@ -331,6 +340,8 @@ class ParticipantInputSerializer(serializers.Serializer):
     sus_exit_reason = serializers.ChoiceField(
         choices=SusExitReason.choices, required=False, allow_blank=True
     )
+    paused_reason = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    goals = serializers.CharField(required=False, allow_blank=True)
     skills = SkillInputSerializer(many=True, required=False)
     adaptation_needs = NeedInputSerializer(many=True, required=False)
     languages = LanguageInputSerializer(many=True, required=False)
@@ -397,6 +408,12 @@ class ConsentInputSerializer(serializers.Serializer):
     given_on = serializers.DateField()
     method = serializers.ChoiceField(choices=ConsentMethod.choices)
     valid_until = serializers.DateField(required=False, allow_null=True)
+    recipient_kind = serializers.ChoiceField(
+        choices=RecipientKind.choices, required=False, allow_blank=True, default=""
+    )
+    wording_version = serializers.ChoiceField(
+        choices=sorted(WORDINGS), required=False, default=CURRENT_WORDING_VERSION
+    )
 
 
 class WithdrawInputSerializer(serializers.Serializer):

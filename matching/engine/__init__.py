@@ -2,7 +2,7 @@
 Django side (``matching.features``) builds the records and stores the results."""
 
 from matching.engine.config import COMPONENTS, TravelModel, Weights, WeightsError
-from matching.engine.ranking import Engine, Explanation, Match
+from matching.engine.ranking import Engine, Explanation, Match, Reason
 from matching.engine.records import ParticipantRecord, ProfileRecord
 from matching.engine.reference import score_pair
 
@@ -13,6 +13,7 @@ __all__ = [
     "Match",
     "ParticipantRecord",
     "ProfileRecord",
+    "Reason",
     "TravelModel",
     "Weights",
     "WeightsError",

@@ -28,21 +28,34 @@ class Match:
         return bool(self.reasons)
 
 
+@dataclass(frozen=True)
+class Reason:
+    """One concrete failure behind an exclusion: a code from ``config.REASONS`` and the facts a
+    reader needs (ids, numbers). The Django side turns it into a sentence in the reader's language."""
+
+    code: str
+    params: dict = field(default_factory=dict)
+
+
 @dataclass
 class Explanation:
     match: Match
     matched_skills: list = field(default_factory=list)  # keys the participant has
     related_skills: list = field(default_factory=list)  # (profile key, participant key, similarity)
     missing_skills: list = field(default_factory=list)  # (key, required)
-    validations_counting: list = field(
-        default_factory=list
-    )  # ("ocn", module) / ("kga", competence, level, min)
+    # ("ocn", module, certified level, required level) / ("kga", competence, level, min) /
+    # ("skill", key) for a validated skill the profile asks for
+    validations_counting: list = field(default_factory=list)
     validations_missing: list = field(default_factory=list)
     needs_met: list = field(default_factory=list)
     needs_unmet: list = field(default_factory=list)
     travel_minutes: dict = field(default_factory=dict)
     reach_km: float = 0.0
-    hours_overlap: tuple = ()
+    reach_basis: str = "default"  # "own_km", "own_minutes" or "default"
+    reach_means: str = "walk"  # the way of travelling that gives the reach
+    hours_overlap: tuple | None = None  # (from, to) when the hours overlap, else None
+    reasons: list[Reason] = field(default_factory=list)
+    details: dict[str, dict] = field(default_factory=dict)  # component → the facts behind it
 
 
 class Engine:
@@ -199,12 +212,13 @@ class Engine:
                 out.related_skills.append((key, via[0], via[1]))
             else:
                 out.missing_skills.append((key, required))
-        for module in sorted(r.ocn_required):
-            (
-                out.validations_counting
-                if module in p.certified_modules
-                else out.validations_missing
-            ).append(("ocn", module))
+        for module, level in sorted(r.ocn_required.items()):
+            # The certified level counts, not the module's: a level-1 certificate never meets level 2.
+            certified = int(p.certified_modules.get(module, 0))
+            item = ("ocn", module, certified, int(level))
+            (out.validations_counting if certified >= level else out.validations_missing).append(
+                item
+            )
         for comp, level in sorted(r.kga_required.items()):
             item = ("kga", comp, p.kga.get(comp, 0), level)
             (
@@ -216,12 +230,155 @@ class Engine:
         out.needs_met = sorted(p.needs & r.offered)
         out.needs_unmet = sorted(p.needs - r.offered)
         distance = out.match.distance_km
+        travel = self.tables.travel
+        usable = [
+            m for m in p.means if m in c.MEANS and (m != "car" or (p.has_licence and p.has_car))
+        ] or ["walk"]
         if distance is not None:
-            travel = self.tables.travel
-            usable = [
-                m for m in p.means if m in c.MEANS and (m != "car" or (p.has_licence and p.has_car))
-            ] or ["walk"]
             out.travel_minutes = {m: round(travel.minutes(m, distance), 1) for m in usable}
         out.reach_km = float(self.tables.participants.reach_km[row])
-        out.hours_overlap = (max(p.hours_min, r.hours_min), min(p.hours_max, r.hours_max))
+        limit = min(float(p.own_minutes), travel.max_minutes) if p.own_minutes is not None else None
+        out.reach_means = max(
+            usable,
+            key=lambda m: travel.reach_km(
+                m, limit if limit is not None else travel.default_limits[m]
+            ),
+        )
+        out.reach_basis = (
+            "own_km"
+            if p.own_km is not None and out.reach_km == float(p.own_km)
+            else "own_minutes"
+            if p.own_minutes is not None
+            else "default"
+        )
+        low, high = max(p.hours_min, r.hours_min), min(p.hours_max, r.hours_max)
+        out.hours_overlap = (low, high) if low <= high else None
+        out.reasons = self._reasons(out, p, r)
+        out.details = self._details(out, p, r, own)
         return out
+
+    def _reasons(self, out: Explanation, p: ParticipantRecord, r: ProfileRecord) -> list[Reason]:
+        """Each failure behind the match's reason codes, in the same order as the codes."""
+        found: list[Reason] = []
+        for code in out.match.reasons:
+            if code == "adaptation_not_offered":
+                found += [Reason(code, {"adaptation": a}) for a in out.needs_unmet]
+            elif code == "validation_missing":
+                for item in out.validations_missing:
+                    if item[0] == "ocn":
+                        found.append(
+                            Reason(
+                                code,
+                                {
+                                    "kind": "ocn",
+                                    "module": item[1],
+                                    "certified_level": item[2],
+                                    "level": item[3],
+                                },
+                            )
+                        )
+                    else:
+                        found.append(
+                            Reason(
+                                code,
+                                {
+                                    "kind": "kga",
+                                    "competence": item[1],
+                                    "assessed_level": item[2],
+                                    "level": item[3],
+                                },
+                            )
+                        )
+            elif code == "hours_incompatible":
+                found.append(
+                    Reason(
+                        code,
+                        {
+                            "hours_min": p.hours_min,
+                            "hours_max": p.hours_max,
+                            "profile_min": r.hours_min,
+                            "profile_max": r.hours_max,
+                        },
+                    )
+                )
+            elif code == "outside_commute_reach":
+                found.append(
+                    Reason(
+                        code,
+                        {
+                            "distance_km": out.match.distance_km,
+                            "means": out.reach_means,
+                            "limit_km": out.reach_km,
+                            "basis": out.reach_basis,
+                        },
+                    )
+                )
+            elif code == "no_consent":
+                found.append(Reason(code, {"employer": r.employer_id}))
+            else:
+                found.append(Reason(code, {}))
+        return found
+
+    def _details(
+        self, out: Explanation, p: ParticipantRecord, r: ProfileRecord, own: dict
+    ) -> dict[str, dict]:
+        """The facts behind each component's value, for a sentence a guide can read."""
+        sources: dict[str, float] = {}
+        levels: dict[int, float] = {}
+        for key in out.matched_skills:
+            source, level = p.skills[key]
+            sources[source] = c.SOURCE_STRENGTH.get(source, c.SOURCE_STRENGTH["self_reported"])
+            levels[int(level)] = c.LEVEL_FACTOR.get(int(level), 1.0)
+        gap = r.swedish_level - p.swedish_level
+        required = [k for k, (_w, req) in r.skills.items() if req]
+        ocn_total = len(r.ocn_required) + len(r.kga_required)
+        counting_requirements = [v for v in out.validations_counting if v[0] != "skill"]
+        preference = "none"
+        if p.desired_occupations or p.desired_industries:
+            preference = "no_match"
+            if r.occupation_id is not None and r.occupation_id in p.desired_occupations:
+                preference = "occupation"
+            elif r.occupation_id is not None and r.occupation_id in p.substitute_occupations:
+                preference = "substitute"
+            elif r.industry is not None and r.industry in p.desired_industries:
+                preference = "industry"
+        overlap = out.hours_overlap
+        return {
+            "skills": {
+                "matched": len(out.matched_skills),
+                "related": len(out.related_skills),
+                "total": len(r.skills),
+                "required_missing": sum(1 for k, req in out.missing_skills if req),
+                "required": len(required),
+                "sources": dict(sorted(sources.items(), key=lambda kv: -kv[1])),
+                "levels": dict(sorted(levels.items())),
+                "language_factor": 1.0 if gap <= 0 else (0.6 if gap == 1 else 0.3),
+            },
+            "validations": {
+                "requirements": ocn_total,
+                "met": len(counting_requirements),
+                "validated_skills": sum(1 for v in out.validations_counting if v[0] == "skill"),
+            },
+            "geography": {
+                "distance_km": out.match.distance_km,
+                "reach_km": out.reach_km,
+                "means": out.reach_means,
+            },
+            "adaptations_hours": {
+                "hours_min": p.hours_min,
+                "hours_max": p.hours_max,
+                "profile_min": r.hours_min,
+                "profile_max": r.hours_max,
+                "overlap": None if overlap is None else overlap[1] - overlap[0],
+                "supervisor": r.supervisor,
+                "needs": len(p.needs),
+                "needs_met": len(out.needs_met),
+            },
+            "preferences": {
+                "kind": preference,
+                "substitutability": p.substitute_occupations.get(r.occupation_id, 0)
+                if preference == "substitute"
+                else None,
+            },
+            "load": {"open_proposals": r.open_proposals, "slots_free": r.slots_free},
+        }

@@ -52,8 +52,13 @@ class ProfileRecord:
     skills: dict[SkillKey, tuple[float, bool]] = field(
         default_factory=dict
     )  # key → (weight, required)
-    ocn_required: frozenset[int] = frozenset()
+    ocn_required: dict[int, int] = field(default_factory=dict)  # OCN module → level required
     kga_required: dict[int, int] = field(default_factory=dict)  # competence → minimum level
     supervisor: bool = True
     open_proposals: int = 0
     slots_free: int = 1
+
+    def __post_init__(self) -> None:
+        # A bare set of modules (older callers) requires each at level 1, i.e. any certificate.
+        if not isinstance(self.ocn_required, dict):
+            object.__setattr__(self, "ocn_required", dict.fromkeys(self.ocn_required, 1))

@@ -41,8 +41,14 @@ def score_pair(
     validated_share = (
         sum(w for k, (w, _req) in r.skills.items() if k in validated) / wsum if wsum > 0 else 0.0
     )
-    has_requirements = bool(r.ocn_required or r.kga_required)
-    validations = 1.0 if has_requirements else 0.5 + 0.5 * validated_share
+    ocn_met = [m for m, lvl in r.ocn_required.items() if p.certified_modules.get(m, 0) >= lvl]
+    kga_met = [k for k, lvl in r.kga_required.items() if p.kga.get(k, 0) >= lvl]
+    requirement_count = len(r.ocn_required) + len(r.kga_required)
+    validations = (
+        (len(ocn_met) + len(kga_met)) / requirement_count
+        if requirement_count
+        else 0.5 + 0.5 * validated_share
+    )
 
     if None in (p.lat, p.lon, r.lat, r.lon):
         distance = float("inf")
@@ -53,7 +59,10 @@ def score_pair(
 
     overlap = min(p.hours_max, r.hours_max) - max(p.hours_min, r.hours_min)
     hours_fit = min(max((overlap + 1.0) / (max(r.hours_max - r.hours_min, 0.0) + 1.0), 0.0), 1.0)
-    adaptations_hours = 0.6 * hours_fit + 0.4 * (1.0 if r.supervisor else 0.5)
+    if overlap < 0:
+        hours_fit = 0.0
+    needs_share = len(p.needs & r.offered) / len(p.needs) if p.needs else 1.0
+    adaptations_hours = (0.6 * hours_fit + 0.4 * (1.0 if r.supervisor else 0.5)) * needs_share
 
     if p.desired_occupations or p.desired_industries:
         occ = 0.0
@@ -76,9 +85,7 @@ def score_pair(
     reasons = []
     if p.needs - r.offered:
         reasons.append(c.REASONS[c.REASON_ADAPTATION])
-    if (r.ocn_required - set(p.certified_modules)) or any(
-        p.kga.get(k, 0) < lvl for k, lvl in r.kga_required.items()
-    ):
+    if len(ocn_met) + len(kga_met) < requirement_count:
         reasons.append(c.REASONS[c.REASON_VALIDATION])
     if p.hours_max < r.hours_min or p.hours_min > r.hours_max:
         reasons.append(c.REASONS[c.REASON_HOURS])

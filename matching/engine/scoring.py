@@ -116,7 +116,24 @@ def score_block(
     validated = G((w_skills @ pt.validated[rows].T).T.toarray())
     with np.errstate(divide="ignore", invalid="ignore"):
         validated_share = np.where(wsum > 0, validated / np.where(wsum > 0, wsum, 1.0), 0.0)
-    validations = np.where(R(pr.has_requirements), 1.0, 0.5 + 0.5 * validated_share)
+    # With requirements, the share of them met (so a missing one never shows as 1.0); without,
+    # validated skills lift it from the neutral 0.5.
+    ocn_req = pr.ocn_required if full else pr.ocn_required[cols]
+    ocn_met = G((ocn_req @ pt.certified[rows].T).T.toarray())
+    validation_fail = ocn_met < R(pr.ocn_count)
+    kga_met = np.zeros(skills.shape)
+    kga_min = col(pr.kga_min_matrix)
+    for competence in np.flatnonzero(kga_min.any(axis=0)):
+        required_level = R(pr.kga_min_matrix[:, competence])
+        short = P(pt.kga_levels[:, competence]) < required_level
+        validation_fail = validation_fail | short
+        kga_met = kga_met + ((required_level > 0) & ~short)
+    requirement_count = R(pr.ocn_count) + R(pr.kga_count)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        requirements_met = (ocn_met + kga_met) / np.where(
+            requirement_count > 0, requirement_count, 1.0
+        )
+    validations = np.where(R(pr.has_requirements), requirements_met, 0.5 + 0.5 * validated_share)
 
     # --- geography ----------------------------------------------------------------------------
     distance = G(distance_grid)
@@ -131,8 +148,18 @@ def score_block(
     p_min, p_max = P(pt.hours_min), P(pt.hours_max)
     overlap = np.minimum(p_max, t_max) - np.maximum(p_min, t_min)
     hours_fit = np.clip((overlap + 1.0) / (np.maximum(t_max - t_min, 0.0) + 1.0), 0.0, 1.0)
+    hours_fit = np.where(overlap < 0, 0.0, hours_fit)  # no common hour: nothing fits
     support = np.where(R(pr.supervisor), 1.0, 0.5)
-    adaptations_hours = 0.6 * hours_fit + 0.4 * support
+    needs, offered = pt.needs, pr.offered
+    needs_met = np.zeros(skills.shape)
+    for word in range(needs.shape[1]):
+        needs_met = needs_met + np.bitwise_count(P(needs[:, word]) & R(offered[:, word]))
+    need_count = P(pt.needs_count)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        needs_share = np.where(
+            need_count > 0, needs_met / np.where(need_count > 0, need_count, 1.0), 1.0
+        )
+    adaptations_hours = (0.6 * hours_fit + 0.4 * support) * needs_share
 
     # --- preferences --------------------------------------------------------------------------
     occ = G(_gather(pt.occupation_affinity, rows, col(pr.occupation_idx)))
@@ -143,20 +170,7 @@ def score_block(
 
     # --- hard constraints ---------------------------------------------------------------------
     reasons = np.zeros(skills.shape, dtype=np.uint8)
-    needs, offered = pt.needs, pr.offered
-    unmet_needs = np.zeros(skills.shape, dtype=bool)
-    for word in range(needs.shape[1]):
-        unmet_needs |= (P(needs[:, word]) & ~R(offered[:, word])) != 0
-    reasons |= _flag(unmet_needs, c.REASON_ADAPTATION)
-
-    ocn_req = pr.ocn_required if full else pr.ocn_required[cols]
-    ocn_met = G((ocn_req @ pt.certified[rows].T).T.toarray())
-    validation_fail = ocn_met < R(pr.ocn_count)
-    kga_min = col(pr.kga_min_matrix)
-    for competence in np.flatnonzero(kga_min.any(axis=0)):
-        validation_fail = validation_fail | (
-            P(pt.kga_levels[:, competence]) < R(pr.kga_min_matrix[:, competence])
-        )
+    reasons |= _flag(needs_met < need_count, c.REASON_ADAPTATION)
     reasons |= _flag(validation_fail, c.REASON_VALIDATION)
     reasons |= _flag((p_max < t_min) | (p_min > t_max), c.REASON_HOURS)
     reasons |= _flag(distance > reach, c.REASON_DISTANCE)

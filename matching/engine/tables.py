@@ -157,6 +157,7 @@ class ProfileTable(_Located):
     ocn_required: sparse.csr_matrix
     ocn_count: np.ndarray
     kga_min_matrix: np.ndarray  # profiles × competences, 0 = no requirement
+    kga_count: np.ndarray
     has_requirements: np.ndarray
     supervisor: np.ndarray
     load_score: np.ndarray
@@ -175,6 +176,7 @@ class ParticipantTable(_Located):
     hours_max: np.ndarray
     swedish_level: np.ndarray
     needs: np.ndarray
+    needs_count: np.ndarray
     reach_km: np.ndarray
     strengths: sparse.csr_matrix  # own + related
     validated: sparse.csr_matrix
@@ -211,8 +213,11 @@ def build_tables(
     for p in participants:
         for key in p.skills:
             vocab.index("skill", key)
-        for m in p.certified_modules:
-            vocab.index("module", m)
+        for m, level in p.certified_modules.items():
+            # A certificate at level l satisfies a requirement of the module at any level ≤ l:
+            # one column per (module, level), so a matrix product counts the requirements met.
+            for lvl in range(1, int(level) + 1):
+                vocab.index("module", (m, lvl))
         for k in p.kga:
             vocab.index("competence", k)
         for o in (*p.desired_occupations, *p.substitute_occupations):
@@ -226,8 +231,8 @@ def build_tables(
     for r in profiles:
         for key in r.skills:
             vocab.index("skill", key)
-        for m in r.ocn_required:
-            vocab.index("module", m)
+        for m, level in r.ocn_required.items():
+            vocab.index("module", (m, int(level)))
         for k in r.kga_required:
             vocab.index("competence", k)
         if r.occupation_id is not None:
@@ -265,7 +270,10 @@ def _profile_table(vocab: Vocab, profiles: Sequence[ProfileRecord]) -> ProfileTa
         vocab.size("skill"),
     )
     ocn = _csr(
-        [{vocab.get("module", m): 1.0 for m in r.ocn_required} for r in profiles],
+        [
+            {vocab.get("module", (m, int(lvl))): 1.0 for m, lvl in r.ocn_required.items()}
+            for r in profiles
+        ],
         vocab.size("module"),
     )
     kga_min = np.zeros((n, vocab.size("competence")), dtype=np.float64)
@@ -308,6 +316,7 @@ def _profile_table(vocab: Vocab, profiles: Sequence[ProfileRecord]) -> ProfileTa
         ocn_required=ocn,
         ocn_count=np.asarray(ocn.sum(axis=1)).ravel(),
         kga_min_matrix=kga_min,
+        kga_count=(kga_min > 0).sum(axis=1).astype(np.float64),
         has_requirements=np.array(
             [bool(r.ocn_required or r.kga_required) for r in profiles], dtype=bool
         ),
@@ -336,7 +345,13 @@ def _participant_table(
                 if source == "validated"
             }
         )
-        certified.append({vocab.get("module", m): 1.0 for m in p.certified_modules})
+        certified.append(
+            {
+                vocab.get("module", (m, lvl)): 1.0
+                for m, level in p.certified_modules.items()
+                for lvl in range(1, int(level) + 1)
+            }
+        )
         for comp, level in p.kga.items():
             kga[row, vocab.get("competence", comp)] = level
         affinity = {
@@ -359,6 +374,7 @@ def _participant_table(
         hours_max=np.array([p.hours_max for p in participants], dtype=np.float64),
         swedish_level=np.array([p.swedish_level for p in participants], dtype=np.float64),
         needs=_bitmask(vocab, [p.needs for p in participants]),
+        needs_count=np.array([len(p.needs) for p in participants], dtype=np.float64),
         reach_km=np.array([reach_km(p, travel) for p in participants], dtype=np.float64),
         strengths=_csr(strengths, vocab.size("skill")),
         validated=_csr(validated, vocab.size("skill")),

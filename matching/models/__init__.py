@@ -1,5 +1,6 @@
 """Participant side of Brygga and the matching results. Each submodule owns one area."""
 
+from matching.models.consent_links import ConsentInvitation, InvitedRecipient, PersonalLink
 from matching.models.consents import Consent
 from matching.models.participants import (
     Participant,
@@ -22,7 +23,13 @@ from matching.models.suggestions import (
     MatchWeights,
     RecomputeJob,
 )
-from matching.models.validations import KgaAssessment, KgaScore, OcnCase, OcnCaseEvent
+from matching.models.validations import (
+    KgaAssessment,
+    KgaScore,
+    OcnCase,
+    OcnCaseEvent,
+    QualityAssurer,
+)
 
 __all__ = [
     "DecisionKind",
@@ -33,6 +40,9 @@ __all__ = [
     "MatchWeights",
     "RecomputeJob",
     "Consent",
+    "ConsentInvitation",
+    "InvitedRecipient",
+    "PersonalLink",
     "KgaAssessment",
     "KgaScore",
     "OcnCase",
@@ -45,4 +55,5 @@ __all__ = [
     "ProgressionAnswer",
     "ProgressionIndicator",
     "ProgressionMeasurement",
+    "QualityAssurer",
 ]

@@ -8,7 +8,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
-from matching.choices import ConsentMethod
+from matching.choices import ConsentMethod, RecipientKind
 from matching.models.participants import Participant
 
 
@@ -26,14 +26,39 @@ class Consent(TimeStampedModel):
         related_name="consents",
     )
     agency = models.CharField(_("partner agency"), max_length=200, blank=True)
+    recipient_kind = models.CharField(
+        _("kind of recipient"), max_length=30, choices=RecipientKind.choices, blank=True
+    )
     purpose = models.CharField(_("purpose"), max_length=300)
     scopes = models.JSONField(_("information covered"), default=list)
     given_on = models.DateField(_("given"))
     method = models.CharField(_("how given"), max_length=20, choices=ConsentMethod.choices)
+    given_at = models.DateTimeField(_("given at"), null=True, blank=True)
+    witness = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("witness"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The guide who heard a verbal consent."),
+    )
+    wording_version = models.CharField(
+        _("wording version"),
+        max_length=20,
+        blank=True,
+        help_text=_(
+            "The version of the consent text the participant was shown (empty: before versioning)."
+        ),
+    )
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     withdrawn_on = models.DateField(_("withdrawn"), null=True, blank=True)
     withdrawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdrawn_by_participant = models.BooleanField(_("withdrawn by the participant"), default=False)
+    withdrawal_seen_at = models.DateTimeField(
+        _("withdrawal seen by the guide"), null=True, blank=True
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -54,6 +79,11 @@ class Consent(TimeStampedModel):
                 condition=Q(valid_until__isnull=True) | Q(valid_until__gte=F("given_on")),
                 name="consent_valid_after_given",
                 violation_error_message=_("A consent cannot expire before it is given."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(method=ConsentMethod.VERBAL) | Q(witness__isnull=False),
+                name="consent_verbal_has_witness",
+                violation_error_message=_("A verbal consent needs the guide as witness."),
             ),
         ]
 

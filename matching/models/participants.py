@@ -152,6 +152,8 @@ class Participant(TimeStampedModel):
     sus_exit_reason = models.CharField(
         _("reason for leaving (SUS)"), max_length=30, choices=SusExitReason.choices, blank=True
     )
+    paused_reason = models.CharField(_("why matching is paused"), max_length=300, blank=True)
+    goals = models.TextField(_("goals"), blank=True)
 
     objects = ParticipantQuerySet.as_manager()
 

@@ -116,3 +116,32 @@ class KgaScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.competence}: {self.level}"
+
+
+class QualityAssurer(models.Model):
+    """A staff member an administrator has named internal quality assurer (intern kvalitetssäkrare)
+    for the unit: they may quality-assure any OCN case of the unit's participants — never one they
+    assessed themselves — without being an administrator."""
+
+    unit = models.ForeignKey("core.Unit", on_delete=models.CASCADE, related_name="quality_assurers")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quality_assurer_for"
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    granted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("internal quality assurer")
+        verbose_name_plural = _("internal quality assurers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "user"],
+                name="qualityassurer_once_per_unit",
+                violation_error_message=_("This person is already an internal quality assurer."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.unit})"

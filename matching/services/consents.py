@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.models import User
-from matching.choices import ConsentScope
+from matching.choices import ConsentMethod, ConsentScope, RecipientKind
+from matching.consent_wording import CURRENT_WORDING_VERSION, WORDINGS
 from matching.models import Consent, Participant
 from matching.services.participants import ensure_can_edit
 
@@ -76,9 +77,47 @@ def consent_record(
     method: str,
     employer=None,
     agency: str = "",
+    recipient_kind: str = "",
     valid_until: dt.date | None = None,
+    wording_version: str = CURRENT_WORDING_VERSION,
 ) -> Consent:
+    """The guide records a consent given on paper or verbally (a verbal one with the guide as
+    witness), or digitally outside Brygga."""
     ensure_can_edit(by, participant)
+    return consent_create(
+        participant=participant,
+        recorded_by=by,
+        purpose=purpose,
+        scopes=scopes,
+        given_on=given_on,
+        method=method,
+        employer=employer,
+        agency=agency,
+        recipient_kind=recipient_kind,
+        valid_until=valid_until,
+        wording_version=wording_version,
+        witness=by if method == ConsentMethod.VERBAL else None,
+    )
+
+
+def consent_create(
+    *,
+    participant: Participant,
+    recorded_by: User,
+    purpose: str,
+    scopes: list[str],
+    given_on: dt.date,
+    method: str,
+    employer=None,
+    agency: str = "",
+    recipient_kind: str = "",
+    valid_until: dt.date | None = None,
+    wording_version: str = CURRENT_WORDING_VERSION,
+    witness: User | None = None,
+    given_at: dt.datetime | None = None,
+) -> Consent:
+    """Validate and store a consent. Callers check who may do it (the guide in ``consent_record``,
+    the participant's own one-time link in ``consent_links``)."""
     errors = {}
     unknown = [s for s in scopes if s not in ConsentScope.values]
     if not scopes or unknown:
@@ -93,18 +132,26 @@ def consent_record(
         errors["given_on"] = _("A consent cannot be given in the future.")
     if valid_until and valid_until < given_on:
         errors["valid_until"] = _("A consent cannot expire before it is given.")
+    if wording_version and wording_version not in WORDINGS:
+        errors["wording_version"] = _("Unknown wording version.")
     if errors:
         raise ValidationError(errors)
+    if employer is not None:
+        recipient_kind = RecipientKind.EMPLOYER
     consent = Consent(
         participant=participant,
         employer=employer,
         agency=agency.strip(),
+        recipient_kind=recipient_kind,
         purpose=purpose,
         scopes=sorted(set(scopes)),
         given_on=given_on,
+        given_at=given_at or timezone.now(),
         method=method,
         valid_until=valid_until,
-        recorded_by=by,
+        wording_version=wording_version,
+        witness=witness,
+        recorded_by=recorded_by,
     )
     consent.full_clean()
     consent.save()
@@ -125,4 +172,15 @@ def consent_withdraw(*, consent: Consent, by: User, on: dt.date | None = None) -
         )
     consent.withdrawn_on, consent.withdrawn_by = on, by
     consent.save(update_fields=["withdrawn_on", "withdrawn_by", "updated_at"])
+    return consent
+
+
+def withdraw_by_participant(consent: Consent) -> Consent:
+    """The participant withdraws through their own page (``consent_links``): at once, today.
+    Already withdrawn consents are left as they are."""
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    if consent.withdrawn_on is None:
+        consent.withdrawn_on = timezone.localdate()
+        consent.withdrawn_by_participant = True
+        consent.save(update_fields=["withdrawn_on", "withdrawn_by_participant", "updated_at"])
     return consent

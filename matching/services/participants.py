@@ -48,6 +48,7 @@ PROFILE_FIELDS = (
     "available_days",
     "swedish_level",
     "support_needs",
+    "goals",
     "active",
     # SUS reporting (issue 15)
     "education_level",
@@ -56,8 +57,16 @@ PROFILE_FIELDS = (
     "sus_employment_after",
     "sus_income_after",
     "sus_exit_reason",
+    "paused_reason",
 )
-SUS_FIELDS = PROFILE_FIELDS[-6:]
+SUS_FIELDS = (
+    "education_level",
+    "sus_employment_before",
+    "sus_income_before",
+    "sus_employment_after",
+    "sus_income_after",
+    "sus_exit_reason",
+)
 
 PHASE_TRANSITIONS = {
     Phase.FINNA: {Phase.FA, Phase.EXITED},
@@ -111,6 +120,10 @@ def _validate(participant: Participant, data: dict) -> None:
         and not participant.unit.municipalities.filter(pk=participant.municipality_id).exists()
     ):
         errors["municipality"] = _("The unit does not serve this municipality.")
+    if participant.active:
+        participant.paused_reason = ""
+    elif participant.phase != Phase.EXITED and not (participant.paused_reason or "").strip():
+        errors["paused_reason"] = _("Say why matching is paused.")
     if errors:
         raise ValidationError(errors)
 
@@ -239,6 +252,7 @@ def participant_skill_add(
 ) -> ParticipantSkill:
     """Add a skill; free text is normalised to the taxonomy, or kept as written when nothing matches.
     ``validated`` is set by OCN certificates, not typed by hand."""
+    ensure_can_edit(by, participant)
     text = (text or "").strip()
     if skill is None and not text:
         raise ValidationError({"skill": _("Give a skill or type it.")})
@@ -264,10 +278,45 @@ def participant_skill_add(
 
 
 @transaction.atomic
+def participant_skill_update(
+    *, row: ParticipantSkill, by: User, level: int | None = None, source: str | None = None
+) -> ParticipantSkill:
+    """Change a skill's level or source. Validated skills (from certificates) stay as they are
+    unless an administrator changes them."""
+    ensure_can_edit(by, row.participant)
+    admin = role_of(by) == Role.ADMIN
+    if not admin and SkillSource.VALIDATED in (row.source, source):
+        raise ValidationError(
+            {"source": _("Validated skills come from OCN certificates and KGA assessments.")}
+        )
+    if level is not None:
+        row.level = level
+    if source is not None:
+        row.source = source
+    row.full_clean()
+    row.save()
+    _refresh(row.participant)
+    return row
+
+
+@transaction.atomic
+def participant_skill_remove(*, row: ParticipantSkill, by: User) -> None:
+    ensure_can_edit(by, row.participant)
+    if row.source == SkillSource.VALIDATED and role_of(by) != Role.ADMIN:
+        raise ValidationError(
+            {"source": _("Validated skills come from OCN certificates and KGA assessments.")}
+        )
+    participant = row.participant
+    row.delete()
+    _refresh(participant)
+
+
+@transaction.atomic
 def participant_set_adaptation_needs(
     *, participant: Participant, by: User, needs: list[dict]
 ) -> None:
     """Replace the needs: [{adaptation: Adaptation, description: str}]."""
+    ensure_can_edit(by, participant)
     seen: set[int] = set()
     for item in needs:
         adaptation: Adaptation = item["adaptation"]
@@ -295,6 +344,7 @@ def participant_set_adaptation_needs(
 
 @transaction.atomic
 def participant_set_languages(*, participant: Participant, by: User, languages: list[dict]) -> None:
+    ensure_can_edit(by, participant)
     participant.languages.all().delete()
     names = [i["language"].strip().capitalize() for i in languages]
     if len(set(names)) != len(names):

@@ -5,21 +5,23 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.exceptions import DomainError
 from employers.models import TaskProfile
 from matching.engine import Explanation, Match
 from matching.engine.config import REASONS
+from matching.explanations import breakdown, num, reason_text
 from matching.features import UnitEngine, unit_engine
 from matching.models import MatchSuggestion, Participant
 
 REASON_TEXT = {
-    "adaptation_not_offered": _("an adaptation the participant needs is not offered"),
-    "validation_missing": _("a required validation is missing"),
-    "hours_incompatible": _("the hours do not fit"),
-    "outside_commute_reach": _("outside the participant's commute reach"),
-    "profile_not_open_or_full": _("the profile is not open or has no free slot"),
-    "no_consent": _("no valid consent to share with this employer"),
+    "adaptation_not_offered": gettext_lazy("an adaptation the participant needs is not offered"),
+    "validation_missing": gettext_lazy("a required validation is missing"),
+    "hours_incompatible": gettext_lazy("the hours do not fit"),
+    "outside_commute_reach": gettext_lazy("outside the participant's commute reach"),
+    "profile_not_open_or_full": gettext_lazy("the profile is not open or has no free slot"),
+    "no_consent": gettext_lazy("no valid consent to share with this employer"),
 }
 assert set(REASON_TEXT) == set(REASONS.values())
 
@@ -35,6 +37,16 @@ def _explained(ue: UnitEngine, explanation: Explanation) -> dict:
     m, labels = explanation.match, ue.labels
     return {
         **_plain(m),
+        "breakdown": breakdown(m.components, explanation.details),
+        "reasons": [
+            {
+                "code": r.code,
+                "label": str(REASON_TEXT[r.code]),
+                "text": reason_text(r, labels),
+                "params": r.params,
+            }
+            for r in explanation.reasons
+        ],
         "matched_skills": [labels.skill(k) for k in explanation.matched_skills],
         "related_skills": [
             {"skill": labels.skill(k), "via": labels.skill(via), "similarity": round(sim, 2)}
@@ -51,15 +63,26 @@ def _explained(ue: UnitEngine, explanation: Explanation) -> dict:
         "needs_unmet": [labels.adaptations.get(a, str(a)) for a in explanation.needs_unmet],
         "travel_minutes": explanation.travel_minutes,
         "reach_km": round(explanation.reach_km, 1),
-        "hours_overlap": list(explanation.hours_overlap),
+        "hours_overlap": list(explanation.hours_overlap) if explanation.hours_overlap else None,
     }
 
 
 def _validation_label(ue: UnitEngine, item) -> str:
     if item[0] == "ocn":
-        return f"OCN: {ue.labels.modules.get(item[1], item[1])}"
+        module = ue.labels.modules.get(item[1], item[1])
+        if item[2] and item[2] != item[3]:
+            return _("OCN: %(module)s level %(level)s (certified at level %(certified)s)") % {
+                "module": module,
+                "level": item[3],
+                "certified": item[2],
+            }
+        return _("OCN: %(module)s level %(level)s") % {"module": module, "level": item[3]}
     if item[0] == "kga":
-        return f"KGA: {ue.labels.competences.get(item[1], item[1])} {item[2]}/{item[3]}"
+        return _("KGA: %(competence)s %(level)s of %(required)s required") % {
+            "competence": ue.labels.competences.get(item[1], item[1]),
+            "level": num(item[2]),
+            "required": num(item[3]),
+        }
     return _("validated skill: %(s)s") % {"s": ue.labels.skill(item[1])}
 
 
@@ -70,7 +93,10 @@ def _plain(m: Match) -> dict:
         "score": round(m.score, 4),
         "components": {k: round(v, 4) for k, v in m.components.items()},
         "excluded": m.excluded,
-        "reasons": [{"code": r, "text": REASON_TEXT[r]} for r in m.reasons],
+        "reasons": [
+            {"code": r, "label": str(REASON_TEXT[r]), "text": str(REASON_TEXT[r])}
+            for r in m.reasons
+        ],
         "distance_km": None if m.distance_km is None else round(m.distance_km, 1),
     }
 
@@ -112,6 +138,45 @@ def rank_participants_for(
         profile.pk, limit=limit, include_excluded=include_excluded
     )
     return [_explained(ue, ue.engine.explain(m.participant_id, m.profile_id)) for m in matches]
+
+
+def rank_page(
+    *,
+    participant: Participant | None = None,
+    profile: TaskProfile | None = None,
+    page: int = 1,
+    page_size: int = 50,
+    kind: str | None = None,
+    max_distance_km: float | None = None,
+) -> tuple[int, list[dict]]:
+    """Every profile for a participant (or every participant for a profile), excluded ones too,
+    one page at a time: (total count, the page's explained matches). Only the page is explained."""
+    if participant is not None:
+        ue = unit_engine(participant.unit_id)
+        try:
+            ue.engine.participant_row(participant.pk)
+        except KeyError as exc:
+            raise NotInMatching(_("The participant is not active in matching.")) from exc
+        matches = ue.engine.rank_profiles(
+            participant.pk,
+            limit=max(ue.engine.tables.profiles.size, 1),
+            kind=kind,
+            max_distance_km=max_distance_km,
+            include_excluded=True,
+        )
+    else:
+        ue = unit_engine(profile.employer.unit_id)
+        try:
+            ue.engine.profile_row(profile.pk)
+        except KeyError as exc:
+            raise NotInMatching(_("Draft and closed profiles are not matched.")) from exc
+        matches = ue.engine.rank_participants(
+            profile.pk, limit=max(ue.engine.tables.participants.size, 1), include_excluded=True
+        )
+    chosen = matches[(page - 1) * page_size : page * page_size]
+    return len(matches), [
+        _explained(ue, ue.engine.explain(m.participant_id, m.profile_id)) for m in chosen
+    ]
 
 
 def explain_pair(participant: Participant, profile: TaskProfile) -> dict:

@@ -9,8 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.exceptions import InvalidTransition
-from core.models import KgaCompetence, KgaScale, OcnModule, User
+from core.choices import Role
+from core.exceptions import Forbidden, InvalidTransition, NotAllowed
+from core.models import KgaCompetence, KgaScale, OcnModule, Unit, User
+from core.roles import role_of
 from matching.choices import OCN_ORDER, OcnStatus, SkillSource
 from matching.models import (
     KgaAssessment,
@@ -19,8 +21,56 @@ from matching.models import (
     OcnCaseEvent,
     Participant,
     ParticipantSkill,
+    QualityAssurer,
 )
-from matching.services.participants import ensure_can_edit
+from matching.services.participants import can_edit, ensure_can_edit
+
+
+def is_quality_assurer(user: User, unit_id: int) -> bool:
+    """Administrators, and staff an administrator named internal quality assurer of the unit."""
+    if role_of(user) == Role.ADMIN:
+        return True
+    return (
+        user.is_authenticated
+        and user.unit_id == unit_id
+        and QualityAssurer.objects.filter(unit_id=unit_id, user=user).exists()
+    )
+
+
+def may_advance(user: User, case: OcnCase, to_status: str) -> bool:
+    """Who may take a case to ``to_status``: internal QA by a quality assurer of the unit (never
+    the assessor — checked in the service with its own message); every other step by the
+    participant's own guide or an administrator."""
+    if to_status == OcnStatus.INTERNALLY_ASSURED:
+        return is_quality_assurer(user, case.participant.unit_id)
+    return can_edit(user, case.participant)
+
+
+@transaction.atomic
+def quality_assurer_grant(*, unit: Unit, user: User, by: User) -> QualityAssurer:
+    """An administrator names a staff member of the unit internal quality assurer."""
+    if role_of(by) != Role.ADMIN:
+        raise NotAllowed(_("Only an administrator names internal quality assurers."))
+    if user.unit_id != unit.pk or role_of(user) not in (
+        Role.GUIDE,
+        Role.COORDINATOR,
+        Role.MANAGER,
+        Role.ADMIN,
+    ):
+        raise ValidationError({"user": _("Choose a staff member of the unit.")})
+    if QualityAssurer.objects.filter(unit=unit, user=user).exists():
+        raise ValidationError({"user": _("This person is already an internal quality assurer.")})
+    row = QualityAssurer(unit=unit, user=user, granted_by=by)
+    row.full_clean()
+    row.save()
+    return row
+
+
+@transaction.atomic
+def quality_assurer_revoke(*, row: QualityAssurer, by: User) -> None:
+    if role_of(by) != Role.ADMIN:
+        raise NotAllowed(_("Only an administrator names internal quality assurers."))
+    row.delete()
 
 
 @transaction.atomic
@@ -64,8 +114,21 @@ def ocn_case_advance(
     than the assessor; externally_verified: names the external verifier; certified: the certificate
     number and level — and the module's competences become validated skills of the participant.
     """
-    ensure_can_edit(by, case.participant)
-    case = OcnCase.objects.select_for_update().get(pk=case.pk)
+    case = OcnCase.objects.select_for_update().select_related("participant").get(pk=case.pk)
+    if to_status == OcnStatus.INTERNALLY_ASSURED and by.pk == case.assessor_id:
+        raise ValidationError(
+            {
+                "internal_qa_by": _(
+                    "Internal quality assurance must be done by someone other than the assessor."
+                )
+            }
+        )
+    if not may_advance(by, case, to_status):
+        raise Forbidden(
+            _("Only an internal quality assurer of the unit may quality-assure a case.")
+            if to_status == OcnStatus.INTERNALLY_ASSURED
+            else _("Only the participant's own job guide may change this.")
+        )
     current = OCN_ORDER.index(OcnStatus(case.status))
     if (
         to_status not in OcnStatus.values
@@ -83,6 +146,9 @@ def ocn_case_advance(
     date = date or timezone.localdate()
     if to_status == OcnStatus.ASSESSED:
         _require(evidence.strip(), "evidence", _("Describe the evidence the assessment rests on."))
+        if level is not None:
+            _check_level(case, level)
+            case.level = level  # the assessed level; the certificate keeps it unless told otherwise
         case.assessor, case.assessed_on, case.evidence = by, date, evidence
     elif to_status == OcnStatus.INTERNALLY_ASSURED:
         if by.pk == case.assessor_id:
@@ -109,9 +175,8 @@ def ocn_case_advance(
             raise ValidationError(
                 {"certificate_number": _("This certificate number is already used.")}
             )
-        level = level or case.module.level
-        if level not in (1, 2, 3):
-            raise ValidationError({"level": _("OCN levels are 1, 2 and 3.")})
+        level = level or case.level or case.module.level
+        _check_level(case, level)
         case.certificate_number, case.certificate_issued_on, case.level = (
             certificate_number,
             date,
@@ -125,6 +190,18 @@ def ocn_case_advance(
     if to_status == OcnStatus.CERTIFIED:
         _validate_module_skills(case)
     return case
+
+
+def _check_level(case: OcnCase, level: int) -> None:
+    if level not in (1, 2, 3):
+        raise ValidationError({"level": _("OCN levels are 1, 2 and 3.")})
+    if level > case.module.level:
+        raise ValidationError(
+            {
+                "level": _("The module is at level %(m)s; it cannot be certified above it.")
+                % {"m": case.module.level}
+            }
+        )
 
 
 def _validate_module_skills(case: OcnCase) -> None:
@@ -141,9 +218,14 @@ def _validate_module_skills(case: OcnCase) -> None:
 
 @transaction.atomic
 def ocn_case_reject(*, case: OcnCase, by: User, reason: str) -> OcnCase:
-    """A check failed: the case goes back one step, with the reason."""
-    ensure_can_edit(by, case.participant)
-    case = OcnCase.objects.select_for_update().get(pk=case.pk)
+    """A check failed: the case goes back one step, with the reason. The quality assurer may
+    send an assessment back; everything else is the guide's (or an administrator's)."""
+    case = OcnCase.objects.select_for_update().select_related("participant").get(pk=case.pk)
+    reviewer = case.status == OcnStatus.ASSESSED and is_quality_assurer(
+        by, case.participant.unit_id
+    )
+    if not reviewer:
+        ensure_can_edit(by, case.participant)
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Give the reason for the rejection.")})
     if case.status in (OcnStatus.REGISTERED, OcnStatus.CERTIFIED):
@@ -153,7 +235,7 @@ def ocn_case_reject(*, case: OcnCase, by: User, reason: str) -> OcnCase:
         case=case, from_status=case.status, to_status=back, rejected=True, reason=reason, by=by
     )
     if case.status == OcnStatus.ASSESSED:
-        case.assessor, case.assessed_on = None, None
+        case.assessor, case.assessed_on, case.level = None, None, None
     elif case.status == OcnStatus.INTERNALLY_ASSURED:
         case.internal_qa_by, case.internal_qa_on = None, None
     elif case.status == OcnStatus.EXTERNALLY_VERIFIED:

@@ -10,6 +10,24 @@ from portal.views.coordinator import (
     profile_edit,
     profile_transition,
 )
+from portal.views.coordinator_pages import (
+    contact_create_view,
+    contact_edit_view,
+    duplicate_confirm,
+    duplicate_review,
+    employer_create_view,
+    employer_edit_view,
+    employer_status_view,
+    import_columns,
+    import_template,
+    profile_create_view,
+    profile_detail_view,
+    profile_edit_full_view,
+    profile_request_handled,
+    site_create_view,
+    site_edit_view,
+    vocabulary_search,
+)
 from portal.views.employer import employer_confirm_followup, employer_home, employer_request_profile
 from portal.views.guide import (
     consent_create_view,
@@ -20,6 +38,12 @@ from portal.views.guide import (
     participant_detail,
     participant_list,
 )
+from portal.views.participants import (
+    participant_edit,
+    participant_needs,
+    participant_skill_change,
+    participant_skills,
+)
 from portal.views.placements import (
     followup_create_view,
     followup_record_view,
@@ -28,8 +52,40 @@ from portal.views.placements import (
     placement_detail,
     placement_step,
 )
+from portal.views.validations import (
+    kga_create,
+    ocn_case,
+    participant_validations,
+    quality_assurer_remove,
+    quality_assurers,
+)
 
 __all__ = [
+    "kga_create",
+    "ocn_case",
+    "participant_edit",
+    "participant_needs",
+    "participant_skill_change",
+    "participant_skills",
+    "participant_validations",
+    "quality_assurer_remove",
+    "quality_assurers",
+    "contact_create_view",
+    "contact_edit_view",
+    "duplicate_confirm",
+    "duplicate_review",
+    "employer_create_view",
+    "employer_edit_view",
+    "employer_status_view",
+    "import_columns",
+    "import_template",
+    "profile_create_view",
+    "profile_detail_view",
+    "profile_edit_full_view",
+    "profile_request_handled",
+    "site_create_view",
+    "site_edit_view",
+    "vocabulary_search",
     "consent_create_view",
     "consent_withdraw_view",
     "participant_create_view",

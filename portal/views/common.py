@@ -74,9 +74,12 @@ def overview(request):
     phase_counts = dict(
         active_now.values("phase").annotate(n=Count("pk")).values_list("phase", "n")
     )
+    default_start, default_end = st.default_period()
     context = {
         "errors": errors,
         "scope": scope,
+        "start_value": request.GET.get("start") or default_start.isoformat(),
+        "end_value": request.GET.get("end") or default_end.isoformat(),
         "values": request.GET,
         "active_now": active_now.count(),
         "by_phase": [

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
 
 from core.choices import Role
 from employers import services
 from employers.models import Employer, ImportJob, Interaction, TaskProfile
 from placements.models import Placement
 from portal.access import STAFF, role_required
-from portal.forms import EmployerFilterForm, ImportForm, InteractionForm, MergeForm, TaskProfileForm
+from portal.forms import EmployerFilterForm, ImportForm, InteractionForm, TaskProfileForm
 from portal.views.common import paginate, run_service
 
 WRITERS = (Role.COORDINATOR, Role.ADMIN)
@@ -33,11 +34,49 @@ def employer_list(request):
         for field in ("municipality", "industry", "status"):
             if data[field]:
                 qs = qs.filter(**{field: data[field]})
+    sort = request.GET.get("sort", "name")
+    if sort.lstrip("-") not in SORTS:
+        sort = "name"
+    field = SORTS[sort.lstrip("-")]
+    qs = qs.annotate(
+        open_requests=Count(
+            "task_profiles",
+            filter=Q(
+                task_profiles__requested_by__isnull=False,
+                task_profiles__request_handled_at__isnull=True,
+            ),
+        )
+    ).order_by(f"-{field}" if sort.startswith("-") else field, "pk")
     return render(
         request,
         "portal/coordinator/employer_list.html",
-        {"form": form, "page": paginate(request, qs.order_by("name"))},
+        {
+            "form": form,
+            "page": paginate(request, qs),
+            "sort": sort,
+            "columns": [
+                (key, label, f"-{key}" if sort == key else key, sort.lstrip("-") == key)
+                for key, label in SORT_LABELS
+            ],
+            "can_write": request.user.role in WRITERS,
+        },
     )
+
+
+SORTS = {
+    "name": "name",
+    "orgnr": "orgnr",
+    "municipality": "municipality__name",
+    "status": "status",
+    "updated": "updated_at",
+}
+SORT_LABELS = [
+    ("name", gettext_lazy("Name")),
+    ("orgnr", gettext_lazy("Org. no.")),
+    ("municipality", gettext_lazy("Municipality")),
+    ("status", gettext_lazy("Status")),
+    ("updated", gettext_lazy("Updated")),
+]
 
 
 @role_required(*STAFF)
@@ -74,6 +113,10 @@ def employer_detail(request, pk):
         .filter(employer=employer)
         .select_related("by", "contact")[:50],
         "profiles": employer.task_profiles.select_related("site", "occupation"),
+        "open_requests": employer.task_profiles.filter(
+            requested_by__isnull=False, request_handled_at__isnull=True
+        ).select_related("requested_by"),
+        "merges": services.employer_merges(employer),
         "placements": Placement.objects.visible_to(request.user)
         .filter(task_profile__employer=employer)
         .select_related("participant", "task_profile"),
@@ -129,6 +172,8 @@ def profile_transition(request, pk):
         by=request.user,
     ):
         messages.success(request, _("The status was changed."))
+    if request.POST.get("next") == "detail":
+        return redirect("portal:profile_detail", pk=profile.pk)
     return redirect("portal:employer_detail", pk=profile.employer_id)
 
 
@@ -141,10 +186,21 @@ def next_steps(request):
         .overdue_first()
         .select_related("employer")
     )
+    requests = (
+        TaskProfile.objects.visible_to(request.user)
+        .filter(requested_by__isnull=False, request_handled_at__isnull=True)
+        .select_related("employer", "requested_by")
+        .order_by("created_at")
+    )
     return render(
         request,
         "portal/coordinator/next_steps.html",
-        {"page": paginate(request, qs), "today": timezone.localdate()},
+        {
+            "page": paginate(request, qs),
+            "today": timezone.localdate(),
+            "requests": requests,
+            "can_write": request.user.role in WRITERS,
+        },
     )
 
 
@@ -163,38 +219,20 @@ def next_step_done(request, pk):
     return redirect("portal:next_steps")
 
 
+@require_GET
 @role_required(*STAFF)
 def duplicates(request):
-    form = MergeForm(request.POST or None)
+    """The list of possible duplicate pairs; each is compared, chosen and confirmed on its own
+    pages (``coordinator_pages.duplicate_review``), never merged in one click from here."""
     visible = Employer.objects.visible_to(request.user)
-    if request.method == "POST":
-        if request.user.role not in WRITERS:
-            return render(request, "403.html", status=403)
-        if form.is_valid():
-            keep = get_object_or_404(visible, pk=form.cleaned_data["keep"])
-            remove = get_object_or_404(visible, pk=form.cleaned_data["remove"])
-            if run_service(
-                request, None, services.employer_merge, keep=keep, remove=remove, by=request.user
-            ):
-                messages.success(
-                    request,
-                    _("“%(a)s” was merged into “%(b)s”.") % {"a": remove.name, "b": keep.name},
-                )
-                return redirect("portal:employer_detail", pk=keep.pk)
-    pairs, seen = [], set()
-    for employer in visible.exclude(status="ended").only(
-        "pk", "name", "municipality_id", "unit_id", "orgnr"
-    ):
-        for dupe in services.find_possible_duplicates(
-            name=employer.name,
-            municipality_id=employer.municipality_id,
-            exclude_id=employer.pk,
-            unit_id=employer.unit_id,
-        ):
-            key = tuple(sorted((employer.pk, dupe.employer.pk)))
-            if key not in seen:
-                seen.add(key)
-                pairs.append((employer, dupe.employer, round(dupe.score)))
+    pairs = [
+        (a, b, round(score))
+        for a, b, score in services.duplicate_pairs(
+            visible.exclude(status="ended").only(
+                "pk", "name", "municipality_id", "unit_id", "orgnr"
+            )
+        )
+    ]
     return render(request, "portal/coordinator/duplicates.html", {"pairs": pairs})
 
 

@@ -9,12 +9,12 @@ from django.db.models import Min, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.choices import Role
 from core.exceptions import DomainError
 from employers.models import TaskProfile
+from matching.choices import Weekday
 from matching.identity import mask
 from matching.models import Consent, KgaAssessment, OcnCase, Participant
 from matching.selectors import latest_kga_levels
@@ -33,15 +33,6 @@ from portal.forms import (
     ProposeForm,
 )
 from portal.views.common import paginate, run_service
-
-COMPONENT_LABELS = {
-    "skills": gettext_lazy("Skills"),
-    "validations": gettext_lazy("Validations"),
-    "geography": gettext_lazy("Travel"),
-    "adaptations_hours": gettext_lazy("Adaptations and hours"),
-    "preferences": gettext_lazy("Preferences"),
-    "load": gettext_lazy("Employer load"),
-}
 
 
 @role_required(*STAFF)
@@ -117,7 +108,6 @@ def participant_detail(request, pk):
     }
     for m in matches:
         m["profile"] = profiles.get(m["task_profile"])
-        m["bars"] = [(COMPONENT_LABELS[k], round(v * 100)) for k, v in m["components"].items()]
         m["percent"] = round(m["score"] * 100)
     kga = latest_kga_levels([participant.pk]).get(participant.pk, {})
     context = {
@@ -129,13 +119,26 @@ def participant_detail(request, pk):
         "ocn_cases": OcnCase.objects.filter(participant=participant).select_related(
             "module__programme"
         ),
-        "kga": KgaAssessment.objects.filter(participant=participant).prefetch_related(
-            "scores__competence"
-        )[:1],
+        "kga": KgaAssessment.objects.filter(participant=participant)
+        .select_related("assessor")
+        .prefetch_related("scores__competence")[:1],
         "kga_levels": kga,
         "consents": Consent.objects.filter(participant=participant).select_related("employer"),
         "placements": Placement.objects.filter(participant=participant).select_related(
             "task_profile__employer"
+        ),
+        "followups_done": FollowUp.objects.filter(placement__participant=participant, status="done")
+        .select_related("placement__task_profile__employer")
+        .order_by("-done_on"),
+        "phase_changes": participant.phase_changes.select_related("by"),
+        "decisions": participant.match_decisions.select_related(
+            "task_profile__employer", "decided_by"
+        ).order_by("-decided_at"),
+        "languages": participant.languages.all(),
+        "occupations": [str(o) for o in participant.desired_occupations.all()],
+        "industries": [str(i) for i in participant.desired_industries.all()],
+        "available_days": ", ".join(
+            str(Weekday(d).label) for d in participant.available_days if d in Weekday.values
         ),
         "matches": matches,
         "include_excluded": include_excluded,

@@ -8,6 +8,8 @@ import csv
 import datetime as dt
 import io
 
+from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpResponse
@@ -15,19 +17,23 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.choices import Role
 from core.exceptions import Forbidden
 from core.models import Municipality, Unit
 from core.roles import role_of
 from employers.models import ImportJob
+from matching.models import Participant
 from matching.services.audit import client_address
 from placements import statistics as st
 from placements.api.statistics import export_response
+from placements.choices import SixMonthSituation
 from placements.importing_history import (
     COLUMNS,
     IMPORTERS,
     history_import_job_start,
     template_rows,
 )
+from placements.models import Exit
 from portal import charts
 from portal.access import role_required
 from portal.views.common import run_service
@@ -60,8 +66,11 @@ def _filter_context(request, scope, errors):
             today.replace(day=1) - dt.timedelta(days=1),
         ),
     ]
+    default_start, default_end = st.default_period()
     return {
         "scope": scope,
+        "start_value": request.GET.get("start") or default_start.isoformat(),
+        "end_value": request.GET.get("end") or default_end.isoformat(),
         "errors": errors,
         "values": request.GET,
         "units": units,
@@ -249,3 +258,60 @@ def history_template(request, kind):
         raise Http404
     response["Content-Disposition"] = f'attachment; filename="deltagarhistorik-mall.{kind}"'
     return response
+
+
+# --- six-month follow-up after exit (ESF+ longer-term result) ----------------------------------
+
+SIX_MONTH_ROLES = (Role.GUIDE, Role.MANAGER, Role.ADMIN)
+
+
+@role_required(*SIX_MONTH_ROLES)
+def six_month_followups(request):
+    """Exits whose six months have passed: record where the participant is now. The same service
+    as ``POST /api/v1/exit-follow-ups/``."""
+    from placements.services import exit_followup_record
+
+    exits = Exit.objects.filter(
+        participant__in=Participant.objects.visible_to(request.user)
+    ).select_related("participant", "six_month_followup")
+    if role_of(request.user) == Role.GUIDE:
+        exits = exits.filter(participant__guide=request.user)
+    today = timezone.localdate()
+    form = SixMonthForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        exit_row = get_object_or_404(exits, pk=form.cleaned_data["exit"])
+        saved = run_service(
+            request,
+            form,
+            exit_followup_record,
+            exit_row=exit_row,
+            by=request.user,
+            checked_on=form.cleaned_data["checked_on"],
+            situation=form.cleaned_data["situation"],
+        )
+        if saved is not None:
+            messages.success(request, _("The six-month follow-up is recorded."))
+            return redirect("portal:six_month_followups")
+    due = [e for e in exits.order_by("exited_on", "pk") if st.add_months(e.exited_on, 6) <= today]
+    return render(
+        request,
+        "portal/manager/six_months.html",
+        {
+            "todo": [e for e in due if not hasattr(e, "six_month_followup")],
+            "done": [e for e in due if hasattr(e, "six_month_followup")][-20:],
+            "form": form,
+            "situations": SixMonthSituation.choices,
+            "today": today,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+class SixMonthForm(forms.Form):
+    exit = forms.IntegerField(widget=forms.HiddenInput)
+    checked_on = forms.DateField(
+        label=_("Checked on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    situation = forms.ChoiceField(
+        label=_("Situation six months after"), choices=SixMonthSituation.choices
+    )

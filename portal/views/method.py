@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from core.choices import Role
 from core.models import Unit, User
@@ -20,7 +21,7 @@ from core.roles import role_of
 from matching.choices import ConsentScope, MeasurementKind, Rater
 from matching.models import Participant, ProgressionMeasurement
 from matching.services import progression, progression_link
-from matching.services.audit import client_address
+from matching.services.audit import audit_participant_read, client_address
 from matching.services.participants import SUS_FIELDS, can_edit, participant_update
 from placements import fidelity as fd
 from placements import progression_stats as ps
@@ -32,6 +33,7 @@ from portal.access import STAFF, role_required
 from portal.method_charts import indicator_chart
 from portal.method_forms import SusFieldsForm
 from portal.views.common import run_service
+from portal.views.participant_public import OWN_KEY, public
 
 
 def _fidelity_context(request, scope, errors) -> dict:
@@ -238,11 +240,6 @@ def participant_progression(request, pk):
     measurements = participant.progression_measurements.prefetch_related("answers").order_by(
         "-taken_on", "-pk"
     )
-    link = ""
-    if editable and not progression_link.uses_personal_link():
-        link = request.build_absolute_uri(
-            reverse("portal:progression_open", args=[progression_link.stand_in_token(participant)])
-        )
     return render(
         request,
         "portal/method/participant_progression.html",
@@ -253,7 +250,6 @@ def participant_progression(request, pk):
             "due": progression.due_for(participant),
             "editable": editable,
             "kinds": MeasurementKind.choices,
-            "stand_in_link": link,
         },
     )
 
@@ -360,25 +356,36 @@ def _stats_filter_context(request, scope, errors):
 
 # --- progression: the participant's own answering page (no account; personal link) ---------------
 
-SESSION_KEY = "progression_participant"
+SESSION_KEY = "progression_link"
 ANSWERS_KEY = "progression_answers"
 
 
+@public
+@require_http_methods(["GET"])
 def progression_open(request, token):
-    """Open the answering page from the link; the token is not kept in later addresses."""
-    participant = progression_link.participant_for_token(token)
-    if participant is None:
+    """Open the answering page with the participant's personal link; the token is not kept in
+    later addresses (as on the own consent page)."""
+    link = progression_link.link_for_token(token)
+    if link is None or not link.participant.active:
         return render(request, "portal/method/answer_invalid.html", status=404)
-    request.session[SESSION_KEY] = participant.pk
+    audit_participant_read(
+        participant=link.participant, user=None, request=request, what="progression opened by link"
+    )
+    request.session.cycle_key()
+    request.session[SESSION_KEY] = link.pk
     request.session[ANSWERS_KEY] = {}
     return redirect("portal:progression_answer")
 
 
 def _session_participant(request):
-    pk = request.session.get(SESSION_KEY)
-    return Participant.objects.filter(pk=pk, active=True).first() if pk else None
+    """From this page's own session, or from the own consent page opened with the same link."""
+    return progression_link.participant_for_session(
+        request.session.get(SESSION_KEY) or request.session.get(OWN_KEY)
+    )
 
 
+@public
+@require_http_methods(["GET", "POST"])
 def progression_answer(request):
     """One statement per screen; the answers are kept in the session and saved at the end."""
     participant = _session_participant(request)
@@ -414,7 +421,11 @@ def progression_answer(request):
             else:
                 request.session.pop(ANSWERS_KEY, None)
                 request.session.pop(SESSION_KEY, None)
-                return render(request, "portal/method/answer_done.html")
+                return render(
+                    request,
+                    "portal/method/answer_done.html",
+                    {"own_page": bool(request.session.get(OWN_KEY))},
+                )
     context = {"step": step, "total": len(items), "error": error, "scale": range(1, 11)}
     if step <= len(items):
         indicator = items[step - 1]

@@ -72,6 +72,7 @@ def test_agency_consent(guide, participant):
         scopes=["validations"],
         given_on=dt.date(2026, 11, 1),
         method="verbal",
+        witness=guide,
         recorded_by=guide,
     )
     assert may_share(participant=participant, agency="försäkringskassan", scope="validations")

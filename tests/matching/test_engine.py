@@ -137,12 +137,91 @@ def test_required_validations():
     assert only(engine, 2)[100].reasons == ["validation_missing"]
     assert only(engine, 3)[100].reasons == ["validation_missing"]
     explanation = engine.explain(2, 100)
-    assert ("ocn", 55) in explanation.validations_counting and (
+    assert ("ocn", 55, 2, 1) in explanation.validations_counting and (
         "kga",
         3,
         2,
         3,
     ) in explanation.validations_missing
+
+
+def test_a_certificate_below_the_required_level_does_not_count():
+    """Module 55 is a level-2 module; a case certified at level 1 must not meet a level-2 need."""
+    job = profile(id=100, ocn_required={55: 2})
+    engine = Engine(
+        [person(id=1, certified_modules={55: 1}), person(id=2, certified_modules={55: 2})],
+        [job],
+    )
+    low = only(engine, 1)[100]
+    assert low.reasons == ["validation_missing"]
+    assert low.components["validations"] == 0.0
+    explanation = engine.explain(1, 100)
+    assert explanation.validations_missing == [("ocn", 55, 1, 2)]
+    assert explanation.reasons[0].params == {
+        "kind": "ocn",
+        "module": 55,
+        "certified_level": 1,
+        "level": 2,
+    }
+    assert not only(engine, 2)[100].excluded
+    assert engine.explain(2, 100).validations_counting == [("ocn", 55, 2, 2)]
+    assert score_pair(person(certified_modules={55: 1}), job, Weights())[2] == [
+        "validation_missing"
+    ]
+
+
+def test_an_excluded_pair_never_scores_full_marks_for_what_excluded_it():
+    quiet_needed = person(id=1, needs=frozenset({QUIET}), certified_modules={})
+    job = profile(id=100, ocn_required={55: 1}, kga_required={3: 2}, offered=frozenset())
+    engine = Engine([quiet_needed], [job])
+    match = only(engine)[100]
+    assert set(match.reasons) == {"adaptation_not_offered", "validation_missing"}
+    assert match.components["validations"] == 0.0
+    assert match.components["adaptations_hours"] == 0.0
+    half = Engine([person(id=1, kga={3: 2})], [job])
+    assert only(half)[100].components["validations"] == 0.5  # one of two requirements met
+    hours = Engine([person(id=1, hours_min=5, hours_max=9)], [profile(id=100, hours_min=10)])
+    assert only(hours)[100].reasons == ["hours_incompatible"]
+    assert only(hours)[100].components["adaptations_hours"] < 0.6  # only the supervisor part
+    assert hours.explain(1, 100).hours_overlap is None
+
+
+def test_the_explanation_names_each_failure_and_the_facts_behind_each_component():
+    job = profile(
+        id=100,
+        hours_min=20,
+        hours_max=40,
+        skills={"a": (1, True), "b": (1, False), "c": (1, False)},
+        offered=frozenset({STEP_FREE}),
+        lat=NYBRO[0],
+        lon=NYBRO[1],
+    )
+    p = person(
+        hours_min=10,
+        hours_max=10,
+        means=("bike",),
+        own_km=15,
+        needs=frozenset({QUIET}),
+        skills=dict.fromkeys("abc", ("self_reported", 2)),
+    )
+    explanation = Engine([p], [job]).explain(1, 100)
+    by_code = {r.code: r.params for r in explanation.reasons}
+    assert by_code["adaptation_not_offered"] == {"adaptation": QUIET}
+    assert by_code["hours_incompatible"] == {
+        "hours_min": 10,
+        "hours_max": 10,
+        "profile_min": 20,
+        "profile_max": 40,
+    }
+    reach = by_code["outside_commute_reach"]
+    assert reach["means"] == "bike" and reach["limit_km"] == 15 and reach["basis"] == "own_km"
+    assert reach["distance_km"] == pytest.approx(28.9, abs=0.2)
+    skills = explanation.details["skills"]
+    assert (skills["matched"], skills["total"]) == (3, 3)
+    assert skills["sources"] == {"self_reported": 0.6} and skills["levels"] == {2: 0.85}
+    assert explanation.match.components["skills"] == pytest.approx(0.6 * 0.85)
+    assert explanation.details["validations"]["requirements"] == 0
+    assert explanation.details["preferences"]["kind"] == "none"
 
 
 def test_consent_only_for_employer_facing_results():
@@ -318,7 +397,7 @@ profiles = st.builds(
     occupation_id=st.none() | st.integers(1, 4),
     industry=st.none() | st.sampled_from(["A", "G", "I"]),
     skills=st.dictionaries(skill_keys, st.tuples(st.integers(1, 5), st.booleans()), max_size=4),
-    ocn_required=st.frozensets(st.integers(1, 3), max_size=1),
+    ocn_required=st.dictionaries(st.integers(1, 3), st.integers(1, 3), max_size=2),
     kga_required=st.dictionaries(st.integers(1, 4), st.integers(1, 4), max_size=2),
     supervisor=st.booleans(),
     open_proposals=st.integers(0, 8),

@@ -246,7 +246,7 @@ def test_contact_log_names_participants_in_api_and_page(
     mine = ParticipantFactory(unit=unit, guide=guide)
     response = api(coordinator).post(
         "/api/v1/interactions/",
-        {"employer": employer.pk, "kind": "call", "participants": [mine.pk]},
+        {"employer": employer.pk, "kind": "call", "notes": "Om D", "participants": [mine.pk]},
         format="json",
     )
     assert response.status_code == 201, response.json()
@@ -256,7 +256,7 @@ def test_contact_log_names_participants_in_api_and_page(
     stranger = ParticipantFactory(unit=UnitFactory(name="Annan"), guide=foreign_guide)
     response = api(coordinator).post(
         "/api/v1/interactions/",
-        {"employer": employer.pk, "kind": "call", "participants": [stranger.pk]},
+        {"employer": employer.pk, "kind": "call", "notes": "Om D", "participants": [stranger.pk]},
         format="json",
     )
     assert response.status_code == 400 and "participants" in response.json()
@@ -266,11 +266,18 @@ def test_contact_log_names_participants_in_api_and_page(
     assert f'<option value="{mine.code}">' in page and 'list="participant-options"' in page
     assert stranger.code not in page
     response = client.post(
-        url, {"kind": "call", "occurred_on": "2026-11-20", "participants": f"{mine.code}"}
+        url,
+        {
+            "kind": "call",
+            "occurred_on": "2026-11-20",
+            "notes": "Om D",
+            "participants": f"{mine.code}",
+        },
     )
     assert response.status_code == 302
     assert Interaction.objects.filter(participants=mine).count() == 2
     response = client.post(
-        url, {"kind": "call", "occurred_on": "2026-11-20", "participants": "D-NOPE99"}
+        url,
+        {"kind": "call", "occurred_on": "2026-11-20", "notes": "Om D", "participants": "D-NOPE99"},
     )
     assert response.status_code == 200 and "D-NOPE99" in response.content.decode()

@@ -16,7 +16,8 @@ from core.models import Municipality
 from matching.choices import Rater
 from matching.models import ProgressionAnswer, ProgressionIndicator, ProgressionMeasurement
 from matching.services import progression
-from matching.services.progression_link import participant_for_token, stand_in_token
+from matching.services.consent_links import personal_link_issue, personal_link_revoke
+from matching.services.progression_link import participant_for_token
 from placements import progression_stats as ps
 from placements import statistics as st
 from tests.factories.matching import ParticipantFactory
@@ -185,7 +186,7 @@ def test_measurements_are_due_at_start_interval_and_exit(unit, guide):
 def test_participant_answers_through_the_link(unit, guide, client):
     ind_a, ind_b = only("tro-pa-mig-sjalv", "initiativ")
     p = ParticipantFactory(unit=unit, guide=guide)
-    token = stand_in_token(p)
+    token = personal_link_issue(participant=p, by=guide, channel="print").token
     assert participant_for_token(token) == p and participant_for_token("x" + token) is None
     response = client.get(reverse("portal:progression_open", args=[token]))
     assert response.status_code == 302 and token not in response["Location"]
@@ -319,3 +320,18 @@ def test_an_exit_makes_an_exit_measurement_due(unit, guide):
         measurement=m, values={ind_a.pk: 6, ind_b.pk: 6}, by=guide
     )
     assert progression.due_for(p) is None
+
+
+def test_own_page_leads_to_the_questions_and_revoking_the_link_ends_it(unit, guide, client):
+    only("tro-pa-mig-sjalv", "initiativ")
+    p = ParticipantFactory(unit=unit, guide=guide)
+    token = personal_link_issue(participant=p, by=guide, channel="print").token
+    own = client.get(reverse("portal:own_open", args=[token]), follow=True).content.decode()
+    assert reverse("portal:progression_answer") in own
+    assert (
+        "Jag tror på mig själv."
+        in client.get(reverse("portal:progression_answer")).content.decode()
+    )
+    personal_link_revoke(participant=p, by=guide)
+    assert client.get(reverse("portal:progression_answer")).status_code == 404
+    assert participant_for_token(token) is None

@@ -94,6 +94,7 @@ def test_employer_sees_own_collaborations_confirms_and_asks_for_a_profile(
 
     page.get_by_role("link", name="Önska en profil eller en ändring").click()
     page.get_by_label("Titel").fill("Kassa lördagar")
+    page.get_by_label("Typ").select_option(label="Praktik/arbetsträning")
     page.get_by_label("Timmar per vecka, min").fill("8")
     page.get_by_label("Timmar per vecka, max").fill("12")
     page.get_by_role("button", name="Skicka önskemål").click()
@@ -130,7 +131,7 @@ def test_coordinator_logs_a_call_and_edits_a_profile(
     assert "Boka studiebesök" in page.inner_text("main")
     assert Interaction.objects.get(employer=employer).next_step == "Boka studiebesök"
 
-    page.get_by_role("link", name="Redigera").first.click()
+    page.get_by_role("link", name="Redigera Plock och pack").click()
     page.get_by_label("Platser:", exact=True).fill("4")
     page.get_by_role("button", name="Spara").click()
     page.wait_for_load_state()
@@ -148,7 +149,7 @@ def test_guide_reads_matches_and_proposes(browser, live_server, guide, participa
     page.get_by_role("link", name=participant.code).click()
     match = page.locator("article.match").first
     assert "Plock och pack" in match.inner_text()
-    assert match.locator(".meter").count() == 6
+    assert match.locator("meter").count() == 6
     assert "Uppfyllda behov" in match.inner_text()
     match.locator("summary").click()
     match.get_by_role("button", name="Föreslå").click()

@@ -4,7 +4,7 @@ only, with read-aloud available; the guide then sees the answers beside their ow
 import pytest
 
 from matching.models import ProgressionIndicator, ProgressionMeasurement
-from matching.services.progression_link import stand_in_token
+from matching.services.consent_links import personal_link_issue
 from tests.factories.matching import ParticipantFactory
 from tests.portal.test_browser import CHROMIUM, login
 from tests.portal.test_browser import browser as browser  # noqa: F401 - the fixture
@@ -50,7 +50,8 @@ def test_participant_answers_by_phone_and_guide_sees_it_beside_their_rating(
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="sv-SE")
     context.add_init_script(SPEECH_SPY)
     phone = context.new_page()
-    phone.goto(f"{live_server.url}/mitt-matt/{stand_in_token(participant)}/")
+    token = personal_link_issue(participant=participant, by=guide, channel="print").token
+    phone.goto(f"{live_server.url}/mitt-matt/{token}/")
     order = list(ProgressionIndicator.objects.filter(active=True).order_by("order"))
     for n, indicator in enumerate(order, start=1):
         assert phone.get_by_text(f"Fråga {n} av {len(order)}").is_visible()

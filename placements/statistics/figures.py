@@ -1,36 +1,16 @@
-"""Results and ESF reporting: every figure a unit reports, defined once.
-
-The API, the pages, the CSV/XLSX exports and the print report all call :func:`build_report` and
-render its tables with :func:`cell_text`, so they cannot disagree. Definitions (see the README):
-
-* The period is ``start``–``end``, both days included. Which date decides: enrolment ``enrolled_on``,
-  exit ``exited_on`` (not when it was recorded), practice/employment ``started_on``/``hired_on``,
-  follow-ups ``planned_on`` (and ``done_on`` for punctuality), OCN ``registered_on`` /
-  ``certificate_issued_on``, KGA ``assessed_on``, contact log ``occurred_on``.
-* *Participants in the period*: enrolled on or before ``end`` and not exited before ``start``.
-  They are exactly *active at the end* (no exit on or before ``end``) plus *exited in the period*
-  (an exit dated within the period; if a person has several, the last one counts), so the headline
-  numbers always add up.
-* Shares of exits use the exits in the period as denominator. Percentages are computed from the
-  whole counts and rounded once, at the end, half up, to whole percent.
-* Cells counting fewer than 5 persons (1–4) show "<5" in anything for sharing outside the unit.
-"""
+"""The figures: every table of the report, from a handful of queries."""
 
 from __future__ import annotations
 
 import datetime as dt
 import statistics as pystats
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from dataclasses import dataclass
 
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.choices import Role
-from core.models import Municipality, Unit, User
-from core.roles import role_of
 from employers.choices import InteractionKind, ProfileStatus
 from employers.models import Employer, Interaction, TaskProfile
 from matching.choices import Gender, OcnStatus, Phase
@@ -42,9 +22,19 @@ from placements.choices import (
     SixMonthSituation,
 )
 from placements.models import Exit, ExitFollowUp, FollowUp, Placement
+from placements.statistics.cells import (
+    Cell,
+    Report,
+    Section,
+    Table,
+    count,
+    half_up,
+    number,
+    share_of,
+)
+from placements.statistics.scope import Scope, add_months
 
 GENDERS = [Gender.WOMAN, Gender.MAN, Gender.OTHER, Gender.UNKNOWN]
-SUPPRESS_BELOW = 5
 ON_TIME_DAYS = 7  # a follow-up done within a week of its planned date is on time
 
 # The six reporting categories; practice and labour-market programme are reported together.
@@ -65,8 +55,6 @@ TARGET_GROUPS = [
     "reduced_work_capacity",
     "returning_from_sick_leave",
 ]
-STATS_ROLES = (Role.MANAGER, Role.ADMIN, Role.COORDINATOR, Role.GUIDE)
-SCB_ROLES = (Role.MANAGER, Role.ADMIN)
 
 
 def outcome_labels() -> dict[str, str]:
@@ -82,243 +70,6 @@ def outcome_labels() -> dict[str, str]:
 
 def gender_labels() -> list[str]:
     return [_("Women"), _("Men"), _("Non-binary/other"), _("Gender not stated")]
-
-
-# --- cells and tables -------------------------------------------------------------------------
-
-
-def percent(numerator: int, denominator: int) -> int | None:
-    """Whole percent, rounded once, half up; None when there is nothing to divide by."""
-    if not denominator:
-        return None
-    value = Decimal(100 * numerator) / Decimal(denominator)
-    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-def half_up(value: float | None) -> int | None:
-    if value is None:
-        return None
-    return int(Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-@dataclass
-class Cell:
-    """``kind``: count, percent, days or number (not about persons, never suppressed).
-    ``persons``: how many people the cell is about (for suppression)."""
-
-    value: int | None
-    kind: str = "count"
-    persons: int | None = None
-
-    def suppressed(self, share: bool) -> bool:
-        return share and self.persons is not None and 0 < self.persons < SUPPRESS_BELOW
-
-
-def count(n: int) -> Cell:
-    return Cell(n, "count", n)
-
-
-def share_of(numerator: int, denominator: int) -> Cell:
-    return Cell(percent(numerator, denominator), "percent", numerator)
-
-
-def number(n: int) -> Cell:
-    return Cell(n, "number", None)
-
-
-def cell_text(cell: Cell, share: bool = False) -> str:
-    """The one way a figure is written, on pages and in CSV."""
-    if cell.suppressed(share):
-        return "<5"
-    if cell.value is None:
-        return "–"
-    if cell.kind == "percent":
-        return f"{cell.value} %"
-    return str(cell.value)
-
-
-@dataclass
-class Row:
-    key: str
-    label: str
-    cells: list[Cell]
-
-
-@dataclass
-class Table:
-    key: str
-    title: str
-    columns: list[str]
-    rows: list[Row] = field(default_factory=list)
-    note: str = ""
-
-    def add(self, key: str, label: str, cells: list[Cell]) -> None:
-        self.rows.append(Row(key, label, cells))
-
-    def as_dict(self, share: bool = False) -> dict:
-        return {
-            "key": self.key,
-            "title": self.title,
-            "note": self.note,
-            "columns": self.columns,
-            "rows": [
-                {
-                    "key": r.key,
-                    "label": r.label,
-                    "cells": [
-                        {
-                            "value": None if c.suppressed(share) else c.value,
-                            "kind": c.kind,
-                            "text": cell_text(c, share),
-                        }
-                        for c in r.cells
-                    ],
-                }
-                for r in self.rows
-            ],
-        }
-
-
-@dataclass
-class Section:
-    key: str
-    title: str
-    tables: list[Table]
-
-
-@dataclass
-class Report:
-    scope: Scope
-    sections: list[Section]
-
-    def table(self, key: str) -> Table:
-        for section in self.sections:
-            for table in section.tables:
-                if table.key == key:
-                    return table
-        raise KeyError(key)
-
-    def as_dict(self, share: bool = False) -> dict:
-        return {
-            "filters": self.scope.as_dict(),
-            "shared": share,
-            "sections": [
-                {"key": s.key, "title": s.title, "tables": [t.as_dict(share) for t in s.tables]}
-                for s in self.sections
-            ],
-        }
-
-
-# --- scope ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Scope:
-    """What a report covers. ``unit_ids`` None means every unit (administrators); a region filter
-    resolves to a set of unit ids, so it can be added here without touching the figures."""
-
-    start: dt.date
-    end: dt.date
-    unit_ids: tuple[int, ...] | None
-    municipality_code: str | None = None
-    guide_id: int | None = None  # guides see their own participants and follow-ups
-    sections: tuple[str, ...] = ()  # which sections this user gets
-
-    def as_dict(self) -> dict:
-        return {
-            "start": self.start.isoformat(),
-            "end": self.end.isoformat(),
-            "units": list(self.unit_ids) if self.unit_ids is not None else None,
-            "municipality": self.municipality_code,
-            "guide": self.guide_id,
-        }
-
-
-ALL_SECTIONS = ("participants", "outcomes", "method", "employers", "validations", "esf")
-
-
-def sections_for(role: str | None) -> tuple[str, ...]:
-    if role in (Role.MANAGER, Role.ADMIN):
-        return ALL_SECTIONS
-    if role == Role.GUIDE:
-        return ("participants", "outcomes", "method", "validations")
-    if role == Role.COORDINATOR:
-        return ("employers",)
-    return ()
-
-
-def default_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
-    """The year so far."""
-    today = today or timezone.localdate()
-    return dt.date(today.year, 1, 1), today
-
-
-def parse_filters(user: User, data) -> tuple[Scope | None, dict[str, list[str]]]:
-    """Filters from a query string (page and API alike) → a scope, or field errors."""
-    errors: dict[str, list[str]] = {}
-    role = role_of(user)
-    default_start, default_end = default_period()
-
-    def date_of(name: str, default: dt.date) -> dt.date | None:
-        raw = (data.get(name) or "").strip()
-        if not raw:
-            return default
-        try:
-            value = dt.date.fromisoformat(raw)
-        except ValueError:
-            errors[name] = [_("Enter a date as YYYY-MM-DD.")]
-            return None
-        if not dt.date(2000, 1, 1) <= value <= dt.date(2100, 12, 31):
-            errors[name] = [_("Enter a date between 2000 and 2100.")]
-            return None
-        return value
-
-    start = date_of("start", default_start)
-    end = date_of("end", default_end)
-    if start and end and end < start:
-        errors["end"] = [_("The end of the period cannot be before its start.")]
-    unit_ids: tuple[int, ...] | None = (user.unit_id,) if user.unit_id else ()
-    raw_unit = (data.get("unit") or "").strip()
-    if role == Role.ADMIN:
-        unit_ids = None
-        if raw_unit:
-            if not raw_unit.isdigit() or not Unit.objects.filter(pk=raw_unit).exists():
-                errors["unit"] = [_("Unknown unit.")]
-            else:
-                unit_ids = (int(raw_unit),)
-    elif raw_unit and raw_unit != str(user.unit_id):
-        errors["unit"] = [_("You can only see your own unit.")]
-    municipality = (data.get("municipality") or "").strip() or None
-    if municipality and not Municipality.objects.filter(code=municipality).exists():
-        errors["municipality"] = [_("Unknown municipality.")]
-    if errors:
-        return None, errors
-    return (
-        Scope(
-            start=start,
-            end=end,
-            unit_ids=unit_ids,
-            municipality_code=municipality,
-            guide_id=user.pk if role == Role.GUIDE else None,
-            sections=sections_for(role),
-        ),
-        {},
-    )
-
-
-# --- the figures ------------------------------------------------------------------------------
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    month = month % 12 + 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, d)
-        except ValueError:
-            continue
-    raise ValueError(day)
 
 
 @dataclass
@@ -912,69 +663,3 @@ SECTION_BUILDERS = {
 def build_report(scope: Scope) -> Report:
     data = _Data(scope)
     return Report(scope, [SECTION_BUILDERS[key](data) for key in scope.sections])
-
-
-# --- SCB monthly file -------------------------------------------------------------------------
-
-
-def scb_month_rows(*, user: User, month: dt.date) -> list[tuple[str, str, str]]:
-    """(personnummer, start date, end date) for participants of the user's unit who started or
-    ended in the month. Managers and administrators only; the caller logs the export."""
-    from core.exceptions import Forbidden
-
-    if role_of(user) not in SCB_ROLES:
-        raise Forbidden(_("Only managers and administrators may export the SCB file."))
-    first = dt.date(month.year, month.month, 1)
-    last = add_months(first, 1) - dt.timedelta(days=1)
-    qs = Participant.objects.visible_to(user)
-    if role_of(user) != Role.ADMIN or user.unit_id:
-        qs = qs.filter(unit_id=user.unit_id)
-    exits = dict(
-        Exit.objects.filter(participant__in=qs.values("pk"), exited_on__lte=last)
-        .order_by("exited_on", "pk")
-        .values_list("participant_id", "exited_on")
-    )
-    rows = []
-    for pk, pnr, enrolled in qs.values_list("pk", "personnummer", "enrolled_on").order_by(
-        "enrolled_on", "pk"
-    ):
-        ended = exits.get(pk)
-        if ended and ended < enrolled:
-            ended = None
-        if first <= enrolled <= last or (ended and first <= ended <= last):
-            rows.append((pnr, enrolled.isoformat(), ended.isoformat() if ended else ""))
-    return rows
-
-
-def scb_export(*, by: User, month: dt.date, remote_addr: str | None = None) -> str:
-    """The SCB monthly file as CSV (semicolon, UTF-8), logged in the audit log with who and when."""
-    import csv
-    import io
-
-    rows = scb_month_rows(user=by, month=month)
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(["personnummer", "startdatum", "slutdatum"])
-    writer.writerows(rows)
-    log_export(
-        by=by,
-        kind="scb_monthly",
-        detail=f"{month:%Y-%m}: {len(rows)} rows",
-        remote_addr=remote_addr,
-    )
-    return out.getvalue()
-
-
-def log_export(*, by: User, kind: str, detail: str, remote_addr: str | None = None) -> None:
-    """Record an export of personal data in the audit log: who, when, from where, what."""
-    from auditlog.models import LogEntry
-
-    unit = by.unit or Unit.objects.order_by("pk").first()
-    LogEntry.objects.log_create(
-        unit,
-        force_log=True,
-        action=LogEntry.Action.ACCESS,
-        actor=by,
-        remote_addr=remote_addr,
-        changes={"export": [kind, detail]},
-    )

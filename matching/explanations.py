@@ -1,0 +1,195 @@
+"""Sentences a guide can read, from the engine's structured reasons and component facts.
+
+The engine stays free of Django and of language: it returns codes and numbers
+(``matching.engine.Reason``, ``Explanation.details``). Here they become text in the active language
+(Swedish by default, English when asked), with the locale's number format (28,9 in Swedish)."""
+
+from __future__ import annotations
+
+from django.utils.formats import get_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from matching.engine import Reason
+
+COMPONENT_LABELS = {
+    "skills": gettext_lazy("Skills"),
+    "validations": gettext_lazy("Validations"),
+    "geography": gettext_lazy("Travel"),
+    "adaptations_hours": gettext_lazy("Adaptations and hours"),
+    "preferences": gettext_lazy("Preferences"),
+    "load": gettext_lazy("Employer load"),
+}
+
+BY_MEANS = {
+    "walk": gettext_lazy("on foot"),
+    "bike": gettext_lazy("by bike"),
+    "public_transport": gettext_lazy("by public transport"),
+    "car": gettext_lazy("by car"),
+}
+
+SOURCE_LABELS = {
+    "validated": gettext_lazy("validated"),
+    "observed": gettext_lazy("observed"),
+    "self_reported": gettext_lazy("self-reported"),
+}
+
+
+def num(value, decimals: int = 1) -> str:
+    """A number in the active locale with at most ``decimals`` decimals (28,9 in Swedish; 15)."""
+    if value is None:
+        return "–"
+    text = f"{round(float(value), decimals):.{decimals}f}".rstrip("0").rstrip(".")
+    return text.replace(".", str(get_format("DECIMAL_SEPARATOR")))
+
+
+def factor(value: float) -> str:
+    return f"×{num(value, 2)}"
+
+
+def hours_range(low, high) -> str:
+    return num(low) if low == high else f"{num(low)}–{num(high)}"
+
+
+def reason_text(reason: Reason, labels) -> str:
+    """One failure, e.g. "28,9 km med cykel – gränsen är 15 km"."""
+    p = reason.params
+    if reason.code == "adaptation_not_offered":
+        return _("Needs '%(adaptation)s' – not offered") % {
+            "adaptation": labels.adaptations.get(p["adaptation"], p["adaptation"])
+        }
+    if reason.code == "validation_missing":
+        if p["kind"] == "ocn":
+            module = labels.modules.get(p["module"], p["module"])
+            if p["certified_level"]:
+                return _(
+                    "OCN %(module)s level %(level)s missing (certified at level %(certified)s)"
+                ) % {"module": module, "level": p["level"], "certified": p["certified_level"]}
+            return _("OCN %(module)s level %(level)s missing") % {
+                "module": module,
+                "level": p["level"],
+            }
+        competence = labels.competences.get(p["competence"], p["competence"])
+        if p["assessed_level"]:
+            return _("KGA %(competence)s level %(level)s required – assessed %(assessed)s") % {
+                "competence": competence,
+                "level": p["level"],
+                "assessed": p["assessed_level"],
+            }
+        return _("KGA %(competence)s level %(level)s required – not assessed") % {
+            "competence": competence,
+            "level": p["level"],
+        }
+    if reason.code == "hours_incompatible":
+        return _("Available %(hours)s h/week – the profile requires %(low)s–%(high)s h") % {
+            "hours": hours_range(p["hours_min"], p["hours_max"]),
+            "low": num(p["profile_min"]),
+            "high": num(p["profile_max"]),
+        }
+    if reason.code == "outside_commute_reach":
+        if p["distance_km"] is None:
+            return _("The distance is unknown (no coordinates)")
+        return _("%(distance)s km %(by_means)s – the limit is %(limit)s km") % {
+            "distance": num(p["distance_km"]),
+            "by_means": BY_MEANS.get(p["means"], p["means"]),
+            "limit": num(p["limit_km"]),
+        }
+    if reason.code == "profile_not_open_or_full":
+        return _("The profile is not open or has no free slot")
+    if reason.code == "no_consent":
+        return _("No valid consent to share with this employer")
+    return reason.code
+
+
+def component_text(name: str, value: float, facts: dict) -> str:
+    """Why a component has its value, e.g. "3 av 3 matchade, egenrapporterade (×0,6), nivå 2 (×0,85)"."""
+    if name == "skills":
+        if not facts["total"]:
+            return _("no skills asked for")
+        parts = [_("%(matched)s of %(total)s matched") % facts]
+        parts += [f"{SOURCE_LABELS.get(s, s)} ({factor(f)})" for s, f in facts["sources"].items()]
+        parts += [
+            _("level %(level)s") % {"level": lvl} + f" ({factor(f)})"
+            for lvl, f in facts["levels"].items()
+        ]
+        if facts["related"]:
+            parts.append(_("%(n)s related") % {"n": facts["related"]})
+        if facts["required_missing"]:
+            parts.append(
+                _("%(n)s of %(total)s required missing")
+                % {"n": facts["required_missing"], "total": facts["required"]}
+            )
+        if facts["language_factor"] < 1:
+            parts.append(
+                _("Swedish below the profile's level") + f" ({factor(facts['language_factor'])})"
+            )
+        return ", ".join(str(x) for x in parts)
+    if name == "validations":
+        if facts["requirements"]:
+            return _("%(met)s of %(requirements)s requirements met") % facts
+        if facts["validated_skills"]:
+            return _("no requirements; %(n)s of the skills asked for are validated") % {
+                "n": facts["validated_skills"]
+            }
+        return _("no requirements")
+    if name == "geography":
+        if facts["distance_km"] is None:
+            return _("distance unknown")
+        return _("%(distance)s km of a reach of %(reach)s km %(by_means)s") % {
+            "distance": num(facts["distance_km"]),
+            "reach": num(facts["reach_km"]),
+            "by_means": BY_MEANS.get(facts["means"], facts["means"]),
+        }
+    if name == "adaptations_hours":
+        parts = []
+        if facts["overlap"] is None:
+            parts.append(_("no common hours"))
+        else:
+            parts.append(
+                _("%(hours)s h/week available, the profile %(low)s–%(high)s h")
+                % {
+                    "hours": hours_range(facts["hours_min"], facts["hours_max"]),
+                    "low": num(facts["profile_min"]),
+                    "high": num(facts["profile_max"]),
+                }
+            )
+        parts.append(
+            _("supervisor available")
+            if facts["supervisor"]
+            else f"{_('no supervisor')} ({factor(0.5)})"
+        )
+        if facts["needs"]:
+            parts.append(_("%(needs_met)s of %(needs)s needs met") % facts)
+        else:
+            parts.append(_("no adaptation needs"))
+        return ", ".join(str(x) for x in parts)
+    if name == "preferences":
+        kind = facts["kind"]
+        if kind == "none":
+            return _("no wishes")
+        if kind == "occupation":
+            return _("a desired occupation")
+        if kind == "substitute":
+            return _("a related occupation (%(pct)s %% substitutable)") % {
+                "pct": facts["substitutability"]
+            }
+        if kind == "industry":
+            return _("a desired industry")
+        return _("does not match the wishes")
+    if name == "load":
+        return _("%(open_proposals)s recent proposals, %(slots_free)s free slots") % facts
+    return ""
+
+
+def breakdown(components: dict[str, float], details: dict[str, dict]) -> list[dict]:
+    """Each component with its code, label in the active language, value and why."""
+    return [
+        {
+            "code": name,
+            "label": str(COMPONENT_LABELS[name]),
+            "value": round(value, 4),
+            "percent": round(value * 100),
+            "text": component_text(name, value, details.get(name, {})) if details else "",
+        }
+        for name, value in components.items()
+    ]
