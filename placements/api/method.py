@@ -4,15 +4,24 @@ participant progression. Every figure comes from ``placements.fidelity``, ``plac
 
 from __future__ import annotations
 
+from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from matching.services.audit import client_address
 from placements import fidelity as fd
 from placements import progression_stats as ps
-from placements.api.statistics import FILTERS, ReportSerializer, _share, export_response
+from placements import sus
+from placements.api.statistics import (
+    FILTERS,
+    ReportSerializer,
+    _share,
+    export_response,
+    parse_month,
+)
 from placements.api.statistics import _scope as _stats_scope
 
 FIDELITY_FILTERS = [
@@ -113,3 +122,73 @@ class ProgressionExportView(APIView):
             raise ValidationError({"file": ["Choose csv or xlsx."]})
         report = ps.build_progression_report(_stats_scope(request))
         return export_response(report, kind, _share(request))
+
+
+class SusListView(APIView):
+    """The month's SUS list (participants who started or ended an insats, with SUS's fields), as
+    JSON, or as a file with ``file=csv|xlsx``. Managers and administrators only; every call is
+    audit-logged."""
+
+    read_roles = sus.SUS_ROLES
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("month", OpenApiTypes.STR, required=True, description="YYYY-MM"),
+            OpenApiParameter("file", OpenApiTypes.STR, enum=["csv", "xlsx"], required=False),
+        ],
+        responses=OpenApiTypes.OBJECT,
+        operation_id="sus_list",
+    )
+    def get(self, request):
+        month = parse_month(request.query_params.get("month"))
+        kind = request.query_params.get("file")
+        address = client_address(request)
+        if kind:
+            if kind not in SUS_TYPES:
+                raise ValidationError({"file": ["Choose csv or xlsx."]})
+            body = sus.sus_export(by=request.user, month=month, kind=kind, remote_addr=address)
+            response = HttpResponse(body, content_type=SUS_TYPES[kind])
+            response["Content-Disposition"] = f'attachment; filename="sus-{month:%Y-%m}.{kind}"'
+            return response
+        rows = sus.sus_view(by=request.user, month=month, remote_addr=address)
+        keys = [
+            "code",
+            "personnummer",
+            "name",
+            "start_date",
+            "end_date",
+            "employment_before",
+            "income_before",
+            "education_level",
+            "employment_after",
+            "income_after",
+            "exit_reason",
+            "written_consent",
+        ]
+        return Response(
+            {
+                "month": f"{month:%Y-%m}",
+                "columns": sus.columns(),
+                "rows": [
+                    {
+                        **dict(zip(keys, r.cells(), strict=True)),
+                        "codes": {
+                            "employment_before": r.employment_before,
+                            "income_before": r.income_before,
+                            "education_level": r.education_level,
+                            "employment_after": r.employment_after,
+                            "income_after": r.income_after,
+                            "exit_reason": r.exit_reason,
+                        },
+                        "written_consent": r.written_consent,
+                    }
+                    for r in rows
+                ],
+            }
+        )
+
+
+SUS_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}

@@ -25,5 +25,6 @@ urlpatterns = [
         method.ProgressionExportView.as_view(),
         name="progression-export",
     ),
+    path("sus/", method.SusListView.as_view(), name="sus-list"),
     path("exit-follow-ups/", statistics.ExitFollowUpView.as_view(), name="exit-six-month-followup"),
 ]

@@ -27,7 +27,7 @@ from placements import fidelity as fd
 from placements import progression_stats as ps
 from placements import statistics as st
 from placements import sus
-from placements.api.method import fidelity_export_response
+from placements.api.method import SUS_TYPES, fidelity_export_response
 from placements.api.statistics import export_response
 from portal.access import STAFF, role_required
 from portal.method_charts import indicator_chart
@@ -137,12 +137,6 @@ def sus_download(request, kind):
     response = HttpResponse(body, content_type=SUS_TYPES[kind])
     response["Content-Disposition"] = f'attachment; filename="sus-{month:%Y-%m}.{kind}"'
     return response
-
-
-SUS_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 @role_required(*STAFF)

@@ -253,3 +253,37 @@ def test_sus_consent_is_its_own_scope(people, guide, api):
         format="json",
     )
     assert response.status_code == 201, response.json()
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("coordinator", 403),
+        ("guide", 403),
+        ("manager", 200),
+        ("admin_user", 200),
+        ("employer_user", 403),
+    ],
+)
+def test_sus_api_per_role_and_logged(people, request, api, who, status):
+    user = request.getfixturevalue(who)
+    before = LogEntry.objects.count()
+    response = api(user).get("/api/v1/sus/", {"month": "2026-03"})
+    assert response.status_code == status
+    if status == 200:
+        data = response.json()
+        assert [list(r.values())[:12] for r in data["rows"]][0][:5] == expected(people)[0][:5]
+        assert data["rows"][1]["codes"]["education_level"] == "gymnasial"
+        assert data["rows"][1]["written_consent"] is True
+        file = api(user).get("/api/v1/sus/", {"month": "2026-03", "file": "csv"})
+        assert file.status_code == 200 and b"19900101-1234" in file.content
+        kinds = [e.changes_dict["export"][0] for e in LogEntry.objects.order_by("pk")[before:]]
+        assert kinds == ["sus_list_view", "sus_list_csv"]
+    else:
+        assert LogEntry.objects.count() == before
+    assert api(None).get("/api/v1/sus/", {"month": "2026-03"}).status_code in (401, 403)
+
+
+def test_sus_api_bad_month(manager, api):
+    response = api(manager).get("/api/v1/sus/", {"month": "2026-13"})
+    assert response.status_code == 400 and "month" in response.json()
