@@ -281,3 +281,48 @@ def test_contact_log_names_participants_in_api_and_page(
         {"kind": "call", "occurred_on": "2026-11-20", "notes": "Om D", "participants": "D-NOPE99"},
     )
     assert response.status_code == 200 and "D-NOPE99" in response.content.decode()
+
+
+def test_follow_along_and_one_guide(unit, guide, colleague_guide):
+    """Q2 2026 (ends 30 June): jobs hired 1 July 2025 – 28 Feb 2026 and not ended within four
+    months count for follow-along. A (hired 15 Jan, followed up 20 May) counts as followed; B
+    (hired 1 Dec, ended 1 Feb) is left out; C (hired 10 Feb, last follow-up 1 Mar) is not
+    followed; D (hired 1 Apr) is too recent → 1 of 2 = 50 % → 3. One guide: A's, B's and D's
+    placements are guided by their own guide, C's by a colleague → 3 of 4 = 75 % → 3."""
+    from placements.models import FollowUp
+
+    e = EmployerFactory(unit=unit)
+    profile = TaskProfileFactory(employer=e, site=SiteFactory(employer=e))
+
+    def job(hired, ended=None, by=None):
+        p = ParticipantFactory(unit=unit, guide=guide, enrolled_on=dt.date(2025, 6, 1))
+        return PlacementFactory(
+            participant=p,
+            task_profile=profile,
+            guide=by or guide,
+            kind="employment",
+            status="ended" if ended else "ongoing",
+            planned_start=hired,
+            started_on=hired,
+            hired_on=hired,
+            ended_on=ended,
+        )
+
+    a = job(dt.date(2026, 1, 15))
+    job(dt.date(2025, 12, 1), ended=dt.date(2026, 2, 1))
+    c = job(dt.date(2026, 2, 10), by=colleague_guide)
+    job(dt.date(2026, 4, 1))
+    FollowUp.objects.create(
+        placement=a, planned_on=dt.date(2026, 5, 20), status="done", done_on=dt.date(2026, 5, 20)
+    )
+    FollowUp.objects.create(
+        placement=c, planned_on=dt.date(2026, 3, 1), status="done", done_on=dt.date(2026, 3, 1)
+    )
+    report = fd.build_fidelity(fd.FidelityScope(Q, (unit.pk,)))
+    assert figures(report.unit)["follow_along"] == (50, 3, 2)
+    assert figures(report.unit)["one_guide"] == (75, 3, 4)
+    records = {r.label.split(" ")[0]: r.value for r in report.unit.items["follow_along"].records}
+    assert records == {
+        a.participant.code: "följs upp",
+        c.participant.code: "ingen uppföljning efter 4 månader",
+    }
