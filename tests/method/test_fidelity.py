@@ -151,7 +151,7 @@ def test_drill_down_names_the_records(world, unit, guide):
     assert {r.label: r.value for r in days.records} == {
         world["p1"].code: "10 dagar",
         world["p2"].code: "70 dagar",
-    } or {r.label for r in days.records} == {world["p1"].code, world["p2"].code}
+    }
     caseload_codes = {r.label for r in report.unit.items["caseload"].records}
     assert world["left"].code not in caseload_codes and world["p1"].code in caseload_codes
 
