@@ -83,3 +83,32 @@ def indicator_chart(label: str, points: list[tuple]) -> str:
         f'aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">'
         f"<title>{escape(label)}</title>{''.join(parts)}</svg>"
     )
+
+
+def score_sparkline(label: str, scores: list[tuple[str, int | None]]) -> str:
+    """A small line of 1–5 scores over quarters, for the fidelity trend table."""
+    w, h, pad = 120, 28, 4
+    step = (w - 2 * pad) / max(len(scores) - 1, 1)
+    points, parts = [], []
+    for i, (quarter, value) in enumerate(scores):
+        if value is None:
+            continue
+        x = round(pad + i * step, 1)
+        y = round(pad + (h - 2 * pad) * (5 - value) / 4, 1)
+        points.append(f"{x},{y}")
+        parts.append(
+            format_html(
+                '<circle class="s0" cx="{}" cy="{}" r="2.5"><title>{}: {}</title></circle>',
+                x,
+                y,
+                quarter,
+                value,
+            )
+        )
+    if len(points) > 1:
+        parts.insert(0, format_html('<polyline class="line" points="{}"/>', " ".join(points)))
+    return mark_safe(  # noqa: S308 - every text above is escaped by format_html
+        f'<svg class="sparkline" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" '
+        f'aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">'
+        f"<title>{escape(label)}</title>{''.join(parts)}</svg>"
+    )

@@ -30,7 +30,7 @@ from placements import sus
 from placements.api.method import SUS_TYPES, fidelity_export_response
 from placements.api.statistics import export_response
 from portal.access import STAFF, role_required
-from portal.method_charts import indicator_chart
+from portal.method_charts import indicator_chart, score_sparkline
 from portal.method_forms import SusFieldsForm
 from portal.views.common import run_service
 from portal.views.participant_public import OWN_KEY, public
@@ -65,7 +65,11 @@ def fidelity(request):
             report=report,
             parts=[report.unit, *([] if scope.guide_id else report.guides)],
             trend=[
-                (fd.ITEM_LABELS[k], [(h.scope.quarter, h.unit.items[k].score) for h in history])
+                (
+                    fd.ITEM_LABELS[k],
+                    row := [(h.scope.quarter, h.unit.items[k].score) for h in history],
+                    score_sparkline(str(fd.ITEM_LABELS[k]), row),
+                )
                 for k in fd.ITEMS
             ],
             quarters=[h.scope.quarter for h in history],

@@ -193,7 +193,7 @@ def test_page_and_exports_show_the_same_figures(world, manager, client):
     assert page.status_code == 200
     html = page.content.decode()
     assert "40,0 dagar" in html and "75 %" in html and world["p1"].code in html
-    assert "bedöms vid granskning" in html
+    assert "bedöms vid granskning" in html and html.count('class="sparkline"') == len(fd.ITEMS)
     body = client.get(reverse("portal:fidelity_export", args=["csv"]), {"quarter": Q})
     rows = list(csv.reader(io.StringIO(body.content.decode("utf-8-sig")), delimiter=";"))
     unit_rows = {r[0]: r[1:] for r in rows[3:12]}
