@@ -297,6 +297,14 @@ class Interaction(TimeStampedModel):
     )
     next_step_done = models.BooleanField(_("next step done"), default=False)
     next_step_done_at = models.DateTimeField(_("next step done at"), null=True, blank=True)
+    # The participants this contact was made for (job development for them): fidelity measures
+    # the days from enrolment to the first employer contact made for a participant from this.
+    participants = models.ManyToManyField(
+        "matching.Participant",
+        verbose_name=_("participants concerned"),
+        blank=True,
+        related_name="employer_contacts",
+    )
 
     objects = InteractionQuerySet.as_manager()
 

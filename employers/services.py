@@ -545,18 +545,36 @@ def interaction_create(*, employer: Employer, by: User, **data) -> Interaction:
         raise ValidationError({"contact": _("The contact person belongs to another employer.")})
     if data.get("next_step_due") and not (data.get("next_step") or "").strip():
         raise ValidationError({"next_step": _("Describe the next step that is due.")})
+    participants = _check_interaction_participants(data.get("participants"), employer)
     interaction = Interaction(employer=employer, by=by)
     _set_fields(interaction, data, INTERACTION_FIELDS)
     _check_interaction_content(interaction)
     interaction.full_clean()
     interaction.save()
+    if participants is not None:
+        interaction.participants.set(participants)
     return interaction
+
+
+def _check_interaction_participants(participants, employer: Employer) -> list | None:
+    """The participants a contact concerns must belong to the employer's unit (None: unchanged)."""
+    if participants is None:
+        return None
+    participants = list(participants)
+    if any(p.unit_id != employer.unit_id for p in participants):
+        raise ValidationError(
+            {"participants": _("Only participants of the employer's unit can be named.")}
+        )
+    return participants
 
 
 @transaction.atomic
 def interaction_update(*, interaction: Interaction, by: User, **data) -> Interaction:
     _ensure_can_write(by, interaction.employer)
+    participants = _check_interaction_participants(data.get("participants"), interaction.employer)
     _set_fields(interaction, data, INTERACTION_FIELDS)
+    if participants is not None:
+        interaction.participants.set(participants)
     if "next_step_done" in data:
         interaction.next_step_done = bool(data["next_step_done"])
         interaction.next_step_done_at = timezone.now() if interaction.next_step_done else None

@@ -1,8 +1,9 @@
-"""Django admin for the participant side: only what administrators configure by hand."""
+"""Django admin for the participant side: only what administrators configure by hand (quality
+assurers, the progression indicator set)."""
 
 from django.contrib import admin
 
-from matching.models import QualityAssurer
+from matching.models import ProgressionIndicator, QualityAssurer
 from matching.services.validations import quality_assurer_grant, quality_assurer_revoke
 
 
@@ -29,3 +30,14 @@ class QualityAssurerAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for row in queryset:
             quality_assurer_revoke(row=row, by=request.user)
+
+
+@admin.register(ProgressionIndicator)
+class ProgressionIndicatorAdmin(admin.ModelAdmin):
+    """The progression indicator set (statements on a 1–10 scale); take one out of use rather
+    than deleting it, so earlier measurements keep their meaning."""
+
+    list_display = ("order", "label", "statement", "active")
+    list_display_links = ("label",)
+    list_editable = ("order", "active")
+    search_fields = ("label", "statement", "key")

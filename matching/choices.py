@@ -73,12 +73,95 @@ class ConsentScope(models.TextChoices):
     VALIDATIONS = "validations", _("Validations (OCN, KGA)")
     ADAPTATION_NEEDS = "adaptation_needs", _("Adaptation needs")
     PLACEMENT = "placement", _("Placement plan, goals and follow-ups")
+    SUS = "sus_registration", _("Registration in SUS (coordination association)")
 
 
 class ConsentMethod(models.TextChoices):
     SIGNED_PAPER = "signed_paper", _("Signed on paper")
     DIGITAL = "digital", _("Digitally, through the participant's link")
     VERBAL = "verbal", _("Verbal, with the guide as witness")
+
+
+# --- SUS (Samordningsförbundens uppföljningssystem), issue 15 --------------------------------
+
+
+class SusEmployment(models.TextChoices):
+    """Sysselsättning before and after the insats, as SUS asks for it."""
+
+    UNEMPLOYED = "arbetslos", _("Unemployed")
+    EMPLOYED = "anstalld", _("Employed without subsidy")
+    EMPLOYED_SUBSIDISED = "anstalld_med_stod", _("Employed with wage subsidy")
+    SELF_EMPLOYED = "eget_foretag", _("Self-employed")
+    STUDIES = "studier", _("Studying")
+    PROGRAMME = "arbetsmarknadsinsats", _("In a labour-market programme")
+    SICK_LEAVE = "sjukskriven", _("On sick leave")
+    NOT_IN_WORKFORCE = "utanfor", _("Outside the labour force")
+    OTHER = "annat", _("Other")
+    UNKNOWN = "uppgift_saknas", _("Not known")
+
+
+class SusIncome(models.TextChoices):
+    """Huvudsaklig försörjning (main source of income) before and after."""
+
+    WAGES = "lon", _("Wages")
+    SOCIAL_ASSISTANCE = "ekonomiskt_bistand", _("Social assistance (ekonomiskt bistånd)")
+    SICKNESS_BENEFIT = "sjukpenning", _("Sickness benefit (sjukpenning)")
+    ACTIVITY_COMPENSATION = (
+        "sjuk_aktivitetsersattning",
+        _("Sickness or activity compensation (sjuk-/aktivitetsersättning)"),
+    )
+    ACTIVITY_GRANT = "aktivitetsstod", _("Activity grant (aktivitetsstöd)")
+    UNEMPLOYMENT_BENEFIT = "a_kassa", _("Unemployment benefit (a-kassa)")
+    ESTABLISHMENT_BENEFIT = "etableringsersattning", _("Establishment benefit")
+    STUDY_GRANT = "studiemedel", _("Student aid (studiemedel)")
+    NONE = "ingen", _("No income of one's own")
+    OTHER = "annat", _("Other")
+    UNKNOWN = "uppgift_saknas", _("Not known")
+
+
+class EducationLevel(models.TextChoices):
+    """Highest completed education (SUN levels as SUS groups them)."""
+
+    PRIMARY_SHORT = "forgymnasial_kort", _("Compulsory school, less than 9 years")
+    PRIMARY = "forgymnasial", _("Compulsory school, 9 (10) years")
+    UPPER_SECONDARY = "gymnasial", _("Upper secondary school")
+    POST_SECONDARY_SHORT = "eftergymnasial_kort", _("Post-secondary, less than 3 years")
+    POST_SECONDARY = "eftergymnasial", _("Post-secondary, 3 years or more")
+    UNKNOWN = "uppgift_saknas", _("Not known")
+
+
+class SusExitReason(models.TextChoices):
+    """Reason for leaving (avslutsorsak) in SUS's categories."""
+
+    WORK = "arbete", _("Work")
+    STUDIES = "studier", _("Studies")
+    OTHER_EFFORT = "annan_insats", _("Moved on to another effort")
+    PLANNED = "planerat", _("Planned end of the effort")
+    ILL_HEALTH = "ohalsa", _("Ill health")
+    OWN_REQUEST = "egen_begaran", _("Ended at own request")
+    NO_CONTACT = "ej_kontakt", _("No contact")
+    MOVED = "flytt", _("Moved away")
+    OTHER = "annat", _("Other")
+
+
+# --- progression (stegförflyttning), issue 15 ---------------------------------------------------
+
+
+class MeasurementKind(models.TextChoices):
+    START = "start", _("At enrolment")
+    INTERVAL = "interval", _("Interval")
+    EXIT = "exit", _("At exit")
+
+
+class Rater(models.TextChoices):
+    PARTICIPANT = "participant", _("The participant")
+    GUIDE = "guide", _("The guide")
+
+
+class AnswerSource(models.TextChoices):
+    LINK = "link", _("Answered through the personal link")
+    PAPER = "paper", _("Printed form, entered by the guide")
+    STAFF = "staff", _("The guide's own rating")
 
 
 class RecipientKind(models.TextChoices):

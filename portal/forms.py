@@ -7,6 +7,8 @@ from employers.choices import EmployerStatus, InteractionKind, ProfileKind
 from employers.models import ContactPerson, Employer, TaskProfile
 from matching.choices import CommuteMeans, ConsentMethod, ConsentScope, Gender, Phase
 from matching.consent_wording import CURRENT_WORDING_VERSION, WORDINGS
+from matching.models import Participant
+from portal.method_forms import ParticipantCodesField
 
 
 class HoursRangeMixin:
@@ -57,11 +59,15 @@ class InteractionForm(forms.Form):
     )
     next_step = forms.CharField(label=_("Next step"), required=False, max_length=300)
     next_step_due = forms.DateField(label=_("Next step due"), widget=DateInput, required=False)
+    participants = ParticipantCodesField(queryset=Participant.objects.none())
 
     def __init__(self, *args, employer=None, **kwargs):
         super().__init__(*args, **kwargs)
         if employer is not None:
             self.fields["contact"].queryset = employer.contacts.all()
+            self.fields["participants"].set_queryset(
+                Participant.objects.filter(unit_id=employer.unit_id, active=True)
+            )
 
 
 class TaskProfileForm(HoursRangeMixin, forms.ModelForm):

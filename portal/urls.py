@@ -4,7 +4,14 @@ from django.urls import path
 from core.security import two_factor
 from core.security.password_reset import RateLimitedPasswordResetView
 from portal import views
-from portal.views import admin_security, guide_consent, manager, matching_pages, participant_public
+from portal.views import (
+    admin_security,
+    guide_consent,
+    manager,
+    matching_pages,
+    method,
+    participant_public,
+)
 
 app_name = "portal"
 
@@ -155,6 +162,29 @@ urlpatterns = [
     path("statistik/export/<str:kind>/", manager.statistics_export, name="statistics_export"),
     path("statistik/rapport/", manager.statistics_print, name="statistics_print"),
     path("statistik/scb/", manager.scb_export, name="scb_export"),
+    # Method: fidelity, SUS, progression (portal/views/method.py)
+    path("metod/trohet/", method.fidelity, name="fidelity"),
+    path("metod/trohet/export/<str:kind>/", method.fidelity_export, name="fidelity_export"),
+    path("metod/sus/", method.sus_list, name="sus_list"),
+    path("metod/sus/export/<str:kind>/", method.sus_download, name="sus_export"),
+    path("deltagare/<int:pk>/sus/", method.participant_sus, name="participant_sus"),
+    path(
+        "deltagare/<int:pk>/stegforflyttning/",
+        method.participant_progression,
+        name="participant_progression",
+    ),
+    path(
+        "stegforflyttning/<int:pk>/", method.progression_measurement, name="progression_measurement"
+    ),
+    path("metod/matningar/", method.progression_due, name="progression_due"),
+    path("metod/stegforflyttning/", method.progression_statistics, name="progression_statistics"),
+    path(
+        "metod/stegforflyttning/export/<str:kind>/",
+        method.progression_statistics_export,
+        name="progression_statistics_export",
+    ),
+    path("mitt-matt/", method.progression_answer, name="progression_answer"),
+    path("mitt-matt/<str:token>/", method.progression_open, name="progression_open"),
     path("statistik/sex-manader/", manager.six_month_followups, name="six_month_followups"),
     path("deltagare/historik/import/", manager.history_import, name="history_import"),
     path(

@@ -150,6 +150,7 @@ class InteractionSerializer(serializers.ModelSerializer):
             "occurred_on",
             "by",
             "by_name",
+            "participants",
             "notes",
             "next_step",
             "next_step_due",
@@ -310,11 +311,13 @@ class InteractionInputSerializer(serializers.ModelSerializer):
             "contact",
             "kind",
             "occurred_on",
+            "participants",
             "notes",
             "next_step",
             "next_step_due",
             "next_step_done",
         ]
+        extra_kwargs = {"participants": {"required": False}}
 
 
 class ProfileSkillInputSerializer(serializers.Serializer):

@@ -201,7 +201,11 @@ class InteractionViewSet(WriteViewSet):
     ordering_fields = ["occurred_on", "next_step_due"]
 
     def scope_queryset(self, user):
-        return Interaction.objects.visible_to(user).select_related("by", "employer")
+        return (
+            Interaction.objects.visible_to(user)
+            .select_related("by", "employer")
+            .prefetch_related("participants")
+        )
 
     def perform_service(self, data, instance=None):
         if instance is None:

@@ -16,11 +16,15 @@ from matching.choices import (
     CommuteMeans,
     ConsentMethod,
     ConsentScope,
+    EducationLevel,
     Gender,
     LanguageLevel,
     OcnStatus,
     RecipientKind,
     SkillSource,
+    SusEmployment,
+    SusExitReason,
+    SusIncome,
     Weekday,
 )
 from matching.consent_wording import CURRENT_WORDING_VERSION, WORDINGS
@@ -98,6 +102,12 @@ class ParticipantSerializer(serializers.ModelSerializer):
             "phase",
             "returned_to_matching_on",
             "active",
+            "education_level",
+            "sus_employment_before",
+            "sus_income_before",
+            "sus_employment_after",
+            "sus_income_after",
+            "sus_exit_reason",
             "paused_reason",
             "goals",
             "skills",
@@ -315,6 +325,24 @@ class ParticipantInputSerializer(serializers.Serializer):
     )
     support_needs = serializers.CharField(required=False, allow_blank=True)
     active = serializers.BooleanField(required=False)
+    education_level = serializers.ChoiceField(
+        choices=EducationLevel.choices, required=False, allow_blank=True
+    )
+    sus_employment_before = serializers.ChoiceField(
+        choices=SusEmployment.choices, required=False, allow_blank=True
+    )
+    sus_income_before = serializers.ChoiceField(
+        choices=SusIncome.choices, required=False, allow_blank=True
+    )
+    sus_employment_after = serializers.ChoiceField(
+        choices=SusEmployment.choices, required=False, allow_blank=True
+    )
+    sus_income_after = serializers.ChoiceField(
+        choices=SusIncome.choices, required=False, allow_blank=True
+    )
+    sus_exit_reason = serializers.ChoiceField(
+        choices=SusExitReason.choices, required=False, allow_blank=True
+    )
     paused_reason = serializers.CharField(required=False, allow_blank=True, max_length=300)
     goals = serializers.CharField(required=False, allow_blank=True)
     skills = SkillInputSerializer(many=True, required=False)

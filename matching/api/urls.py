@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from matching.api import consent_link_views, match_views, views
+from matching.api import consent_link_views, match_views, progression, views
 
 router = DefaultRouter(trailing_slash=True)
 router.register("participants", views.ParticipantViewSet, basename="participant")
@@ -39,5 +39,15 @@ urlpatterns = [
         name="participant-personal-link-revoke",
     ),
     path("match-weights/", match_views.WeightsView.as_view(), name="match-weights"),
+    path(
+        "progression/measurements/",
+        progression.MeasurementListView.as_view(),
+        name="progression-measurements",
+    ),
+    path(
+        "progression/measurements/<int:pk>/",
+        progression.MeasurementAnswersView.as_view(),
+        name="progression-measurement",
+    ),
     *router.urls,
 ]

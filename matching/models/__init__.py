@@ -9,6 +9,11 @@ from matching.models.participants import (
     ParticipantSkill,
     PhaseChange,
 )
+from matching.models.progression import (
+    ProgressionAnswer,
+    ProgressionIndicator,
+    ProgressionMeasurement,
+)
 from matching.models.suggestions import (
     DecisionKind,
     DecisionReason,
@@ -47,5 +52,8 @@ __all__ = [
     "ParticipantLanguage",
     "ParticipantSkill",
     "PhaseChange",
+    "ProgressionAnswer",
+    "ProgressionIndicator",
+    "ProgressionMeasurement",
     "QualityAssurer",
 ]

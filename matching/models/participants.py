@@ -15,7 +15,16 @@ from core.choices import CoordinatePrecision, Role, SwedishLevel
 from core.models import TimeStampedModel
 from core.roles import role_of
 from core.validators import BirthYearWithin, DateWithin
-from matching.choices import Gender, LanguageLevel, Phase, SkillSource
+from matching.choices import (
+    EducationLevel,
+    Gender,
+    LanguageLevel,
+    Phase,
+    SkillSource,
+    SusEmployment,
+    SusExitReason,
+    SusIncome,
+)
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 
@@ -127,6 +136,25 @@ class Participant(TimeStampedModel):
     active = models.BooleanField(_("active"), default=True)
     # Brought in by the history import: never reminded, never e-mailed about.
     imported = models.BooleanField(_("imported history"), default=False, editable=False)
+    # What SUS (the coordination associations' follow-up system) asks for; blank = not recorded.
+    education_level = models.CharField(
+        _("education level"), max_length=30, choices=EducationLevel.choices, blank=True
+    )
+    sus_employment_before = models.CharField(
+        _("employment before"), max_length=30, choices=SusEmployment.choices, blank=True
+    )
+    sus_income_before = models.CharField(
+        _("main income before"), max_length=30, choices=SusIncome.choices, blank=True
+    )
+    sus_employment_after = models.CharField(
+        _("employment after"), max_length=30, choices=SusEmployment.choices, blank=True
+    )
+    sus_income_after = models.CharField(
+        _("main income after"), max_length=30, choices=SusIncome.choices, blank=True
+    )
+    sus_exit_reason = models.CharField(
+        _("reason for leaving (SUS)"), max_length=30, choices=SusExitReason.choices, blank=True
+    )
     paused_reason = models.CharField(_("why matching is paused"), max_length=300, blank=True)
     goals = models.TextField(_("goals"), blank=True)
 

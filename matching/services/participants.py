@@ -50,7 +50,22 @@ PROFILE_FIELDS = (
     "support_needs",
     "goals",
     "active",
+    # SUS reporting (issue 15)
+    "education_level",
+    "sus_employment_before",
+    "sus_income_before",
+    "sus_employment_after",
+    "sus_income_after",
+    "sus_exit_reason",
     "paused_reason",
+)
+SUS_FIELDS = (
+    "education_level",
+    "sus_employment_before",
+    "sus_income_before",
+    "sus_employment_after",
+    "sus_income_after",
+    "sus_exit_reason",
 )
 
 PHASE_TRANSITIONS = {

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from placements.api import statistics, views
+from placements.api import method, statistics, views
 
 router = DefaultRouter(trailing_slash=True)
 router.register("placements", views.PlacementViewSet, basename="placement")
@@ -13,6 +13,19 @@ urlpatterns = [
     path("statistics/", statistics.StatisticsView.as_view(), name="statistics"),
     path("statistics/export/", statistics.StatisticsExportView.as_view(), name="statistics-export"),
     path("statistics/scb/", statistics.ScbExportView.as_view(), name="statistics-scb"),
+    path("fidelity/", method.FidelityView.as_view(), name="fidelity"),
+    path("fidelity/export/", method.FidelityExportView.as_view(), name="fidelity-export"),
+    path(
+        "progression/statistics/",
+        method.ProgressionStatisticsView.as_view(),
+        name="progression-statistics",
+    ),
+    path(
+        "progression/statistics/export/",
+        method.ProgressionExportView.as_view(),
+        name="progression-export",
+    ),
+    path("sus/", method.SusListView.as_view(), name="sus-list"),
     path("exit-follow-ups/", statistics.ExitFollowUpView.as_view(), name="exit-six-month-followup"),
     path(
         "participant-history/import/",

@@ -48,13 +48,25 @@ def scb_export(*, by: User, month: dt.date, remote_addr: str | None = None) -> s
     import csv
     import io
 
-    from auditlog.models import LogEntry
-
     rows = scb_month_rows(user=by, month=month)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(["personnummer", "startdatum", "slutdatum"])
     writer.writerows(rows)
+    log_export(
+        by=by,
+        kind="scb_monthly",
+        detail=f"{month:%Y-%m}: {len(rows)} rows",
+        remote_addr=remote_addr,
+    )
+    return out.getvalue()
+
+
+def log_export(*, by: User, kind: str, detail: str, remote_addr: str | None = None) -> None:
+    """Record an export of personal data in the audit log: who, when, from where, what (the SCB
+    file, the SUS list)."""
+    from auditlog.models import LogEntry
+
     unit = by.unit or Unit.objects.order_by("pk").first()
     LogEntry.objects.log_create(
         unit,
@@ -62,6 +74,5 @@ def scb_export(*, by: User, month: dt.date, remote_addr: str | None = None) -> s
         action=LogEntry.Action.ACCESS,
         actor=by,
         remote_addr=remote_addr,
-        changes={"export": ["scb_monthly", f"{month:%Y-%m}: {len(rows)} rows"]},
+        changes={"export": [kind, detail]},
     )
-    return out.getvalue()

@@ -9,7 +9,13 @@ from django.db import transaction
 from core.demo import DEMO_PASSWORD
 
 # Order matters: each part builds on the ones before it.
-DEMO_PARTS = ["core.demo", "employers.demo", "matching.demo", "placements.demo"]
+DEMO_PARTS = [
+    "core.demo",
+    "employers.demo",
+    "matching.demo",
+    "placements.demo",
+    "placements.demo_method",
+]
 
 
 class Command(BaseCommand):
