@@ -73,6 +73,9 @@ API_WRITE_TO_PAGE: dict[str, str | tuple[str, str]] = {
     "ocn_cases_create": "participant_validations",
     "ocn_cases_transition_create": "ocn_case",
     "ocn_cases_reject_create": "ocn_case",
+    # progression (the guide opens a measurement and enters a printed form or their own rating)
+    "progression_measurement_open": "participant_progression",
+    "progression_answers_record": "progression_measurement",
     # matching
     "recompute_jobs_create": "recompute_start",
     "match_decisions_create": "match_decline",

@@ -164,4 +164,14 @@ MATRIX = {
     "GET /api/v1/statistics/export/": "IIIIIIDDD",
     "GET /api/v1/statistics/scb/": "DDDDIIDDD",
     "POST /api/v1/task-profiles/{id}/handle-request/": "IDDDDIDDD",
+    # issue 15 (checked by hand)
+    "GET /api/v1/fidelity/": "DOOOOODDD",
+    "GET /api/v1/fidelity/export/": "DIIIIIDDD",
+    "GET /api/v1/progression/measurements/": "OOOOOODDD",
+    "POST /api/v1/progression/measurements/": "DIIIDIDDD",
+    "GET /api/v1/progression/measurements/{id}/": "HHHHHHDDD",
+    "POST /api/v1/progression/measurements/{id}/": "DHHHDHDDD",
+    "GET /api/v1/progression/statistics/": "DOOOOODDD",
+    "GET /api/v1/progression/statistics/export/": "DIIIIIDDD",
+    "GET /api/v1/sus/": "DDDDIIDDD",
 }
