@@ -63,7 +63,10 @@ class MeasurementListView(APIView):
     read_roles = STAFF
     write_roles = WRITERS
 
-    @extend_schema(responses=OpenApiTypes.OBJECT, operation_id="progression_measurements")
+    @extend_schema(
+        responses={200: {"type": "array", "items": {"type": "object"}}},
+        operation_id="progression_measurements",
+    )
     def get(self, request):
         qs = _visible(request)
         if request.query_params.get("participant", "").isdigit():

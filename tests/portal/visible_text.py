@@ -44,9 +44,24 @@ def visible_text(html: str) -> str:
     return " ".join(parser.parts)
 
 
+def _catalogue_words(language: str) -> set[str]:
+    """Every word of the UI's own translated text: a code that is also such a word (e.g. "studier")
+    cannot be told from prose, so it is not checked."""
+    from django.utils.translation import trans_real
+
+    catalog = trans_real.translation(language)._catalog
+    return {
+        w.lower()
+        for _key, text in catalog.items()
+        if isinstance(text, str)
+        for w in re.findall(r"\w+", text)
+    }
+
+
 def enum_codes(language: str = "sv") -> dict[str, str]:
     """code → its label, for every choice whose code a reader would not take for its label."""
     codes: dict[str, str] = {}
+    words = _catalogue_words(language)
     with translation.override(language):
         for name in CHOICE_MODULES:
             for _, cls in inspect.getmembers(importlib.import_module(name), inspect.isclass):
@@ -54,7 +69,11 @@ def enum_codes(language: str = "sv") -> dict[str, str]:
                     continue
                 for value, label in cls.choices:
                     label = str(label)
-                    if len(value) >= 2 and value.lower() not in label.lower():
+                    if (
+                        len(value) >= 2
+                        and value.lower() not in label.lower()
+                        and value.lower() not in words
+                    ):
                         codes[value] = label
     return codes
 
