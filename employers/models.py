@@ -550,6 +550,13 @@ class TaskProfile(TimeStampedModel):
             self.unit_id = self.employer.unit_id
         super().save(*args, **kwargs)
 
+    def is_open_to_unit(self, unit) -> bool:
+        """May participants of ``unit`` be matched and proposed here? The profile's own unit, and
+        every unit of the region when the profile is regional."""
+        if self.unit_id == unit.pk:
+            return True
+        return self.regional and self.employer.region_id == unit.region_id
+
     @property
     def slots_free(self) -> int:
         return max(self.slots_total - self.slots_taken, 0)

@@ -159,7 +159,7 @@ def placement_propose(
     from matching.services.decisions import decision_record
 
     ensure_can_edit(by, participant)
-    if task_profile.employer.unit_id != participant.unit_id:
+    if not task_profile.is_open_to_unit(participant.unit):
         raise ValidationError({"task_profile": _("The profile belongs to another unit.")})
     if task_profile.status != ProfileStatus.OPEN:
         raise ValidationError({"task_profile": _("Only open profiles take proposals.")})

@@ -29,7 +29,7 @@ def decision_record(
         raise ValidationError(
             {"reason": _("Say why: %(opts)s.") % {"opts": ", ".join(DecisionReason.values)}}
         )
-    if task_profile.employer.unit_id != participant.unit_id:
+    if not task_profile.is_open_to_unit(participant.unit):
         raise ValidationError({"task_profile": _("The profile belongs to another unit.")})
     score, breakdown = None, {}
     try:
