@@ -2,12 +2,25 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from portal import views
-from portal.views import guide_consent, manager, participant_public
+from portal.views import guide_consent, manager, participant_public, regions
 
 app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # Regions and units, the shared employer register (issue 12)
+    path("regioner/", regions.region_list, name="regions"),
+    path("regioner/ny/", regions.region_form, name="region_create"),
+    path("regioner/<int:pk>/", regions.region_form, name="region_edit"),
+    path("enheter/ny/", regions.unit_form, name="unit_create"),
+    path("enheter/<int:pk>/", regions.unit_form, name="unit_edit"),
+    path("arbetsgivare/<int:pk>/regionen/", regions.employer_relation, name="employer_relation"),
+    path("regionala-deltagare/", regions.regional_participants, name="regional_participants"),
+    path(
+        "deltagare/<int:pk>/regional/",
+        regions.participant_regional_toggle,
+        name="participant_regional",
+    ),
     path("oversikt/", views.overview, name="overview"),
     path("arbetsgivarportal/", views.employer_home, name="employer_home"),
     path(

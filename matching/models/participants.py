@@ -122,6 +122,14 @@ class Participant(TimeStampedModel):
         _("returned to matching"), null=True, blank=True, editable=False
     )
     active = models.BooleanField(_("active"), default=True)
+    regional_matching = models.BooleanField(
+        _("open for regional matching"),
+        default=False,
+        help_text=_(
+            "Other units of the region see the code and matching data, never identity; "
+            "needs the participant's consent to sharing with another unit."
+        ),
+    )
     # Brought in by the history import: never reminded, never e-mailed about.
     imported = models.BooleanField(_("imported history"), default=False, editable=False)
     paused_reason = models.CharField(_("why matching is paused"), max_length=300, blank=True)
