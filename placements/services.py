@@ -221,6 +221,9 @@ def placement_propose(
         by=by,
         reason=note,
     )
+    from placements.regional import notify_host
+
+    notify_host(placement)
     return placement
 
 
@@ -230,6 +233,12 @@ def placement_agree(*, placement: Placement, by: User) -> Placement:
     placement = _locked(placement)
     ensure_can_edit(by, placement.participant)
     _require(placement, "agree", _("Only a proposed placement can be agreed."))
+    from placements.regional import awaiting_host
+
+    if awaiting_host(placement):
+        raise ValidationError(
+            {"status": _("The profile's unit has not accepted the proposal yet.")}
+        )
     _take_slot(placement.task_profile)
     placement.slot_held = True
     _record(placement, to_status=PlacementStatus.AGREED, by=by)

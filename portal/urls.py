@@ -16,6 +16,7 @@ urlpatterns = [
     path("enheter/<int:pk>/", regions.unit_form, name="unit_edit"),
     path("arbetsgivare/<int:pk>/regionen/", regions.employer_relation, name="employer_relation"),
     path("regionala-deltagare/", regions.regional_participants, name="regional_participants"),
+    path("regionala-forslag/", regions.host_requests, name="host_requests"),
     path(
         "deltagare/<int:pk>/regional/",
         regions.participant_regional_toggle,

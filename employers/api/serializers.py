@@ -29,6 +29,7 @@ PROFILE_INPUT_FIELDS = [
     "skills",
     "ocn_modules",
     "kga_requirements",
+    "regional",
 ]
 
 # --- output -------------------------------------------------------------------------------------
@@ -182,6 +183,7 @@ class TaskProfileSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "employer_name",
+            "unit",
             *PROFILE_INPUT_FIELDS,
             "slots_taken",
             "slots_free",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -167,3 +168,41 @@ def participant_regional_toggle(request, pk):
             else _("The participant is no longer open for regional matching."),
         )
     return redirect("portal:participant_detail", pk=participant.pk)
+
+
+@role_required(Role.COORDINATOR, Role.ADMIN)
+def host_requests(request):
+    """Proposals from other units for this unit's regional profiles, to accept or decline
+    (participant code only)."""
+    from placements.regional import host_pending_for, placement_host_answer
+
+    if request.method == "POST":
+        placement = next(
+            (
+                p
+                for p in host_pending_for(request.user)
+                if str(p.pk) == request.POST.get("placement")
+            ),
+            None,
+        )
+        if placement is None:
+            raise Http404
+        accept = request.POST.get("answer") == "accept"
+        if run_service(
+            request,
+            None,
+            placement_host_answer,
+            placement=placement,
+            by=request.user,
+            accept=accept,
+        ):
+            messages.success(
+                request,
+                _("The proposal was accepted.") if accept else _("The proposal was declined."),
+            )
+        return redirect("portal:host_requests")
+    return render(
+        request,
+        "portal/regions/host_requests.html",
+        {"pending": host_pending_for(request.user)},
+    )
