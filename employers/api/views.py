@@ -14,8 +14,15 @@ from employers.api import serializers as s
 from employers.filters import EmployerFilter, InteractionFilter, TaskProfileFilter
 from employers.models import ContactPerson, Employer, Interaction, Site, TaskProfile
 
-EVERYONE = (Role.COORDINATOR, Role.GUIDE, Role.MANAGER, Role.ADMIN, Role.EMPLOYER)
-STAFF = (Role.COORDINATOR, Role.GUIDE, Role.MANAGER, Role.ADMIN)
+EVERYONE = (
+    Role.COORDINATOR,
+    Role.GUIDE,
+    Role.MANAGER,
+    Role.ADMIN,
+    Role.EMPLOYER,
+    Role.REGIONAL_ADMIN,
+)
+STAFF = (Role.COORDINATOR, Role.GUIDE, Role.MANAGER, Role.ADMIN, Role.REGIONAL_ADMIN)
 WRITERS = (Role.COORDINATOR, Role.ADMIN)
 
 
