@@ -104,6 +104,7 @@ def walk_every_page():
         ("admin", 20),
         ("arbetsgivare", 2),
         ("koordinator.torsas", 20),
+        ("regionadmin", 10),
     ):
         client = Client(raise_request_exception=True)
         client.force_login(User.objects.get(username=username))
