@@ -355,7 +355,7 @@ def _status_history(profile: TaskProfile) -> list[dict]:
 
 @role_required(*STAFF)
 def profile_detail_view(request, pk):
-    from portal.views.guide import COMPONENT_LABELS
+    from matching.explanations import COMPONENT_LABELS
 
     profile = get_object_or_404(
         TaskProfile.objects.visible_to(request.user).select_related(
