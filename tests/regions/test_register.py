@@ -161,3 +161,61 @@ def test_duplicate_raises_domain_error_for_the_service(shared_employer, coord_t)
         services.employer_create(
             by=coord_t, name="X", orgnr="5560360793", municipality=municipality("0834")
         )
+
+
+PAGES = {
+    "employer": "/arbetsgivare/{employer}/",
+    "relation": "/arbetsgivare/{employer}/regionen/",
+    "profile": "/kravprofiler/{profile}/",
+}
+
+# who → expected status on the Kalmar-region pages (employer page, relation page, regional profile)
+PAGE_ROLES = [
+    ("coord_k", 200),
+    ("coord_t", 200),
+    ("guide_t", 200),
+    ("manager_t", 200),
+    ("regional_admin_k", 200),
+    ("superadmin", 200),
+    ("coord_v", 404),
+    ("guide_v", 404),
+]
+
+
+@pytest.mark.parametrize(("who", "status"), PAGE_ROLES)
+def test_region_pages_per_role(request, client, who, status, shared_employer, shared_site, unit_k):
+    from tests.factories.employers import TaskProfileFactory
+
+    profile = TaskProfileFactory(
+        employer=shared_employer, site=shared_site, unit=unit_k, title="Kajarbete", regional=True
+    )
+    client.force_login(request.getfixturevalue(who))
+    for name, pattern in PAGES.items():
+        url = pattern.format(employer=shared_employer.pk, profile=profile.pk)
+        response = client.get(url)
+        assert response.status_code == status, (who, name, response.status_code)
+        if status == 404:
+            assert shared_employer.name not in response.content.decode()
+
+
+def test_employer_user_and_anonymous_do_not_see_the_relation_page(
+    client, shared_employer, shared_employer_user
+):
+    url = f"/arbetsgivare/{shared_employer.pk}/regionen/"
+    client.force_login(shared_employer_user)
+    assert client.get(url).status_code == 403
+    client.logout()
+    assert client.get(url).status_code == 302
+
+
+def test_local_profile_of_another_unit_is_hidden_in_pages(
+    client, shared_employer, shared_site, unit_k, coord_t
+):
+    from tests.factories.employers import TaskProfileFactory
+
+    local = TaskProfileFactory(
+        employer=shared_employer, site=shared_site, unit=unit_k, title="Bara Kalmar"
+    )
+    client.force_login(coord_t)
+    assert client.get(f"/kravprofiler/{local.pk}/").status_code == 404
+    assert "Bara Kalmar" not in client.get(f"/arbetsgivare/{shared_employer.pk}/").content.decode()
