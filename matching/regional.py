@@ -110,6 +110,7 @@ def regional_view(user: User, participant: Participant) -> dict:
         data["adaptation_needs"] = sorted(
             n.adaptation.label for n in participant.adaptation_needs.select_related("adaptation")
         )
+    data["matches"] = _matches_with_unit_profiles(user, participant)
     # Placements live in a higher app; the reverse relation is read, not imported.
     agreed = participant.placements.filter(
         task_profile__unit_id=user.unit_id, status__in=AGREED_STATUSES
@@ -117,3 +118,25 @@ def regional_view(user: User, participant: Participant) -> dict:
     if agreed and ConsentScope.IDENTITY in scopes:
         data["name"] = f"{participant.first_name} {participant.last_name}"
     return data
+
+
+def _matches_with_unit_profiles(user: User, participant: Participant, limit: int = 3) -> list[dict]:
+    """How well the participant fits the viewer's unit's regional profiles (the participant's
+    unit engine ranks them; commute decides the rest)."""
+    from employers.models import TaskProfile
+    from matching.services.suggestions import NotInMatching, rank_profiles_for
+
+    own = dict(
+        TaskProfile.objects.filter(unit_id=user.unit_id, regional=True).values_list("pk", "title")
+    )
+    if not own:
+        return []
+    try:
+        ranked = rank_profiles_for(participant, limit=200)
+    except NotInMatching:
+        return []
+    return [
+        {"task_profile": m["task_profile"], "title": own[m["task_profile"]], "score": m["score"]}
+        for m in ranked
+        if m["task_profile"] in own
+    ][:limit]

@@ -25,6 +25,7 @@ REGIONAL_PARTICIPANT_FIELDS = {
     "hours_max": serializers.IntegerField(),
     "skills": serializers.ListField(child=serializers.CharField()),
     "name": serializers.CharField(allow_null=True),
+    "matches": serializers.ListField(child=serializers.DictField()),
 }
 
 

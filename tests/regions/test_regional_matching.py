@@ -218,3 +218,24 @@ def test_guide_switch_through_api_and_page(api, client, participant_t, guide_t, 
     client.post(f"/deltagare/{participant_t.pk}/regional/", {"open": "0"})
     participant_t.refresh_from_db()
     assert participant_t.regional_matching is False
+
+
+def test_other_units_see_how_a_regional_participant_fits_their_regional_profiles(
+    api,
+    participant_t,
+    guide_t,
+    coord_k,
+    coord_v,
+    regional_profile,
+    local_profile,
+    other_unit_consent,
+):
+    participant_regional_set(participant=participant_t, by=guide_t, open=True)
+    rows = api(coord_k).get("/api/v1/regional-participants/").json()
+    matched = [m["task_profile"] for m in rows[0]["matches"]]
+    assert matched == [regional_profile.pk]  # the local profile is not open to Torsås
+    assert 0 < rows[0]["matches"][0]["score"] <= 1
+    client.force_login(coord_k)
+    page = client.get("/regionala-deltagare/").content.decode()
+    assert regional_profile.title in page and local_profile.title not in page
+    assert participant_t.last_name not in page
