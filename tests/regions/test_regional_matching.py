@@ -222,6 +222,7 @@ def test_guide_switch_through_api_and_page(api, client, participant_t, guide_t, 
 
 def test_other_units_see_how_a_regional_participant_fits_their_regional_profiles(
     api,
+    client,
     participant_t,
     guide_t,
     coord_k,
