@@ -14,6 +14,8 @@ from django.db.models import Count, Q
 from employers.choices import ProfileStatus
 from employers.models import Employer, Interaction, TaskProfile
 
+OPEN_PLACEMENT_STATUSES = ("proposed", "agreed", "ongoing")  # placements.choices.OPEN_STATUSES
+
 
 @dataclass
 class UnitRelation:
@@ -43,8 +45,7 @@ class RelationSummary:
 
 def relation_summary(employer: Employer) -> RelationSummary:
     """Per unit of the employer's region: last contact (kind, date), the open next step's due date
-    and open/regional profile counts. Callers add open placements per unit from the placements
-    app (a higher layer) with ``RelationSummary.units``."""
+    open/regional profile counts and open placements at each unit's profiles."""
     from core.models import Unit
 
     units = {
@@ -71,6 +72,14 @@ def relation_summary(employer: Employer) -> RelationSummary:
         if row["unit_id"] in units:
             units[row["unit_id"]].open_profiles = row["n"]
             units[row["unit_id"]].regional_profiles = row["regional"]
+    # Placements live in a higher app: counted through the reverse relation, never imported.
+    for row in (
+        TaskProfile.objects.filter(employer=employer)
+        .values("unit_id")
+        .annotate(n=Count("placements", filter=Q(placements__status__in=OPEN_PLACEMENT_STATUSES)))
+    ):
+        if row["unit_id"] in units:
+            units[row["unit_id"]].open_placements += row["n"]
     owner = employer.owner
     return RelationSummary(
         employer=employer,

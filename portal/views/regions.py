@@ -4,7 +4,6 @@ relation summary of a shared employer that every unit of the region sees."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -15,8 +14,6 @@ from core.choices import Role
 from core.roles import role_of
 from employers.models import Employer
 from employers.selectors import relation_summary
-from placements.choices import OPEN_STATUSES
-from placements.models import Placement
 from portal.access import STAFF, role_required
 from portal.region_forms import RegionForm, UnitForm
 from portal.views.common import run_service
@@ -116,13 +113,6 @@ def employer_relation(request, pk):
         Employer.objects.visible_to(request.user).select_related("unit", "owner"), pk=pk
     )
     summary = relation_summary(employer)
-    placements = dict(
-        Placement.objects.filter(task_profile__employer=employer, status__in=OPEN_STATUSES)
-        .values_list("task_profile__unit_id")
-        .annotate(n=Count("pk"))
-    )
-    for rel in summary.units:
-        rel.open_placements = placements.get(rel.unit_id, 0)
     return render(
         request,
         "portal/regions/employer_relation.html",

@@ -219,3 +219,32 @@ def test_local_profile_of_another_unit_is_hidden_in_pages(
     client.force_login(coord_t)
     assert client.get(f"/kravprofiler/{local.pk}/").status_code == 404
     assert "Bara Kalmar" not in client.get(f"/arbetsgivare/{shared_employer.pk}/").content.decode()
+
+
+def test_relation_summary_in_the_api_per_role(
+    api, shared_employer, shared_site, coord_k, coord_t, coord_v, shared_employer_user, unit_t
+):
+    services.interaction_create(
+        employer=shared_employer, by=coord_t, kind="visit", notes="Besök i hamnen (detalj)"
+    )
+    services.task_profile_create(
+        employer=shared_employer, by=coord_t, site=shared_site, title="Torsåsprofil", regional=True
+    )
+    response = api(coord_k).get(f"/api/v1/employers/{shared_employer.pk}/relation/")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["lead_unit"] == "AME Kalmar R"
+    torsas = next(u for u in body["units"] if u["unit_name"] == unit_t.name)
+    assert torsas["last_contact_on"] is not None and torsas["open_placements"] == 0
+    assert "detalj" not in response.content.decode()
+    assert api(coord_v).get(f"/api/v1/employers/{shared_employer.pk}/relation/").status_code == 404
+    assert (
+        api(shared_employer_user)
+        .get(f"/api/v1/employers/{shared_employer.pk}/relation/")
+        .status_code
+        == 403
+    )
+    assert api(None).get(f"/api/v1/employers/{shared_employer.pk}/relation/").status_code in (
+        401,
+        403,
+    )
