@@ -15,8 +15,16 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ("groups", "unit", "is_active")
 
 
+@admin.register(models.Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ("name", "county")
+    search_fields = ["name"]
+
+
 @admin.register(models.Unit)
 class UnitAdmin(admin.ModelAdmin):
+    list_display = ("name", "region", "email", "phone")
+    list_filter = ("region",)
     search_fields = ["name"]
     filter_horizontal = ["municipalities"]
 

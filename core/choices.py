@@ -10,9 +10,10 @@ class Role(models.TextChoices):
     EMPLOYER = "employer", _("Employer user")
     MANAGER = "manager", _("Unit manager")
     ADMIN = "admin", _("Administrator")
+    REGIONAL_ADMIN = "regional_admin", _("Regional administrator")
 
 
-STAFF_ROLES = (Role.COORDINATOR, Role.GUIDE, Role.MANAGER, Role.ADMIN)
+STAFF_ROLES = (Role.COORDINATOR, Role.GUIDE, Role.MANAGER, Role.ADMIN, Role.REGIONAL_ADMIN)
 
 
 class CoordinatePrecision(models.TextChoices):

@@ -81,11 +81,58 @@ class Locality(models.Model):
         return f"{self.name} ({self.municipality.name})"
 
 
-class Unit(TimeStampedModel):
-    """An AME/AMIE unit serving one or more municipalities; every staff user and record belongs to one."""
+class Region(TimeStampedModel):
+    """A region (usually a county) whose units work together: one employer register per region,
+    regional task profiles and participants open for regional matching. Nothing crosses a region."""
 
     name = models.CharField(_("name"), max_length=200, unique=True)
+    county = models.OneToOneField(
+        County,
+        verbose_name=_("county"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="region",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def county_code(self) -> str:
+        return self.county_id or ""
+
+
+DEFAULT_REGION_NAME = "Standardregion"
+
+
+def default_region_id() -> int:
+    """The region a unit lands in when none is given (one region for a single-unit installation)."""
+    region, _created = Region.objects.get_or_create(name=DEFAULT_REGION_NAME)
+    return region.pk
+
+
+class Unit(TimeStampedModel):
+    """An AME/AMIE unit serving one or more municipalities; every staff user and record belongs to one.
+    Units of one region share its employer register and regional profiles."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        related_name="units",
+        default=default_region_id,
+    )
     municipalities = models.ManyToManyField(Municipality, related_name="units", blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["name"]

@@ -22,6 +22,7 @@ ROLE_APP_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     Role.GUIDE: {"employers": VIEW, "matching": ALL, "placements": ALL, "core": VIEW},
     Role.MANAGER: {"employers": VIEW, "matching": VIEW, "placements": VIEW, "core": VIEW},
     Role.EMPLOYER: {},
+    Role.REGIONAL_ADMIN: {"employers": VIEW, "matching": VIEW, "placements": VIEW, "core": VIEW},
     Role.ADMIN: {"employers": ALL, "matching": ALL, "placements": ALL, "core": ALL, "auth": ALL},
 }
 
@@ -56,6 +57,20 @@ def is_admin(user: User | None) -> bool:
 
 def unit_id_of(user: User | None) -> int | None:
     return getattr(user, "unit_id", None)
+
+
+def region_id_of(user: User | None) -> int | None:
+    """The region of the user's unit (cached on the user object for the request)."""
+    if user is None or getattr(user, "unit_id", None) is None:
+        return None
+    cached = getattr(user, "_brygga_region", False)
+    if cached is not False:
+        return cached
+    from core.models import Unit
+
+    region_id = Unit.objects.filter(pk=user.unit_id).values_list("region_id", flat=True).first()
+    user._brygga_region = region_id
+    return region_id
 
 
 def sync_role_groups(apps=None, **_kwargs) -> None:

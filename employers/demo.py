@@ -11,11 +11,11 @@ from django.utils import timezone
 from stdnum import luhn
 
 from core.choices import Role
-from core.demo import DEMO_PASSWORD, KALMAR_COUNTY, demo_unit
-from core.models import Adaptation, Industry, Locality, Municipality, Occupation, Skill, User
+from core.demo import DEMO_PASSWORD, KALMAR_COUNTY, REGIONAL_UNITS, demo_unit
+from core.models import Adaptation, Industry, Locality, Municipality, Occupation, Skill, Unit, User
 from employers import services
 from employers.choices import EmployerStatus, ProfileStatus
-from employers.models import Employer, EmployerMembership, Interaction
+from employers.models import Employer, EmployerMembership, Interaction, TaskProfile
 
 # industry key: (SNI section, sector, name patterns, profiles: (title, occupation label, kind, skills, hours))
 INDUSTRIES = {
@@ -396,6 +396,7 @@ def build(*, rng, stdout) -> None:
     unit = demo_unit()
     if Employer.objects.filter(unit=unit).exists():
         stdout.write("employers: demo data already present")
+        build_regional(stdout=stdout)
         return
     coordinators = [
         User.objects.get(username="koordinator"),
@@ -596,4 +597,62 @@ def build(*, rng, stdout) -> None:
         contact.save(update_fields=["user", "is_supervisor"])
     stdout.write(
         f"employers: {Employer.objects.filter(unit=unit).count()} employers, {profiles} task profiles, logins arbetsgivare/arbetsgivare2"
+    )
+    build_regional(stdout=stdout)
+
+
+# Every tenth open profile of the county unit is open to the whole region.
+REGIONAL_PROFILE_EVERY = 10
+SHARED_PER_UNIT = 4
+
+
+def build_regional(*, stdout) -> None:
+    """The county's other units share employers (issue 12): each adds a contact-log entry and a
+    regional task profile at four employers of its municipality, led by the county unit. Uses no
+    random numbers, so the rest of the dataset stays the same; idempotent."""
+    unit = demo_unit()
+    today = timezone.localdate()
+    open_profiles = TaskProfile.objects.filter(unit=unit, status="open").order_by("pk")
+    regional_ids = list(open_profiles.values_list("pk", flat=True))[::REGIONAL_PROFILE_EVERY]
+    TaskProfile.objects.filter(pk__in=regional_ids).update(regional=True)
+    shared = 0
+    for name, codes, staff in REGIONAL_UNITS:
+        other = Unit.objects.get(name=name)
+        coordinator = User.objects.get(username=staff[0][0])
+        employers = list(
+            Employer.objects.filter(unit=unit, municipality_id__in=codes, sites__isnull=False)
+            .distinct()
+            .order_by("pk")[:SHARED_PER_UNIT]
+        )
+        for i, employer in enumerate(employers):
+            shared += 1
+            if TaskProfile.objects.filter(employer=employer, unit=other).exists():
+                continue
+            services.interaction_create(
+                employer=employer,
+                by=coordinator,
+                kind="call",
+                occurred_on=today - dt.timedelta(days=3 + i),
+                notes=f"{name} ringde om praktikplatser för deltagare i {employer.municipality}.",
+                next_step="Stäm av med ansvarig koordinator",
+                next_step_due=today + dt.timedelta(days=4 + i),
+            )
+            profile = services.task_profile_create(
+                employer=employer,
+                by=coordinator,
+                site=employer.sites.order_by("pk").first(),
+                title=f"Regional praktik ({name.removeprefix('AME ')})",
+                kind="practice",
+                description=f"Praktik hos {employer.name}, öppen för hela länet.",
+                hours_min=15,
+                hours_max=30,
+                slots_total=2,
+                regional=True,
+                period_start=today,
+                period_end=today + dt.timedelta(days=180),
+            )
+            services.task_profile_transition(profile=profile, to_status="open", by=coordinator)
+    stdout.write(
+        f"employers: {len(regional_ids)} regional profiles of {unit.name}, "
+        f"{shared} employers shared with the county's other units"
     )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.choices import CoordinatePrecision, GeocodeStatus, Role, SwedishLevel
 from core.models import TimeStampedModel
-from core.roles import role_of
+from core.roles import region_id_of, role_of
 from core.validators import DateWithin
 from employers.choices import (
     ContactChannel,
@@ -29,14 +29,19 @@ from employers.choices import (
 STAFF_UNIT_ROLES = (Role.COORDINATOR, Role.GUIDE, Role.MANAGER)
 
 
+REGION_ROLES = (*STAFF_UNIT_ROLES, Role.REGIONAL_ADMIN)
+
+
 class EmployerQuerySet(models.QuerySet):
     def visible_to(self, user) -> EmployerQuerySet:
-        """Staff see their unit's employers, admins all, employer users only their own."""
+        """One register per region: staff of every unit of a region (and its regional
+        administrators) see the region's employers; admins all; employer users only their own.
+        Nothing crosses a region."""
         role = role_of(user)
         if role == Role.ADMIN:
             return self.all()
-        if role in STAFF_UNIT_ROLES:
-            return self.filter(unit_id=user.unit_id)
+        if role in REGION_ROLES:
+            return self.filter(region_id=region_id_of(user))
         if role == Role.EMPLOYER:
             return self.filter(memberships__user=user)
         return self.none()
@@ -71,7 +76,19 @@ class Employer(TimeStampedModel):
         related_name="owned_employers",
     )
     unit = models.ForeignKey(
-        "core.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="employers"
+        "core.Unit",
+        verbose_name=_("lead unit"),
+        on_delete=models.PROTECT,
+        related_name="employers",
+        help_text=_("The unit that registered the employer and leads the relation."),
+    )
+    region = models.ForeignKey(
+        "core.Region",
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        related_name="employers",
+        blank=True,
+        help_text=_("The register the employer belongs to; always the lead unit's region."),
     )
     municipality = models.ForeignKey(
         "core.Municipality",
@@ -98,17 +115,32 @@ class Employer(TimeStampedModel):
         verbose_name_plural = _("employers")
         constraints = [
             models.UniqueConstraint(
-                fields=["orgnr"],
+                fields=["region", "orgnr"],
                 condition=~Q(orgnr=""),
-                name="employer_orgnr_unique",
+                name="employer_orgnr_unique_in_region",
                 violation_error_message=_(
-                    "An employer with this organisation number already exists."
+                    "An employer with this organisation number already exists in the region."
                 ),
             )
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        # The region is derived from the lead unit, so importers, factories and the demo that
+        # create employers directly stay in the right register.
+        if self.region_id is None and self.unit_id is not None:
+            from core.models import Unit
+
+            self.region_id = Unit.objects.values_list("region_id", flat=True).get(pk=self.unit_id)
+        super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude=None):
+        exclude = set(exclude or ())
+        if self.region_id is None:
+            exclude.add("region")
+        super().clean_fields(exclude=exclude)
 
 
 class EmployerMembership(TimeStampedModel):
@@ -136,10 +168,28 @@ class EmployerScopedQuerySet(models.QuerySet):
         return self.filter(**{f"{self.employer_path}__in": Employer.objects.visible_to(user)})
 
 
-class Site(TimeStampedModel):
+class AddedByUnitMixin:
+    """Sites and contacts record the unit that added them; other units of the region see them
+    (one register) but only that unit changes them."""
+
+    def save(self, *args, **kwargs):
+        if self.unit_id is None and self.employer_id is not None:
+            self.unit_id = self.employer.unit_id
+        super().save(*args, **kwargs)
+
+
+class Site(AddedByUnitMixin, TimeStampedModel):
     """A workplace address of an employer, placed on the map for commute matching."""
 
     employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="sites")
+    unit = models.ForeignKey(
+        "core.Unit",
+        verbose_name=_("added by unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     name = models.CharField(_("name"), max_length=200)
     address = models.CharField(_("street address"), max_length=200, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=6, blank=True)
@@ -206,10 +256,18 @@ class Site(TimeStampedModel):
         return self.latitude is not None and self.longitude is not None
 
 
-class ContactPerson(TimeStampedModel):
+class ContactPerson(AddedByUnitMixin, TimeStampedModel):
     """A person at the employer; supervisors (handledare) support participants at the workplace."""
 
     employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="contacts")
+    unit = models.ForeignKey(
+        "core.Unit",
+        verbose_name=_("added by unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     site = models.ForeignKey(
         Site, on_delete=models.SET_NULL, null=True, blank=True, related_name="contacts"
     )
@@ -254,10 +312,17 @@ class ContactPerson(TimeStampedModel):
 
 class InteractionQuerySet(models.QuerySet):
     def visible_to(self, user) -> InteractionQuerySet:
-        """The contact log is internal: staff of the unit and admins only, never employer users."""
-        if role_of(user) == Role.EMPLOYER:
-            return self.none()
-        return self.filter(employer__in=Employer.objects.visible_to(user))
+        """The contact log is internal and per unit: staff see their own unit's entries (other
+        units see only the summary, ``employers.selectors.relation_summary``); admins all;
+        never employer users."""
+        role = role_of(user)
+        if role == Role.ADMIN:
+            return self.all()
+        if role == Role.REGIONAL_ADMIN:
+            return self.filter(employer__region_id=region_id_of(user))
+        if role in STAFF_UNIT_ROLES:
+            return self.filter(unit_id=user.unit_id, employer__region_id=region_id_of(user))
+        return self.none()
 
     def open_next_steps(self) -> InteractionQuerySet:
         return self.filter(next_step__gt="", next_step_done=False)
@@ -277,6 +342,15 @@ class Interaction(TimeStampedModel):
     """One entry of the contact log: what happened and the next step, with a due date."""
 
     employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="interactions")
+    unit = models.ForeignKey(
+        "core.Unit",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The unit whose contact log this entry is in (details stay in the unit)."),
+    )
     contact = models.ForeignKey(
         ContactPerson, on_delete=models.SET_NULL, null=True, blank=True, related_name="interactions"
     )
@@ -323,6 +397,13 @@ class Interaction(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.occurred_on} – {self.employer.name}"
 
+    def save(self, *args, **kwargs):
+        if self.unit_id is None:
+            self.unit_id = getattr(self.by, "unit_id", None) if self.by_id else None
+            if self.unit_id is None:
+                self.unit_id = self.employer.unit_id
+        super().save(*args, **kwargs)
+
     @property
     def is_overdue(self) -> bool:
         return bool(
@@ -334,6 +415,27 @@ class Interaction(TimeStampedModel):
 
 
 class TaskProfileQuerySet(EmployerScopedQuerySet):
+    def visible_to(self, user):
+        """Staff see their own unit's profiles and the region's regional profiles; regional
+        administrators the whole region; admins all; employer users their employer's."""
+        role = role_of(user)
+        if role == Role.ADMIN:
+            return self.all()
+        if role == Role.REGIONAL_ADMIN:
+            return self.filter(employer__region_id=region_id_of(user))
+        if role in STAFF_UNIT_ROLES:
+            return self.filter(
+                Q(unit_id=user.unit_id) | Q(regional=True), employer__region_id=region_id_of(user)
+            )
+        if role == Role.EMPLOYER:
+            return self.filter(employer__memberships__user=user)
+        return self.none()
+
+    def for_unit(self, unit_id: int, region_id: int | None):
+        """The profiles a unit's participants are matched against: its own and the region's
+        regional ones."""
+        return self.filter(Q(unit_id=unit_id) | Q(regional=True, employer__region_id=region_id))
+
     def open_with_free_slots(self) -> TaskProfileQuerySet:
         return self.filter(status=ProfileStatus.OPEN, slots_taken__lt=F("slots_total"))
 
@@ -344,6 +446,20 @@ class TaskProfile(TimeStampedModel):
     services, with an atomic conditional update, so slots are never overbooked."""
 
     employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="task_profiles")
+    unit = models.ForeignKey(
+        "core.Unit",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="task_profiles",
+        help_text=_("The unit whose coordinator owns the profile."),
+    )
+    regional = models.BooleanField(
+        _("open to the whole region"),
+        default=False,
+        help_text=_("Participants of every unit in the region are matched against it."),
+    )
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="task_profiles")
     title = models.CharField(_("title"), max_length=200)
     occupation = models.ForeignKey(
@@ -443,6 +559,18 @@ class TaskProfile(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.title} – {self.employer.name}"
+
+    def save(self, *args, **kwargs):
+        if self.unit_id is None and self.employer_id is not None:
+            self.unit_id = self.employer.unit_id
+        super().save(*args, **kwargs)
+
+    def is_open_to_unit(self, unit) -> bool:
+        """May participants of ``unit`` be matched and proposed here? The profile's own unit, and
+        every unit of the region when the profile is regional."""
+        if self.unit_id == unit.pk:
+            return True
+        return self.regional and self.employer.region_id == unit.region_id
 
     @property
     def slots_free(self) -> int:

@@ -24,7 +24,7 @@ from core.choices import CoordinatePrecision, GeocodeStatus, Role
 from core.exceptions import DuplicateRecord, InvalidTransition, NotAllowed
 from core.geography import gazetteer_lookup
 from core.models import Adaptation, KgaCompetence, KgaScale, OcnModule, Skill, User
-from core.roles import role_of
+from core.roles import region_id_of, role_of
 from employers.choices import PROFILE_TRANSITIONS, EmployerStatus, ProfileStatus
 from employers.models import (
     ContactPerson,
@@ -105,7 +105,8 @@ def find_possible_duplicates(
     folded = fold_name(name)
     candidates = Employer.objects.filter(municipality_id=municipality_id)
     if unit_id is not None:
-        candidates = candidates.filter(unit_id=unit_id)
+        # One register per region: a possible duplicate is looked for in the unit's region.
+        candidates = candidates.filter(region__units=unit_id)
     if exclude_id is not None:
         candidates = candidates.exclude(pk=exclude_id)
     dismissed = not_duplicate_pairs([exclude_id]) if exclude_id is not None else set()
@@ -130,13 +131,41 @@ def _ensure_can_write(
         raise NotAllowed(_("Only the unit's coordinators may change its employers."))
 
 
-def _check_orgnr_free(orgnr: str, exclude_id: int | None = None) -> None:
-    if not orgnr:
+def _ensure_in_region(by: User, employer: Employer) -> None:
+    """Adding to a shared employer (a site, a contact, a log entry, a profile of one's own unit):
+    any coordinator of a unit in the employer's region."""
+    role = role_of(by)
+    if role == Role.ADMIN:
         return
-    existing = Employer.objects.filter(orgnr=orgnr).exclude(pk=exclude_id).first()
+    if role != Role.COORDINATOR or employer.region_id != region_id_of(by):
+        raise NotAllowed(_("Only coordinators of the region's units may add to this employer."))
+
+
+def _ensure_own_unit(by: User, unit_id: int | None) -> None:
+    """Changing what a unit added (its sites, contacts, log entries, profiles): that unit only."""
+    role = role_of(by)
+    if role == Role.ADMIN:
+        return
+    if role != Role.COORDINATOR or unit_id != by.unit_id:
+        raise NotAllowed(_("Only the coordinators of the unit that added it may change it."))
+
+
+def existing_in_region(orgnr: str, region_id: int | None, exclude_id: int | None = None):
+    """The employer of the region with this organisation number, if any. Other regions are never
+    looked at: a number registered elsewhere neither blocks nor reveals anything."""
+    if not orgnr or region_id is None:
+        return None
+    return Employer.objects.filter(orgnr=orgnr, region_id=region_id).exclude(pk=exclude_id).first()
+
+
+def _check_orgnr_free(orgnr: str, region_id: int | None, exclude_id: int | None = None) -> None:
+    existing = existing_in_region(orgnr, region_id, exclude_id)
     if existing is not None:
         raise DuplicateRecord(
-            _("Organisation number %(orgnr)s already belongs to “%(name)s” (id %(id)s).")
+            _(
+                "Organisation number %(orgnr)s is already in the region's register as "
+                "“%(name)s” (id %(id)s); add your unit's sites, contacts and profiles there."
+            )
             % {"orgnr": orgnr, "name": existing.name, "id": existing.pk},
             field="orgnr",
         )
@@ -170,8 +199,11 @@ def employer_create(*, by: User, unit=None, **data) -> Employer:
     unit_id = unit.pk if unit is not None else by.unit_id
     _ensure_can_write(by, unit_id=unit_id)
     data["orgnr"] = normalise_orgnr(data.get("orgnr", ""))
-    _check_orgnr_free(data["orgnr"])
-    employer = Employer(unit_id=unit_id)
+    from core.models import Unit
+
+    region_id = Unit.objects.values_list("region_id", flat=True).get(pk=unit_id)
+    _check_orgnr_free(data["orgnr"], region_id)
+    employer = Employer(unit_id=unit_id, region_id=region_id)
     _set_fields(employer, data, EMPLOYER_FIELDS)
     if employer.owner_id is None and role_of(by) == Role.COORDINATOR:
         employer.owner = by
@@ -186,7 +218,7 @@ def employer_update(*, employer: Employer, by: User, **data) -> Employer:
     _ensure_can_write(by, employer)
     if "orgnr" in data:
         data["orgnr"] = normalise_orgnr(data["orgnr"])
-        _check_orgnr_free(data["orgnr"], exclude_id=employer.pk)
+        _check_orgnr_free(data["orgnr"], employer.region_id, exclude_id=employer.pk)
     if "status" in data and data["status"] != employer.status:
         employer.status_changed_at = timezone.now()
         if (
@@ -403,8 +435,8 @@ def _after_site_saved(site: Site) -> None:
 
 @transaction.atomic
 def site_create(*, employer: Employer, by: User, offered_adaptations=None, **data) -> Site:
-    _ensure_can_write(by, employer)
-    site = Site(employer=employer)
+    _ensure_in_region(by, employer)
+    site = Site(employer=employer, unit_id=by.unit_id or employer.unit_id)
     _set_fields(site, data, SITE_FIELDS)
     manual = data.get("latitude") is not None or data.get("longitude") is not None
     site.latitude, site.longitude = data.get("latitude"), data.get("longitude")
@@ -419,7 +451,7 @@ def site_create(*, employer: Employer, by: User, offered_adaptations=None, **dat
 
 @transaction.atomic
 def site_update(*, site: Site, by: User, offered_adaptations=None, **data) -> Site:
-    _ensure_can_write(by, site.employer)
+    _ensure_own_unit(by, site.unit_id)
     place_changed = any(
         f in data and data[f] != getattr(site, f if f != "municipality" else "municipality")
         for f in ("address", "postal_code", "locality", "municipality")
@@ -501,10 +533,10 @@ def _check_site_belongs(site: Site | None, employer: Employer) -> None:
 
 @transaction.atomic
 def contact_create(*, employer: Employer, by: User, **data) -> ContactPerson:
-    _ensure_can_write(by, employer)
+    _ensure_in_region(by, employer)
     data["phone"] = normalise_phone(data.get("phone", ""))
     _check_site_belongs(data.get("site"), employer)
-    contact = ContactPerson(employer=employer)
+    contact = ContactPerson(employer=employer, unit_id=by.unit_id or employer.unit_id)
     _set_fields(contact, data, CONTACT_FIELDS)
     contact.full_clean()
     contact.save()
@@ -513,7 +545,7 @@ def contact_create(*, employer: Employer, by: User, **data) -> ContactPerson:
 
 @transaction.atomic
 def contact_update(*, contact: ContactPerson, by: User, **data) -> ContactPerson:
-    _ensure_can_write(by, contact.employer)
+    _ensure_own_unit(by, contact.unit_id)
     if "phone" in data:
         data["phone"] = normalise_phone(data["phone"])
     _check_site_belongs(data.get("site"), contact.employer)
@@ -539,14 +571,15 @@ def _check_interaction_content(interaction: Interaction) -> None:
 
 @transaction.atomic
 def interaction_create(*, employer: Employer, by: User, **data) -> Interaction:
-    _ensure_can_write(by, employer)
+    _ensure_in_region(by, employer)
     contact = data.get("contact")
     if contact is not None and contact.employer_id != employer.pk:
         raise ValidationError({"contact": _("The contact person belongs to another employer.")})
     if data.get("next_step_due") and not (data.get("next_step") or "").strip():
         raise ValidationError({"next_step": _("Describe the next step that is due.")})
-    participants = _check_interaction_participants(data.get("participants"), employer)
-    interaction = Interaction(employer=employer, by=by)
+    unit_id = by.unit_id or employer.unit_id
+    participants = _check_interaction_participants(data.get("participants"), unit_id)
+    interaction = Interaction(employer=employer, by=by, unit_id=unit_id)
     _set_fields(interaction, data, INTERACTION_FIELDS)
     _check_interaction_content(interaction)
     interaction.full_clean()
@@ -556,12 +589,13 @@ def interaction_create(*, employer: Employer, by: User, **data) -> Interaction:
     return interaction
 
 
-def _check_interaction_participants(participants, employer: Employer) -> list | None:
-    """The participants a contact concerns must belong to the employer's unit (None: unchanged)."""
+def _check_interaction_participants(participants, unit_id: int) -> list | None:
+    """The participants a contact concerns must belong to the unit that logs it (None: unchanged);
+    the contact log is per unit even where the employer is shared across the region."""
     if participants is None:
         return None
     participants = list(participants)
-    if any(p.unit_id != employer.unit_id for p in participants):
+    if any(p.unit_id != unit_id for p in participants):
         raise ValidationError(
             {"participants": _("Only participants of the employer's unit can be named.")}
         )
@@ -570,8 +604,8 @@ def _check_interaction_participants(participants, employer: Employer) -> list | 
 
 @transaction.atomic
 def interaction_update(*, interaction: Interaction, by: User, **data) -> Interaction:
-    _ensure_can_write(by, interaction.employer)
-    participants = _check_interaction_participants(data.get("participants"), interaction.employer)
+    _ensure_own_unit(by, interaction.unit_id)
+    participants = _check_interaction_participants(data.get("participants"), interaction.unit_id)
     _set_fields(interaction, data, INTERACTION_FIELDS)
     if participants is not None:
         interaction.participants.set(participants)
@@ -604,6 +638,7 @@ PROFILE_FIELDS = (
     "period_start",
     "period_end",
     "site",
+    "regional",
 )
 
 
@@ -707,9 +742,13 @@ def task_profile_create(
     kga_requirements: list[dict] | None = None,
     **data,
 ) -> TaskProfile:
-    """Create a profile as a draft; it goes live with ``task_profile_transition(to_status="open")``."""
-    _ensure_can_write(by, employer)
-    profile = TaskProfile(employer=employer, status=ProfileStatus.DRAFT)
+    """Create a profile as a draft; it goes live with ``task_profile_transition(to_status="open")``.
+    The profile belongs to the creating coordinator's unit (several units of a region may offer
+    profiles at one shared employer); ``regional=True`` opens it to the whole region."""
+    _ensure_in_region(by, employer)
+    profile = TaskProfile(
+        employer=employer, unit_id=by.unit_id or employer.unit_id, status=ProfileStatus.DRAFT
+    )
     _set_fields(profile, data, PROFILE_FIELDS)
     _validate_profile(profile)
     profile.full_clean()
@@ -740,7 +779,7 @@ def task_profile_update(
     kga_requirements: list[dict] | None = None,
     **data,
 ) -> TaskProfile:
-    _ensure_can_write(by, profile.employer)
+    _ensure_own_unit(by, profile.unit_id)
     if profile.status == ProfileStatus.CLOSED:
         raise InvalidTransition(_("A closed profile cannot be changed."))
     profile = TaskProfile.objects.select_for_update().get(pk=profile.pk)
@@ -764,7 +803,7 @@ def task_profile_transition(
     """Change the status along the allowed paths only: draft → open → paused/filled → closed,
     paused/filled → open again; closed is final. ``by=None`` is the system (placements)."""
     if by is not None:
-        _ensure_can_write(by, profile.employer)
+        _ensure_own_unit(by, profile.unit_id)
     profile = TaskProfile.objects.select_for_update().get(pk=profile.pk)
     if to_status not in ProfileStatus.values:
         raise InvalidTransition(_("“%(s)s” is not a status.") % {"s": to_status})
@@ -893,7 +932,7 @@ def _route_request(profile: TaskProfile) -> None:
 def task_profile_request_handle(*, profile: TaskProfile, by: User) -> TaskProfile:
     """The coordinator has taken care of an employer's request: the badge goes and the next step
     on the list is done."""
-    _ensure_can_write(by, profile.employer)
+    _ensure_own_unit(by, profile.unit_id)
     if profile.requested_by_id is None:
         raise ValidationError({"profile": _("This profile was not requested by the employer.")})
     if profile.request_handled_at is None:

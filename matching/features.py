@@ -10,7 +10,14 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
-from core.models import Adaptation, KgaCompetence, OccupationSubstitution, OcnModule, Skill
+from core.models import (
+    Adaptation,
+    KgaCompetence,
+    OccupationSubstitution,
+    OcnModule,
+    Skill,
+    Unit,
+)
 from core.taxonomy import fold
 from employers.choices import ProfileStatus
 from employers.models import TaskProfile, TaskProfileSkill
@@ -194,6 +201,12 @@ def profile_records(profiles) -> list[ProfileRecord]:
     ]
 
 
+def _unit_profiles(unit_id: int):
+    """The unit's own profiles and its region's regional ones (commute decides the rest)."""
+    region_id = Unit.objects.filter(pk=unit_id).values_list("region_id", flat=True).first()
+    return TaskProfile.objects.for_unit(unit_id, region_id)
+
+
 def unit_version(unit_id: int) -> tuple:
     """Changes whenever anything the engine reads for the unit changes."""
 
@@ -202,14 +215,14 @@ def unit_version(unit_id: int) -> tuple:
         return (row["n"], row["m"])
 
     people = Participant.objects.filter(unit_id=unit_id)
-    profiles = TaskProfile.objects.filter(employer__unit_id=unit_id)
+    profiles = _unit_profiles(unit_id)
     return (
         agg(people),
         agg(profiles),
         agg(profiles.values("site"), "site__updated_at"),
         agg(ParticipantSkill.objects.filter(participant__unit_id=unit_id), "pk"),
         agg(ParticipantAdaptationNeed.objects.filter(participant__unit_id=unit_id), "pk"),
-        agg(TaskProfileSkill.objects.filter(profile__employer__unit_id=unit_id), "pk"),
+        agg(TaskProfileSkill.objects.filter(profile__in=profiles), "pk"),
         agg(Consent.objects.filter(participant__unit_id=unit_id)),
         agg(
             OcnCase.objects.filter(participant__unit_id=unit_id, status="certified"),
@@ -226,7 +239,7 @@ def build_unit_engine(unit_id: int, version: tuple | None = None) -> UnitEngine:
     version = version if version is not None else unit_version(unit_id)
     participants = list(Participant.objects.filter(unit_id=unit_id, active=True).order_by("pk"))
     profiles = list(
-        TaskProfile.objects.filter(employer__unit_id=unit_id)
+        _unit_profiles(unit_id)
         .exclude(status__in=[ProfileStatus.DRAFT, ProfileStatus.CLOSED])
         .select_related("site", "employer")
         .order_by("pk")

@@ -18,6 +18,7 @@ from matching.services.consents import consent_record
 from placements import services
 from placements.choices import FollowUpStatus
 from placements.models import FollowUp, Placement
+from placements.regional import awaiting_host, placement_host_answer
 
 GOALS = [
     ("Lära sig arbetsuppgifterna med stöd av handledare", "Anställning på 75 %"),
@@ -25,6 +26,14 @@ GOALS = [
     ("Bli trygg i kassan", "Deltidsanställning i butiken"),
     ("Pröva yrket och arbetsmiljön", "Välja utbildning eller arbete"),
 ]
+
+
+def _host_coordinator(profile) -> User:
+    return (
+        User.objects.filter(unit_id=profile.unit_id, groups__name="coordinator")
+        .order_by("username")
+        .first()
+    )
 
 
 def build(*, rng, stdout) -> None:
@@ -113,6 +122,10 @@ def build(*, rng, stdout) -> None:
             made += 1
             if target == "proposed":
                 continue
+            if awaiting_host(placement):  # another unit's regional profile: its coordinator accepts
+                placement_host_answer(
+                    placement=placement, by=_host_coordinator(profile), accept=True
+                )
             services.placement_agree(placement=placement, by=guide)
             if target == "agreed":
                 continue

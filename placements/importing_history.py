@@ -322,7 +322,7 @@ class _Importer:
         value = value.strip()
         if value in self.employers:
             return self.employers[value]
-        qs = Employer.objects.filter(unit_id=self.unit_id)
+        qs = Employer.objects.filter(region__units=self.unit_id)  # the region's register
         employer = None
         if ORGNR.match(value):
             employer = qs.filter(orgnr=normalise_orgnr(value)).first()

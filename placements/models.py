@@ -109,6 +109,15 @@ class Placement(TimeStampedModel):
         related_name="guided_placements",
     )
     slot_held = models.BooleanField(default=False, editable=False)
+    host_accepted_at = models.DateTimeField(
+        _("accepted by the profile's unit"),
+        null=True,
+        blank=True,
+        help_text=_("A proposal to another unit's regional profile waits for its coordinator."),
+    )
+    host_accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     # Brought in by the history import: no follow-ups, reminders or e-mails.
     imported = models.BooleanField(_("imported history"), default=False, editable=False)
 

@@ -159,7 +159,7 @@ def placement_propose(
     from matching.services.decisions import decision_record
 
     ensure_can_edit(by, participant)
-    if task_profile.employer.unit_id != participant.unit_id:
+    if not task_profile.is_open_to_unit(participant.unit):
         raise ValidationError({"task_profile": _("The profile belongs to another unit.")})
     if task_profile.status != ProfileStatus.OPEN:
         raise ValidationError({"task_profile": _("Only open profiles take proposals.")})
@@ -221,6 +221,9 @@ def placement_propose(
         by=by,
         reason=note,
     )
+    from placements.regional import notify_host
+
+    notify_host(placement)
     return placement
 
 
@@ -230,6 +233,12 @@ def placement_agree(*, placement: Placement, by: User) -> Placement:
     placement = _locked(placement)
     ensure_can_edit(by, placement.participant)
     _require(placement, "agree", _("Only a proposed placement can be agreed."))
+    from placements.regional import awaiting_host
+
+    if awaiting_host(placement):
+        raise ValidationError(
+            {"status": _("The profile's unit has not accepted the proposal yet.")}
+        )
     _take_slot(placement.task_profile)
     placement.slot_held = True
     _record(placement, to_status=PlacementStatus.AGREED, by=by)

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from core.choices import Role
 from core.roles import role_of
 
-STAFF = (Role.COORDINATOR, Role.GUIDE, Role.MANAGER, Role.ADMIN)
+STAFF = (Role.COORDINATOR, Role.GUIDE, Role.MANAGER, Role.ADMIN, Role.REGIONAL_ADMIN)
 
 
 def role_required(*roles):

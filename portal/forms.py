@@ -101,6 +101,7 @@ class TaskProfileForm(HoursRangeMixin, forms.ModelForm):
             "period_start",
             "period_end",
             "offered_adaptations",
+            "regional",
         ]
         widgets = {
             "period_start": DateInput,

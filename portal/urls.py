@@ -11,12 +11,27 @@ from portal.views import (
     matching_pages,
     method,
     participant_public,
+    regions,
 )
 
 app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # Regions and units, the shared employer register (issue 12)
+    path("regioner/", regions.region_list, name="regions"),
+    path("regioner/ny/", regions.region_form, name="region_create"),
+    path("regioner/<int:pk>/", regions.region_form, name="region_edit"),
+    path("enheter/ny/", regions.unit_form, name="unit_create"),
+    path("enheter/<int:pk>/", regions.unit_form, name="unit_edit"),
+    path("arbetsgivare/<int:pk>/regionen/", regions.employer_relation, name="employer_relation"),
+    path("regionala-deltagare/", regions.regional_participants, name="regional_participants"),
+    path("regionala-forslag/", regions.host_requests, name="host_requests"),
+    path(
+        "deltagare/<int:pk>/regional/",
+        regions.participant_regional_toggle,
+        name="participant_regional",
+    ),
     path("oversikt/", views.overview, name="overview"),
     path("arbetsgivarportal/", views.employer_home, name="employer_home"),
     path(

@@ -15,6 +15,7 @@ pytest_plugins = [
     "tests.fixtures.employers",
     "tests.fixtures.matching",
     "tests.fixtures.placements",
+    "tests.fixtures.regions",
 ]
 
 KALMAR = "0880"

@@ -12,7 +12,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from core.choices import Role
 from core.roles import role_of
 
-STAFF_READ = (Role.COORDINATOR, Role.GUIDE, Role.MANAGER, Role.ADMIN)
+STAFF_READ = (Role.COORDINATOR, Role.GUIDE, Role.MANAGER, Role.ADMIN, Role.REGIONAL_ADMIN)
 
 
 class RolePermission(BasePermission):

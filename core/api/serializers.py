@@ -16,9 +16,23 @@ class MeSerializer(serializers.ModelSerializer):
 
 
 class UnitSerializer(serializers.ModelSerializer):
+    municipalities = serializers.PrimaryKeyRelatedField(
+        queryset=models.Municipality.objects.all(), many=True, required=False
+    )
+    region = serializers.PrimaryKeyRelatedField(queryset=models.Region.objects.all())
+
     class Meta:
         model = models.Unit
-        fields = ["id", "name", "municipalities"]
+        fields = ["id", "name", "region", "municipalities", "email", "phone", "address"]
+
+
+class RegionSerializer(serializers.ModelSerializer):
+    county_code = serializers.CharField(read_only=True)
+    units = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = models.Region
+        fields = ["id", "name", "county", "county_code", "units"]
 
 
 class CountySerializer(serializers.ModelSerializer):

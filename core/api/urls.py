@@ -6,6 +6,7 @@ from core.security.tokens import ObtainTokenView, RevokeTokenView
 
 router = DefaultRouter(trailing_slash=True)
 router.register("units", views.UnitViewSet, basename="unit")
+router.register("regions", views.RegionViewSet, basename="region")
 router.register("counties", views.CountyViewSet, basename="county")
 router.register("municipalities", views.MunicipalityViewSet, basename="municipality")
 router.register("localities", views.LocalityViewSet, basename="locality")

@@ -7,10 +7,12 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from core import models, taxonomy
+from core import services as core_services
 from core.api import serializers
 from core.choices import Role
 
 EVERY_ROLE = tuple(Role)
+STAFF_READ_ROLES = (Role.COORDINATOR, Role.GUIDE, Role.MANAGER, Role.ADMIN, Role.REGIONAL_ADMIN)
 
 
 class MeView(generics.RetrieveAPIView):
@@ -29,10 +31,56 @@ class ReferenceViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["label"]
 
 
-class UnitViewSet(viewsets.ReadOnlyModelViewSet):
-    queryset = models.Unit.objects.prefetch_related("municipalities")
+class _ServiceWritesMixin:
+    """Create and update through the core services (which check who may); no deletes."""
+
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    create_service = None
+    update_service = None
+    instance_name = ""
+
+    def perform_create(self, serializer):
+        serializer.instance = type(self).create_service(
+            by=self.request.user, **serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = type(self).update_service(
+            **{self.instance_name: serializer.instance},
+            by=self.request.user,
+            **serializer.validated_data,
+        )
+
+
+class UnitViewSet(_ServiceWritesMixin, viewsets.ModelViewSet):
+    """Units of the user's region (administrators: all). Administrators create and edit units;
+    a regional administrator those of their own region."""
+
     serializer_class = serializers.UnitSerializer
     search_fields = ["name"]
+    read_roles = STAFF_READ_ROLES
+    write_roles = (Role.ADMIN, Role.REGIONAL_ADMIN)
+    create_service = staticmethod(core_services.unit_create)
+    update_service = staticmethod(core_services.unit_update)
+    instance_name = "unit"
+
+    def get_queryset(self):
+        return core_services.units_visible_to(self.request.user).prefetch_related("municipalities")
+
+
+class RegionViewSet(_ServiceWritesMixin, viewsets.ModelViewSet):
+    """Regions (counties whose units share an employer register). Administrators write."""
+
+    serializer_class = serializers.RegionSerializer
+    search_fields = ["name"]
+    read_roles = STAFF_READ_ROLES
+    write_roles = (Role.ADMIN,)
+    create_service = staticmethod(core_services.region_create)
+    update_service = staticmethod(core_services.region_update)
+    instance_name = "region"
+
+    def get_queryset(self):
+        return core_services.regions_visible_to(self.request.user).prefetch_related("units")
 
 
 class CountyViewSet(ReferenceViewSet):

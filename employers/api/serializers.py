@@ -29,6 +29,7 @@ PROFILE_INPUT_FIELDS = [
     "skills",
     "ocn_modules",
     "kga_requirements",
+    "regional",
 ]
 
 # --- output -------------------------------------------------------------------------------------
@@ -183,6 +184,7 @@ class TaskProfileSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "employer_name",
+            "unit",
             *PROFILE_INPUT_FIELDS,
             "slots_taken",
             "slots_free",
@@ -378,3 +380,20 @@ class ProfileRequestInputSerializer(serializers.Serializer):
     slots_total = serializers.IntegerField(min_value=1, max_value=500, required=False)
     period_start = serializers.DateField(required=False, allow_null=True)
     period_end = serializers.DateField(required=False, allow_null=True)
+
+
+class UnitRelationSerializer(serializers.Serializer):
+    unit_id = serializers.IntegerField()
+    unit_name = serializers.CharField()
+    last_contact_on = serializers.DateField(allow_null=True)
+    last_contact_kind = serializers.CharField()
+    next_step_due = serializers.DateField(allow_null=True)
+    open_profiles = serializers.IntegerField()
+    regional_profiles = serializers.IntegerField()
+    open_placements = serializers.IntegerField()
+
+
+class RelationSummarySerializer(serializers.Serializer):
+    lead_unit = serializers.CharField()
+    lead_coordinator = serializers.CharField()
+    units = UnitRelationSerializer(many=True)

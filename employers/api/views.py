@@ -4,18 +4,28 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from core.api.base import ScopedViewSetMixin
 from core.choices import Role
+from core.roles import role_of
 from employers import importing, services
 from employers.api import serializers as s
 from employers.filters import EmployerFilter, InteractionFilter, TaskProfileFilter
 from employers.models import ContactPerson, Employer, Interaction, Site, TaskProfile
+from employers.selectors import relation_summary
 
-EVERYONE = (Role.COORDINATOR, Role.GUIDE, Role.MANAGER, Role.ADMIN, Role.EMPLOYER)
-STAFF = (Role.COORDINATOR, Role.GUIDE, Role.MANAGER, Role.ADMIN)
+EVERYONE = (
+    Role.COORDINATOR,
+    Role.GUIDE,
+    Role.MANAGER,
+    Role.ADMIN,
+    Role.EMPLOYER,
+    Role.REGIONAL_ADMIN,
+)
+STAFF = (Role.COORDINATOR, Role.GUIDE, Role.MANAGER, Role.ADMIN, Role.REGIONAL_ADMIN)
 WRITERS = (Role.COORDINATOR, Role.ADMIN)
 
 
@@ -100,6 +110,17 @@ class EmployerViewSet(WriteViewSet):
         remove = get_object_or_404(self.get_queryset(), pk=data.validated_data["remove"].pk)
         merged = services.employer_merge(keep=keep, remove=remove, by=request.user)
         return Response(self.output(merged))
+
+    @extend_schema(responses=s.RelationSummarySerializer)
+    @action(detail=True, methods=["get"])
+    def relation(self, request, pk=None):
+        """The relation in the region (staff): lead unit and coordinator, and per unit the last
+        contact, the next step's due date, open and regional profiles and open placements —
+        counts and dates, never participants or log details."""
+        if role_of(request.user) == Role.EMPLOYER:
+            raise PermissionDenied
+        summary = relation_summary(self.get_object())
+        return Response(s.RelationSummarySerializer(summary).data)
 
     @extend_schema(request=s.NotDuplicateInputSerializer, responses=None)
     @action(detail=True, methods=["post"], url_path="not-duplicate")

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from matching.api import consent_link_views, match_views, progression, views
+from matching.api import consent_link_views, match_views, progression, regional_views, views
 
 router = DefaultRouter(trailing_slash=True)
 router.register("participants", views.ParticipantViewSet, basename="participant")
@@ -17,6 +17,16 @@ router.register("match-decisions", match_views.DecisionViewSet, basename="match-
 router.register("recompute-jobs", match_views.RecomputeJobViewSet, basename="recompute-job")
 
 urlpatterns = [
+    path(
+        "regional-participants/",
+        regional_views.RegionalParticipantListView.as_view(),
+        name="regional-participants",
+    ),
+    path(
+        "participants/<int:pk>/regional/",
+        regional_views.ParticipantRegionalView.as_view(),
+        name="participant-regional",
+    ),
     path(
         "participants/<int:pk>/matches/",
         match_views.ParticipantMatchesView.as_view(),

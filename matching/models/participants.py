@@ -134,6 +134,14 @@ class Participant(TimeStampedModel):
         _("returned to matching"), null=True, blank=True, editable=False
     )
     active = models.BooleanField(_("active"), default=True)
+    regional_matching = models.BooleanField(
+        _("open for regional matching"),
+        default=False,
+        help_text=_(
+            "Other units of the region see the code and matching data, never identity; "
+            "needs the participant's consent to sharing with another unit."
+        ),
+    )
     # Brought in by the history import: never reminded, never e-mailed about.
     imported = models.BooleanField(_("imported history"), default=False, editable=False)
     # What SUS (the coordination associations' follow-up system) asks for; blank = not recorded.

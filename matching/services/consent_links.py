@@ -139,7 +139,7 @@ def _clean_recipients(participant: Participant, recipients: list[dict]) -> list[
         elif kind == RecipientKind.EMPLOYER:
             if employer is None:
                 problems.append(_("choose the employer"))
-            elif employer.unit_id != participant.unit_id:
+            elif employer.region_id != participant.unit.region_id:
                 problems.append(_("the employer is not one of the unit's"))
             agency = ""
         else:

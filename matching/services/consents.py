@@ -126,7 +126,7 @@ def consent_create(
         }
     if (employer is None) == (not agency.strip()):
         errors["employer"] = _("Name either an employer or a partner agency.")
-    if employer is not None and employer.unit_id != participant.unit_id:
+    if employer is not None and employer.region_id != participant.unit.region_id:
         errors["employer"] = _("The employer is not one of the unit's.")
     if given_on > timezone.localdate():
         errors["given_on"] = _("A consent cannot be given in the future.")

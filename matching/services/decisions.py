@@ -37,7 +37,7 @@ def decision_record(
                 % {"opts": ", ".join(str(label) for label in DecisionReason.labels)}
             }
         )
-    if task_profile.employer.unit_id != participant.unit_id:
+    if not task_profile.is_open_to_unit(participant.unit):
         raise ValidationError({"task_profile": _("The profile belongs to another unit.")})
     score, breakdown = None, {}
     try:

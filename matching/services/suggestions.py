@@ -130,7 +130,7 @@ def rank_participants_for(
     profile: TaskProfile, *, limit: int = 20, include_excluded: bool = False
 ) -> list[dict]:
     """The best participants for a profile (staff only), each explained."""
-    ue = unit_engine(profile.employer.unit_id)
+    ue = unit_engine(profile.unit_id)
     try:
         ue.engine.profile_row(profile.pk)
     except KeyError as exc:
@@ -166,7 +166,7 @@ def rank_page(
             include_excluded=True,
         )
     else:
-        ue = unit_engine(profile.employer.unit_id)
+        ue = unit_engine(profile.unit_id)
         try:
             ue.engine.profile_row(profile.pk)
         except KeyError as exc:
@@ -181,7 +181,7 @@ def rank_page(
 
 
 def explain_pair(participant: Participant, profile: TaskProfile) -> dict:
-    if participant.unit_id != profile.employer.unit_id:
+    if not profile.is_open_to_unit(participant.unit):
         raise NotInMatching(_("The participant and the profile belong to different units."))
     ue = unit_engine(participant.unit_id)
     try:
@@ -233,7 +233,7 @@ def suggestions_refresh_profile(profile_id: int, *, limit: int = 50) -> int:
     MatchSuggestion.objects.filter(task_profile_id=profile_id).delete()
     if profile is None:
         return 0
-    ue = unit_engine(profile.employer.unit_id)
+    ue = unit_engine(profile.unit_id)
     try:
         matches = ue.engine.rank_participants(profile.pk, limit=limit)
     except KeyError:

@@ -54,6 +54,7 @@ def home(request):
         Role.GUIDE: "portal:participant_list",
         Role.MANAGER: "portal:overview",
         Role.ADMIN: "portal:overview",
+        Role.REGIONAL_ADMIN: "portal:regions",
     }.get(role)
     if target is None:
         return render(request, "portal/no_role.html", status=403)

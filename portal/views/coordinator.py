@@ -112,7 +112,9 @@ def employer_detail(request, pk):
         "interactions": Interaction.objects.visible_to(request.user)
         .filter(employer=employer)
         .select_related("by", "contact")[:50],
-        "profiles": employer.task_profiles.select_related("site", "occupation"),
+        "profiles": TaskProfile.objects.visible_to(request.user)
+        .filter(employer=employer)
+        .select_related("site", "occupation"),
         "open_requests": employer.task_profiles.filter(
             requested_by__isnull=False, request_handled_at__isnull=True
         ).select_related("requested_by"),

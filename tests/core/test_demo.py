@@ -72,6 +72,16 @@ def test_seed_demo_builds_kalmar_county_and_is_idempotent():
 
     assert not Profile.objects.filter(slots_taken__gt=models.F("slots_total")).exists()
 
+    # Issue 12: Kalmar county has three units sharing employers, with regional profiles.
+    from core.models import Unit
+
+    kalmar = Unit.objects.get(name="AME Kalmar län")
+    assert kalmar.region.county_id == "08"
+    assert Unit.objects.filter(region=kalmar.region).count() == 3
+    shared = Profile.objects.filter(unit__name="AME Torsås", regional=True, status="open")
+    assert shared.count() >= 3 and all(p.employer.unit_id == kalmar.pk for p in shared)
+    assert Profile.objects.filter(unit=kalmar, regional=True).count() >= 10
+
     walk_every_page()
 
     counts = (Employer.objects.count(), Site.objects.count(), TaskProfile.objects.count())
@@ -96,6 +106,8 @@ def walk_every_page():
         ("chef", 20),
         ("admin", 20),
         ("arbetsgivare", 2),
+        ("koordinator.torsas", 20),
+        ("regionadmin", 10),
     ):
         client = Client(raise_request_exception=True)
         client.force_login(User.objects.get(username=username))

@@ -1,7 +1,15 @@
 import factory
 from django.contrib.auth.models import Group
 
-from core.models import Municipality, Unit, User
+from core.models import Municipality, Region, Unit, User
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Region
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Region {n}")
 
 
 class UnitFactory(factory.django.DjangoModelFactory):
@@ -11,6 +19,8 @@ class UnitFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"AME enhet {n}")
+    # Each unit gets its own region unless one is given, so units stay apart by default.
+    region = factory.SubFactory(RegionFactory)
 
     @factory.post_generation
     def municipalities(self, create, extracted, **kwargs):

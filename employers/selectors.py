@@ -1,0 +1,90 @@
+"""Reads of the employers app that cross units: the relation summary of a shared employer.
+
+The contact log stays per unit for its details; what crosses units within the region is only the
+summary: who leads, when each unit last had contact and its next step, and counts of open profiles.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, Q
+
+from employers.choices import ProfileStatus
+from employers.models import Employer, Interaction, TaskProfile
+
+OPEN_PLACEMENT_STATUSES = ("proposed", "agreed", "ongoing")  # placements.choices.OPEN_STATUSES
+
+
+@dataclass
+class UnitRelation:
+    """What one unit of the region has going with the employer (counts and dates, no people)."""
+
+    unit_id: int
+    unit_name: str
+    last_contact_on: date | None = None
+    last_contact_kind: str = ""
+    next_step_due: date | None = None
+    open_profiles: int = 0
+    regional_profiles: int = 0
+    open_placements: int = 0
+
+
+@dataclass
+class RelationSummary:
+    employer: Employer
+    lead_unit: str
+    lead_coordinator: str
+    units: list[UnitRelation] = field(default_factory=list)
+
+    def others(self, unit_id: int | None) -> list[UnitRelation]:
+        """Other units' recent contacts: the "coordinate before calling" note."""
+        return [u for u in self.units if u.unit_id != unit_id and u.last_contact_on]
+
+
+def relation_summary(employer: Employer) -> RelationSummary:
+    """Per unit of the employer's region: last contact (kind, date), the open next step's due date
+    open/regional profile counts and open placements at each unit's profiles."""
+    from core.models import Unit
+
+    units = {
+        u.pk: UnitRelation(unit_id=u.pk, unit_name=u.name)
+        for u in Unit.objects.filter(region_id=employer.region_id).order_by("name")
+    }
+    for row in Interaction.objects.filter(employer=employer).order_by(
+        "unit_id", "-occurred_on", "-pk"
+    ):
+        rel = units.get(row.unit_id)
+        if rel is None:
+            continue
+        if rel.last_contact_on is None:
+            rel.last_contact_on = row.occurred_on
+            rel.last_contact_kind = row.get_kind_display()
+        open_due = row.next_step_due if row.next_step and not row.next_step_done else None
+        if open_due and (rel.next_step_due is None or open_due < rel.next_step_due):
+            rel.next_step_due = open_due
+    for row in (
+        TaskProfile.objects.filter(employer=employer, status=ProfileStatus.OPEN)
+        .values("unit_id")
+        .annotate(n=Count("pk"), regional=Count("pk", filter=Q(regional=True)))
+    ):
+        if row["unit_id"] in units:
+            units[row["unit_id"]].open_profiles = row["n"]
+            units[row["unit_id"]].regional_profiles = row["regional"]
+    # Placements live in a higher app: counted through the reverse relation, never imported.
+    for row in (
+        TaskProfile.objects.filter(employer=employer)
+        .values("unit_id")
+        .annotate(n=Count("placements", filter=Q(placements__status__in=OPEN_PLACEMENT_STATUSES)))
+    ):
+        if row["unit_id"] in units:
+            units[row["unit_id"]].open_placements += row["n"]
+    owner = employer.owner
+    return RelationSummary(
+        employer=employer,
+        lead_unit=employer.unit.name,
+        lead_coordinator=(owner.get_full_name() or owner.get_username()) if owner else "",
+        units=[u for u in units.values() if u.last_contact_on or u.open_profiles]
+        + [u for u in units.values() if not (u.last_contact_on or u.open_profiles)],
+    )
