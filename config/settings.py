@@ -219,6 +219,11 @@ SPECTACULAR_SETTINGS = {
         "PlacementStatusEnum": "placements.choices.PlacementStatus",
         "FollowUpStatusEnum": "placements.choices.FollowUpStatus",
         "GeocodeStatusEnum": "core.choices.GeocodeStatus",
+        "RecipientKindEnum": "matching.choices.RecipientKind",
+        "WithdrawReasonEnum": "placements.choices.WithdrawReason",
+        "DecisionReasonEnum": "matching.models.suggestions.DecisionReason",
+        "SusEmploymentEnum": "matching.choices.SusEmployment",
+        "SusIncomeEnum": "matching.choices.SusIncome",
     },
 }
 

@@ -76,6 +76,14 @@ API_WRITE_TO_PAGE: dict[str, str | tuple[str, str]] = {
     # progression (the guide opens a measurement and enters a printed form or their own rating)
     "progression_measurement_open": "participant_progression",
     "progression_answers_record": "progression_measurement",
+    # regions and units (administrators), regional matching (the assigned guide)
+    "regions_create": "region_create",
+    "regions_update": "region_edit",
+    "regions_partial_update": "region_edit",
+    "units_create": "unit_create",
+    "units_update": "unit_edit",
+    "units_partial_update": "unit_edit",
+    "participants_regional_create": "participant_regional",
     # matching
     "recompute_jobs_create": "recompute_start",
     "match_decisions_create": "match_decline",

@@ -142,7 +142,7 @@ MATRIX = {
     "POST /api/v1/task-profiles/{id}/transition/": "IDDDDIDDD",
     "POST /api/v1/task-profiles/request/": "DDDDDDIID",
     "GET /api/v1/units/": "OOOOOODDD",
-    "GET /api/v1/units/{id}/": "OOOOOODDD",
+    "GET /api/v1/units/{id}/": "OOOHOODDD",
     # endpoints of issues 9-12, merged after the matrix was written (checked by hand)
     "GET /api/v1/consent-invitations/": "OOOOOODDD",
     "POST /api/v1/consent-invitations/": "DIIIDIDDD",
@@ -174,4 +174,16 @@ MATRIX = {
     "GET /api/v1/progression/statistics/": "DOOOOODDD",
     "GET /api/v1/progression/statistics/export/": "DIIIIIDDD",
     "GET /api/v1/sus/": "DDDDIIDDD",
+    # issue 12: regions, units, the shared register and regional matching (checked by hand)
+    "GET /api/v1/employers/{id}/relation/": "OOOHOODDD",
+    "POST /api/v1/participants/{id}/regional/": "DODHDODDD",
+    "GET /api/v1/regional-participants/": "OOOOODDDD",
+    "GET /api/v1/regions/": "OOOOOODDD",
+    "POST /api/v1/regions/": "DDDDDIDDD",
+    "GET /api/v1/regions/{id}/": "HHHHHODDD",
+    "PUT /api/v1/regions/{id}/": "DDDDDIDDD",
+    "PATCH /api/v1/regions/{id}/": "DDDDDODDD",
+    "POST /api/v1/units/": "DDDDDIDDD",
+    "PUT /api/v1/units/{id}/": "DDDDDIDDD",
+    "PATCH /api/v1/units/{id}/": "DDDDDODDD",
 }
