@@ -380,6 +380,14 @@ def profile_detail_view(request, pk):
         m["who"] = participant
         m["percent"] = round(m["score"] * 100)
         candidates.append(m)
+    from matching.services.audit import audit_participants_read
+
+    audit_participants_read(
+        ids=[m["participant"] for m in candidates],
+        user=request.user,
+        request=request,
+        what="page profile candidates",
+    )
     placements = (
         Placement.objects.visible_to(request.user)
         .filter(task_profile=profile)

@@ -18,7 +18,7 @@ from matching.choices import Weekday
 from matching.identity import mask
 from matching.models import Consent, DecisionReason, KgaAssessment, OcnCase, Participant
 from matching.selectors import latest_kga_levels
-from matching.services.audit import audit_participant_read
+from matching.services.audit import audit_participant_read, audit_participants_read
 from matching.services.consents import consent_record, consent_withdraw
 from matching.services.participants import can_edit, participant_create
 from matching.services.suggestions import rank_page, rank_profiles_for
@@ -59,10 +59,15 @@ def participant_list(request):
             "placements__followups__planned_on", filter=Q(placements__followups__status="planned")
         ),
     ).order_by("next_followup", "code")
+    page = paginate(request, qs)
+    # A list (and a search) reads participants too: each one shown is logged (issue 13).
+    audit_participants_read(
+        ids=[p.pk for p in page], user=request.user, request=request, what="page participant list"
+    )
     return render(
         request,
         "portal/guide/participant_list.html",
-        {"form": form, "page": paginate(request, qs), "today": today},
+        {"form": form, "page": page, "today": today},
     )
 
 

@@ -93,3 +93,24 @@ def test_the_review_counts_reads_per_user_and_flags_unusual_volumes(
     assert export["Content-Type"].startswith("text/csv")
     lines = export.content.decode().splitlines()
     assert len(lines) == 3 and lines[1].startswith("gustav,8,8,")
+
+
+def test_the_pages_log_list_and_candidate_reads_too(
+    client, guide, coordinator, participant, task_profile
+):
+    """Not only the API: the participant list page (and its search) and a profile's candidates."""
+    from core.models import Adaptation
+    from matching import features
+
+    client.force_login(guide)
+    assert client.get("/deltagare/", {"q": participant.code, "mine": ""}).status_code == 200
+    assert [e.object_pk for e in reads(guide, "page participant list")] == [str(participant.pk)]
+
+    task_profile.site.offered_adaptations.add(Adaptation.objects.get(code="quiet-space"))
+    features.forget()
+    client.force_login(coordinator)
+    page = client.get(f"/kravprofiler/{task_profile.pk}/").content.decode()
+    assert participant.code in page
+    assert [e.object_pk for e in reads(coordinator, "page profile candidates")] == [
+        str(participant.pk)
+    ]
