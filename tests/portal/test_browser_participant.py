@@ -27,6 +27,7 @@ from tests.portal.test_browser import (  # noqa: F401  (fixture)
     browser,
     login,
 )
+from tests.portal.test_browser_placement import walk_placement_to_exit
 
 pytestmark = [
     pytest.mark.browser,
@@ -84,6 +85,7 @@ def test_a_guide_walks_a_participant_through_the_pages(
     colleague_guide,
     admin_user,
     employer,
+    employer_user,
     jobs,
 ):
     # the administrator names greta internal quality assurer, in the pages
@@ -182,3 +184,16 @@ def test_a_guide_walks_a_participant_through_the_pages(
     assert re.search(r"\d+,\d km med cykel – gränsen är \d+(,\d)? km", far), far
     assert "validation_missing" not in page.content() and "outside_commute_reach" not in far
     assert axe_problems(page) == []  # the guide's main page: 0 serious or critical
+
+    # ... and on, in the same pages, from the match to an exit to work (tests/portal/
+    # test_browser_placement.py): propose (a second proposal refused), agree, start, evaluation,
+    # extension, employment, hire, two follow-ups (one confirmed by the employer), exit.
+    person = Participant.objects.get(pk=person.pk)
+    walk_placement_to_exit(
+        browser,
+        live_server,
+        page,
+        participant=person,
+        profile_title="Städ på hotellet",
+        employer_user=employer_user,
+    )

@@ -50,24 +50,41 @@ def test_guide_walks_a_placement_from_match_to_exit_in_the_pages(
 
     task_profile.site.offered_adaptations.add(Adaptation.objects.get(code="quiet-space"))
     features.forget()
-    today = timezone.localdate()
-    later = today + timezone.timedelta(days=120)
 
     page = login(browser, live_server, "gustav")
     page.get_by_role("link", name=participant.code).click()
     page.wait_for_load_state()
+    walk_placement_to_exit(
+        browser,
+        live_server,
+        page,
+        participant=participant,
+        profile_title="Plock och pack",
+        employer_user=employer_user,
+    )
+
+
+def walk_placement_to_exit(
+    browser, live_server, page, *, participant, profile_title, employer_user
+):
+    """From the participant's page with its matches, in the pages only: propose (twice: the second
+    is refused) → agree → start → evaluation → extension → employment → hire → two follow-ups (one
+    confirmed by the employer user in the portal) → exit to work. Shared by the placement walk and
+    the guide's whole-participant walk."""
+    today = timezone.localdate()
+    later = today + timezone.timedelta(days=120)
     for attempt in range(2):  # “Föreslå” clicked twice for the same profile
-        match = page.locator("article.match", has_text="Plock och pack").first
+        match = page.locator("article.match", has_text=profile_title).first
         match.locator("summary", has_text="Föreslå en placering").click()
         match.get_by_label("Planerad start").fill(today.isoformat())
         match.get_by_role("button", name="Föreslå").click()
         page.wait_for_load_state()
         if attempt == 0:
-            assert "Föreslagen till Kalmar Lager AB" in page.inner_text("main")
+            assert "Föreslagen till" in page.inner_text("main")
     assert "redan ett öppet förslag" in page.inner_text("main")
     assert Placement.objects.filter(participant=participant).count() == 1
 
-    page.get_by_role("link", name="Plock och pack").click()
+    page.get_by_role("link", name=profile_title).first.click()
     page.wait_for_load_state()
     assert "Föreslagen" in page.inner_text("h1")
     do_step(page, "agree")
@@ -117,7 +134,7 @@ def test_guide_walks_a_placement_from_match_to_exit_in_the_pages(
     page.wait_for_load_state()
     asked = FollowUp.objects.get(placement=placement, confirmation_requested_at__isnull=False)
 
-    employer_page = login(browser, live_server, "erik")
+    employer_page = login(browser, live_server, employer_user.username)
     row = employer_page.locator("tr", has_text="Din bekräftelse efterfrågas")
     row.get_by_role("button", name="Bekräfta").click()
     employer_page.wait_for_load_state()
