@@ -65,7 +65,13 @@ def test_guide_walks_a_placement_from_match_to_exit_in_the_pages(
 
 
 def walk_placement_to_exit(
-    browser, live_server, page, *, participant, profile_title, employer_user
+    browser,  # noqa: F811 - the Chromium instance, passed on (not the fixture)
+    live_server,
+    page,
+    *,
+    participant,
+    profile_title,
+    employer_user,
 ):
     """From the participant's page with its matches, in the pages only: propose (twice: the second
     is refused) → agree → start → evaluation → extension → employment → hire → two follow-ups (one
