@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -203,7 +203,18 @@ def placement_propose(
         goals_long=goals_long,
         guide=participant.guide or by,
     )
-    placement.full_clean()
+    try:
+        placement.full_clean()
+    except ValidationError as exc:
+        # A proposal committed since the check above shows up here as the unique constraint's
+        # form-wide error; it is the same duplicate, on the same field.
+        (constraint,) = (
+            c for c in Placement._meta.constraints if c.name == "placement_one_open_per_pair"
+        )
+        duplicate = str(constraint.get_violation_error_message())
+        if any(m == duplicate for m in getattr(exc, "message_dict", {}).get(NON_FIELD_ERRORS, [])):
+            raise ValidationError({"task_profile": _duplicate_message()}) from exc
+        raise
     try:
         # The partial unique index catches what the check above cannot: two requests at once.
         with transaction.atomic():

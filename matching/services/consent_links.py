@@ -422,7 +422,7 @@ def consents_withdraw_by_participant(
     """The participant withdraws one or more consents from their own page: at once, everywhere.
     Their guide is told by e-mail and sees it on the consent overview."""
     link = (
-        PersonalLink.objects.select_for_update()
+        PersonalLink.objects.select_for_update(of=("self",))
         .select_related("participant__guide")
         .get(pk=link.pk)
     )

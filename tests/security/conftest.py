@@ -62,8 +62,14 @@ def world(request, db):
 
     module = OcnModule.objects.first()
     case = OcnCase.objects.create(participant=participant, module=module) if module else None
+    from matching.models import RecomputeJob
+
+    # Ids of rows that exist in every database (PostgreSQL does not restart sequences per test).
+    job = RecomputeJob.objects.create(unit_id=participant.unit_id, started_by=users["guide"])
     world = World(users=users)
     world.ids = {
+        "recompute-jobs": job.pk,
+        "auth": users["guide"].pk,
         "participants": participant.pk,
         "placements": placement.pk,
         "employers": employer.pk,
