@@ -128,3 +128,35 @@ def job_progress(request, pk):
     job = get_object_or_404(RecomputeJob, pk=pk, unit_id=request.user.unit_id)
     template = "portal/partials/job_progress.html" if request.htmx else "portal/job_progress.html"
     return render(request, template, {"job": job})
+
+
+def import_job_page(request, job, *, start, url_name: str, template: str, partial: str):
+    """The page of one import job (employers or participant history): live progress (htmx), the
+    dry run's report, and "Importera nu", which runs the same stored file through ``start`` once the
+    dry run is clean — no second upload."""
+    if (
+        request.method == "POST"
+        and job.status == job.Status.DONE
+        and job.dry_run
+        and job.report.get("ok")
+    ):
+        real = run_service(
+            request,
+            None,
+            start,
+            by=request.user,
+            filename=job.filename,
+            content=bytes(job.content),
+            dry_run=False,
+        )
+        if real is not None:
+            return redirect(url_name, pk=real.pk)
+    done, total = job.progress()
+    context = {
+        "job": job,
+        "report": job.report,
+        "done": done,
+        "total": total,
+        "percent": int(100 * done / total) if total else 0,
+    }
+    return render(request, partial if request.htmx else template, context)

@@ -16,7 +16,7 @@ from employers.models import Employer, ImportJob, Interaction, TaskProfile
 from placements.models import Placement
 from portal.access import STAFF, role_required
 from portal.forms import EmployerFilterForm, ImportForm, InteractionForm, TaskProfileForm
-from portal.views.common import paginate, run_service
+from portal.views.common import import_job_page, paginate, run_service
 
 WRITERS = (Role.COORDINATOR, Role.ADMIN)
 
@@ -266,32 +266,11 @@ def import_job(request, pk):
     job = get_object_or_404(
         ImportJob.objects.filter(unit_id=request.user.unit_id, kind=ImportJob.Kind.EMPLOYERS), pk=pk
     )
-    if (
-        request.method == "POST"
-        and job.status == ImportJob.Status.DONE
-        and job.dry_run
-        and job.report.get("ok")
-    ):
-        real = run_service(
-            request,
-            None,
-            services.import_job_start,
-            by=request.user,
-            filename=job.filename,
-            content=bytes(job.content),
-            dry_run=False,
-        )
-        if real is not None:
-            return redirect("portal:import_job", pk=real.pk)
-    done, total = job.progress()
-    context = {
-        "job": job,
-        "report": job.report,
-        "done": done,
-        "total": total,
-        "percent": int(100 * done / total) if total else 0,
-    }
-    template = (
-        "portal/partials/import_job.html" if request.htmx else "portal/coordinator/import_job.html"
+    return import_job_page(
+        request,
+        job,
+        start=services.import_job_start,
+        url_name="portal:import_job",
+        template="portal/coordinator/import_job.html",
+        partial="portal/partials/import_job.html",
     )
-    return render(request, template, context)

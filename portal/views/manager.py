@@ -36,7 +36,7 @@ from placements.importing_history import (
 from placements.models import Exit
 from portal import charts
 from portal.access import role_required
-from portal.views.common import run_service
+from portal.views.common import import_job_page, run_service
 
 
 def _share(request) -> bool:
@@ -201,37 +201,14 @@ def history_import_job(request, pk):
         ),
         pk=pk,
     )
-    if (
-        request.method == "POST"
-        and job.status == ImportJob.Status.DONE
-        and job.dry_run
-        and job.report.get("ok")
-    ):
-        real = run_service(
-            request,
-            None,
-            history_import_job_start,
-            by=request.user,
-            filename=job.filename,
-            content=bytes(job.content),
-            dry_run=False,
-        )
-        if real is not None:
-            return redirect("portal:history_import_job", pk=real.pk)
-    done, total = job.progress()
-    context = {
-        "job": job,
-        "report": job.report,
-        "done": done,
-        "total": total,
-        "percent": int(100 * done / total) if total else 0,
-    }
-    template = (
-        "portal/manager/partials/history_job.html"
-        if request.htmx
-        else "portal/manager/history_import_job.html"
+    return import_job_page(
+        request,
+        job,
+        start=history_import_job_start,
+        url_name="portal:history_import_job",
+        template="portal/manager/history_import_job.html",
+        partial="portal/manager/partials/history_job.html",
     )
-    return render(request, template, context)
 
 
 @role_required(*IMPORTERS)
