@@ -7,8 +7,6 @@ a faulty file imports nothing; a good file imports all.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -19,6 +17,7 @@ from django.utils.translation import gettext as _
 from core.api.exceptions import django_validation_error_dict
 from core.exceptions import DomainError
 from core.models import Industry, Municipality, User
+from core.tabular import read_table
 from employers import services
 from employers.choices import EmployerStatus, Sector, SizeClass
 from employers.models import Employer
@@ -84,81 +83,9 @@ class ImportReport:
         }
 
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-MAX_BLANK_ROWS = 10 * MAX_ROWS  # a sheet of empty rows is not a spreadsheet
-
-
-def _limited(rows) -> list[list[str]]:
-    """Non-empty rows, stopping as soon as the file has more than MAX_ROWS data rows: nothing
-    beyond the limit is ever read, so a file's declared size cannot make us allocate."""
-    kept: list[list[str]] = []
-    for seen, row in enumerate(rows, start=1):
-        if any(row):
-            kept.append(row)
-            if len(kept) - 1 > MAX_ROWS:
-                raise ValueError(_("At most %(n)s rows per file.") % {"n": MAX_ROWS})
-        elif seen > MAX_BLANK_ROWS:
-            raise ValueError(_("At most %(n)s rows per file.") % {"n": MAX_ROWS})
-    return kept
-
-
-def _trimmed(row: list[str]) -> list[str]:
-    while row and not row[-1]:
-        row.pop()
-    return row
-
-
 def read_rows(content: bytes, filename: str) -> list[dict[str, str]]:
-    """Rows as dicts keyed by lower-cased header. XLSX by openpyxl; CSV as UTF-8 (BOM ok), ; or ,.
-    Both are streamed (issue 13): XLSX in read-only mode with the sheet's declared dimension
-    ignored and only the known columns read; CSV fields longer than the csv module allows are a
-    file error, not a crash."""
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise ValueError(_("The file is larger than 5 MB."))
-    if filename.lower().endswith((".xlsx", ".xlsm")):
-        from openpyxl import load_workbook
-
-        try:
-            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
-            # The declared dimension (e.g. A1:XFD1048576) would pad every row and the sheet.
-            sheet.reset_dimensions()
-            values = _limited(
-                _trimmed(["" if v is None else str(v).strip() for v in row])
-                for row in sheet.iter_rows(values_only=True, max_col=len(COLUMNS) + 1)
-            )
-        except ValueError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - any unreadable workbook is a file error
-            raise ValueError(_("The file is not a readable XLSX workbook.")) from exc
-    else:
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ValueError(_("CSV files must be UTF-8 encoded.")) from exc
-        first = next((line for line in text.splitlines() if line.strip()), "")
-        delimiter = max(";,\t", key=first.count)  # Swedish Excel writes ';', others ','
-        try:
-            values = _limited(
-                [c.strip() for c in row]
-                for row in csv.reader(io.StringIO(text), delimiter=delimiter)
-            )
-        except csv.Error as exc:
-            raise ValueError(
-                _("The CSV file cannot be read (a field is too long or quoting is broken).")
-            ) from exc
-    values = [row for row in values if any(row)]
-    if not values:
-        raise ValueError(_("The file is empty."))
-    header = [h.strip().lower() for h in values[0]]
-    unknown = [h for h in header if h and h not in COLUMNS]
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        raise ValueError(_("Missing columns: %(cols)s.") % {"cols": ", ".join(missing)})
-    if unknown:
-        raise ValueError(_("Unknown columns: %(cols)s.") % {"cols": ", ".join(unknown)})
-    return [
-        dict(zip(header, row + [""] * (len(header) - len(row)), strict=False)) for row in values[1:]
-    ]
+    """Rows as dicts keyed by lower-cased header (see ``core.tabular``)."""
+    return read_table(content, filename, columns=COLUMNS, required=REQUIRED, max_rows=MAX_ROWS)
 
 
 def _municipality(value: str) -> Municipality:

@@ -12,9 +12,7 @@ participant's columns are read from the first row with that identifier.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,6 +27,7 @@ from core.choices import Role
 from core.exceptions import DomainError, Forbidden
 from core.models import Municipality, User
 from core.roles import role_of
+from core.tabular import read_table
 from employers.choices import ProfileKind, ProfileStatus
 from employers.models import Employer, ImportJob, Site, TaskProfile
 from employers.services import fold_name, normalise_orgnr
@@ -98,7 +97,6 @@ IMPORTERS = (Role.MANAGER, Role.ADMIN)
 ORGNR = re.compile(r"^\d{6}-?\d{4}$")
 HISTORY_PROFILE_TITLE = "Importerad historik"
 MAX_ROWS = 5000
-MAX_BYTES = 5 * 1024 * 1024
 
 
 @dataclass
@@ -172,66 +170,6 @@ def template_rows() -> list[list[str]]:
             "",
         ],
     ]
-
-
-def _read_rows(content: bytes, filename: str) -> list[dict[str, str]]:
-    """Rows keyed by column (Swedish headers mapped to the English keys). XLSX streamed by openpyxl
-    in read-only mode, stopping at the row limit; CSV as UTF-8 (BOM ok) with ; or , ."""
-    if len(content) > MAX_BYTES:
-        raise ValueError(_("The file is too large."))
-    values: list[list[str]] = []
-    if filename.lower().endswith((".xlsx", ".xlsm")):
-        from openpyxl import load_workbook
-
-        try:
-            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
-            sheet.reset_dimensions()  # never trust the declared size
-            for row in sheet.iter_rows(values_only=True):
-                values.append(["" if v is None else _cell(v) for v in row])
-                if len(values) > MAX_ROWS + 1:
-                    break
-        except Exception as exc:  # noqa: BLE001 - any unreadable workbook is a file error
-            raise ValueError(_("The file is not a readable XLSX workbook.")) from exc
-    else:
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ValueError(_("CSV files must be UTF-8 encoded.")) from exc
-        first = next((line for line in text.splitlines() if line.strip()), "")
-        delimiter = max(";,\t", key=first.count)
-        csv.field_size_limit(10_000)
-        try:
-            values = [
-                [c.strip() for c in row]
-                for row in csv.reader(io.StringIO(text), delimiter=delimiter)
-            ]
-        except csv.Error as exc:
-            raise ValueError(_("The CSV file could not be read: %(e)s") % {"e": exc}) from exc
-    values = [row for row in values if any(row)]
-    if not values:
-        raise ValueError(_("The file is empty."))
-    header = [ALIASES.get(h.strip().lower(), h.strip().lower()) for h in values[0]]
-    unknown = [h for h in header if h and h not in COLUMNS]
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        raise ValueError(_("Missing columns: %(cols)s.") % {"cols": ", ".join(missing)})
-    if unknown:
-        raise ValueError(_("Unknown columns: %(cols)s.") % {"cols": ", ".join(unknown)})
-    if len(values) - 1 > MAX_ROWS:
-        raise ValueError(_("At most %(n)s rows per file.") % {"n": MAX_ROWS})
-    return [
-        dict(zip(header, row + [""] * (len(header) - len(row)), strict=False)) for row in values[1:]
-    ]
-
-
-def _cell(value) -> str:
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
 
 
 def _labels(choices) -> dict[str, str]:
@@ -575,7 +513,14 @@ def import_history(
     if role_of(by) not in IMPORTERS or not by.unit_id:
         raise Forbidden(_("Only the unit's managers and administrators may import history."))
     try:
-        rows = _read_rows(content, filename)
+        rows = read_table(
+            content,
+            filename,
+            columns=COLUMNS,
+            required=REQUIRED,
+            aliases=ALIASES,
+            max_rows=MAX_ROWS,
+        )
     except ValueError as exc:
         return HistoryReport(dry_run=dry_run, rows=[], file_errors=[str(exc)])
     report = HistoryReport(dry_run=dry_run, rows=[])
