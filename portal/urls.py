@@ -1,5 +1,6 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
+from django.views.generic import RedirectView
 
 from core.security import two_factor
 from core.security.password_reset import RateLimitedPasswordResetView
@@ -76,7 +77,11 @@ urlpatterns = [
     path("arbetsgivare/dubbletter/", views.duplicates, name="duplicates"),
     path("arbetsgivare/import/", views.import_employers, name="import"),
     path("arbetsgivare/import/<int:pk>/", views.import_job, name="import_job"),
-    path("kravprofiler/<int:pk>/redigera/", views.profile_edit, name="profile_edit"),
+    # The first, text-only profile editor lived here; bookmarks land on the full one.
+    path(
+        "kravprofiler/<int:pk>/redigera/",
+        RedirectView.as_view(pattern_name="portal:profile_edit_full"),
+    ),
     path("kravprofiler/<int:pk>/status/", views.profile_transition, name="profile_transition"),
     path("nasta-steg/", views.next_steps, name="next_steps"),
     path("nasta-steg/<int:pk>/klart/", views.next_step_done, name="next_step_done"),

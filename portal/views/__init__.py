@@ -7,7 +7,6 @@ from portal.views.coordinator import (
     import_job,
     next_step_done,
     next_steps,
-    profile_edit,
     profile_transition,
 )
 from portal.views.coordinator_pages import (
@@ -112,7 +111,6 @@ __all__ = [
     "participant_list",
     "placement_detail",
     "placement_step",
-    "profile_edit",
     "profile_transition",
     "recompute_start",
 ]

@@ -15,7 +15,7 @@ from employers import services
 from employers.models import Employer, ImportJob, Interaction, TaskProfile
 from placements.models import Placement
 from portal.access import STAFF, role_required
-from portal.forms import EmployerFilterForm, ImportForm, InteractionForm, TaskProfileForm
+from portal.forms import EmployerFilterForm, ImportForm, InteractionForm
 from portal.views.common import import_job_page, paginate, run_service
 
 WRITERS = (Role.COORDINATOR, Role.ADMIN)
@@ -132,33 +132,6 @@ def employer_detail(request, pk):
         "can_write": request.user.role in WRITERS,
     }
     return render(request, "portal/coordinator/employer_detail.html", context)
-
-
-@role_required(*WRITERS)
-def profile_edit(request, pk):
-    profile = get_object_or_404(
-        TaskProfile.objects.visible_to(request.user).select_related("employer"), pk=pk
-    )
-    form = TaskProfileForm(request.POST or None, instance=profile, employer=profile.employer)
-    if request.method == "POST" and form.is_valid():
-        data = {f: form.cleaned_data[f] for f in form.Meta.fields if f != "offered_adaptations"}
-        fresh = TaskProfile.objects.get(pk=profile.pk)
-        updated = run_service(
-            request,
-            form,
-            services.task_profile_update,
-            profile=fresh,
-            by=request.user,
-            offered_adaptations=form.cleaned_data["offered_adaptations"],
-            skills=form.skills(),
-            **data,
-        )
-        if updated is not None:
-            messages.success(request, _("The profile was saved."))
-            return redirect("portal:employer_detail", pk=profile.employer_id)
-    return render(
-        request, "portal/coordinator/profile_edit.html", {"form": form, "profile": profile}
-    )
 
 
 @require_POST

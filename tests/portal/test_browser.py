@@ -124,7 +124,7 @@ def test_employer_typing_another_employers_url_gets_nothing(
     page = login(browser, live_server, "erik")
     for path in (
         f"/arbetsgivare/{other_employer.pk}/",
-        f"/kravprofiler/{world['secret'].pk}/redigera/",
+        f"/kravprofiler/{world['secret'].pk}/andra/",
         f"/api/v1/task-profiles/{world['secret'].pk}/",
     ):
         response = page.goto(f"{live_server.url}{path}")

@@ -128,7 +128,7 @@ def test_employer_user_typing_another_employers_urls_gets_nothing(
     client = client_for(employer_user)
     for url in (
         f"/arbetsgivare/{other_employer.pk}/",
-        f"/kravprofiler/{portal_world['secret'].pk}/redigera/",
+        f"/kravprofiler/{portal_world['secret'].pk}/andra/",
         f"/deltagare/{portal_world['placement'].participant_id}/",
     ):
         response = client.get(url)
@@ -162,33 +162,14 @@ def test_coordinator_logs_a_call_with_a_next_step(coordinator, employer):
     )
 
 
-def test_coordinator_edits_a_profile_with_field_errors(coordinator, task_profile):
-    client = client_for(coordinator)
-    url = f"/kravprofiler/{task_profile.pk}/redigera/"
-    base = {
-        "title": "Plock och pack",
-        "site": task_profile.site_id,
-        "kind": "practice",
-        "hours_min": 10,
-        "hours_max": 30,
-        "swedish_level": 0,
-        "physical_demands": "moderate",
-        "slots_total": 3,
-        "skills_text": "*Truckvana\nOrderplokning",
-    }
-    bad = client.post(url, {**base, "hours_min": 35})
-    assert bad.status_code == 200 and "hours_min" in bad.context["form"].errors
-    assert client.post(url, base).status_code == 302
-    task_profile.refresh_from_db()
-    assert task_profile.slots_total == 3
-    assert sorted(s.skill.label for s in task_profile.skills.all()) == [
-        "Orderplockning",
-        "Truckvana",
-    ]
+def test_the_old_profile_editor_address_leads_to_the_full_editor(coordinator, task_profile):
+    response = client_for(coordinator).get(f"/kravprofiler/{task_profile.pk}/redigera/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/kravprofiler/{task_profile.pk}/andra/"
 
 
 def test_guide_cannot_edit_profiles(guide, task_profile):
-    assert client_for(guide).get(f"/kravprofiler/{task_profile.pk}/redigera/").status_code == 403
+    assert client_for(guide).get(f"/kravprofiler/{task_profile.pk}/andra/").status_code == 403
 
 
 def test_guide_sees_matches_with_explanations_and_proposes(guide, participant, task_profile):
