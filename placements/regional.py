@@ -5,6 +5,7 @@ cannot be agreed until they accept. Declining withdraws it (the employer side de
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -54,11 +55,13 @@ def _host_coordinators(placement: Placement) -> list[User]:
 
 
 def notify_host(placement: Placement) -> None:
-    """A next step for the profile's unit's coordinator (code only: identity stays with the
-    participant's unit until a placement is agreed and the consent covers it)."""
+    """A next step for the profile's unit's coordinator, and an e-mail once the proposal is
+    committed (code only: identity stays with the participant's unit until a placement is agreed
+    and the consent covers it)."""
     if not is_cross_unit(placement):
         return
-    for coordinator in _host_coordinators(placement):
+    coordinators = _host_coordinators(placement)
+    for coordinator in coordinators:
         Interaction.objects.create(
             employer=placement.task_profile.employer,
             unit_id=placement.task_profile.unit_id,
@@ -68,6 +71,27 @@ def notify_host(placement: Placement) -> None:
             next_step=_marker(placement),
             next_step_due=timezone.localdate(),
         )
+    _mail_host(placement, coordinators)
+
+
+def _mail_host(placement: Placement, coordinators: list[User]) -> None:
+    emails = [u.email for u in coordinators if u.email]
+    if not emails:
+        return
+    subject = _("Brygga: a proposal from %(unit)s waits for your answer") % {
+        "unit": placement.participant.unit.name
+    }
+    body = _(
+        "A guide in %(unit)s proposes participant %(code)s for the regional profile "
+        "%(profile)s at %(employer)s.\n\nOpen Brygga to accept or decline the proposal; it cannot "
+        "be agreed before you answer."
+    ) % {
+        "unit": placement.participant.unit.name,
+        "code": placement.participant.code,
+        "profile": placement.task_profile.title,
+        "employer": placement.task_profile.employer.name,
+    }
+    transaction.on_commit(lambda: send_mail(subject, body, None, emails, fail_silently=True))
 
 
 def host_pending_for(user: User):

@@ -106,6 +106,43 @@ def test_proposal_from_another_unit_waits_for_the_profiles_coordinator(
     assert placement.status == "agreed"
 
 
+def test_the_host_coordinator_gets_an_e_mail_with_the_code_only(
+    participant_t,
+    guide_t,
+    coord_k,
+    regional_profile,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    coord_k.email = "koordinator@kalmar.se"
+    coord_k.save(update_fields=["email"])
+    with django_capture_on_commit_callbacks(execute=True):
+        _propose(participant_t, regional_profile, guide_t)
+    (mail,) = mailoutbox
+    assert mail.to == ["koordinator@kalmar.se"]
+    assert participant_t.code in mail.body and regional_profile.title in mail.body
+    assert participant_t.last_name not in mail.body + mail.subject
+    assert participant_t.first_name not in mail.body + mail.subject
+
+
+def test_a_proposal_within_the_unit_sends_no_host_e_mail(
+    participant_t,
+    guide_t,
+    coord_t,
+    shared_employer,
+    shared_site,
+    unit_t,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    coord_t.email = "koordinator@torsas.se"
+    coord_t.save(update_fields=["email"])
+    own = TaskProfileFactory(employer=shared_employer, site=shared_site, unit=unit_t)
+    with django_capture_on_commit_callbacks(execute=True):
+        _propose(participant_t, own, guide_t)
+    assert not mailoutbox
+
+
 def test_declined_proposal_is_withdrawn(participant_t, guide_t, coord_k, regional_profile):
     placement = placement_host_answer(
         placement=_propose(participant_t, regional_profile, guide_t), by=coord_k, accept=False
