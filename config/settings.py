@@ -140,6 +140,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 # for everyone, or lock a whole municipal network), and forget failures after a success.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# The API token endpoint's second-factor code (a recovery code works once) is never stored.
+AXES_SENSITIVE_PARAMETERS = ["otp"]
 # Client address comes from REMOTE_ADDR unless a trusted proxy count is configured.
 AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0) or None
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
