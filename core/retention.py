@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -161,11 +161,13 @@ def retention_run(*, now: dt.datetime | None = None) -> RetentionRun:
             log.exception("Retention rule %s failed", r.kind)
             run.errors[r.kind] = f"{type(error).__name__}: {error}"[:300]
         run.notice[r.kind] = r.upcoming(now).count() if r.notice else 0
+        with translation.override("en"):  # logs are in English whatever the request's language
+            action = str(r.action)
         log.info(
-            "Retention: %s %s %s (%s on the notice list)",
+            "Retention: %s %s %s, %s on the notice list",
             run.counts.get(r.kind, 0),
             r.kind,
-            r.action,
+            action,
             run.notice[r.kind],
         )
     run.finished_at = timezone.now()
