@@ -160,7 +160,11 @@ def retention_run(*, now: dt.datetime | None = None) -> RetentionRun:
         except Exception as error:  # one broken rule must not stop the others
             log.exception("Retention rule %s failed", r.kind)
             run.errors[r.kind] = f"{type(error).__name__}: {error}"[:300]
-        run.notice[r.kind] = r.upcoming(now).count() if r.notice else 0
+        try:
+            run.notice[r.kind] = r.upcoming(now).count() if r.notice else 0
+        except Exception:  # already recorded above when the rule itself is broken
+            log.exception("Retention notice list of %s failed", r.kind)
+            run.notice[r.kind] = 0
         with translation.override("en"):  # logs are in English whatever the request's language
             action = str(r.action)
         log.info(

@@ -296,7 +296,6 @@ def test_a_failing_rule_is_recorded_and_the_others_still_run(employer, coordinat
             setting="link_days",
             due=broken,
             apply=lambda rows, now: 0,
-            notice=False,
             order=1,
         )
     )
