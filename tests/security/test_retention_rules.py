@@ -447,3 +447,16 @@ def test_the_retention_page_per_role(request, unit, guide, role, expected):
     assert soon.code in page  # on the notice list, linked to what is held
     assert f"/sakerhet/deltagare/{soon.pk}/utdrag/" in page
     assert soon.first_name not in page
+
+
+def test_run_records_are_read_only_in_the_django_admin(admin_user):
+    from django.contrib.admin.sites import site
+    from django.test import RequestFactory
+
+    run = retention_run(now=NOW)
+    model_admin = site._registry[RetentionRun]
+    request = RequestFactory().get("/")
+    request.user = admin_user
+    assert not model_admin.has_add_permission(request)
+    assert not model_admin.has_change_permission(request, run)
+    assert not model_admin.has_delete_permission(request, run)
