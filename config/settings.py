@@ -140,6 +140,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 # for everyone, or lock a whole municipal network), and forget failures after a success.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# The API token endpoint's second-factor code (a recovery code works once) is never stored.
+AXES_SENSITIVE_PARAMETERS = ["otp"]
 # Client address comes from REMOTE_ADDR unless a trusted proxy count is configured.
 AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0) or None
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
@@ -270,7 +272,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 120.0,
     },
     "apply-retention-rules": {
-        "task": "matching.tasks.apply_retention",
+        "task": "core.tasks.apply_retention",
         "schedule": crontab(hour=2, minute=30),
     },
     "resume-stale-recompute-jobs": {
@@ -347,11 +349,17 @@ API_TOKEN_TTL = timedelta(hours=env.int("API_TOKEN_TTL_HOURS", default=24))
 # Second factor (django-otp): administrators must have one unless turned off (development).
 OTP_REQUIRED_FOR_ADMINS = env.bool("OTP_REQUIRED_FOR_ADMINS", default=not DEBUG)
 OTP_TOTP_ISSUER = "Brygga"
-# Retention (matching.retention): anonymise participants this many years after exit, listing them
-# on the notice list this many days before.
+# Retention rules per kind of record (core.retention; README "Retention"): periods in years or
+# days, applied daily by core.tasks.apply_retention; notice_days ahead they are on the notice list.
 RETENTION = {
-    "participant_exited_years": env.int("RETENTION_PARTICIPANT_EXITED_YEARS", default=5),
     "notice_days": env.int("RETENTION_NOTICE_DAYS", default=30),
+    "participant_exited_years": env.int("RETENTION_PARTICIPANT_EXITED_YEARS", default=5),
+    "contact_log_years": env.int("RETENTION_CONTACT_LOG_YEARS", default=5),
+    "import_job_days": env.int("RETENTION_IMPORT_JOB_DAYS", default=90),
+    "link_days": env.int("RETENTION_LINK_DAYS", default=90),
+    "audit_log_years": env.int("RETENTION_AUDIT_LOG_YEARS", default=5),
+    "expired_token_days": env.int("RETENTION_EXPIRED_TOKEN_DAYS", default=0),
+    "expired_session_days": env.int("RETENTION_EXPIRED_SESSION_DAYS", default=0),
 }
 # Access-log review: a user who read more distinct participants than this in the period is flagged.
 ACCESS_LOG_UNUSUAL_PARTICIPANTS = env.int("ACCESS_LOG_UNUSUAL_PARTICIPANTS", default=100)

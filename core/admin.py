@@ -93,3 +93,20 @@ admin.site.register(models.KgaScale)
 admin.site.register(models.SsykGroup)
 admin.site.register(models.County)
 admin.site.register(models.PostalCode)
+
+
+@admin.register(models.RetentionRun)
+class RetentionRunAdmin(admin.ModelAdmin):
+    """What the retention job did, read-only: a record of the storage-limitation rule's work."""
+
+    list_display = ["started_at", "finished_at", "counts", "errors"]
+    readonly_fields = ["started_at", "finished_at", "counts", "notice", "errors"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

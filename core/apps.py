@@ -8,3 +8,6 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from core import signals  # noqa: F401
+        from core.retention_rules import register_core_rules
+
+        register_core_rules()

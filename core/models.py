@@ -407,3 +407,4 @@ class PostalCode(models.Model):
 
 
 from core.outbox import OutboxMessage  # noqa: E402,F401  (registered with the app)
+from core.retention import RetentionRun  # noqa: E402,F401  (registered with the app)

@@ -18,3 +18,13 @@ def outbox_sweep() -> dict:
     from core.outbox import sweep
 
     return sweep()
+
+
+@shared_task
+def apply_retention() -> dict:
+    """Daily: apply every retention rule (``core.retention``); the counts are kept in a
+    ``RetentionRun`` and logged."""
+    from core.retention import retention_run
+
+    run = retention_run()
+    return {"run": run.pk, "counts": run.counts, "notice": run.notice, "errors": run.errors}

@@ -8,7 +8,9 @@ class EmployersConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from employers import models
+        from employers.retention import register_employer_rules
 
         # Changes to employers are audited; a merge adds its own entry saying what moved where.
         auditlog.register(models.Employer)
         auditlog.register(models.TaskProfile, exclude_fields=["updated_at"])
+        register_employer_rules()

@@ -38,3 +38,7 @@ class MatchingConfig(AppConfig):
         # Token and code hashes are never written to the log.
         auditlog.register(models.ConsentInvitation, exclude_fields=["token_hash", "code_hash"])
         auditlog.register(models.PersonalLink, exclude_fields=["token_hash"])
+
+        from matching.retention import register_matching_rules
+
+        register_matching_rules()

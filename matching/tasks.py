@@ -56,7 +56,7 @@ def resume_stale_recompute_jobs() -> list[int]:
 
 @shared_task
 def apply_retention() -> dict:
-    """Daily: apply the retention rules (``matching.retention``); the summary is logged."""
-    from matching.retention import retention_apply
+    """Kept for messages queued before the job moved to ``core.tasks.apply_retention``."""
+    from core.tasks import apply_retention as core_apply_retention
 
-    return retention_apply()
+    return core_apply_retention()

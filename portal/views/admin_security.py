@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.choices import Role
+from core.retention import RetentionRun, retention_overview, retention_setting
 from matching.models import Participant
-from matching.retention import participant_anonymise, participant_export, retention_notice_list
+from matching.retention import participant_anonymise, participant_export
 from matching.services.audit import audit_participant_read, participant_reads_by_user
 from portal.access import role_required
 
@@ -104,9 +105,16 @@ def participant_erase(request, pk):
 
 @role_required(Role.ADMIN)
 def retention(request):
-    """The notice list: participants to be anonymised within the notice period."""
+    """The retention rules per kind of record with their periods, what is due and on the notice
+    list per kind, and the last runs of the job."""
+    overview = retention_overview()
     return render(
         request,
         "portal/security/retention.html",
-        {"notice": retention_notice_list(), "rules": settings.RETENTION},
+        {
+            "overview": overview,
+            "has_notice": any(row["upcoming_count"] for row in overview),
+            "notice_days": retention_setting("notice_days"),
+            "runs": RetentionRun.objects.all()[:10],
+        },
     )

@@ -9,9 +9,10 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from core.retention import RetentionRun, retention_run
 from matching.choices import Phase
 from matching.models import Participant, PhaseChange
-from matching.retention import ANONYMISED, retention_apply, retention_due, retention_notice_list
+from matching.retention import ANONYMISED, retention_due, retention_notice_list
 from tests.factories.matching import ParticipantFactory
 
 pytestmark = pytest.mark.django_db
@@ -37,8 +38,8 @@ def test_the_rule_anonymises_after_the_period_with_a_notice_list_first(unit, gui
     assert list(retention_due()) == [old]
     assert list(retention_notice_list()) == [soon]
     counts = Participant.objects.count(), Participant.objects.filter(phase=Phase.EXITED).count()
-    summary = retention_apply()
-    assert summary == {"anonymised": [old.code], "notice": [soon.code]}
+    run = retention_run()
+    assert run.counts["participants"] == 1 and run.notice["participants"] == 1
     old.refresh_from_db()
     assert old.first_name == ANONYMISED and old.personnummer == "" and old.support_needs == ""
     assert old.code and old.birth_year and old.gender  # what statistics count stays
@@ -48,17 +49,28 @@ def test_the_rule_anonymises_after_the_period_with_a_notice_list_first(unit, gui
         Participant.objects.count(),
         Participant.objects.filter(phase=Phase.EXITED).count(),
     )
-    assert retention_apply()["anonymised"] == []  # idempotent
+    assert retention_run().counts["participants"] == 0  # idempotent
 
 
-def test_the_job_runs_from_celery(unit, guide, settings, caplog):
-    from matching.tasks import apply_retention
+def test_the_job_runs_from_celery_and_keeps_a_run_record(unit, guide, settings, caplog):
+    from core.tasks import apply_retention
+    from matching.tasks import apply_retention as queued_before_the_move
 
     settings.RETENTION = {"participant_exited_years": 5, "notice_days": 30}
     exited(unit, guide, 7)
     with caplog.at_level("INFO"):
-        assert len(apply_retention.delay().get()["anonymised"]) == 1
-    assert "Retention: 1 participants anonymised" in caplog.text
+        result = apply_retention.delay().get()
+    assert result["counts"]["participants"] == 1
+    assert "Retention: 1 participants anonymised, 0 on the notice list" in caplog.text
+    run = RetentionRun.objects.get(pk=result["run"])
+    assert run.counts["participants"] == 1 and run.finished_at is not None
+    assert queued_before_the_move.delay().get()["counts"]["participants"] == 0
+    assert RetentionRun.objects.count() == 2
+    assert "apply-retention-rules" in settings.CELERY_BEAT_SCHEDULE
+    assert (
+        settings.CELERY_BEAT_SCHEDULE["apply-retention-rules"]["task"]
+        == "core.tasks.apply_retention"
+    )
 
 
 @pytest.mark.parametrize(("role", "expected"), [("admin_user", 200), ("guide", 403), (None, 302)])
