@@ -179,6 +179,21 @@ def retention_run(*, now: dt.datetime | None = None) -> RetentionRun:
     return run
 
 
+def _period_text(rule: RetentionRule) -> str:
+    """“5 years”; for rules that act on expiry (tokens, sessions): “at expiry” or “30 days after
+    expiry”."""
+    if not rule.notice and rule.period == 0:
+        return _("at expiry")
+    period = (
+        ngettext("%(n)s year", "%(n)s years", rule.period)
+        if rule.unit == "years"
+        else ngettext("%(n)s day", "%(n)s days", rule.period)
+    ) % {"n": rule.period}
+    if rule.notice:
+        return period
+    return _("%(period)s after expiry") % {"period": period}
+
+
 def retention_overview(*, now: dt.datetime | None = None, items: int = 20) -> list[dict]:
     """Per rule, for the administrator's page: its period, how many records are due now, and the
     notice list (how many become due within ``notice_days``, the first ``items`` of them)."""
@@ -189,12 +204,7 @@ def retention_overview(*, now: dt.datetime | None = None, items: int = 20) -> li
         rows.append(
             {
                 "rule": r,
-                "period": (
-                    ngettext("%(n)s year", "%(n)s years", r.period)
-                    if r.unit == "years"
-                    else ngettext("%(n)s day", "%(n)s days", r.period)
-                )
-                % {"n": r.period},
+                "period": _period_text(r),
                 "due": r.due(now).count(),
                 "upcoming_count": upcoming.count() if upcoming is not None else None,
                 "upcoming": [{"pk": obj.pk, "text": r.describe(obj)} for obj in upcoming[:items]]

@@ -386,6 +386,12 @@ def test_fidelity_is_the_same_after_anonymisation_and_clearing_the_contact_log(
 # --- the administrator's page ------------------------------------------------------------------
 
 
+def test_a_period_after_expiry_reads_as_such(settings):
+    settings.RETENTION = {**settings.RETENTION, "expired_session_days": 7}
+    rows = {row["rule"].kind: row for row in retention_overview(now=NOW)}
+    assert rows["sessions"]["period"] == "7 dagar efter att de gått ut"
+
+
 def test_the_overview_names_each_rule_with_its_period(employer, coordinator):
     old = InteractionFactory(employer=employer, by=coordinator, notes="Snart")
     Interaction.objects.filter(pk=old.pk).update(
@@ -398,6 +404,7 @@ def test_the_overview_names_each_rule_with_its_period(employer, coordinator):
     assert rows["contact_log"]["due"] == 0 and rows["contact_log"]["upcoming_count"] == 1
     assert rows["contact_log"]["upcoming"][0]["pk"] == old.pk
     assert rows["api_tokens"]["upcoming_count"] is None  # no notice for expired tokens
+    assert rows["api_tokens"]["period"] == "när de gått ut"
 
 
 @pytest.mark.parametrize(
