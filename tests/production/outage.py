@@ -504,6 +504,8 @@ def redis_outage(world: World, redis: Redis, supervisor: int, outage_s: float, w
     print(
         f"    worker pids {before['worker']} -> {after['worker']}, beat {before['beat']} -> {after['beat']}"
     )
+    if before["worker"] != after["worker"]:
+        print("    the worker exited with the broker and was restarted by the supervisor (README)")
     check(len(after["worker"]) == 1, "a worker is running after the outage")
     check(len(after["beat"]) == 1, "exactly one beat is running after the outage")
 
