@@ -130,6 +130,8 @@ class CeleryRunner:
             folder.mkdir()
             os.environ["SCALE_BROKER_URL"] = "filesystem://"
             os.environ["SCALE_BROKER_DIR"] = str(folder)
+        # Django is only used for its database connection (the scratch tables).
+        os.environ.setdefault("SECRET_KEY", "scale-benchmark-only")
         if not os.environ.get("DATABASE_URL"):
             os.environ["DATABASE_URL"] = f"sqlite:///{state / 'scale.sqlite3'}"
         from benchmarks import scale_tasks
