@@ -36,9 +36,7 @@ import re
 import shlex
 import subprocess
 import sys
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
@@ -174,6 +172,8 @@ class Redis:
         raise SystemExit("redis did not stop")
 
     def start(self) -> None:
+        if self.up():
+            return
         run(f"redis-server {self.args} --daemonize yes")
         for _ in range(50):
             if self.up():
@@ -204,6 +204,11 @@ class Postgres:
         run(f"{self.bin}/pg_ctl -D {self.data} -m fast -w stop", as_postgres=True)
 
     def start(self) -> None:
+        try:
+            run(f"{self.bin}/pg_ctl -D {self.data} status", as_postgres=True)
+            return  # running already
+        except subprocess.CalledProcessError:
+            pass
         run(
             f"{self.bin}/pg_ctl -D {self.data} -l {self.data}/server.log -w "
             f"-o {shlex.quote(self.opts)} start",
@@ -451,15 +456,9 @@ def now() -> dt.datetime:
     return timezone.now()
 
 
-def redis_outage(world: World, redis: Redis, supervisor: int, outage_s: float, wait_s: float):
-    print(f"==> faults: Redis (broker and cache) stopped for {outage_s:.0f} s during writes")
-    before = celery_processes(supervisor)
-    writes: list[Write] = []
-    # Just before: the worker holds these refreshes (10 s countdown) when Redis goes away.
-    writes += [world.participant_edit(), world.profile_edit()]
-    redis.stop()
-    stopped = time.monotonic()
-    actions = [
+def make_writes(world: World, writes: list[Write]) -> None:
+    """Writes of every kind that schedules background work, one client after the other."""
+    for action in (
         world.participant_edit,
         world.skill_add,
         world.profile_edit,
@@ -468,24 +467,24 @@ def redis_outage(world: World, redis: Redis, supervisor: int, outage_s: float, w
         world.participant_edit,
         world.skill_add,
         world.participant_edit,
-    ]
-    lock = threading.Lock()
+    ):
+        writes.append(action())
 
-    def one(action):
-        w = action()
-        with lock:
-            writes.append(w)
-        return w
 
-    with ThreadPoolExecutor(max_workers=1) as pool:  # one client: the records and order are known
-        futures = []
-        for action in actions:
-            futures.append(pool.submit(one, action))
-        for f in futures:
-            f.result()
-    while time.monotonic() - stopped < outage_s:
-        time.sleep(0.2)
-    redis.start()
+def redis_outage(world: World, redis: Redis, supervisor: int, outage_s: float, wait_s: float):
+    print(f"==> faults: Redis (broker and cache) stopped for {outage_s:.0f} s during writes")
+    before = celery_processes(supervisor)
+    writes: list[Write] = []
+    # Just before: the worker holds these refreshes (10 s countdown) when Redis goes away.
+    writes += [world.participant_edit(), world.profile_edit()]
+    redis.stop()
+    stopped = time.monotonic()
+    try:
+        make_writes(world, writes)
+        while time.monotonic() - stopped < outage_s:
+            time.sleep(0.2)
+    finally:
+        redis.start()  # whatever happened: the next steps of CI need it
     print(f"    Redis down {time.monotonic() - stopped:.1f} s, back up; waiting for the effects")
     for w in writes:
         a = w.answer
@@ -510,14 +509,8 @@ def redis_outage(world: World, redis: Redis, supervisor: int, outage_s: float, w
     check(len(after["beat"]) == 1, "exactly one beat is running after the outage")
 
 
-def pg_outage(world: World, pg: Postgres, base: str, outage_s: float, wait_s: float):
-    from django.db import connection
-
-    print(f"==> faults: PostgreSQL stopped for {outage_s:.0f} s during requests")
-    writes = [world.participant_edit(), world.profile_edit()]  # refreshes due during the outage
-    connection.close()
-    pg.stop()
-    stopped = time.monotonic()
+def probe_during(world: World, base: str, stopped: float, outage_s: float) -> list[Answer]:
+    """API reads and writes, pages and /readyz, round after round while PostgreSQL is down."""
     answers: list[Answer] = []
     pid = world.participants[0]
     probes = [
@@ -538,7 +531,21 @@ def pg_outage(world: World, pg: Postgres, base: str, outage_s: float, wait_s: fl
         for client, what, method, path, kwargs in probes:
             answers.append(client.call(what, method, path, **kwargs))
         time.sleep(0.3)
-    pg.start()
+    return answers
+
+
+def pg_outage(world: World, pg: Postgres, base: str, outage_s: float, wait_s: float):
+    from django.db import connection
+
+    print(f"==> faults: PostgreSQL stopped for {outage_s:.0f} s during requests")
+    writes = [world.participant_edit(), world.profile_edit()]  # refreshes due during the outage
+    connection.close()
+    pg.stop()
+    stopped = time.monotonic()
+    try:
+        answers = probe_during(world, base, stopped, outage_s)
+    finally:
+        pg.start()  # whatever happened: the next steps of CI need it
     print(f"    PostgreSQL down {time.monotonic() - stopped:.1f} s, back up")
     by_status: dict[int, int] = {}
     for a in answers:
