@@ -99,6 +99,12 @@ fi
 echo "==> production: waiting for the recomputes to finish before the load benchmark"
 wait_recomputes 600
 echo "    no recompute job open"
+for _ in $(seq 1 60); do  # and for the queued refreshes (bounded: a failed one stays unfinished)
+  PENDING=$(psql "$DATABASE_URL" -tAc "SELECT count(*) FROM core_outboxmessage WHERE finished_at IS NULL")
+  [ "$PENDING" = "0" ] && break
+  sleep 1
+done
+echo "    background messages not finished: $PENDING"
 if [ -f benchmarks/load.py ]; then
   echo "==> production: load benchmark (short)"
   uv run python benchmarks/load.py "http://$BIND" --duration "${LOAD_DURATION:-15}" --server-pid "$SERVE"
