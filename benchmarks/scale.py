@@ -247,6 +247,33 @@ class CeleryRunner:
         raise SystemExit(f"only {len(found)} of {parts} parts finished in {timeout:.0f} s")
 
 
+# --- dedicated cores, estimated on one ---------------------------------------------------------
+
+
+def sequential_parts(counts: list[int], parts_per_worker: int) -> None:
+    """Every split run part after part in this one process, by CPU time: the busiest worker's share
+    is the critical path on dedicated cores, whatever else the machine runs now."""
+    from matching.engine import Engine
+
+    engine = Engine(*_tables)
+    print("\nsequential parts, one process, CPU time (what dedicated cores would give):")
+    base = None
+    for workers in counts:
+        parts = workers * parts_per_worker
+        cpu = []
+        for index in range(parts):
+            started = time.process_time()
+            sum(1 for _ in engine.batch_top_k(k=20, part=(index, parts)))
+            cpu.append(time.process_time() - started)
+        # parts dealt round-robin to the workers, as a fair prefork pool takes them
+        busiest = max(sum(cpu[w::workers]) for w in range(workers))
+        base = base or busiest
+        print(
+            f"{workers:>7} workers: {parts} parts, CPU sum {sum(cpu):.1f} s, busiest worker "
+            f"{busiest:.1f} s -> speed-up {base / busiest:.2f}x on {workers} dedicated cores"
+        )
+
+
 # --- the machine's own ceiling ----------------------------------------------------------------
 
 
@@ -373,6 +400,7 @@ def main() -> int:
         if args.mode in ("processes", "both"):
             rows = [run_processes(w, args.participants, args.parts_per_worker) for w in counts]
             report("multiprocessing pool (ranking only, no broker, no writes)", rows, args)
+            sequential_parts(counts, args.parts_per_worker)
     print("\ntarget: >= 1.7x from 1 to 2 workers on 2 cores (reported, not asserted)")
     return 0
 
