@@ -248,3 +248,21 @@ def test_a_worker_start_publishes_again_what_a_lost_broker_held(participant):
     assert held.published_at is None
     assert running.published_at is not None and unkeyed.published_at is not None
     assert [m.pk for m in outbox.due()] == [held.pk]
+
+
+@pytest.mark.django_db
+def test_the_worker_ready_signal_requeues(participant):
+    from celery.signals import worker_ready
+
+    import config.celery  # noqa: F401  (connects the outbox's signal handlers)
+
+    held = OutboxMessage.objects.create(
+        task="matching.tasks.refresh_participant",
+        args=[participant.pk],
+        key=f"refresh:participant:{participant.pk}",
+        published_at=timezone.now() - timedelta(seconds=30),
+        attempts=1,
+    )
+    worker_ready.send(sender=None)
+    held.refresh_from_db()
+    assert held.published_at is None
