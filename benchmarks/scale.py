@@ -250,7 +250,7 @@ class CeleryRunner:
 # --- dedicated cores, estimated on one ---------------------------------------------------------
 
 
-def sequential_parts(counts: list[int], parts_per_worker: int) -> None:
+def sequential_parts(counts: list[int], parts_per_worker: int) -> dict[int, float]:
     """Every split run part after part in this one process, by CPU time: the busiest worker's share
     is the critical path on dedicated cores, whatever else the machine runs now."""
     from matching.engine import Engine
@@ -258,7 +258,8 @@ def sequential_parts(counts: list[int], parts_per_worker: int) -> None:
     engine = Engine(*_tables)
     print("\nsequential parts, one process, CPU time (what dedicated cores would give):")
     base = None
-    for workers in counts:
+    speedups = {}
+    for workers in sorted({*counts, 8}):
         parts = workers * parts_per_worker
         cpu = []
         for index in range(parts):
@@ -272,6 +273,8 @@ def sequential_parts(counts: list[int], parts_per_worker: int) -> None:
             f"{workers:>7} workers: {parts} parts, CPU sum {sum(cpu):.1f} s, busiest worker "
             f"{busiest:.1f} s -> speed-up {base / busiest:.2f}x on {workers} dedicated cores"
         )
+        speedups[workers] = base / busiest
+    return speedups
 
 
 # --- the machine's own ceiling ----------------------------------------------------------------
@@ -400,7 +403,14 @@ def main() -> int:
         if args.mode in ("processes", "both"):
             rows = [run_processes(w, args.participants, args.parts_per_worker) for w in counts]
             report("multiprocessing pool (ranking only, no broker, no writes)", rows, args)
-            sequential_parts(counts, args.parts_per_worker)
+            speedups = sequential_parts(counts, args.parts_per_worker)
+            one = rows[0]["total_s"]
+            national = one * (NATIONAL[0] * NATIONAL[1]) / (args.participants * args.profiles)
+            print(
+                f"projected national case on 8 dedicated workers from these CPU times: "
+                f"{national / speedups[8] / 60:.0f} min (1 worker {national / 60:.0f} min, "
+                f"speed-up {speedups[8]:.1f}x)"
+            )
     print("\ntarget: >= 1.7x from 1 to 2 workers on 2 cores (reported, not asserted)")
     return 0
 

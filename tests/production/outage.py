@@ -34,6 +34,7 @@ import datetime as dt
 import os
 import re
 import shlex
+import signal
 import subprocess
 import sys
 import time
@@ -587,6 +588,8 @@ def main() -> int:
         "--wait-seconds", type=float, default=75, help="for the effects, per outage"
     )
     args = parser.parse_args()
+    # A timeout's SIGTERM unwinds like an exception, so the servers are started again (finally).
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit("outage.py: terminated"))
     setup_django()
     from django.conf import settings
 
