@@ -406,7 +406,9 @@ class World:
         w.answer = self.guide.call(
             w.what, "POST", f"/api/v1/participants/{pid}/skills/", json={"text": text}
         )
-        w.saved = lambda: ParticipantSkill.objects.filter(participant_id=pid).exists()
+        found = re.search(r'"id":\s*(\d+)', w.answer.text) if w.answer.status == 201 else None
+        skill_id = int(found[1]) if found else 0
+        w.saved = lambda: ParticipantSkill.objects.filter(pk=skill_id, participant_id=pid).exists()
         return w
 
     def profile_edit(self) -> Write:
