@@ -82,6 +82,11 @@ def programs() -> list[Program]:
                 "-n",
                 f"worker@{os.uname().nodename}",
             ],
+            # One BLAS/OpenMP thread per pool process: with --concurrency=N processes, N cores.
+            env={
+                name: os.environ.get(name, "1")
+                for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+            },
         ),
     ]
     if (

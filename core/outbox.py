@@ -139,6 +139,23 @@ def due(now=None) -> models.QuerySet[OutboxMessage]:
     )
 
 
+def requeue_unstarted(*, published_before) -> int:
+    """A worker (re)started: messages published before it and not started since may have been lost
+    with the broker (a Redis restarted without persistence, or the worker that held delayed tasks
+    in memory exited with the broker). Mark the keyed ones — idempotent by design: refreshes,
+    recompute parts, imports — unpublished, so the next sweep publishes them again now rather than
+    after ``REPUBLISH_UNSTARTED_AFTER``. A duplicate of one still in the broker only runs twice."""
+    return (
+        OutboxMessage.objects.filter(
+            finished_at__isnull=True,
+            started_at__isnull=True,
+            published_at__lt=published_before,
+        )
+        .exclude(key="")
+        .update(published_at=None)
+    )
+
+
 def sweep(*, limit: int = 500) -> dict[str, int]:
     """Publish what is due, forget what finished long ago. Run by beat every 30 s."""
     now = timezone.now()

@@ -214,3 +214,55 @@ def test_tasks_retry_on_database_and_broker_errors(participant, monkeypatch, err
     # throw=False: the eager retry is replayed by apply() instead of raised (as a worker would).
     assert refresh_participant.apply(args=[participant.pk], throw=False).get() == 7
     assert len(calls) == 2
+
+
+@pytest.mark.django_db
+def test_a_worker_start_publishes_again_what_a_lost_broker_held(participant):
+    """The worker that held delayed refreshes exited with Redis: its successor's start marks the
+    keyed messages published before it and never started as due again (not after 5 minutes)."""
+    long_ago = timezone.now() - timedelta(minutes=1)
+    held = OutboxMessage.objects.create(
+        task="matching.tasks.refresh_participant",
+        args=[participant.pk],
+        key=f"refresh:participant:{participant.pk}",
+        published_at=long_ago,
+        created_at=long_ago,
+        attempts=1,
+    )
+    running = OutboxMessage.objects.create(
+        task="matching.tasks.refresh_profile",
+        args=[1],
+        key="refresh:profile:1",
+        published_at=long_ago,
+        started_at=long_ago,
+        attempts=1,
+    )
+    unkeyed = OutboxMessage.objects.create(
+        task="matching.tasks.run_recompute_job", args=[1], published_at=long_ago, attempts=1
+    )
+    assert list(outbox.due()) == []  # without the restart: republished only after 5 minutes
+    assert outbox.requeue_unstarted(published_before=timezone.now()) == 1
+    held.refresh_from_db()
+    running.refresh_from_db()
+    unkeyed.refresh_from_db()
+    assert held.published_at is None
+    assert running.published_at is not None and unkeyed.published_at is not None
+    assert [m.pk for m in outbox.due()] == [held.pk]
+
+
+@pytest.mark.django_db
+def test_the_worker_ready_signal_requeues(participant):
+    from celery.signals import worker_ready
+
+    import config.celery  # noqa: F401  (connects the outbox's signal handlers)
+
+    held = OutboxMessage.objects.create(
+        task="matching.tasks.refresh_participant",
+        args=[participant.pk],
+        key=f"refresh:participant:{participant.pk}",
+        published_at=timezone.now() - timedelta(seconds=30),
+        attempts=1,
+    )
+    worker_ready.send(sender=None)
+    held.refresh_from_db()
+    assert held.published_at is None
