@@ -168,7 +168,7 @@ class Engine:
         if part is not None:
             order = np.array_split(order, part[1])[part[0]]
         index = pr.radius_index()
-        for start in range(0, pt.size, chunk):
+        for start in range(0, len(order), chunk):  # this part's rows only, never the whole order
             rows = order[start : start + chunk]
             located = rows[pt.has_coords[rows]]
             if len(located):

@@ -470,6 +470,29 @@ def test_batch_equals_single_rankings():
         ]
 
 
+def test_parts_of_a_batch_cover_everyone_once_and_score_only_their_own_rows(monkeypatch):
+    from matching.engine import ranking
+
+    people = [person(id=i, lat=KALMAR[0] + i / 100, lon=KALMAR[1]) for i in range(1, 31)]
+    engine = Engine(people, [profile(id=100)])
+    whole = dict(engine.batch_top_k(k=3, chunk=4))
+    scored = []
+    real = ranking.score_block
+
+    def counting(tables, rows, *args, **kwargs):
+        scored.append(len(rows))
+        return real(tables, rows, *args, **kwargs)
+
+    monkeypatch.setattr(ranking, "score_block", counting)
+    parts = {}
+    for i in range(3):
+        parts.update(engine.batch_top_k(k=3, chunk=4, part=(i, 3)))
+    assert parts == whole
+    # 3 parts of 10 rows in chunks of 4: 3 blocks each, every one non-empty (a split recompute's
+    # worker must not walk the whole participant list).
+    assert scored == [4, 4, 2] * 3
+
+
 def test_no_profiles_or_no_participants_is_an_empty_ranking_not_an_error():
     assert Engine([person()], []).rank_profiles(1) == []
     assert Engine([], [profile()]).rank_participants(100) == []
