@@ -231,6 +231,7 @@ class OcnCaseViewSet(
             .prefetch_related("events__by")
         )
 
+    @extend_schema(request=s.OcnCaseInputSerializer, responses={201: s.OcnCaseSerializer})
     def create(self, request, *args, **kwargs):
         data = s.OcnCaseInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -322,6 +323,7 @@ class ConsentViewSet(
         )
         return response
 
+    @extend_schema(request=s.ConsentInputSerializer, responses={201: s.ConsentSerializer})
     def create(self, request, *args, **kwargs):
         data = s.ConsentInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

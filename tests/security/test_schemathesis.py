@@ -24,16 +24,17 @@ EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "1"))
 CHECKS = [not_a_server_error, response_schema_conformance]
 
 
-def _load_schema():
+def _load_spec() -> dict:
     from drf_spectacular.generators import SchemaGenerator
     from drf_spectacular.renderers import OpenApiJsonRenderer
 
     spec = SchemaGenerator().get_schema(request=None, public=True)
-    return schemathesis.openapi.from_dict(json.loads(OpenApiJsonRenderer().render(spec)))
+    return json.loads(OpenApiJsonRenderer().render(spec))
 
 
 APP = get_wsgi_application()
-SCHEMA = _load_schema()
+SPEC = _load_spec()
+SCHEMA = schemathesis.openapi.from_dict(SPEC)
 OPERATIONS = [result.ok() for result in SCHEMA.get_all_operations()]
 
 
