@@ -266,6 +266,7 @@ class OcnCaseViewSet(
         )
         return Response(s.OcnCaseSerializer(self.get_queryset().get(pk=case.pk)).data)
 
+    @extend_schema(responses=s.OcnCertificateSerializer)
     @action(detail=True, methods=["get"])
     def certificate(self, request, pk=None):
         """The competence certificate's data (printable page: /deltagare/ocn/<id>/intyg/)."""
