@@ -1,0 +1,59 @@
+"""Regression tests for the schema disagreements the permission matrix found once its requests
+were valid (issue 13): each response is checked with schemathesis against the OpenAPI schema."""
+
+import datetime as dt
+
+import pytest
+
+from tests.security.test_permission_matrix import schema_violation
+from tests.security.test_schemathesis import SCHEMA, SPEC
+
+
+def _operation(method: str, path: str):
+    return SCHEMA[path][method]
+
+
+@pytest.mark.django_db
+def test_an_employer_without_owner_matches_the_schema(api, admin_user, unit):
+    from tests.factories.employers import EmployerFactory
+
+    employer = EmployerFactory(unit=unit, owner=None)
+    path = f"/api/v1/employers/{employer.pk}/"
+    response = api(admin_user).get(path)
+    assert response.status_code == 200
+    assert response.data["owner"] is None
+    assert schema_violation(_operation("GET", "/api/v1/employers/{id}/"), path, response) == ""
+
+
+@pytest.mark.django_db
+def test_the_ocn_certificate_matches_the_schema(api, guide, participant):
+    from core.models import OcnModule, OcnProgramme
+    from matching.models import OcnCase
+
+    programme = OcnProgramme.objects.create(code="T", name="Lager", occupational_area="Lager")
+    module = OcnModule.objects.create(programme=programme, code="T1", name="Truck", level=2)
+    case = OcnCase.objects.create(
+        participant=participant,
+        module=module,
+        status="certified",
+        certificate_number="T-1",
+        certificate_issued_on=dt.date.today(),
+        level=2,
+    )
+    path = f"/api/v1/ocn-cases/{case.pk}/certificate/"
+    response = api(guide).get(path)
+    assert response.status_code == 200
+    assert response.data["certificate_number"] == "T-1"
+    op = _operation("GET", "/api/v1/ocn-cases/{id}/certificate/")
+    assert schema_violation(op, path, response) == ""
+
+
+@pytest.mark.parametrize("path", ["/api/v1/consents/", "/api/v1/ocn-cases/"])
+def test_creates_document_their_input_serializer_not_their_output(path):
+    """The request body of a create is what the view reads (the output's read-only or
+    server-set fields, e.g. ``recorded_by``, are not asked of the client)."""
+    ref = SPEC["paths"][path]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    component = SPEC["components"]["schemas"][ref["$ref"].rsplit("/", 1)[1]]
+    assert "recorded_by" not in component.get("properties", {})
+    assert "status" not in component.get("properties", {})
+    assert "participant" in component["required"]
