@@ -57,3 +57,18 @@ def test_creates_document_their_input_serializer_not_their_output(path):
     assert "recorded_by" not in component.get("properties", {})
     assert "status" not in component.get("properties", {})
     assert "participant" in component["required"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("content", ["json", "multipart"])
+def test_a_null_character_is_a_field_error_not_a_database_error(api, guide, content):
+    """PostgreSQL cannot store NUL: a code with one (here the municipality, a lookup) used to
+    reach the database and answer 500 there (found by schemathesis on PostgreSQL)."""
+    from django.utils import translation
+
+    body = {"first_name": "Sara", "last_name": "Lind", "municipality": "08\x0080"}
+    response = api(guide).post("/api/v1/participants/", body, format=content)
+    assert response.status_code == 400
+    with translation.override("sv"):
+        expected = translation.gettext("Null characters are not allowed.")
+    assert response.data == {"municipality": [expected]}
