@@ -72,3 +72,25 @@ def test_a_null_character_is_a_field_error_not_a_database_error(api, guide, cont
     with translation.override("sv"):
         expected = translation.gettext("Null characters are not allowed.")
     assert response.data == {"municipality": [expected]}
+
+
+@pytest.mark.django_db
+def test_a_null_character_in_a_query_parameter_is_never_a_server_error(world):
+    """Every query parameter of every GET (filters, search, ordering, codes) with a NUL in it,
+    as staff and as an employer user: a 4xx or an answer, never a 500 (PostgreSQL)."""
+    from rest_framework.test import APIClient
+
+    from tests.security.test_schemathesis import OPERATIONS
+
+    errors = []
+    for role in ("coordinator", "employer_user"):
+        client = APIClient(raise_request_exception=False)
+        client.force_authenticate(world.users[role])
+        for op in OPERATIONS:
+            if op.method.upper() != "GET" or "{" in op.path:
+                continue
+            for parameter in op.query:
+                response = client.get(op.path, {parameter.name: "08\x0080"})
+                if response.status_code >= 500:
+                    errors.append(f"{op.path}?{parameter.name} as {role}: {response.status_code}")
+    assert not errors, "\n".join(errors)
