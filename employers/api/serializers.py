@@ -50,7 +50,7 @@ class OwnerSerializer(serializers.Serializer):
 
 
 class EmployerSerializer(serializers.ModelSerializer):
-    owner = OwnerSerializer(read_only=True)
+    owner = OwnerSerializer(read_only=True, allow_null=True)  # an administrator may leave it empty
     possible_duplicates = serializers.SerializerMethodField()
 
     class Meta:

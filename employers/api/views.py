@@ -1,6 +1,7 @@
 """Thin API: input serializer → service → output serializer. Scoping in ``scope_queryset``."""
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -70,7 +71,7 @@ class WriteViewSet(
         if not Employer.objects.visible_to(self.request.user).filter(pk=employer.pk).exists():
             from core.exceptions import NotAllowed
 
-            raise NotAllowed("Unknown employer.", field="employer")
+            raise NotAllowed(_("Unknown employer."), field="employer")
         return employer
 
 

@@ -398,6 +398,24 @@ class KgaInputSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True)
 
 
+class CertificateHolderSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class OcnCertificateSerializer(serializers.Serializer):
+    """The competence certificate's data, as ``GET /ocn-cases/<id>/certificate/`` gives it."""
+
+    certificate_number = serializers.CharField()
+    issued_on = serializers.DateField()
+    level = serializers.IntegerField()
+    participant = CertificateHolderSerializer()
+    programme = serializers.CharField()
+    module = serializers.CharField()
+    competences = serializers.ListField(child=serializers.CharField())
+    trade_certificate_complete = serializers.BooleanField()
+
+
 class ConsentInputSerializer(serializers.Serializer):
     participant = serializers.PrimaryKeyRelatedField(queryset=Participant.objects.all())
     employer = serializers.PrimaryKeyRelatedField(

@@ -231,6 +231,7 @@ class OcnCaseViewSet(
             .prefetch_related("events__by")
         )
 
+    @extend_schema(request=s.OcnCaseInputSerializer, responses={201: s.OcnCaseSerializer})
     def create(self, request, *args, **kwargs):
         data = s.OcnCaseInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -265,6 +266,7 @@ class OcnCaseViewSet(
         )
         return Response(s.OcnCaseSerializer(self.get_queryset().get(pk=case.pk)).data)
 
+    @extend_schema(responses=s.OcnCertificateSerializer)
     @action(detail=True, methods=["get"])
     def certificate(self, request, pk=None):
         """The competence certificate's data (printable page: /deltagare/ocn/<id>/intyg/)."""
@@ -322,6 +324,7 @@ class ConsentViewSet(
         )
         return response
 
+    @extend_schema(request=s.ConsentInputSerializer, responses={201: s.ConsentSerializer})
     def create(self, request, *args, **kwargs):
         data = s.ConsentInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -105,7 +105,10 @@ def parse_filters(user: User, data) -> tuple[Scope | None, dict[str, list[str]]]
     elif raw_unit and raw_unit != str(user.unit_id):
         errors["unit"] = [_("You can only see your own unit.")]
     municipality = (data.get("municipality") or "").strip() or None
-    if municipality and not Municipality.objects.filter(code=municipality).exists():
+    # Codes are digits; checking that first keeps a NUL away from PostgreSQL (a 500 there).
+    if municipality and not (
+        municipality.isdigit() and Municipality.objects.filter(code=municipality).exists()
+    ):
         errors["municipality"] = [_("Unknown municipality.")]
     if errors:
         return None, errors

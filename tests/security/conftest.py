@@ -38,7 +38,7 @@ def world(request, db):
     from matching.models import Consent, OcnCase
     from matching.services.consents import consent_record
     from placements.models import FollowUp
-    from tests.factories.employers import ContactPersonFactory, InteractionFactory
+    from tests.factories.employers import ContactPersonFactory, InteractionFactory, SiteFactory
 
     users = {r: request.getfixturevalue(r) for r in ROLES if r}
     participant = request.getfixturevalue("participant")
@@ -47,6 +47,8 @@ def world(request, db):
     site = request.getfixturevalue("site")
     task_profile = request.getfixturevalue("task_profile")
     contact = ContactPersonFactory(employer=employer, site=site)
+    other_employer = request.getfixturevalue("other_employer")
+    SiteFactory(employer=other_employer, name="Bageriet")  # fiona's employer can ask for profiles
     interaction = InteractionFactory(employer=employer, by=users["coordinator"], contact=contact)
     followup = FollowUp.objects.create(placement=placement, planned_on=dt.date.today())
     consent = consent_record(
@@ -58,10 +60,18 @@ def world(request, db):
         method="signed_paper",
         employer=employer,
     )
-    from core.models import OcnModule
+    from core.models import OcnModule, OcnProgramme
 
-    module = OcnModule.objects.first()
-    case = OcnCase.objects.create(participant=participant, module=module) if module else None
+    programme, _ = OcnProgramme.objects.get_or_create(
+        code="SEC-LAGER", defaults={"name": "Lager och logistik", "occupational_area": "Lager"}
+    )
+    module, free_module = (
+        OcnModule.objects.get_or_create(
+            programme=programme, code=code, defaults={"name": name, "level": 2}
+        )[0]
+        for code, name in (("SEC-1", "Truck"), ("SEC-2", "Plock"))
+    )
+    case = OcnCase.objects.create(participant=participant, module=module)
     from matching.models import RecomputeJob
 
     # Ids of rows that exist in every database (PostgreSQL does not restart sequences per test).
@@ -79,8 +89,12 @@ def world(request, db):
         "interactions": interaction.pk,
         "follow-ups": followup.pk,
         "consents": consent.pk,
-        "ocn-cases": case.pk if case else 1,
+        "ocn-cases": case.pk,
+        "ocn-programmes": programme.pk,
+        "ocn-module-free": free_module.pk,  # a module the participant has no case for
+        "other-employer": other_employer.pk,
         "units": participant.unit_id,
+        "regions": participant.unit.region_id,
         "tokens": users["guide"].pk,
     }
     assert Consent.objects.filter(pk=consent.pk).exists()
