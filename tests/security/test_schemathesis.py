@@ -11,7 +11,7 @@ The schema documents no request examples, so schemathesis' explicit phase adds n
 explicit, valid requests are those of ``bodies.py``, which the permission matrix sends as every
 role and checks with the same response check (``test_permission_matrix.schema_violation``).
 
-``scripts/test`` runs this test once more with ``SCHEMATHESIS_EXAMPLES=20`` as a CI step. Raise
+``scripts/test`` runs this test once more with ``SCHEMATHESIS_EXAMPLES=10`` as a CI step. Raise
 the bound locally with ``SCHEMATHESIS_EXAMPLES=50 uv run pytest tests/security/test_schemathesis.py``.
 """
 
