@@ -285,9 +285,9 @@ def test_a_change_without_a_signal_is_caught_by_the_periodic_confirmation(
     shared_engines, settings, unit, world
 ):
     first = features.unit_engine(unit.pk)
-    from matching.models import Participant
-
     from django.utils import timezone
+
+    from matching.models import Participant
 
     Participant.objects.filter(pk=world["people"][3].pk).update(
         active=False, updated_at=timezone.now()
