@@ -120,15 +120,13 @@ def patched(
         return None
     p_keep = np.setdiff1d(np.arange(t.participants.size), np.fromiter(p_rows, dtype=np.int64))
     r_keep = np.setdiff1d(np.arange(t.profiles.size), np.fromiter(r_rows, dtype=np.int64))
-    tables = Tables(
-        vocab,
-        _spliced(
-            t.participants,
-            p_keep,
-            _participant_table(vocab, list(participants), t.related, t.travel),
-        ),
-        _spliced(t.profiles, r_keep, _profile_table(vocab, list(profiles))),
-        t.related,
-        t.travel,
-    )
+    # A side without a change is shared as it is (with its spatial index, if already built).
+    people = t.participants
+    if p_rows or participants:
+        new_people = _participant_table(vocab, list(participants), t.related, t.travel)
+        people = _spliced(people, p_keep, new_people)
+    jobs = t.profiles
+    if r_rows or profiles:
+        jobs = _spliced(jobs, r_keep, _profile_table(vocab, list(profiles)))
+    tables = Tables(vocab, people, jobs, t.related, t.travel)
     return Engine.from_tables(tables, weights=engine.weights), counts
