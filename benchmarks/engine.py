@@ -149,6 +149,11 @@ def main() -> None:
         f"Brygga engine benchmark — demo unit {guide.unit_id}: {engine.tables.participants.size} "
         f"participants, {engine.tables.profiles.size} profiles; {args.repeats} requests each"
     )
+    cpu, wall, queries = measure(client, "/api/v1/me/", args.repeats)
+    print(
+        f"  floor: the same stack answering /api/v1/me/ (session, user, second-factor check, "
+        f"middleware, JSON): {cpu:.2f} ms CPU, {queries} queries"
+    )
     warm = {}
     for name, url in urls.items():
         cpu, wall, queries = measure(client, url, args.repeats)

@@ -7,6 +7,8 @@ REMOTE_ADDR; X-Forwarded-For is trusted only behind the configured number of pro
 
 from __future__ import annotations
 
+import contextlib
+
 from auditlog.models import LogEntry
 
 from core.security.client import client_address
@@ -104,13 +106,20 @@ def _insert_entries(entries: list) -> None:
         for entry in entries
     ]
     quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(LogEntry._meta.db_table),
-        ", ".join(quote(f.column) for f in fields),
-        ", ".join(["%s"] * len(fields)),
+    head = "INSERT INTO {} ({}) VALUES ".format(
+        quote(LogEntry._meta.db_table), ", ".join(quote(f.column) for f in fields)
     )
-    with transaction.atomic(using=using, savepoint=False), connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+    one = "({})".format(", ".join(["%s"] * len(fields)))
+    # One statement per 200 rows (an INSERT is atomic on its own; several share a transaction).
+    chunks = [rows[i : i + 200] for i in range(0, len(rows), 200)]
+    together = (
+        transaction.atomic(using=using, savepoint=False)
+        if len(chunks) > 1
+        else contextlib.nullcontext()
+    )
+    with together, connection.cursor() as cursor:
+        for chunk in chunks:
+            cursor.execute(head + ", ".join([one] * len(chunk)), [v for row in chunk for v in row])
 
 
 def participant_log(participant):
