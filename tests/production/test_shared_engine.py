@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from core.models import Skill
 from employers.choices import ProfileStatus
@@ -306,3 +309,85 @@ def test_processes_of_one_machine_load_the_stored_build(shared_engines, unit, wo
     cache.clear()
     features.unit_engine(unit.pk)
     assert features.BUILDS[unit.pk] == builds
+
+
+# --- property: any mix of row changes patches to what a full build gives ------------------------
+
+
+def _synthetic(n_people: int, n_jobs: int):
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "matching.py"
+    spec = importlib.util.spec_from_file_location("bench_matching_shared", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.synthetic(n_people, n_jobs)
+
+
+BASE_PEOPLE, BASE_JOBS = _synthetic(60, 40)
+
+
+@given(
+    edits=st.lists(
+        st.tuples(
+            st.sampled_from(["hours", "move", "drop", "swap_skills", "copy_in"]),
+            st.sampled_from(["participant", "profile"]),
+            st.integers(0, 39),
+            st.integers(0, 39),
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+@hsettings(max_examples=40, deadline=None)
+def test_any_row_changes_patch_to_the_full_build(edits):
+    import dataclasses
+
+    from matching.engine.patch import patched, record_skills
+
+    people = {p.id: p for p in BASE_PEOPLE}
+    jobs = {j.id: j for j in BASE_JOBS}
+    base = Engine(list(people.values()), list(jobs.values()))
+    counts = record_skills([*people.values(), *jobs.values()])
+    changed = {"participant": {}, "profile": {}}
+    removed = {"participant": set(), "profile": set()}
+    fresh_id = 10_000
+    for what, side, i, j in edits:
+        rows = people if side == "participant" else jobs
+        ids = sorted(rows)
+        if not ids:
+            continue
+        a, b = rows[ids[i % len(ids)]], rows[ids[j % len(ids)]]
+        if what == "hours":
+            new = dataclasses.replace(a, hours_min=min(a.hours_min, 8), hours_max=a.hours_min + 12)
+        elif what == "move":
+            new = dataclasses.replace(a, lat=b.lat, lon=b.lon)
+        elif what == "swap_skills":
+            new = dataclasses.replace(a, skills=dict(b.skills))
+        elif what == "copy_in":  # a newcomer like an existing row
+            fresh_id += 1
+            new = dataclasses.replace(b, id=fresh_id)
+        else:
+            del rows[a.id]
+            changed[side].pop(a.id, None)
+            removed[side].add(a.id)
+            continue
+        rows[new.id] = new
+        changed[side][new.id] = new
+        removed[side].discard(new.id)
+    result = patched(
+        base,
+        counts,
+        participants=list(changed["participant"].values()),
+        profiles=list(changed["profile"].values()),
+        removed_participants=removed["participant"],
+        removed_profiles=removed["profile"],
+    )
+    full = Engine(list(people.values()), list(jobs.values()))
+    from hypothesis import event
+
+    event("refused" if result is None else "patched")
+    if result is None:  # refused: the set of skills changed (a full build is then required)
+        assert set(record_skills([*people.values(), *jobs.values()])) != set(counts)
+        return
+    assert rankings(result[0]) == rankings(full)
