@@ -19,7 +19,7 @@ from employers.models import TaskProfileSkill
 from matching import engine_version, features
 from matching.engine import Engine, ParticipantRecord, ProfileRecord
 from matching.engine import store as engine_store
-from matching.models import Consent, ParticipantSkill
+from matching.models import Consent, ParticipantAdaptationNeed, ParticipantSkill
 from tests.factories.employers import SiteFactory, TaskProfileFactory
 from tests.factories.matching import ParticipantFactory
 
@@ -223,6 +223,15 @@ def change(unit, world, other_unit, scenario):
     elif scenario == "participant exited":
         b.active = False
         b.save()
+    elif scenario == "site offers an adaptation":
+        from core.models import Adaptation
+
+        job.site.offered_adaptations.add(Adaptation.objects.order_by("pk").first())
+    elif scenario == "adaptation need added":
+        from core.models import Adaptation
+
+        adaptation = Adaptation.objects.order_by("pk").first()
+        ParticipantAdaptationNeed.objects.create(participant=a, adaptation=adaptation)
     elif scenario == "participant added":
         newcomer = ParticipantFactory(unit=unit, guide=a.guide)
         ParticipantSkill.objects.create(
@@ -260,6 +269,18 @@ def test_a_patched_engine_equals_a_full_rebuild(
             consent_withdraw(consent=consent, by=world["people"][0].guide)
         assert_equals_a_full_rebuild(unit.pk)
         assert features.BUILDS[unit.pk] == builds
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("scenario", ["site offers an adaptation", "adaptation need added"])
+def test_other_changes_equal_a_full_rebuild(
+    shared_engines, unit, other_unit, world, scenario, django_capture_on_commit_callbacks
+):
+    """Patched or rebuilt (a key the vocabulary lacks), the result is the full build's."""
+    assert_equals_a_full_rebuild(unit.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        change(unit, world, other_unit, scenario)
+    assert_equals_a_full_rebuild(unit.pk)
 
 
 @pytest.mark.django_db
