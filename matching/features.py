@@ -3,7 +3,6 @@ caches one engine per unit until any of its inputs changes."""
 
 from __future__ import annotations
 
-import logging
 import threading
 import time
 from collections import Counter, defaultdict
@@ -65,12 +64,11 @@ class Labels:
 class UnitEngine:
     engine: Engine
     labels: Labels
-    version: tuple  # the full version (``unit_version``) when last confirmed
+    version: tuple  # the full version (``unit_version``) of the last full build
     token: int | None = None  # the change counter this engine is current to (None: unknown)
     skill_counts: Counter = field(default_factory=Counter)
     patched_rows: int = 0  # rows patched since the last full build
     checked_at: float = 0.0  # when the full version was last confirmed (time.monotonic)
-    checked_token: int | None = None  # the counter at that confirmation
 
 
 def participant_records(participants) -> list[ParticipantRecord]:
@@ -275,7 +273,6 @@ def _engine_from_db(unit_id: int) -> tuple[Engine, Labels, Counter]:
 
 
 BUILDS = Counter()  # full builds from the database by this process, per unit (benchmarks, tests)
-logger = logging.getLogger("brygga.engine")
 
 
 def build_unit_engine(unit_id: int, version: tuple | None = None) -> UnitEngine:
@@ -371,9 +368,11 @@ def unit_engine(unit_id: int) -> UnitEngine:
     """The unit's engine, current with its inputs (see matching/engine_version.py).
 
     Warm: one read of the shared change counter. After changes the process patches the rows they
-    name (``_patch``); a full build (shared by the machine's processes) only when a change is
-    not one row's, the log is incomplete, the patches grew too many, or the periodic confirmation
-    of the full version finds a change no signal announced."""
+    name (``_patch``), so the first request after a change is fast. A full build (shared by the
+    machine's processes through ``ENGINE_STORE_DIR``) when a change is not one row's, the log is
+    incomplete or the patches grew too many, and at the periodic confirmation
+    (``ENGINE_VERSION_RECHECK_SECONDS``) when the unit's full version moved since the last full
+    build: that also catches writes no signal announced."""
     from matching.engine_version import changes_between, counter
 
     recheck = getattr(settings, "ENGINE_VERSION_RECHECK_SECONDS", 5.0)
@@ -389,20 +388,21 @@ def unit_engine(unit_id: int) -> UnitEngine:
         if cached is not None and now - cached.checked_at < recheck:
             return _keep(unit_id, cached)
         if cached is not None:
-            full = unit_version(unit_id)
-            # Unchanged, or changed together with announced changes (already patched in): fine.
-            if full == cached.version or cached.checked_token != token:
-                return _keep(
-                    unit_id, replace(cached, version=full, checked_at=now, checked_token=token)
-                )
-            logger.info("engine: unit %s changed without a signal; rebuilding", unit_id)
+            version = unit_version(unit_id)
+            if version == cached.version:
+                return _keep(unit_id, replace(cached, checked_at=now))
+            # Changed since the last full build: patched (announced) changes, but perhaps also a
+            # write no signal announced (``QuerySet.update`` of a profile's slots, a merge), which
+            # no patch can know of. A fresh full build, once for the machine, settles both.
+            built = build_unit_engine(unit_id, version)
+            return _keep(unit_id, replace(built, token=token, checked_at=now))
     version = None
     if cached is not None and token is None:
         version = unit_version(unit_id)
         if version == cached.version:
             return cached
     built = build_unit_engine(unit_id, version if version is not None else unit_version(unit_id))
-    return _keep(unit_id, replace(built, token=token, checked_at=now, checked_token=token))
+    return _keep(unit_id, replace(built, token=token, checked_at=now))
 
 
 def _keep(unit_id: int, ue: UnitEngine) -> UnitEngine:

@@ -323,6 +323,33 @@ def test_a_change_without_a_signal_is_caught_by_the_periodic_confirmation(
 
 
 @pytest.mark.django_db
+def test_an_unannounced_write_next_to_an_announced_one_is_caught_too(
+    shared_engines, settings, unit, world, django_capture_on_commit_callbacks
+):
+    """A placement takes a slot with ``QuerySet.update`` (no signal) in the same moment as a
+    signalled edit: the patch sees only the edit, the periodic confirmation rebuilds."""
+    from django.db.models import F
+    from django.utils import timezone
+
+    from employers.models import TaskProfile
+
+    features.unit_engine(unit.pk)
+    job = world["profiles"][0]
+    with django_capture_on_commit_callbacks(execute=True):
+        TaskProfile.objects.filter(pk=job.pk).update(
+            slots_taken=F("slots_total"), updated_at=timezone.now()
+        )
+        world["people"][1].hours_max = 30
+        world["people"][1].save()
+    patched = features.unit_engine(unit.pk)
+    assert patched.patched_rows == 1
+    assert patched.engine.tables.profiles.records[patched.engine.profile_row(job.pk)].available
+    settings.ENGINE_VERSION_RECHECK_SECONDS = 1e-9
+    current = assert_equals_a_full_rebuild(unit.pk)
+    assert not current.engine.tables.profiles.records[current.engine.profile_row(job.pk)].available
+
+
+@pytest.mark.django_db
 def test_processes_of_one_machine_load_the_stored_build(shared_engines, unit, world):
     features.unit_engine(unit.pk)
     builds = features.BUILDS[unit.pk]
