@@ -80,6 +80,9 @@ class ParticipantMatchesView(APIView):
                 kind=q.get("kind"),
                 max_distance_km=q.get("max_distance"),
             )
+            audit.audit_participant_read(
+                participant=participant, user=request.user, request=request, what="api matches"
+            )
             return _page(request, q, count, results)
         results = suggestions.rank_profiles_for(
             participant,

@@ -40,3 +40,16 @@ def test_the_session_is_saved_at_most_once_a_minute(guide, time_machine, setting
     # … and idleness still ends it.
     time_machine.shift(settings.SESSION_IDLE_TIMEOUT + dt.timedelta(minutes=1))
     assert client.get("/api/v1/me/").status_code in (401, 403)
+
+
+@pytest.mark.parametrize("query", ["", "?include_excluded=true&page_size=5"])
+def test_every_matches_read_is_audited(api, guide, participant, query):
+    from auditlog.models import LogEntry
+
+    before = LogEntry.objects.filter(object_pk=str(participant.pk)).count()
+    response = api(guide).get(f"/api/v1/participants/{participant.pk}/matches/{query}")
+    assert response.status_code == 200
+    entries = LogEntry.objects.filter(object_pk=str(participant.pk)).order_by("pk")
+    assert entries.count() == before + 1
+    assert entries.last().changes == {"read": ["api matches", ""]}
+    assert entries.last().actor_id == guide.pk
