@@ -306,6 +306,9 @@ if "redis" in CACHES["default"]["BACKEND"].lower():
 # How long a process trusts the shared change counter before confirming the engine's full version
 # (matching/engine_version.py); 0 confirms on every request.
 ENGINE_VERSION_RECHECK_SECONDS = env.float("ENGINE_VERSION_RECHECK_SECONDS", default=5.0)
+# Where the engines are shared by every process on the machine (matching/engine/store.py): one
+# build per unit and version, memory-mapped by the others. Empty: each process keeps its own.
+ENGINE_STORE_DIR = env.str("ENGINE_STORE_DIR", default=str(VAR_DIR / "engine"))
 
 # A full recompute split into this many tasks, run by any number of workers (1: one task, as before).
 RECOMPUTE_PARTS = env.int("RECOMPUTE_PARTS", default=1)

@@ -24,3 +24,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-brygga.sqlite3")}  # noqa: F405
 # Every engine lookup confirms the full version, so tests never depend on signal coverage.
 ENGINE_VERSION_RECHECK_SECONDS = 0
+# No engine files shared between tests (their databases differ); the store's tests opt in.
+ENGINE_STORE_DIR = ""

@@ -7,14 +7,22 @@ once, which is cheap next to counting rows on every request). A process trusts t
 (``features.unit_version``), which also catches writes that send no signals (``QuerySet.update``,
 ``bulk_create``). With the cache down, or the re-check at 0 (the tests), every request uses the full
 version, as before.
+
+Each bump also records what changed, under the counter's new value: ``("participant", id)``,
+``("profile", id)``, ``("site", id)``, ``("employer", id)`` or ``("all", None)``. A process whose
+engine is a few numbers behind reads those entries and patches only the rows they name
+(``features.unit_engine``); a missing entry (expired, evicted, a lost race) means a full rebuild.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import logging
 import random
 import threading
 import time
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -22,6 +30,10 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 KEY = "matching:engine-version"
+LOG_KEY = KEY + ":log:{}"
+LOG_TIMEOUT = 3600
+LOG_MAX = 200  # a process further behind than this rebuilds in full
+ALL = ("all", None)
 ENGINE_APPS = {"core", "employers", "matching"}
 # Written often, read never by the engine.
 IGNORED = {
@@ -52,22 +64,101 @@ def counter() -> int | None:
         return None
 
 
-def bump() -> None:
-    try:
+@contextlib.contextmanager
+def _machine_lock():
+    """The counter's increment and its log entry, one process of the machine at a time: the file
+    cache's ``incr`` is a read and a write, and two writers must never get the same number."""
+    directory = getattr(settings, "VAR_DIR", None)
+    if directory is None:
+        yield
+        return
+    path = Path(directory) / "engine-version.lock"
+    with open(path, "a+") as f:
+        fcntl.flock(f.fileno(), fcntl.LOCK_EX)
         try:
-            cache.incr(KEY)
-        except ValueError:  # missing: start afresh (every process rebuilds once)
-            cache.add(KEY, random.randrange(1, 1 << 40), timeout=None)
+            yield
+        finally:
+            fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+
+
+def bump(changes=(ALL,)) -> None:
+    try:
+        with _machine_lock():
+            try:
+                number = cache.incr(KEY)
+            except ValueError:  # missing: start afresh (every process rebuilds once)
+                cache.add(KEY, random.randrange(1, 1 << 40), timeout=None)
+                return
+            cache.set(LOG_KEY.format(number), list(changes), timeout=LOG_TIMEOUT)
     except Exception as exc:  # a cache outage never fails a write; readers re-check in full
         logger.warning("engine version: could not bump: %s", exc)
 
 
-def changed(sender=None, **kwargs) -> None:
-    label = sender._meta.label if hasattr(sender, "_meta") else ""
-    if sender is None or sender._meta.app_label not in ENGINE_APPS or label in IGNORED:
-        return
+def changes_between(old: int, new: int) -> list[tuple] | None:
+    """What changed from counter ``old`` to ``new``; None when not every step is known."""
+    if not (0 < new - old <= LOG_MAX):
+        return None
+    keys = [LOG_KEY.format(n) for n in range(old + 1, new + 1)]
+    try:
+        found = cache.get_many(keys)
+    except Exception as exc:
+        logger.warning("engine version: cache unavailable: %s", exc)
+        return None
+    if len(found) != len(keys):
+        return None
+    return [tuple(change) for key in keys for change in found[key]]
+
+
+# Rows a change touches, by the attribute that names them (first match wins).
+ROW_ATTRIBUTES = (
+    ("participant_id", "participant"),
+    ("profile_id", "profile"),
+    ("task_profile_id", "profile"),
+    ("site_id", "site"),
+    ("employer_id", "employer"),
+)
+OWN_ROWS = {
+    "matching.Participant": "participant",
+    "employers.TaskProfile": "profile",
+    "employers.Site": "site",
+    "employers.Employer": "employer",
+}
+
+
+def affected(model, instance) -> tuple:
+    """The engine rows a saved or deleted ``instance`` touches; ALL when it is not one row's."""
+    label = model._meta.label
+    if instance is None:
+        return ALL
+    if label in OWN_ROWS:
+        return (OWN_ROWS[label], instance.pk)
+    if label == "matching.MatchDecision":  # a proposal counts towards the profile's load
+        return ("profile", instance.task_profile_id)
+    for attribute, kind in ROW_ATTRIBUTES:
+        value = getattr(instance, attribute, None)
+        if isinstance(value, int):
+            return (kind, value)
+    return ALL
+
+
+def _tracked(model) -> bool:
+    return (
+        model is not None
+        and hasattr(model, "_meta")
+        and model._meta.app_label in ENGINE_APPS
+        and model._meta.label not in IGNORED
+    )
+
+
+def _on_commit(changes: list[tuple]) -> None:
     # After commit, never before: a process that saw the new number must find the new rows.
-    transaction.on_commit(bump)
+    transaction.on_commit(lambda: bump(changes))
+
+
+def changed(sender=None, instance=None, **kwargs) -> None:
+    if not _tracked(sender):
+        return
+    _on_commit([affected(sender, instance)])
 
 
 def connect() -> None:
@@ -76,9 +167,19 @@ def connect() -> None:
     m2m_changed.connect(_m2m_changed, weak=False, dispatch_uid="engine-version-m2m")
 
 
-def _m2m_changed(sender=None, action=None, instance=None, **kwargs) -> None:
-    if action in ("post_add", "post_remove", "post_clear"):
-        changed(sender=type(instance))
+def _m2m_changed(sender=None, action=None, instance=None, model=None, pk_set=None, **kwargs):
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    owner = type(instance)
+    if not (_tracked(owner) or _tracked(model)):
+        return
+    if owner._meta.label in OWN_ROWS:
+        _on_commit([affected(owner, instance)])
+    elif model is not None and model._meta.label in OWN_ROWS and pk_set:
+        # Changed from the other side (an adaptation's participants): those rows.
+        _on_commit([(OWN_ROWS[model._meta.label], pk) for pk in pk_set])
+    else:
+        _on_commit([ALL])
 
 
 class VersionCache:

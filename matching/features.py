@@ -4,9 +4,11 @@ caches one engine per unit until any of its inputs changes."""
 from __future__ import annotations
 
 import threading
-from collections import defaultdict
-from dataclasses import dataclass, field
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field, replace
 
+from django.conf import settings
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
@@ -22,6 +24,8 @@ from core.taxonomy import fold
 from employers.choices import ProfileStatus
 from employers.models import TaskProfile, TaskProfileSkill
 from matching.engine import Engine, ParticipantRecord, ProfileRecord
+from matching.engine import store as engine_store
+from matching.engine.patch import patched, record_skills
 from matching.engine.related import related_skills
 from matching.models import (
     Consent,
@@ -60,7 +64,11 @@ class Labels:
 class UnitEngine:
     engine: Engine
     labels: Labels
-    version: tuple
+    version: tuple  # the full version (``unit_version``) of the last full build
+    token: int | None = None  # the change counter this engine is current to (None: unknown)
+    skill_counts: Counter = field(default_factory=Counter)
+    patched_rows: int = 0  # rows patched since the last full build
+    checked_at: float = 0.0  # when the full version was last confirmed (time.monotonic)
 
 
 def participant_records(participants) -> list[ParticipantRecord]:
@@ -235,8 +243,7 @@ def unit_version(unit_id: int) -> tuple:
     )
 
 
-def build_unit_engine(unit_id: int, version: tuple | None = None) -> UnitEngine:
-    version = version if version is not None else unit_version(unit_id)
+def _engine_from_db(unit_id: int) -> tuple[Engine, Labels, Counter]:
     participants = list(Participant.objects.filter(unit_id=unit_id, active=True).order_by("pk"))
     profiles = list(
         _unit_profiles(unit_id)
@@ -262,7 +269,95 @@ def build_unit_engine(unit_id: int, version: tuple | None = None) -> UnitEngine:
         weights=weights_row.as_weights() if weights_row else None,
         related=related_skills(text_labels),
     )
-    return UnitEngine(engine, labels, version)
+    return engine, labels, record_skills((*p_records, *r_records))
+
+
+BUILDS = Counter()  # full builds from the database by this process, per unit (benchmarks, tests)
+
+
+def build_unit_engine(unit_id: int, version: tuple | None = None) -> UnitEngine:
+    """The unit's engine at its current version: loaded from the machine's shared store when a
+    process already built it (``settings.ENGINE_STORE_DIR``), else built from the database."""
+    version = version if version is not None else unit_version(unit_id)
+
+    def build():
+        BUILDS[unit_id] += 1
+        engine, labels, counts = _engine_from_db(unit_id)
+        return engine, (labels, counts)
+
+    root = getattr(settings, "ENGINE_STORE_DIR", "")
+    if root:
+        engine, (labels, counts), _built = engine_store.shared(
+            root, f"unit-{unit_id}", repr((unit_id, version)), build
+        )
+    else:
+        engine, (labels, counts) = build()
+    return UnitEngine(engine, labels, version, skill_counts=counts)
+
+
+# Past this many patched rows (or this share of the engine's) the next change rebuilds in full.
+PATCH_LIMIT_ROWS = 256
+PATCH_LIMIT_SHARE = 0.1
+
+
+def _patch(ue: UnitEngine, unit_id: int, changes: list[tuple]) -> UnitEngine | None:
+    """``ue`` with the rows ``changes`` name fetched again; None when only a full build will do."""
+    if any(kind not in ("participant", "profile", "site", "employer") for kind, _ in changes):
+        return None
+    ids = defaultdict(set)
+    for kind, pk in changes:
+        ids[kind].add(pk)
+    size = ue.engine.tables.participants.size + ue.engine.tables.profiles.size
+    if ue.patched_rows + len(ids["participant"]) + len(ids["profile"]) > max(
+        PATCH_LIMIT_ROWS, PATCH_LIMIT_SHARE * size
+    ):
+        return None
+    profile_ids = set(ids["profile"])
+    if ids["site"] or ids["employer"]:
+        profile_ids |= set(
+            TaskProfile.objects.filter(
+                Q(site_id__in=ids["site"]) | Q(employer_id__in=ids["employer"])
+            ).values_list("pk", flat=True)
+        )
+    participants = list(
+        Participant.objects.filter(unit_id=unit_id, active=True, pk__in=ids["participant"])
+    )
+    profiles = (
+        list(
+            _unit_profiles(unit_id)
+            .exclude(status__in=[ProfileStatus.DRAFT, ProfileStatus.CLOSED])
+            .filter(pk__in=profile_ids)
+            .select_related("site", "employer")
+        )
+        if profile_ids
+        else []
+    )
+    p_records = participant_records(participants) if participants else []
+    r_records = profile_records(profiles) if profiles else []
+    removed_participants = ids["participant"] - {p.pk for p in participants}
+    removed_profiles = profile_ids - {r.pk for r in profiles}
+    if not (p_records or r_records) and not (
+        any(pk in ue.engine._participant_row for pk in removed_participants)
+        or any(pk in ue.engine._profile_row for pk in removed_profiles)
+    ):
+        return ue  # another unit's rows
+    result = patched(
+        ue.engine,
+        ue.skill_counts,
+        participants=p_records,
+        profiles=r_records,
+        removed_participants=removed_participants,
+        removed_profiles=removed_profiles,
+    )
+    if result is None:
+        return None
+    engine, counts = result
+    return replace(
+        ue,
+        engine=engine,
+        skill_counts=counts,
+        patched_rows=ue.patched_rows + len(ids["participant"]) + len(profile_ids),
+    )
 
 
 _cache: dict[int, UnitEngine] = {}
@@ -270,18 +365,50 @@ _lock = threading.Lock()
 
 
 def unit_engine(unit_id: int) -> UnitEngine:
-    """The unit's engine, rebuilt only when its inputs changed (see matching/engine_version.py)."""
-    from matching.engine_version import versions
+    """The unit's engine, current with its inputs (see matching/engine_version.py).
 
-    version = versions.version(unit_id, unit_version)
+    Warm: one read of the shared change counter. After changes the process patches the rows they
+    name (``_patch``), so the first request after a change is fast. A full build (shared by the
+    machine's processes through ``ENGINE_STORE_DIR``) when a change is not one row's, the log is
+    incomplete or the patches grew too many, and at the periodic confirmation
+    (``ENGINE_VERSION_RECHECK_SECONDS``) when the unit's full version moved since the last full
+    build: that also catches writes no signal announced."""
+    from matching.engine_version import changes_between, counter
+
+    recheck = getattr(settings, "ENGINE_VERSION_RECHECK_SECONDS", 5.0)
+    token = counter() if recheck > 0 else None
+    now = time.monotonic()
     with _lock:
         cached = _cache.get(unit_id)
-        if cached is not None and cached.version == version:
+    if cached is not None and token is not None and cached.token is not None:
+        if cached.token != token:
+            changes = changes_between(cached.token, token)
+            updated = _patch(cached, unit_id, changes) if changes is not None else None
+            cached = None if updated is None else replace(updated, token=token)
+        if cached is not None and now - cached.checked_at < recheck:
+            return _keep(unit_id, cached)
+        if cached is not None:
+            version = unit_version(unit_id)
+            if version == cached.version:
+                return _keep(unit_id, replace(cached, checked_at=now))
+            # Changed since the last full build: patched (announced) changes, but perhaps also a
+            # write no signal announced (``QuerySet.update`` of a profile's slots, a merge), which
+            # no patch can know of. A fresh full build, once for the machine, settles both.
+            built = build_unit_engine(unit_id, version)
+            return _keep(unit_id, replace(built, token=token, checked_at=now))
+    version = None
+    if cached is not None and token is None:
+        version = unit_version(unit_id)
+        if version == cached.version:
             return cached
-    built = build_unit_engine(unit_id, version)
+    built = build_unit_engine(unit_id, version if version is not None else unit_version(unit_id))
+    return _keep(unit_id, replace(built, token=token, checked_at=now))
+
+
+def _keep(unit_id: int, ue: UnitEngine) -> UnitEngine:
     with _lock:
-        _cache[unit_id] = built
-    return built
+        _cache[unit_id] = ue
+    return ue
 
 
 def forget(unit_id: int | None = None) -> None:

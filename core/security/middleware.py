@@ -20,6 +20,7 @@ from core.roles import is_staff_role
 
 STARTED = "_brygga_session_started"
 LAST_SEEN = "_brygga_last_seen"
+ACTIVITY_RESOLUTION_SECONDS = 60
 
 
 def _is_api(request) -> bool:
@@ -50,7 +51,10 @@ class SessionLimitsMiddleware:
                 return HttpResponseRedirect(
                     f"{resolve_url(settings.LOGIN_URL)}?next={request.get_full_path()}"
                 )
-            session[LAST_SEEN] = now
+            # Written at most once a minute: saving the session on every request was a database
+            # write per API call (issue 14). The idle limit can only come earlier by that minute.
+            if LAST_SEEN not in session or now - last_seen >= ACTIVITY_RESOLUTION_SECONDS:
+                session[LAST_SEEN] = now
         return self.get_response(request)
 
 

@@ -66,7 +66,11 @@ class ParticipantMatchesView(APIView):
 
     @extend_schema(parameters=[s.MatchQuerySerializer], responses=MATCHES_OR_PAGE)
     def get(self, request, pk):
-        participant = get_object_or_404(Participant.objects.visible_to(request.user), pk=pk)
+        # Only what ranking and the audit need: the participant's row is wide (identity fields).
+        participant = get_object_or_404(
+            Participant.objects.visible_to(request.user).only("pk", "unit_id", "code", "active"),
+            pk=pk,
+        )
         q = _query(s.MatchQuerySerializer, request)
         if q["include_excluded"]:
             count, results = suggestions.rank_page(
@@ -75,6 +79,9 @@ class ParticipantMatchesView(APIView):
                 page_size=q["page_size"],
                 kind=q.get("kind"),
                 max_distance_km=q.get("max_distance"),
+            )
+            audit.audit_participant_read(
+                participant=participant, user=request.user, request=request, what="api matches"
             )
             return _page(request, q, count, results)
         results = suggestions.rank_profiles_for(

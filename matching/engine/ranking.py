@@ -72,8 +72,22 @@ class Engine:
     ) -> None:
         self.weights = weights or c.Weights()
         self.tables: Tables = build_tables(participants, profiles, related=related, travel=travel)
-        self._participant_row = {int(pid): i for i, pid in enumerate(self.tables.participants.ids)}
-        self._profile_row = {int(rid): i for i, rid in enumerate(self.tables.profiles.ids)}
+        self._index_rows()
+
+    @classmethod
+    def from_tables(cls, tables: Tables, *, weights: c.Weights | None = None) -> Engine:
+        """An engine over tables built elsewhere (loaded from disk, or patched)."""
+        engine = cls.__new__(cls)
+        engine.weights = weights or c.Weights()
+        engine.tables = tables
+        engine._index_rows()
+        return engine
+
+    def _index_rows(self) -> None:
+        self._participant_row = {
+            int(pid): i for i, pid in enumerate(self.tables.participants.ids.tolist())
+        }
+        self._profile_row = {int(rid): i for i, rid in enumerate(self.tables.profiles.ids.tolist())}
 
     # --- lookups ------------------------------------------------------------------------------
     def participant_row(self, participant_id: int) -> int:

@@ -33,6 +33,10 @@ class BlockResult:
 def _gather(matrix, rows: np.ndarray, idx: np.ndarray) -> np.ndarray:
     """B×N array of ``matrix[rows[b], idx[n]]`` (0 where idx is -1), touching only needed columns."""
     valid = idx >= 0
+    if len(rows) == 1 and hasattr(matrix, "indptr"):
+        out = _dense_row(matrix, int(rows[0]))[np.where(valid, idx, 0)][None, :]
+        out[:, ~valid] = 0.0
+        return out
     uniq, inverse = np.unique(np.where(valid, idx, 0), return_inverse=True)
     sub = matrix[rows][:, uniq]
     sub = sub.toarray() if hasattr(sub, "toarray") else np.asarray(sub)
@@ -40,6 +44,40 @@ def _gather(matrix, rows: np.ndarray, idx: np.ndarray) -> np.ndarray:
     if not valid.all():
         out[:, ~valid] = 0.0
     return out
+
+
+def _dense_row(matrix, row: int) -> np.ndarray:
+    """Row ``row`` of a CSR matrix as a dense vector (no sparse slicing)."""
+    start, end = matrix.indptr[row], matrix.indptr[row + 1]
+    out = np.zeros(matrix.shape[1])
+    out[matrix.indices[start:end]] = matrix.data[start:end]
+    return out
+
+
+def _cross(left, rows: np.ndarray, right, cols: np.ndarray, binary: bool = False) -> np.ndarray:
+    """B×N dense ``left[rows] · right[cols]ᵀ`` (``binary``: left's entries counted as 1 where > 0).
+
+    One participant against many profiles, or many participants against one profile, is a
+    sparse matrix times one dense vector over the whole table, then a selection: far cheaper than
+    slicing sparse matrices for a single ranking."""
+    if len(rows) == 1:
+        v = _dense_row(left, int(rows[0]))
+        if binary:
+            v = (v > 0).astype(np.float64)
+        return (right @ v)[cols][None, :]
+    if len(cols) == 1:
+        v = _dense_row(right, int(cols[0]))
+        sub = left[rows]
+        if binary:
+            sub = sub.copy()
+            sub.data = (sub.data > 0).astype(np.float64)
+        return (sub @ v)[:, None]
+    sub = left[rows]
+    if binary:
+        sub = sub.copy()
+        sub.data = (sub.data > 0).astype(np.float64)
+    whole = len(cols) == right.shape[0] and bool(np.all(cols[1:] > cols[:-1]))
+    return ((right if whole else right[cols]) @ sub.T).T.toarray()
 
 
 def _flag(condition: np.ndarray, bit: int) -> np.ndarray:
@@ -93,18 +131,13 @@ def score_block(
         def G(grid):
             return grid
 
-    w_skills = pr.skill_weights if full else pr.skill_weights[cols]
-    req_skills = pr.skill_required if full else pr.skill_required[cols]
-    strengths = pt.strengths[rows]
     # --- skills -------------------------------------------------------------------------------
     wsum = R(pr.skill_weight_sum)
-    covered = G((w_skills @ strengths.T).T.toarray())
+    covered = G(_cross(pt.strengths, rows, pr.skill_weights, cols))
     with np.errstate(divide="ignore", invalid="ignore"):
         skill_cov = np.where(wsum > 0, covered / np.where(wsum > 0, wsum, 1.0), 0.5)
-    has_skill = strengths.copy()
-    has_skill.data = (has_skill.data > 0).astype(np.float64)
     req_count = R(pr.required_count)
-    met_required = G((req_skills @ has_skill.T).T.toarray())
+    met_required = G(_cross(pt.strengths, rows, pr.skill_required, cols, binary=True))
     missing_share = np.where(
         req_count > 0, (req_count - met_required) / np.where(req_count > 0, req_count, 1.0), 0.0
     )
@@ -113,13 +146,12 @@ def score_block(
     skills = skill_cov * (1.0 - 0.5 * missing_share) * language
 
     # --- validations --------------------------------------------------------------------------
-    validated = G((w_skills @ pt.validated[rows].T).T.toarray())
+    validated = G(_cross(pt.validated, rows, pr.skill_weights, cols))
     with np.errstate(divide="ignore", invalid="ignore"):
         validated_share = np.where(wsum > 0, validated / np.where(wsum > 0, wsum, 1.0), 0.0)
     # With requirements, the share of them met (so a missing one never shows as 1.0); without,
     # validated skills lift it from the neutral 0.5.
-    ocn_req = pr.ocn_required if full else pr.ocn_required[cols]
-    ocn_met = G((ocn_req @ pt.certified[rows].T).T.toarray())
+    ocn_met = G(_cross(pt.certified, rows, pr.ocn_required, cols))
     validation_fail = ocn_met < R(pr.ocn_count)
     kga_met = np.zeros(skills.shape)
     kga_min = col(pr.kga_min_matrix)

@@ -11,7 +11,8 @@ from core.exceptions import DomainError
 from employers.models import TaskProfile
 from matching.engine import Explanation, Match
 from matching.engine.config import REASONS
-from matching.explanations import breakdown, num, reason_text
+from matching.explanations import _ as _fast
+from matching.explanations import breakdown, label, num, one_language, reason_text
 from matching.features import UnitEngine, unit_engine
 from matching.models import MatchSuggestion, Participant
 
@@ -33,6 +34,11 @@ class NotInMatching(DomainError):
     default_field = "non_field_errors"
 
 
+def _explained_all(ue: UnitEngine, explanations: list[Explanation]) -> list[dict]:
+    with one_language():
+        return [_explained(ue, e) for e in explanations]
+
+
 def _explained(ue: UnitEngine, explanation: Explanation) -> dict:
     m, labels = explanation.match, ue.labels
     return {
@@ -41,7 +47,7 @@ def _explained(ue: UnitEngine, explanation: Explanation) -> dict:
         "reasons": [
             {
                 "code": r.code,
-                "label": str(REASON_TEXT[r.code]),
+                "label": label(REASON_TEXT[r.code]),
                 "text": reason_text(r, labels),
                 "params": r.params,
             }
@@ -71,19 +77,19 @@ def _validation_label(ue: UnitEngine, item) -> str:
     if item[0] == "ocn":
         module = ue.labels.modules.get(item[1], item[1])
         if item[2] and item[2] != item[3]:
-            return _("OCN: %(module)s level %(level)s (certified at level %(certified)s)") % {
+            return _fast("OCN: %(module)s level %(level)s (certified at level %(certified)s)") % {
                 "module": module,
                 "level": item[3],
                 "certified": item[2],
             }
-        return _("OCN: %(module)s level %(level)s") % {"module": module, "level": item[3]}
+        return _fast("OCN: %(module)s level %(level)s") % {"module": module, "level": item[3]}
     if item[0] == "kga":
-        return _("KGA: %(competence)s %(level)s of %(required)s required") % {
+        return _fast("KGA: %(competence)s %(level)s of %(required)s required") % {
             "competence": ue.labels.competences.get(item[1], item[1]),
             "level": num(item[2]),
             "required": num(item[3]),
         }
-    return _("validated skill: %(s)s") % {"s": ue.labels.skill(item[1])}
+    return _fast("validated skill: %(s)s") % {"s": ue.labels.skill(item[1])}
 
 
 def _plain(m: Match) -> dict:
@@ -94,7 +100,7 @@ def _plain(m: Match) -> dict:
         "components": {k: round(v, 4) for k, v in m.components.items()},
         "excluded": m.excluded,
         "reasons": [
-            {"code": r, "label": str(REASON_TEXT[r]), "text": str(REASON_TEXT[r])}
+            {"code": r, "label": label(REASON_TEXT[r]), "text": label(REASON_TEXT[r])}
             for r in m.reasons
         ],
         "distance_km": None if m.distance_km is None else round(m.distance_km, 1),
@@ -123,7 +129,7 @@ def rank_profiles_for(
         include_excluded=include_excluded,
     )
     # Explained from the ranking's own scores: nothing is scored twice.
-    return [_explained(ue, e) for e in ue.engine.explain_matches(matches)]
+    return _explained_all(ue, ue.engine.explain_matches(matches))
 
 
 def rank_participants_for(
@@ -138,7 +144,7 @@ def rank_participants_for(
     matches = ue.engine.rank_participants(
         profile.pk, limit=limit, include_excluded=include_excluded
     )
-    return [_explained(ue, e) for e in ue.engine.explain_matches(matches)]
+    return _explained_all(ue, ue.engine.explain_matches(matches))
 
 
 def rank_page(
@@ -175,9 +181,8 @@ def rank_page(
             profile.pk, limit=max(ue.engine.tables.participants.size, 1), include_excluded=True
         )
     chosen = matches[(page - 1) * page_size : page * page_size]
-    return len(matches), [
-        _explained(ue, ue.engine.explain(m.participant_id, m.profile_id)) for m in chosen
-    ]
+    # Explained from the ranking's own scores: the page is neither scored again nor pair by pair.
+    return len(matches), _explained_all(ue, ue.engine.explain_matches(chosen))
 
 
 def explain_pair(participant: Participant, profile: TaskProfile) -> dict:

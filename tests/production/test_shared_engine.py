@@ -1,0 +1,441 @@
+"""One engine per unit and version shared by the machine's processes, patched on a change (issue 14):
+patched results equal a full rebuild's; processes share one build; a stale or corrupt file is
+rebuilt, never served."""
+
+import json
+import multiprocessing
+import time
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
+
+from core.models import Skill
+from employers.choices import ProfileStatus
+from employers.models import TaskProfileSkill
+from matching import engine_version, features
+from matching.engine import Engine, ParticipantRecord, ProfileRecord
+from matching.engine import store as engine_store
+from matching.models import Consent, ParticipantAdaptationNeed, ParticipantSkill
+from tests.factories.employers import SiteFactory, TaskProfileFactory
+from tests.factories.matching import ParticipantFactory
+
+# --- the store, without Django ---------------------------------------------------------------
+
+
+def small_engine(hours_max: float = 30) -> Engine:
+    people = [
+        ParticipantRecord(id=i, lat=56.66, lon=16.36, hours_min=10, hours_max=hours_max)
+        for i in (1, 2, 3)
+    ]
+    jobs = [
+        ProfileRecord(id=j, employer_id=7, lat=56.67, lon=16.35, hours_min=10, hours_max=30)
+        for j in (10, 11)
+    ]
+    return Engine(people, jobs)
+
+
+def _build_counted(counter: str):
+    def build():
+        time.sleep(0.3)  # long enough for the other process to arrive while this one builds
+        with open(counter, "a") as f:
+            f.write("built\n")
+        return small_engine(), {"labels": "x"}
+
+    return build
+
+
+def _child(root: str, counter: str, results) -> None:
+    engine, extra, _built = engine_store.shared(
+        Path(root), "unit-1", "version-a", _build_counted(counter)
+    )
+    results.put([m.profile_id for m in engine.rank_profiles(1, limit=5)])
+
+
+def test_two_processes_share_one_build(tmp_path):
+    counter = tmp_path / "builds.txt"
+    ctx = multiprocessing.get_context("fork")
+    results = ctx.Queue()
+    children = [
+        ctx.Process(target=_child, args=(str(tmp_path / "engine"), str(counter), results))
+        for _ in range(3)
+    ]
+    for child in children:
+        child.start()
+    for child in children:
+        child.join(30)
+        assert child.exitcode == 0
+    assert counter.read_text().count("built") == 1
+    rankings = [results.get(timeout=5) for _ in children]
+    assert rankings[0] == [10, 11] and all(r == rankings[0] for r in rankings)
+
+
+def test_a_stored_engine_is_memory_mapped_and_ranks_as_built(tmp_path):
+    built = small_engine()
+    engine_store.save(built, tmp_path / "e", "k", extra={"a": 1})
+    loaded, extra = engine_store.load(tmp_path / "e", "k")
+    assert extra == {"a": 1}
+    assert isinstance(loaded.tables.participants.hours_max, __import__("numpy").memmap)
+    assert [(m.profile_id, m.score) for m in loaded.rank_profiles(2)] == [
+        (m.profile_id, m.score) for m in built.rank_profiles(2)
+    ]
+
+
+@pytest.mark.parametrize("damage", ["flip_a_byte", "drop_a_file", "no_manifest", "other_version"])
+def test_a_stale_or_corrupt_store_is_rebuilt_never_served(tmp_path, damage):
+    root = tmp_path / "engine"
+    engine_store.shared(root, "unit-1", "v", lambda: (small_engine(hours_max=5), None))
+    (directory,) = root.glob("unit-1@*")
+    if damage == "flip_a_byte":
+        victim = directory / "participants.hours_max.npy"
+        data = bytearray(victim.read_bytes())
+        data[-1] ^= 0xFF
+        victim.write_bytes(bytes(data))
+    elif damage == "drop_a_file":
+        (directory / "profiles.hours_min.npy").unlink()
+    elif damage == "no_manifest":
+        (directory / engine_store.MANIFEST).unlink()
+    else:
+        manifest = json.loads((directory / engine_store.MANIFEST).read_text())
+        manifest["key"] = "another"
+        (directory / engine_store.MANIFEST).write_text(json.dumps(manifest))
+    with pytest.raises(engine_store.StoreError):
+        engine_store.load(directory, "v")
+    engine, _extra, built = engine_store.shared(
+        root, "unit-1", "v", lambda: (small_engine(hours_max=30), None)
+    )
+    assert built
+    assert float(engine.tables.participants.hours_max[0]) == 30  # the rebuilt one, not the damaged
+    again, _extra, built = engine_store.shared(root, "unit-1", "v", lambda: 1 / 0)
+    assert not built and float(again.tables.participants.hours_max[0]) == 30
+
+
+def test_old_versions_are_removed_after_a_build(tmp_path):
+    root = tmp_path / "engine"
+    engine_store.shared(root, "unit-1", "v1", lambda: (small_engine(), None))
+    engine_store.shared(root, "unit-10", "v1", lambda: (small_engine(), None))
+    engine_store.shared(root, "unit-1", "v2", lambda: (small_engine(), None))
+    assert len(list(root.glob("unit-1@*"))) == 1
+    assert len(list(root.glob("unit-10@*"))) == 1  # another unit's is kept
+
+
+# --- incremental updates through the change log ------------------------------------------------
+
+
+@pytest.fixture
+def shared_engines(settings, tmp_path):
+    settings.ENGINE_VERSION_RECHECK_SECONDS = 60
+    settings.ENGINE_STORE_DIR = str(tmp_path / "engine")
+    cache.clear()
+    features.forget()
+    yield
+    features.forget()
+
+
+def skill(label):
+    return Skill.objects.get(label=label)
+
+
+@pytest.fixture
+def world(unit, guide, employer):
+    truck, picking = skill("Truckvana"), skill("Orderplockning")
+    profiles = []
+    for i, (lat, lon) in enumerate([(56.67, 16.36), (56.66, 16.30), (56.70, 16.40)]):
+        site = SiteFactory(employer=employer, latitude=lat, longitude=lon)
+        job = TaskProfileFactory(employer=employer, site=site, slots_total=2)
+        TaskProfileSkill.objects.create(
+            profile=job, skill=truck if i % 2 else picking, weight=3 + i, required=i == 2
+        )
+        profiles.append(job)
+    people = []
+    for i in range(5):
+        person = ParticipantFactory(unit=unit, guide=guide, hours_min=5 + 5 * i, hours_max=35)
+        ParticipantSkill.objects.create(
+            participant=person,
+            skill=truck if i % 2 else picking,
+            source=["self_reported", "observed", "validated"][i % 3],
+            level=1 + i % 4,
+        )
+        people.append(person)
+    return {"people": people, "profiles": profiles, "truck": truck, "picking": picking}
+
+
+def rankings(engine: Engine) -> dict:
+    out = {}
+    for pid in sorted(int(i) for i in engine.tables.participants.ids):
+        for facing in (False, True):
+            out["participant", pid, facing] = [
+                (m.profile_id, round(m.score, 9), tuple(m.reasons))
+                for m in engine.rank_profiles(
+                    pid, limit=1000, include_excluded=True, employer_facing=facing
+                )
+            ]
+    for rid in sorted(int(i) for i in engine.tables.profiles.ids):
+        out["profile", rid] = [
+            (m.participant_id, round(m.score, 9), tuple(m.reasons))
+            for m in engine.rank_participants(rid, limit=1000, include_excluded=True)
+        ]
+    return out
+
+
+def assert_equals_a_full_rebuild(unit_id: int) -> features.UnitEngine:
+    current = features.unit_engine(unit_id)
+    full, _labels, _counts = features._engine_from_db(unit_id)
+    assert rankings(current.engine) == rankings(full)
+    return current
+
+
+def change(unit, world, other_unit, scenario):
+    a, b = world["people"][0], world["people"][1]
+    job = world["profiles"][0]
+    if scenario == "skill added":
+        ParticipantSkill.objects.create(
+            participant=a, skill=world["truck"], source="validated", level=3
+        )
+    elif scenario == "profile slots and status":
+        job.slots_taken = 2
+        job.save()
+        second = world["profiles"][1]
+        second.status = ProfileStatus.PAUSED
+        second.save()
+        third = world["profiles"][2]
+        third.status = ProfileStatus.CLOSED  # leaves matching
+        third.save()
+    elif scenario == "participant moved":
+        b.unit = other_unit
+        b.save()
+    elif scenario == "consent withdrawn":
+        import datetime as dt
+
+        consent = Consent.objects.create(
+            participant=a,
+            employer=job.employer,
+            purpose="p",
+            scopes=["skills"],
+            given_on=dt.date.today(),
+            method="digital",
+            recorded_by=a.guide,
+        )
+        return consent
+    elif scenario == "participant exited":
+        b.active = False
+        b.save()
+    elif scenario == "site offers an adaptation":
+        from core.models import Adaptation
+
+        job.site.offered_adaptations.add(Adaptation.objects.order_by("pk").first())
+    elif scenario == "adaptation need added":
+        from core.models import Adaptation
+
+        adaptation = Adaptation.objects.order_by("pk").first()
+        ParticipantAdaptationNeed.objects.create(participant=a, adaptation=adaptation)
+    elif scenario == "participant added":
+        newcomer = ParticipantFactory(unit=unit, guide=a.guide)
+        ParticipantSkill.objects.create(
+            participant=newcomer, skill=world["picking"], source="observed", level=2
+        )
+    return None
+
+
+SCENARIOS = [
+    "skill added",
+    "profile slots and status",
+    "participant moved",
+    "consent withdrawn",
+    "participant exited",
+    "participant added",
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_a_patched_engine_equals_a_full_rebuild(
+    shared_engines, unit, other_unit, world, scenario, django_capture_on_commit_callbacks
+):
+    assert_equals_a_full_rebuild(unit.pk)
+    builds = features.BUILDS[unit.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        consent = change(unit, world, other_unit, scenario)
+    patched = assert_equals_a_full_rebuild(unit.pk)
+    assert features.BUILDS[unit.pk] == builds  # patched, not rebuilt
+    assert patched.patched_rows >= 1
+    if consent is not None:  # and withdrawn again
+        with django_capture_on_commit_callbacks(execute=True):
+            from matching.services.consents import consent_withdraw
+
+            consent_withdraw(consent=consent, by=world["people"][0].guide)
+        assert_equals_a_full_rebuild(unit.pk)
+        assert features.BUILDS[unit.pk] == builds
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("scenario", ["site offers an adaptation", "adaptation need added"])
+def test_other_changes_equal_a_full_rebuild(
+    shared_engines, unit, other_unit, world, scenario, django_capture_on_commit_callbacks
+):
+    """Patched or rebuilt (a key the vocabulary lacks), the result is the full build's."""
+    assert_equals_a_full_rebuild(unit.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        change(unit, world, other_unit, scenario)
+    assert_equals_a_full_rebuild(unit.pk)
+
+
+@pytest.mark.django_db
+def test_a_new_skill_or_a_lost_log_rebuilds_in_full(
+    shared_engines, unit, world, django_capture_on_commit_callbacks
+):
+    features.unit_engine(unit.pk)
+    builds = features.BUILDS[unit.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        ParticipantSkill.objects.create(
+            participant=world["people"][0], free_text="Svetsning med TIG", source="observed"
+        )
+    assert_equals_a_full_rebuild(unit.pk)  # a skill no record had: related skills change
+    assert features.BUILDS[unit.pk] == builds + 1
+    before = engine_version.counter()
+    with django_capture_on_commit_callbacks(execute=True):
+        world["people"][2].hours_max = 20
+        world["people"][2].save()
+    cache.delete(engine_version.LOG_KEY.format(before + 1))  # evicted
+    assert_equals_a_full_rebuild(unit.pk)
+    assert features.BUILDS[unit.pk] == builds + 2
+
+
+@pytest.mark.django_db
+def test_a_change_without_a_signal_is_caught_by_the_periodic_confirmation(
+    shared_engines, settings, unit, world
+):
+    first = features.unit_engine(unit.pk)
+    from django.utils import timezone
+
+    from matching.models import Participant
+
+    Participant.objects.filter(pk=world["people"][3].pk).update(
+        active=False, updated_at=timezone.now()
+    )  # no signal
+    assert features.unit_engine(unit.pk) is first  # trusted within the window
+    settings.ENGINE_VERSION_RECHECK_SECONDS = 1e-9
+    assert_equals_a_full_rebuild(unit.pk)
+    assert world["people"][3].pk not in features.unit_engine(unit.pk).engine._participant_row
+
+
+@pytest.mark.django_db
+def test_an_unannounced_write_next_to_an_announced_one_is_caught_too(
+    shared_engines, settings, unit, world, django_capture_on_commit_callbacks
+):
+    """A placement takes a slot with ``QuerySet.update`` (no signal) in the same moment as a
+    signalled edit: the patch sees only the edit, the periodic confirmation rebuilds."""
+    from django.db.models import F
+    from django.utils import timezone
+
+    from employers.models import TaskProfile
+
+    features.unit_engine(unit.pk)
+    job = world["profiles"][0]
+    with django_capture_on_commit_callbacks(execute=True):
+        TaskProfile.objects.filter(pk=job.pk).update(
+            slots_taken=F("slots_total"), updated_at=timezone.now()
+        )
+        world["people"][1].hours_max = 30
+        world["people"][1].save()
+    patched = features.unit_engine(unit.pk)
+    assert patched.patched_rows == 1
+    assert patched.engine.tables.profiles.records[patched.engine.profile_row(job.pk)].available
+    settings.ENGINE_VERSION_RECHECK_SECONDS = 1e-9
+    current = assert_equals_a_full_rebuild(unit.pk)
+    assert not current.engine.tables.profiles.records[current.engine.profile_row(job.pk)].available
+
+
+@pytest.mark.django_db
+def test_processes_of_one_machine_load_the_stored_build(shared_engines, unit, world):
+    features.unit_engine(unit.pk)
+    builds = features.BUILDS[unit.pk]
+    features.forget()  # a second process: nothing in memory, the same machine's files
+    cache.clear()
+    features.unit_engine(unit.pk)
+    assert features.BUILDS[unit.pk] == builds
+
+
+# --- property: any mix of row changes patches to what a full build gives ------------------------
+
+
+def _synthetic(n_people: int, n_jobs: int):
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "matching.py"
+    spec = importlib.util.spec_from_file_location("bench_matching_shared", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.synthetic(n_people, n_jobs)
+
+
+BASE_PEOPLE, BASE_JOBS = _synthetic(60, 40)
+
+
+@given(
+    edits=st.lists(
+        st.tuples(
+            st.sampled_from(["hours", "move", "drop", "swap_skills", "copy_in"]),
+            st.sampled_from(["participant", "profile"]),
+            st.integers(0, 39),
+            st.integers(0, 39),
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+@hsettings(max_examples=40, deadline=None)
+def test_any_row_changes_patch_to_the_full_build(edits):
+    import dataclasses
+
+    from matching.engine.patch import patched, record_skills
+
+    people = {p.id: p for p in BASE_PEOPLE}
+    jobs = {j.id: j for j in BASE_JOBS}
+    base = Engine(list(people.values()), list(jobs.values()))
+    counts = record_skills([*people.values(), *jobs.values()])
+    changed = {"participant": {}, "profile": {}}
+    removed = {"participant": set(), "profile": set()}
+    fresh_id = 10_000
+    for what, side, i, j in edits:
+        rows = people if side == "participant" else jobs
+        ids = sorted(rows)
+        if not ids:
+            continue
+        a, b = rows[ids[i % len(ids)]], rows[ids[j % len(ids)]]
+        if what == "hours":
+            new = dataclasses.replace(a, hours_min=min(a.hours_min, 8), hours_max=a.hours_min + 12)
+        elif what == "move":
+            new = dataclasses.replace(a, lat=b.lat, lon=b.lon)
+        elif what == "swap_skills":
+            new = dataclasses.replace(a, skills=dict(b.skills))
+        elif what == "copy_in":  # a newcomer like an existing row
+            fresh_id += 1
+            new = dataclasses.replace(b, id=fresh_id)
+        else:
+            del rows[a.id]
+            changed[side].pop(a.id, None)
+            removed[side].add(a.id)
+            continue
+        rows[new.id] = new
+        changed[side][new.id] = new
+        removed[side].discard(new.id)
+    result = patched(
+        base,
+        counts,
+        participants=list(changed["participant"].values()),
+        profiles=list(changed["profile"].values()),
+        removed_participants=removed["participant"],
+        removed_profiles=removed["profile"],
+    )
+    full = Engine(list(people.values()), list(jobs.values()))
+    from hypothesis import event
+
+    event("refused" if result is None else "patched")
+    if result is None:  # refused: the set of skills changed (a full build is then required)
+        assert set(record_skills([*people.values(), *jobs.values()])) != set(counts)
+        return
+    assert rankings(result[0]) == rankings(full)
