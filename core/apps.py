@@ -9,5 +9,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from core import signals  # noqa: F401
         from core.retention_rules import register_core_rules
+        from core.security import two_factor
 
         register_core_rules()
+        two_factor.connect()

@@ -10,10 +10,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +25,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
+from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -86,6 +91,47 @@ def verify(request):
     )
 
 
+# Whether a user has a device, asked on every request of a signed-in user who is not verified: one
+# cache read instead of a query per device kind. Any device saved or deleted forgets the answer.
+DEVICE_CACHE_SECONDS = 300
+
+
+def _device_key(user) -> str:
+    joined = user.date_joined.timestamp() if getattr(user, "date_joined", None) else 0
+    return f"2fa:has-device:{user.pk}:{joined}"
+
+
+def has_device(user) -> bool:
+    key = _device_key(user)
+    try:
+        known = cache.get(key)
+    except Exception:  # noqa: BLE001 - the cache is down: ask the database
+        return user_has_device(user)
+    if known is None:
+        known = user_has_device(user)
+        with contextlib.suppress(Exception):  # the cache is down: ask again next time
+            cache.set(key, known, DEVICE_CACHE_SECONDS)
+    return known
+
+
+def _device_changed(sender, instance, **kwargs) -> None:
+    if not isinstance(instance, Device) or instance.user_id is None:
+        return
+    user = instance.user
+
+    def forget() -> None:
+        with contextlib.suppress(Exception):  # the cache is down: the expiry above applies
+            cache.delete(_device_key(user))
+
+    forget()
+    transaction.on_commit(forget)  # and again once committed: no reader keeps the old answer
+
+
+def connect() -> None:
+    post_save.connect(_device_changed, weak=False, dispatch_uid="two-factor-device-save")
+    post_delete.connect(_device_changed, weak=False, dispatch_uid="two-factor-device-delete")
+
+
 class TwoFactorMiddleware:
     """After ``django_otp.middleware.OTPMiddleware``: sends signed-in users who owe a second
     factor to the verify (or, for administrators without a device, the set-up) page."""
@@ -99,15 +145,15 @@ class TwoFactorMiddleware:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or request.user.is_verified():
             return self.get_response(request)
-        path = request.path
-        exempt = {reverse("two_factor_setup"), reverse("two_factor_verify"), reverse("logout")}
-        if path in exempt or path.startswith(self.EXEMPT_PREFIXES):
-            return self.get_response(request)
-        if user_has_device(user):
+        if has_device(user):
             target = reverse("two_factor_verify")
         elif is_admin(user) and settings.OTP_REQUIRED_FOR_ADMINS:
             target = reverse("two_factor_setup")
         else:
+            return self.get_response(request)
+        path = request.path
+        exempt = {reverse("two_factor_setup"), reverse("two_factor_verify"), reverse("logout")}
+        if path in exempt or path.startswith(self.EXEMPT_PREFIXES):
             return self.get_response(request)
         if path.startswith("/api/"):
             return JsonResponse({"detail": "A second factor is required."}, status=403)

@@ -49,6 +49,23 @@ def test_staff_without_a_device_are_not_asked(guide, settings):
     assert signed_in(guide).get("/deltagare/").status_code == 200
 
 
+def test_whether_a_user_has_a_device_is_asked_once_and_forgotten_on_any_device_change(guide):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = signed_in(guide)
+    assert client.get("/").status_code in (200, 302)
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/deltagare/")
+    assert not [q for q in queries.captured_queries if "otp_" in q["sql"]]
+    # A device confirmed elsewhere (another session, the admin) counts at once.
+    TOTPDevice.objects.create(user=guide, name="totp", confirmed=True)
+    response = client.get("/deltagare/")
+    assert response.status_code == 302 and response["Location"].startswith("/tvastegs/verifiera/")
+    TOTPDevice.objects.filter(user=guide).delete()
+    assert client.get("/deltagare/").status_code == 200
+
+
 def test_a_guide_who_enabled_it_must_give_a_code_at_the_next_sign_in(guide):
     enable(signed_in(guide), guide)
     client = signed_in(guide)  # a new session: password only
