@@ -145,11 +145,13 @@ def celery_processes(supervisor: int) -> dict[str, list[int]]:
 
 
 def run(command: str, *, as_postgres: bool = False, timeout: int = 60) -> None:
+    cwd = None
     if as_postgres and os.geteuid() == 0:
         argv = ["su", "postgres", "-s", "/bin/sh", "-c", command]
+        cwd = "/"  # the checkout may be a folder the postgres user cannot enter
     else:
         argv = ["/bin/sh", "-c", command]
-    subprocess.run(argv, check=True, timeout=timeout, stdout=subprocess.DEVNULL)
+    subprocess.run(argv, check=True, timeout=timeout, stdout=subprocess.DEVNULL, cwd=cwd)
 
 
 class Redis:
