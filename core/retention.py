@@ -103,6 +103,11 @@ class RetentionRule:
 _RULES: dict[str, RetentionRule] = {}
 
 
+def delete_rows(rows: QuerySet, now: dt.datetime) -> int:
+    """The ``apply`` of rules whose records are simply deleted when due."""
+    return rows.delete()[0]
+
+
 def register(rule: RetentionRule) -> RetentionRule:
     """Add (or replace) the rule for a kind; apps call this from ``ready()``."""
     _RULES[rule.kind] = rule

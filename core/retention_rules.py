@@ -9,10 +9,11 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from core.retention import RetentionRule, cutoff, register, retention_setting
+from core.retention import RetentionRule, cutoff, delete_rows, register, retention_setting
 
 
 def _audit_due(now: dt.datetime) -> QuerySet:
+    # Audit rows are deleted by this rule only: nothing in the pages or the API can.
     from auditlog.models import LogEntry
 
     return LogEntry.objects.filter(timestamp__lt=cutoff(now, "audit_log_years"))
@@ -50,11 +51,6 @@ def _sessions_due(now: dt.datetime) -> QuerySet:
     return Session.objects.filter(expire_date__lt=cutoff(now, "expired_session_days"))
 
 
-def _delete(rows: QuerySet, now: dt.datetime) -> int:
-    # Audit rows are deleted here only: nothing in the pages or the API can (``core.retention``).
-    return rows.delete()[0]
-
-
 def register_core_rules() -> None:
     register(
         RetentionRule(
@@ -64,7 +60,7 @@ def register_core_rules() -> None:
             action=_("deleted"),
             setting="audit_log_years",
             due=_audit_due,
-            apply=_delete,
+            apply=delete_rows,
             describe=lambda e: f"{e.timestamp:%Y-%m-%d} {e.get_action_display()}",
         )
     )
@@ -88,7 +84,7 @@ def register_core_rules() -> None:
             action=_("deleted"),
             setting="expired_token_days",
             due=_tokens_due,
-            apply=_delete,
+            apply=delete_rows,
             notice=False,
         )
     )
@@ -100,7 +96,7 @@ def register_core_rules() -> None:
             action=_("deleted"),
             setting="expired_session_days",
             due=_sessions_due,
-            apply=_delete,
+            apply=delete_rows,
             notice=False,
         )
     )

@@ -17,7 +17,7 @@ import datetime as dt
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from core.retention import RetentionRule, cutoff, register
+from core.retention import RetentionRule, cutoff, delete_rows, register
 from employers.models import ImportJob, Interaction
 
 
@@ -36,10 +36,6 @@ def import_jobs_due(now: dt.datetime) -> QuerySet:
         created_at__lt=cutoff(now, "import_job_days"),
         status__in=[ImportJob.Status.DONE, ImportJob.Status.FAILED],
     )
-
-
-def import_jobs_delete(rows: QuerySet, now: dt.datetime) -> int:
-    return rows.delete()[0]
 
 
 def register_employer_rules() -> None:
@@ -63,7 +59,7 @@ def register_employer_rules() -> None:
             action=_("deleted"),
             setting="import_job_days",
             due=import_jobs_due,
-            apply=import_jobs_delete,
+            apply=delete_rows,
             describe=lambda j: f"{j.created_at:%Y-%m-%d} {j.get_kind_display()}",
         )
     )

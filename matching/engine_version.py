@@ -17,7 +17,6 @@ engine is a few numbers behind reads those entries and patches only the rows the
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import logging
 import random
 import threading
@@ -28,6 +27,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from core.locks import file_lock
 
 KEY = "matching:engine-version"
 LOG_KEY = KEY + ":log:{}"
@@ -72,13 +73,8 @@ def _machine_lock():
     if directory is None:
         yield
         return
-    path = Path(directory) / "engine-version.lock"
-    with open(path, "a+") as f:
-        fcntl.flock(f.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+    with file_lock(Path(directory) / "engine-version.lock"):
+        yield
 
 
 def bump(changes=(ALL,)) -> None:

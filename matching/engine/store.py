@@ -15,9 +15,7 @@ No Django here: the caller passes the directory, the key and the function that b
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import fcntl
 import json
 import logging
 import os
@@ -31,6 +29,7 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
+from core.locks import file_lock
 from matching.engine.ranking import Engine
 from matching.engine.tables import ParticipantTable, ProfileTable, Tables, Vocab
 
@@ -160,17 +159,6 @@ def load(directory: Path, key: str) -> tuple[Engine, Any]:
     return Engine.from_tables(tables, weights=meta["weights"]), meta["extra"]
 
 
-@contextlib.contextmanager
-def _locked(path: Path):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a+") as f:
-        fcntl.flock(f.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(f.fileno(), fcntl.LOCK_UN)
-
-
 def shared(
     root: Path, name: str, key: str, build: Callable[[], tuple[Engine, Any]]
 ) -> tuple[Engine, Any, bool]:
@@ -184,7 +172,7 @@ def shared(
         return engine, extra, False
     except StoreError:
         pass
-    with _locked(root / f"{name}.lock"):
+    with file_lock(root / f"{name}.lock"):
         try:  # built by another process while this one waited
             engine, extra = load(directory, key)
             return engine, extra, False
