@@ -5,6 +5,7 @@ assessments and consents to some of the demo employers."""
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 from django.utils import timezone
 
@@ -23,6 +24,7 @@ from core.models import (
 from employers.models import Employer
 from matching.choices import OCN_ORDER, OcnStatus
 from matching.models import Participant
+from matching.models.participants import seeded_participant_codes
 from matching.services import consents, participants, validations
 
 WOMEN = [
@@ -244,112 +246,121 @@ def build(*, rng, stdout) -> None:
         employers_by_muni.setdefault(employer.municipality_id, []).append(employer)
 
     people = []
-    for index in range(400):
-        guide = guides[index % len(guides)]
-        muni = rng.choices(munis, weights)[0]
-        woman = rng.random() < 0.52
-        gender = "kvinna" if woman else "man"
-        if rng.random() < 0.02:
-            gender = rng.choice(["annat", "uppgift_saknas"])
-        age = rng.choice([19, 21, 23, 24] + list(range(25, 64)))
-        newly_arrived = rng.random() < 0.35
-        means = ["walk"]
-        if rng.random() < 0.6:
-            means.append("bike")
-        if rng.random() < 0.7:
-            means.append("public_transport")
-        licence = rng.random() < 0.45
-        car = licence and rng.random() < 0.6
-        if car:
-            means.append("car")
-        lo = rng.choice([0, 5, 10, 10, 15, 20])
-        needs = rng.sample(sorted(adaptations), k=rng.choices([0, 1, 2, 3], [45, 30, 18, 7])[0])
-        if rng.random() < 0.05 and "step-free-access" not in needs:
-            needs.append("step-free-access")  # wheelchair users
-        loc = rng.choice(localities[muni.code]) if localities[muni.code] else None
-        participant = participants.participant_create(
-            by=guide,
-            first_name=rng.choice(WOMEN if woman else MEN),
-            last_name=rng.choice(LAST),
-            gender=gender,
-            birth_year=today.year - age,
-            newly_arrived=newly_arrived,
-            long_term_unemployed=rng.random() < 0.45,
-            reduced_work_capacity=rng.random() < 0.3 or "step-free-access" in needs,
-            returning_from_sick_leave=rng.random() < 0.15,
-            municipality=muni,
-            enrolled_on=today - dt.timedelta(days=rng.randint(5, 500)),
-            home_locality=loc.name if loc else "",
-            commute_means=means,
-            commute_max_minutes=rng.choice([20, 30, 30, 45, 60, None]),
-            commute_max_km=100 if car and rng.random() < 0.3 else None,
-            has_driving_licence=licence,
-            has_car=car,
-            hours_min=lo,
-            hours_max=min(40, lo + rng.choice([10, 15, 20, 25])),
-            available_days=["mon", "tue", "wed", "thu", "fri"][: rng.randint(3, 5)],
-            swedish_level=rng.choice([1, 2, 2, 3, 3, 4])
-            if newly_arrived
-            else rng.choice([5, 6, 7, 7]),
-            support_needs=rng.choice(SUPPORT) if rng.random() < 0.4 else "",
-            skills=[
-                {
-                    "skill": skills[label],
-                    "level": rng.randint(1, 4),
-                    "source": rng.choice(["self_reported", "self_reported", "observed"]),
-                }
-                for label in rng.sample(sorted(skills), k=rng.randint(1, 4))
-            ],
-            adaptation_needs=[
-                {"adaptation": adaptations[c], "description": NEED_TEXT[c]} for c in needs
-            ],
-            languages=[{"language": rng.choice(LANGUAGES), "level": "native"}]
-            if newly_arrived
-            else [],
-            desired_occupations=rng.sample(occupations, k=min(len(occupations), rng.randint(1, 3))),
-        )
-        people.append(participant)
+    # A copy of the generator at this point: codes are the same for the same seed, and drawing them
+    # does not shift the rest of the demo.
+    code_rng = random.Random()
+    code_rng.setstate(rng.getstate())
+    with seeded_participant_codes(code_rng):
+        for index in range(400):
+            guide = guides[index % len(guides)]
+            muni = rng.choices(munis, weights)[0]
+            woman = rng.random() < 0.52
+            gender = "kvinna" if woman else "man"
+            if rng.random() < 0.02:
+                gender = rng.choice(["annat", "uppgift_saknas"])
+            age = rng.choice([19, 21, 23, 24] + list(range(25, 64)))
+            newly_arrived = rng.random() < 0.35
+            means = ["walk"]
+            if rng.random() < 0.6:
+                means.append("bike")
+            if rng.random() < 0.7:
+                means.append("public_transport")
+            licence = rng.random() < 0.45
+            car = licence and rng.random() < 0.6
+            if car:
+                means.append("car")
+            lo = rng.choice([0, 5, 10, 10, 15, 20])
+            needs = rng.sample(sorted(adaptations), k=rng.choices([0, 1, 2, 3], [45, 30, 18, 7])[0])
+            if rng.random() < 0.05 and "step-free-access" not in needs:
+                needs.append("step-free-access")  # wheelchair users
+            loc = rng.choice(localities[muni.code]) if localities[muni.code] else None
+            participant = participants.participant_create(
+                by=guide,
+                first_name=rng.choice(WOMEN if woman else MEN),
+                last_name=rng.choice(LAST),
+                gender=gender,
+                birth_year=today.year - age,
+                newly_arrived=newly_arrived,
+                long_term_unemployed=rng.random() < 0.45,
+                reduced_work_capacity=rng.random() < 0.3 or "step-free-access" in needs,
+                returning_from_sick_leave=rng.random() < 0.15,
+                municipality=muni,
+                enrolled_on=today - dt.timedelta(days=rng.randint(5, 500)),
+                home_locality=loc.name if loc else "",
+                commute_means=means,
+                commute_max_minutes=rng.choice([20, 30, 30, 45, 60, None]),
+                commute_max_km=100 if car and rng.random() < 0.3 else None,
+                has_driving_licence=licence,
+                has_car=car,
+                hours_min=lo,
+                hours_max=min(40, lo + rng.choice([10, 15, 20, 25])),
+                available_days=["mon", "tue", "wed", "thu", "fri"][: rng.randint(3, 5)],
+                swedish_level=rng.choice([1, 2, 2, 3, 3, 4])
+                if newly_arrived
+                else rng.choice([5, 6, 7, 7]),
+                support_needs=rng.choice(SUPPORT) if rng.random() < 0.4 else "",
+                skills=[
+                    {
+                        "skill": skills[label],
+                        "level": rng.randint(1, 4),
+                        "source": rng.choice(["self_reported", "self_reported", "observed"]),
+                    }
+                    for label in rng.sample(sorted(skills), k=rng.randint(1, 4))
+                ],
+                adaptation_needs=[
+                    {"adaptation": adaptations[c], "description": NEED_TEXT[c]} for c in needs
+                ],
+                languages=[{"language": rng.choice(LANGUAGES), "level": "native"}]
+                if newly_arrived
+                else [],
+                desired_occupations=rng.sample(
+                    occupations, k=min(len(occupations), rng.randint(1, 3))
+                ),
+            )
+            people.append(participant)
 
-        if rng.random() < 0.25:  # OCN cases at every stage, about half certified
-            module = rng.choice(modules)
-            case = validations.ocn_case_register(participant=participant, module=module, by=guide)
-            target = rng.choices(OCN_ORDER, [10, 15, 10, 15, 50])[0]
-            for step in OCN_ORDER[1 : OCN_ORDER.index(target) + 1]:
-                validations.ocn_case_advance(
-                    case=case,
-                    to_status=step,
-                    by=(admin if guide == assurer else assurer)
-                    if step == OcnStatus.INTERNALLY_ASSURED
-                    else guide,
-                    evidence="Observation under praktik och arbetsprov.",
-                    external_verifier="OCN Sverige, branschpanel",
-                    certificate_number=f"OCN-{today.year}-{index:04d}",
-                    level=module.level,
+            if rng.random() < 0.25:  # OCN cases at every stage, about half certified
+                module = rng.choice(modules)
+                case = validations.ocn_case_register(
+                    participant=participant, module=module, by=guide
                 )
-        if rng.random() < 0.4:
-            validations.kga_assessment_record(
-                participant=participant,
-                by=guide,
-                assessed_on=today - dt.timedelta(days=rng.randint(10, 200)),
-                scores=[{"competence": c, "level": rng.randint(1, 4)} for c in competences],
-                comment="Bedömning under arbetsträning.",
-            )
-        nearby = employers_by_muni.get(muni.code) or []
-        for employer in rng.sample(
-            nearby, k=min(len(nearby), rng.choices([0, 1, 2, 3], [30, 35, 25, 10])[0])
-        ):
-            consent = consents.consent_record(
-                participant=participant,
-                by=guide,
-                employer=employer,
-                purpose="Matchning och praktik",
-                scopes=["identity", "skills", "validations", "placement"]
-                + (["adaptation_needs"] if rng.random() < 0.3 else []),
-                given_on=today - dt.timedelta(days=rng.randint(1, 120)),
-                method=rng.choice(["signed_paper", "digital"]),
-            )
-            if rng.random() < 0.05:
-                consents.consent_withdraw(consent=consent, by=guide)
+                target = rng.choices(OCN_ORDER, [10, 15, 10, 15, 50])[0]
+                for step in OCN_ORDER[1 : OCN_ORDER.index(target) + 1]:
+                    validations.ocn_case_advance(
+                        case=case,
+                        to_status=step,
+                        by=(admin if guide == assurer else assurer)
+                        if step == OcnStatus.INTERNALLY_ASSURED
+                        else guide,
+                        evidence="Observation under praktik och arbetsprov.",
+                        external_verifier="OCN Sverige, branschpanel",
+                        certificate_number=f"OCN-{today.year}-{index:04d}",
+                        level=module.level,
+                    )
+            if rng.random() < 0.4:
+                validations.kga_assessment_record(
+                    participant=participant,
+                    by=guide,
+                    assessed_on=today - dt.timedelta(days=rng.randint(10, 200)),
+                    scores=[{"competence": c, "level": rng.randint(1, 4)} for c in competences],
+                    comment="Bedömning under arbetsträning.",
+                )
+            nearby = employers_by_muni.get(muni.code) or []
+            for employer in rng.sample(
+                nearby, k=min(len(nearby), rng.choices([0, 1, 2, 3], [30, 35, 25, 10])[0])
+            ):
+                consent = consents.consent_record(
+                    participant=participant,
+                    by=guide,
+                    employer=employer,
+                    purpose="Matchning och praktik",
+                    scopes=["identity", "skills", "validations", "placement"]
+                    + (["adaptation_needs"] if rng.random() < 0.3 else []),
+                    given_on=today - dt.timedelta(days=rng.randint(1, 120)),
+                    method=rng.choice(["signed_paper", "digital"]),
+                )
+                if rng.random() < 0.05:
+                    consents.consent_withdraw(consent=consent, by=guide)
     women = sum(p.gender == "kvinna" for p in people)
     stdout.write(
         f"matching: {len(people)} participants ({round(100 * women / len(people))} % women), OCN and KGA records, consents"

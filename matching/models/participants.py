@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import random
 import secrets
+from collections.abc import Iterator
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -29,8 +32,25 @@ from matching.choices import (
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 
 
+# Set only while the demo is built (``seeded_participant_codes``): then codes come from the demo's
+# seeded generator, so the same seed gives the same participants with the same codes.
+_code_rng: random.Random | None = None
+
+
 def new_participant_code() -> str:
-    return "D-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
+    chooser = _code_rng.choice if _code_rng is not None else secrets.choice
+    return "D-" + "".join(chooser(CODE_ALPHABET) for _ in range(6))
+
+
+@contextlib.contextmanager
+def seeded_participant_codes(rng: random.Random) -> Iterator[None]:
+    """Codes drawn from ``rng`` inside the block (demo data); unpredictable codes everywhere else."""
+    global _code_rng
+    previous, _code_rng = _code_rng, rng
+    try:
+        yield
+    finally:
+        _code_rng = previous
 
 
 class ParticipantQuerySet(models.QuerySet):

@@ -89,9 +89,13 @@ def main(base: str) -> int:
     guide.login()
     guide.call("GET", "/deltagare/", expect=200)
     me = guide.call("GET", "/api/v1/me/", expect=200).json()
-    people = guide.call("GET", "/api/v1/participants/?page_size=50", expect=200).json()["results"]
-    # The guide's own participants first: only the assigned guide proposes placements.
-    people.sort(key=lambda p: p.get("guide") != me.get("id"))
+    # Only participants in matching (an exited one answers 400 to a matches request), in a fixed
+    # order, and the guide's own first: only the assigned guide proposes placements.
+    people = guide.call(
+        "GET", "/api/v1/participants/?active=true&ordering=code&page_size=50", expect=200
+    ).json()["results"]
+    check(all(p["active"] for p in people), "the active filter let an exited participant through")
+    people.sort(key=lambda p: (p.get("guide") != me.get("id"), p["code"]))
     check(len(people) > 0, "the participant list is empty")
     guide.call("GET", f"/deltagare/{people[0]['id']}/", expect=200)
 
