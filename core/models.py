@@ -327,6 +327,7 @@ class OcnModule(models.Model):
     programme = models.ForeignKey(OcnProgramme, on_delete=models.CASCADE, related_name="modules")
     code = models.CharField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
     level = models.PositiveSmallIntegerField(_("level"), choices=OcnLevel.choices)
     credits = models.PositiveSmallIntegerField(_("credits"), default=1)
     mandatory = models.BooleanField(_("mandatory"), default=True)

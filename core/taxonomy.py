@@ -92,3 +92,34 @@ def normalise_occupation(text: str, *, cutoff: float = SKILL_MATCH_CUTOFF) -> Te
     from core.models import Occupation
 
     return _best(Occupation, text, cutoff)
+
+
+def search_labels(model, text: str, *, limit: int = 30) -> list[str]:
+    """Labels whose label or a synonym contains ``text`` (case- and space-folded, å/ä/ö too):
+    typing "lokalvårdare" offers "Städare". Labels that contain the text come first."""
+    folded = fold(text)
+    if not folded:
+        return []
+    choices, _ids, labels = _index(model._meta.label, _version(model))
+    in_label: list[str] = []
+    by_synonym: list[str] = []
+    for choice, label in zip(choices, labels, strict=True):
+        if folded in choice:
+            (in_label if folded in fold(label) else by_synonym).append(label)
+    found = sorted(set(in_label)) + sorted(set(by_synonym) - set(in_label))
+    return found[:limit]
+
+
+def label_for(model, text: str) -> str | None:
+    """The label of the vocabulary entry that ``text`` names exactly, by label or synonym."""
+    folded = fold(text)
+    choices, _ids, labels = _index(model._meta.label, _version(model))
+    try:
+        return labels[choices.index(folded)]
+    except ValueError:
+        return None
+
+
+def has_synonyms(model) -> bool:
+    """Whether ``model`` is one of the vocabularies with synonyms (skills, occupations)."""
+    return model._meta.label in _generation

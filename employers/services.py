@@ -164,9 +164,10 @@ def _check_orgnr_free(orgnr: str, region_id: int | None, exclude_id: int | None 
         raise DuplicateRecord(
             _(
                 "Organisation number %(orgnr)s is already in the region's register as "
-                "“%(name)s” (id %(id)s); add your unit's sites, contacts and profiles there."
+                "“%(name)s” (%(municipality)s); add your unit's sites, contacts and profiles "
+                "there."
             )
-            % {"orgnr": orgnr, "name": existing.name, "id": existing.pk},
+            % {"orgnr": orgnr, "name": existing.name, "municipality": existing.municipality.name},
             field="orgnr",
         )
 

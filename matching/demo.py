@@ -189,6 +189,20 @@ PROGRAMMES = [
 ]
 
 
+MODULES_EN = {
+    "LOG-1": "Forklift handling",
+    "LOG-2": "Order picking and packing",
+    "LOG-3": "Goods reception",
+    "SRV-1": "Basic cleaning",
+    "SRV-2": "Hygiene cleaning",
+    "KOK-1": "Food hygiene",
+    "KOK-2": "Dishwashing and kitchen",
+    "KOK-3": "Cold and hot kitchen",
+    "VO-1": "Personal care",
+    "VO-2": "Mealtime support",
+}
+
+
 def _programmes() -> list[OcnModule]:
     skills = {s.label: s for s in Skill.objects.all()}
     modules = []
@@ -202,6 +216,7 @@ def _programmes() -> list[OcnModule]:
                 code=mcode,
                 defaults={
                     "name": mname,
+                    "name_en": MODULES_EN.get(mcode, ""),
                     "level": level,
                     "learning_outcomes": f"Deltagaren kan utföra {mname.lower()} enligt arbetsplatsens rutiner.",
                     "assessment_criteria": "Bedöms genom observation i arbete och samtal.",

@@ -76,6 +76,17 @@ def _(msgid: str) -> str:
     return _translated(_current_language(), msgid)
 
 
+@lru_cache(maxsize=512)
+def _translated_plural(language: str | None, singular: str, plural: str, n: int) -> str:
+    with translation.override(language):
+        return translation.ngettext(singular, plural, n)
+
+
+def ngettext(singular: str, plural: str, n) -> str:
+    """ngettext through the same per-language memo ("1 free slot", "2 free slots")."""
+    return _translated_plural(_current_language(), singular, plural, int(n or 0))
+
+
 def label(text) -> str:
     """A ``gettext_lazy`` label in the active language, through the same memo."""
     args = getattr(text, "_args", None)
@@ -103,11 +114,11 @@ def reason_text(reason: Reason, labels) -> str:
     p = reason.params
     if reason.code == "adaptation_not_offered":
         return _("Needs '%(adaptation)s' – not offered") % {
-            "adaptation": labels.adaptations.get(p["adaptation"], p["adaptation"])
+            "adaptation": labels.name("adaptations", p["adaptation"])
         }
     if reason.code == "validation_missing":
         if p["kind"] == "ocn":
-            module = labels.modules.get(p["module"], p["module"])
+            module = labels.name("modules", p["module"])
             if p["certified_level"]:
                 return _(
                     "OCN %(module)s level %(level)s missing (certified at level %(certified)s)"
@@ -116,7 +127,7 @@ def reason_text(reason: Reason, labels) -> str:
                 "module": module,
                 "level": p["level"],
             }
-        competence = labels.competences.get(p["competence"], p["competence"])
+        competence = labels.name("competences", p["competence"])
         if p["assessed_level"]:
             return _("KGA %(competence)s level %(level)s required – assessed %(assessed)s") % {
                 "competence": competence,
@@ -226,7 +237,14 @@ def component_text(name: str, value: float, facts: dict) -> str:
             return _("a desired industry")
         return _("does not match the wishes")
     if name == "load":
-        return _("%(open_proposals)s recent proposals, %(slots_free)s free slots") % facts
+        return (
+            ngettext(
+                "%(open_proposals)s recent proposals, %(slots_free)s free slot",
+                "%(open_proposals)s recent proposals, %(slots_free)s free slots",
+                facts["slots_free"],
+            )
+            % facts
+        )
     return ""
 
 

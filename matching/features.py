@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 from django.db.models import Count, Max, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.models import (
     Adaptation,
@@ -53,6 +53,17 @@ class Labels:
     adaptations: dict = field(default_factory=dict)
     modules: dict = field(default_factory=dict)
     competences: dict = field(default_factory=dict)
+    # The English names, where the vocabulary has them: an explanation in English names an
+    # adaptation "Quiet workspace", not "Lugn arbetsplats".
+    english: dict = field(default_factory=dict)
+
+    def name(self, kind: str, key) -> str:
+        """The adaptation, module or competence ``key`` in the active language."""
+        if (translation.get_language() or "").startswith("en"):
+            english = self.english.get(kind, {}).get(key)
+            if english:
+                return english
+        return getattr(self, kind).get(key, str(key))
 
     def skill(self, key) -> str:
         if isinstance(key, tuple):
@@ -260,6 +271,15 @@ def _engine_from_db(unit_id: int) -> tuple[Engine, Labels, Counter]:
         adaptations=dict(Adaptation.objects.values_list("pk", "label")),
         modules=dict(OcnModule.objects.values_list("pk", "name")),
         competences=dict(KgaCompetence.objects.values_list("pk", "name")),
+        english={
+            "adaptations": dict(
+                Adaptation.objects.exclude(label_en="").values_list("pk", "label_en")
+            ),
+            "modules": dict(OcnModule.objects.exclude(name_en="").values_list("pk", "name_en")),
+            "competences": dict(
+                KgaCompetence.objects.exclude(name_en="").values_list("pk", "name_en")
+            ),
+        },
     )
     text_labels = {k: (labels.skill(k)) for rec in (*p_records, *r_records) for k in rec.skills}
     weights_row = MatchWeights.objects.filter(unit_id=unit_id).first()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -13,9 +11,15 @@ from matching.choices import ConsentScope, DeliveryChannel, RecipientKind
 DateInput = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def employer_option(employer: Employer) -> str:
+    """How an employer reads in the picker: its name and organisation number (or municipality),
+    which tells two employers of one name apart without an internal id."""
+    return f"{employer.name} ({employer.orgnr or employer.municipality.name})"
+
+
 class RecipientForm(forms.Form):
     """One proposed recipient. The employer is picked from a searchable list (``<datalist>``) of
-    the unit's employers; the value ends with ``#id``."""
+    the unit's employers, each as ``employer_option`` writes it."""
 
     kind = forms.ChoiceField(
         label=_("Kind of recipient"),
@@ -51,8 +55,15 @@ class RecipientForm(forms.Form):
         text = self.cleaned_data["employer"].strip()
         if not text:
             return None
-        match = re.search(r"#(\d+)\s*$", text)
-        employer = self.employers.filter(pk=int(match.group(1))).first() if match else None
+        folded = " ".join(text.casefold().split())
+        employer = next(
+            (
+                e
+                for e in self.employers.select_related("municipality")
+                if " ".join(employer_option(e).casefold().split()) == folded
+            ),
+            None,
+        )
         if employer is None:
             employer = self.employers.filter(name__iexact=text).first()
         if employer is None:

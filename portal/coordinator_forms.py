@@ -6,6 +6,7 @@ from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from core import taxonomy
 from core.choices import AdaptationCategory, SwedishLevel
 from core.models import (
     Adaptation,
@@ -288,7 +289,8 @@ class TaskProfileFullForm(HoursRangeMixin, forms.Form):
         text = (self.cleaned_data.get("occupation") or "").strip()
         if not text:
             return None
-        occupation = Occupation.objects.filter(label__iexact=text).order_by("pk").first()
+        label = taxonomy.label_for(Occupation, text) or text  # a synonym names its occupation
+        occupation = Occupation.objects.filter(label__iexact=label).order_by("pk").first()
         if occupation is None:
             raise forms.ValidationError(_("Choose an occupation from the list."))
         return occupation

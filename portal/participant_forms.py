@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import taxonomy
 from core.choices import Role, SwedishLevel
 from core.models import (
     Adaptation,
@@ -35,7 +36,10 @@ class LabelledChoiceField(forms.CharField):
         text = super().clean(value)
         if not text:
             return None
-        found = self.queryset.filter(**{f"{self.label_field}__iexact": text.strip()}).first()
+        text = text.strip()
+        if self.label_field == "label" and taxonomy.has_synonyms(self.queryset.model):
+            text = taxonomy.label_for(self.queryset.model, text) or text  # "lokalvårdare"
+        found = self.queryset.filter(**{f"{self.label_field}__iexact": text}).first()
         if found is None:
             raise forms.ValidationError(_("Choose one of the suggestions."))
         return found

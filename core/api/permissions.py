@@ -7,6 +7,7 @@ so anything else is a 404 in lists and detail alike.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from core.choices import Role
@@ -16,7 +17,7 @@ STAFF_READ = (Role.COORDINATOR, Role.GUIDE, Role.MANAGER, Role.ADMIN, Role.REGIO
 
 
 class RolePermission(BasePermission):
-    message = "Your role may not do this."
+    message = _("Your role may not do this.")  # lazy: in the language of each request
 
     def has_permission(self, request, view) -> bool:
         role = role_of(request.user)

@@ -80,7 +80,17 @@ class AdaptationSerializer(serializers.ModelSerializer):
 class OcnModuleSerializer(serializers.ModelSerializer):
     class Meta:
         model = models.OcnModule
-        fields = ["id", "programme", "code", "name", "level", "credits", "mandatory", "skills"]
+        fields = [
+            "id",
+            "programme",
+            "code",
+            "name",
+            "name_en",
+            "level",
+            "credits",
+            "mandatory",
+            "skills",
+        ]
 
 
 class OcnProgrammeSerializer(serializers.ModelSerializer):

@@ -65,8 +65,8 @@ def _explained(ue: UnitEngine, explanation: Explanation) -> dict:
             _validation_label(ue, v) for v in explanation.validations_counting
         ],
         "validations_missing": [_validation_label(ue, v) for v in explanation.validations_missing],
-        "needs_met": [labels.adaptations.get(a, str(a)) for a in explanation.needs_met],
-        "needs_unmet": [labels.adaptations.get(a, str(a)) for a in explanation.needs_unmet],
+        "needs_met": [labels.name("adaptations", a) for a in explanation.needs_met],
+        "needs_unmet": [labels.name("adaptations", a) for a in explanation.needs_unmet],
         "travel_minutes": explanation.travel_minutes,
         "reach_km": round(explanation.reach_km, 1),
         "hours_overlap": list(explanation.hours_overlap) if explanation.hours_overlap else None,
@@ -75,7 +75,7 @@ def _explained(ue: UnitEngine, explanation: Explanation) -> dict:
 
 def _validation_label(ue: UnitEngine, item) -> str:
     if item[0] == "ocn":
-        module = ue.labels.modules.get(item[1], item[1])
+        module = ue.labels.name("modules", item[1])
         if item[2] and item[2] != item[3]:
             return _fast("OCN: %(module)s level %(level)s (certified at level %(certified)s)") % {
                 "module": module,
@@ -85,7 +85,7 @@ def _validation_label(ue: UnitEngine, item) -> str:
         return _fast("OCN: %(module)s level %(level)s") % {"module": module, "level": item[3]}
     if item[0] == "kga":
         return _fast("KGA: %(competence)s %(level)s of %(required)s required") % {
-            "competence": ue.labels.competences.get(item[1], item[1]),
+            "competence": ue.labels.name("competences", item[1]),
             "level": num(item[2]),
             "required": num(item[3]),
         }

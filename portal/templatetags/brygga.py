@@ -1,3 +1,4 @@
+import phonenumbers
 from django import template
 
 from matching.choices import CommuteMeans, ConsentScope
@@ -17,3 +18,31 @@ def labels(values, kind: str) -> str:
 @register.filter
 def label(value, kind: str) -> str:
     return labels([value], kind)
+
+
+@register.filter
+def phone(value) -> str:
+    """A stored number (E.164, ``+46701234567``) as people write it: ``070-123 45 67`` for Swedish
+    numbers, international form for others; text that is not a number is shown as it is."""
+    if not value:
+        return ""
+    try:
+        number = phonenumbers.parse(str(value), "SE")
+    except phonenumbers.NumberParseException:
+        return str(value)
+    if not phonenumbers.is_possible_number(number):
+        return str(value)
+    style = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if number.country_code == 46
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(number, style)
+
+
+@register.filter
+def employer_option(employer) -> str:
+    """An employer as the consent form's picker names it (``portal.consent_forms``)."""
+    from portal.consent_forms import employer_option as option
+
+    return option(employer)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from django.views.decorators.http import require_POST
 
+from core import taxonomy
 from core.choices import Role
 from core.exceptions import DomainError
 from core.models import Industry, Occupation, Skill
@@ -444,14 +445,8 @@ def vocabulary_search(request, kind):
         raise Http404
     model, field = VOCABULARIES[kind]
     typed = next((v for k, v in request.GET.items() if v), "").strip()
-    labels = []
-    if len(typed) >= 2:
-        labels = list(
-            model.objects.filter(**{f"{field}__icontains": typed})
-            .order_by(field)
-            .values_list(field, flat=True)
-            .distinct()[:30]
-        )
+    # Labels and synonyms, folded: "lokalvårdare" finds "Städare" (SQLite's LIKE folds only ASCII).
+    labels = taxonomy.search_labels(model, typed) if len(typed) >= 2 else []
     return render(request, "portal/partials/options.html", {"labels": labels})
 
 

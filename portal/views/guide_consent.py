@@ -129,7 +129,7 @@ def invitation_create(request, pk):
             "p": participant,
             "formset": formset,
             "delivery": delivery,
-            "employers": employers.only("pk", "name").order_by("name"),
+            "employers": employers.select_related("municipality").order_by("name"),
         },
     )
 

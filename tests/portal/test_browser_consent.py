@@ -8,6 +8,7 @@ from django.core import mail
 from django.core.cache import cache
 
 from matching.models import Consent, ParticipantSkill
+from portal.consent_forms import employer_option
 from tests.portal.test_browser import CHROMIUM, browser, login  # noqa: F401 - fixture
 
 pytestmark = [
@@ -38,12 +39,12 @@ def test_participant_grants_refuses_and_withdraws_and_the_employer_portal_follow
     page.goto(f"{live_server.url}/deltagare/{participant.pk}/samtycken/")
     page.get_by_role("link", name="Skicka en samtyckesförfrågan").click()
     page.locator('[name="r-0-kind"]').select_option("employer")
-    page.locator('[name="r-0-employer"]').fill(f"{employer.name} #{employer.pk}")
+    page.locator('[name="r-0-employer"]').fill(employer_option(employer))
     page.locator('[name="r-0-purpose"]').fill("Praktik på lagret")
     page.locator('[name="r-0-scopes"][value="identity"]').check()
     page.locator('[name="r-0-scopes"][value="skills"]').check()
     page.locator('[name="r-1-kind"]').select_option("employer")
-    page.locator('[name="r-1-employer"]').fill(f"{other_employer.name} #{other_employer.pk}")
+    page.locator('[name="r-1-employer"]').fill(employer_option(other_employer))
     page.locator('[name="r-1-purpose"]').fill("Studiebesök")
     page.locator('[name="r-1-scopes"][value="skills"]').check()
     page.locator('[name="r-2-kind"]').select_option("social_services")

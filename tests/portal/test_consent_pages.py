@@ -10,6 +10,7 @@ from django.test import Client, override_settings
 from matching.models import Consent, ConsentInvitation, PersonalLink
 from matching.services import consent_links as links
 from matching.services.consents import may_share
+from portal.consent_forms import employer_option
 
 pytestmark = pytest.mark.django_db
 
@@ -229,7 +230,7 @@ def test_guide_sends_a_printed_request_and_sees_the_code_once(
     client = client_for(guide)
     data = {
         "r-TOTAL_FORMS": "4", "r-INITIAL_FORMS": "0", "r-MIN_NUM_FORMS": "0", "r-MAX_NUM_FORMS": "8",
-        "r-0-kind": "employer", "r-0-employer": f"{employer.name} #{employer.pk}",
+        "r-0-kind": "employer", "r-0-employer": employer_option(employer),
         "r-0-purpose": "Praktik", "r-0-scopes": ["identity", "skills"],
         "r-1-kind": "health_care", "r-1-agency": "Regionen", "r-1-purpose": "Rehabilitering",
         "r-1-scopes": ["adaptation_needs"],
@@ -349,7 +350,7 @@ def test_the_printable_code_is_kept_in_the_guides_session_for_an_hour_only(
     client = client_for(guide)
     data = {
         "r-TOTAL_FORMS": "1", "r-INITIAL_FORMS": "0", "r-MIN_NUM_FORMS": "0", "r-MAX_NUM_FORMS": "8",
-        "r-0-kind": "employer", "r-0-employer": f"{employer.name} #{employer.pk}",
+        "r-0-kind": "employer", "r-0-employer": employer_option(employer),
         "r-0-purpose": "Praktik", "r-0-scopes": ["skills"], "d-channel": "print",
     }  # fmt: skip
     client.post(f"/deltagare/{participant.pk}/samtycke/forfragan/", data)
