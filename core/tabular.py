@@ -1,10 +1,20 @@
-"""Reading an uploaded spreadsheet (CSV or XLSX) into rows: one reader for every import.
+"""Spreadsheets in and out: the one bounded reader of every upload and the one writer (per
+format) of every download.
 
-Both formats are streamed (issue 13): XLSX in read-only mode with the sheet's declared dimension
-ignored and only the known columns read, CSV through the csv module at its default field limit.
-Reading stops as soon as the file has more data rows than allowed, so neither a file's declared
-size nor its real one can make us allocate; every problem is a ``ValueError`` with a message for
-the person who uploaded the file, never a crash.
+Reading (issues 13, 20): an upload is refused before it is parsed when it is larger than
+``TABULAR_MAX_BYTES`` or, for XLSX, when the zip's members unpack to more than
+``TABULAR_MAX_UNCOMPRESSED_BYTES`` (a 150 KB file can hold a 150-million-character cell).
+:func:`check_upload` does these checks on the uploaded file, so forms and serializers refuse
+with a field message; :func:`read_table` repeats them and then streams the rows (XLSX read-only,
+CSV line by line), refusing a cell longer than ``TABULAR_MAX_CELL_CHARS``, a CSV line longer than
+``TABULAR_MAX_LINE_CHARS`` and more rows than allowed. Every problem is a ``ValueError`` with a
+message for the person who uploaded the file, never a crash.
+
+Writing (issues 19, 20): :class:`Export` names what the file holds and the filters it was made
+with; :func:`write_csv`, :func:`write_xlsx` and :func:`export_response` put those filters in the
+file name and in a title row, and write any text that starts with ``=``, ``+``, ``-``, ``@``, tab
+or CR so that no spreadsheet runs it as a formula (OWASP "CSV injection"): in CSV with a leading
+``'``, in XLSX as a typed string cell with Excel's quote prefix. Numbers stay numbers.
 """
 
 from __future__ import annotations
@@ -12,12 +22,49 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterable, Sequence
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
 
+from django.conf import settings
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-MAX_BYTES = 5 * 1024 * 1024
 BLANK_ROWS_PER_ROW = 10  # a sheet of empty rows is not a spreadsheet
+
+
+def _limit(name: str, default: int) -> int:
+    return int(getattr(settings, name, default))
+
+
+def max_bytes() -> int:
+    return _limit("TABULAR_MAX_BYTES", 5 * 1024 * 1024)
+
+
+def max_uncompressed() -> int:
+    return _limit("TABULAR_MAX_UNCOMPRESSED_BYTES", 30 * 1024 * 1024)
+
+
+def max_cell_chars() -> int:
+    return _limit("TABULAR_MAX_CELL_CHARS", 10_000)
+
+
+def max_line_chars() -> int:
+    return _limit("TABULAR_MAX_LINE_CHARS", 100_000)
+
+
+def _megabytes(n: int) -> str:
+    return f"{n / (1024 * 1024):g}"
+
+
+def is_xlsx(filename: str) -> bool:
+    return filename.lower().endswith((".xlsx", ".xlsm"))
+
+
+# --- reading ------------------------------------------------------------------------------------
 
 
 def cell_text(value) -> str:
@@ -34,10 +81,66 @@ def cell_text(value) -> str:
     return str(value).strip()
 
 
+def _check_zip(source) -> None:
+    """Refuse an XLSX whose members unpack to more than the bound, reading only the zip's
+    directory. ``zipfile`` stops every member at its declared size (and fails its CRC check
+    beyond), so the declared sizes bound what parsing can ever unpack."""
+    try:
+        with zipfile.ZipFile(source) as archive:
+            unpacked = sum(item.file_size for item in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise ValueError(_("The file is not a readable XLSX workbook.")) from exc
+    if unpacked > max_uncompressed():
+        raise ValueError(
+            _(
+                "The workbook unpacks to more than %(mb)s MB; it cannot be a list of this kind. "
+                "Save it again without images or hidden sheets, or split it."
+            )
+            % {"mb": _megabytes(max_uncompressed())}
+        )
+
+
+def _check_size(size: int) -> None:
+    if size > max_bytes():
+        raise ValueError(_("The file is larger than %(mb)s MB.") % {"mb": _megabytes(max_bytes())})
+
+
+def check_upload(upload) -> None:
+    """The checks that need no parsing, on an uploaded file (forms and serializers call this so
+    the refusal is a field error): the file type, its size and, for XLSX, its unpacked size.
+    Raises ``ValueError``; leaves the file at its start."""
+    name = upload.name or ""
+    if not is_xlsx(name) and not name.lower().endswith(".csv"):
+        raise ValueError(_("Upload a .csv or .xlsx file."))
+    _check_size(upload.size)
+    if is_xlsx(name):
+        upload.seek(0)
+        try:
+            _check_zip(upload)
+        finally:
+            upload.seek(0)
+
+
+def _too_long_cell(row: int, column: int) -> ValueError:
+    return ValueError(
+        _("Row %(row)s, column %(col)s: a cell is too long (more than %(n)s characters).")
+        % {"row": row, "col": column, "n": max_cell_chars()}
+    )
+
+
+def _bounded(rows: Iterable[list[str]]) -> Iterator[list[str]]:
+    limit = max_cell_chars()
+    for number, row in enumerate(rows, start=1):
+        for column, value in enumerate(row, start=1):
+            if len(value) > limit:
+                raise _too_long_cell(number, column)
+        yield row
+
+
 def _limited(rows: Iterable[list[str]], max_rows: int) -> list[list[str]]:
     """The non-empty rows, refusing as soon as there are more than ``max_rows`` data rows."""
     kept: list[list[str]] = []
-    for seen, row in enumerate(rows, start=1):
+    for seen, row in enumerate(_bounded(rows), start=1):
         if any(row):
             kept.append(row)
             if len(kept) - 1 > max_rows:
@@ -56,6 +159,7 @@ def _trimmed(row: list[str]) -> list[str]:
 def _xlsx_rows(content: bytes, width: int, max_rows: int) -> list[list[str]]:
     from openpyxl import load_workbook
 
+    _check_zip(io.BytesIO(content))
     try:
         sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
         # The declared dimension (e.g. A1:XFD1048576) would pad every row and the sheet.
@@ -73,19 +177,29 @@ def _xlsx_rows(content: bytes, width: int, max_rows: int) -> list[list[str]]:
         raise ValueError(_("The file is not a readable XLSX workbook.")) from exc
 
 
+def _lines(text: str) -> Iterator[str]:
+    """The physical lines of a CSV text, refusing one longer than the bound before the csv
+    module splits it into cells."""
+    limit = max_line_chars()
+    for number, line in enumerate(io.StringIO(text, newline=""), start=1):
+        if len(line) > limit:
+            raise ValueError(
+                _("Line %(row)s is too long (more than %(n)s characters).")
+                % {"row": number, "n": limit}
+            )
+        yield line
+
+
 def _csv_rows(content: bytes, max_rows: int) -> list[list[str]]:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ValueError(_("CSV files must be UTF-8 encoded.")) from exc
-    first = next((line for line in text.splitlines() if line.strip()), "")
+    first = next((line for line in _lines(text) if line.strip()), "")
     delimiter = max(";,\t", key=first.count)  # Swedish Excel writes ';', others ','
     try:
         return _limited(
-            (
-                [c.strip() for c in row]
-                for row in csv.reader(io.StringIO(text), delimiter=delimiter)
-            ),
+            ([c.strip() for c in row] for row in csv.reader(_lines(text), delimiter=delimiter)),
             max_rows,
         )
     except csv.Error as exc:
@@ -107,9 +221,8 @@ def read_table(
     dicts keyed by column. Headers are matched case-insensitively, through ``aliases`` (e.g. the
     Swedish headers of a template) to ``columns``; a missing required or an unknown column is a
     file error."""
-    if len(content) > MAX_BYTES:
-        raise ValueError(_("The file is larger than 5 MB."))
-    if filename.lower().endswith((".xlsx", ".xlsm")):
+    _check_size(len(content))
+    if is_xlsx(filename):
         values = _xlsx_rows(content, len(columns) + 1, max_rows)
     else:
         values = _csv_rows(content, max_rows)
@@ -126,3 +239,177 @@ def read_table(
     return [
         dict(zip(header, row + [""] * (len(header) - len(row)), strict=False)) for row in values[1:]
     ]
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX_TYPE}
+
+
+def is_number(value) -> bool:
+    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+
+
+def is_formula_like(text: str) -> bool:
+    return text.startswith(FORMULA_STARTS)
+
+
+def escape_text(text: str) -> str:
+    """A text for CSV that no spreadsheet reads as a formula: a leading ``'`` before ``=``, ``+``,
+    ``-``, ``@``, tab or CR (OWASP)."""
+    return "'" + text if is_formula_like(text) else text
+
+
+@dataclass(frozen=True)
+class Styled:
+    """A cell with presentation: ``number_format`` for XLSX (e.g. ``'0" %"'``), ``text`` for CSV
+    (by default the value itself), ``bold`` for titles."""
+
+    value: object
+    number_format: str = ""
+    text: str | None = None
+    bold: bool = False
+
+
+@dataclass(frozen=True)
+class Filter:
+    """One filter an export was made with: shown as "label: value" in the title row; ``file_part``
+    (by default the value, slugified) goes into the file name."""
+
+    label: str
+    value: str
+    file_part: str | None = None
+
+    @property
+    def part(self) -> str:
+        return slugify(self.file_part if self.file_part is not None else self.value)
+
+
+@dataclass
+class Sheet:
+    """A sheet of the XLSX file; in CSV the sheets follow one another."""
+
+    name: str
+    rows: list[list] = field(default_factory=list)
+    widths: dict[str, float] = field(default_factory=dict)
+
+    def append(self, row: Iterable) -> None:
+        self.rows.append(list(row))
+
+
+@dataclass
+class Export:
+    """A downloadable file: ``name`` is the start of its file name (e.g. ``brygga-statistik``),
+    ``title`` what it holds; ``filters`` are named in the file name and in the title row.
+    ``title_row`` is False only for files a program reads by position (SCB's monthly file, the
+    import templates our own reader reads header first); their filters are in the file name."""
+
+    name: str
+    title: str
+    filters: list[Filter]
+    sheets: list[Sheet]
+    title_row: bool = True
+    bom: bool = True
+
+    def filename(self, kind: str) -> str:
+        parts = [slugify(self.name), *(f.part for f in self.filters)]
+        return "_".join(p for p in parts if p) + f".{kind}"
+
+    def title_text(self) -> str:
+        return " · ".join([self.title, *(f"{f.label}: {f.value}" for f in self.filters)])
+
+
+def _csv_value(value) -> str | int | float | Decimal:
+    if isinstance(value, Styled):
+        if value.text is not None:
+            # Our own rendering of a number ("-3 %") is not a formula; any other text is escaped.
+            return value.text if is_number(value.value) else escape_text(value.text)
+        value = value.value
+    if value is None:
+        return ""
+    if is_number(value):
+        return value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return escape_text(str(value))
+
+
+def write_csv(export: Export) -> bytes:
+    """UTF-8 (with a BOM for Excel), semicolons (Swedish Excel), CRLF; the title row, a blank
+    row, then every sheet's rows."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    if export.title_row:
+        writer.writerow([_csv_value(export.title_text())])
+    for i, sheet in enumerate(export.sheets):
+        if export.title_row or i:
+            writer.writerow([])
+        writer.writerows([_csv_value(v) for v in row] for row in sheet.rows)
+    return (("\ufeff" if export.bom else "") + out.getvalue()).encode("utf-8")
+
+
+def _xlsx_cell(sheet, row: int, column: int, value) -> None:
+    from openpyxl.styles import Font
+
+    styled = value if isinstance(value, Styled) else None
+    if styled is not None:
+        value = styled.value
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if value is not None and not is_number(value) and not isinstance(value, dt.date):
+        value = str(value)
+    cell = sheet.cell(row=row, column=column)
+    cell.value = value
+    if isinstance(value, str):
+        # Never a formula: openpyxl would make "=…" one. A typed string with Excel's quote
+        # prefix stays text even when someone edits the cell.
+        cell.data_type = "s"
+        if is_formula_like(value):
+            cell.quotePrefix = True
+    if styled is not None:
+        if styled.number_format:
+            cell.number_format = styled.number_format
+        if styled.bold:
+            cell.font = Font(bold=True)
+
+
+def write_xlsx(export: Export) -> bytes:
+    """One sheet per :class:`Sheet`, each starting with the title row."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    book.remove(book.active)
+    for spec in export.sheets or [Sheet(export.title)]:
+        sheet = book.create_sheet(spec.name[:31] or "Sheet")
+        offset = 0
+        if export.title_row:
+            _xlsx_cell(sheet, 1, 1, export.title_text())
+            sheet.cell(row=1, column=1).font = Font(bold=True)
+            offset = 2
+        for r, row in enumerate(spec.rows, start=1 + offset):
+            for c, value in enumerate(row, start=1):
+                if value is not None and value != "":
+                    _xlsx_cell(sheet, r, c, value)
+        for column, width in spec.widths.items():
+            sheet.column_dimensions[column].width = width
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def write(export: Export, kind: str) -> bytes:
+    if kind == "csv":
+        return write_csv(export)
+    if kind == "xlsx":
+        return write_xlsx(export)
+    raise ValueError(kind)
+
+
+def export_response(export: Export, kind: str) -> HttpResponse:
+    """The file as a download named for its filters."""
+    response = HttpResponse(write(export, kind), content_type=CONTENT_TYPES[kind])
+    response["Content-Disposition"] = content_disposition_header(True, export.filename(kind))
+    return response

@@ -81,6 +81,9 @@ UNITS = {
     "one_guide": "%",
 }
 
+# Figures that count something other than persons (never suppressed, like the statistics' numbers).
+NOT_ABOUT_PERSONS = {"contacts_per_week"}
+
 # The items of the published scale that need interviews or observation: never scored here.
 REVIEW_ITEMS = [
     gettext_lazy("Vocational services staff (only employment services)"),
@@ -185,6 +188,14 @@ class ItemResult:
     @property
     def unit(self) -> str:
         return str(UNITS[self.key])
+
+    @property
+    def persons(self) -> int | None:
+        """How many participants the figure is about, for the statistics' suppression rule when
+        shared; None for the contact rate, which counts contact-log entries, not persons."""
+        if self.key in NOT_ABOUT_PERSONS:
+            return None
+        return len({r.participant_pk for r in self.records})
 
     def as_dict(self, with_records: bool = True) -> dict:
         data = {
@@ -557,7 +568,7 @@ def trend(scope: FidelityScope, n: int = 4) -> list[FidelityReport]:
 
 
 def _value_cell(item: ItemResult) -> Cell:
-    return Cell(item.value, "percent" if item.unit == "%" else "number", None)
+    return Cell(item.value, "percent" if item.unit == "%" else "number", item.persons)
 
 
 def as_report(report: FidelityReport, history: list[FidelityReport]) -> Report:
@@ -574,13 +585,19 @@ def as_report(report: FidelityReport, history: list[FidelityReport]) -> Report:
             table.add(
                 key,
                 item.label,
-                [_value_cell(item), Cell(item.score, "number"), Cell(item.n, "number")],
+                [
+                    _value_cell(item),
+                    Cell(item.score, "number", item.persons),
+                    Cell(item.n, "number", item.persons),
+                ],
             )
         tables.append(table)
     trend_table = Table("fidelity-trend", _("Score by quarter"), [h.scope.quarter for h in history])
     for key in ITEMS:
         trend_table.add(
-            key, str(ITEM_LABELS[key]), [Cell(h.unit.items[key].score, "number") for h in history]
+            key,
+            str(ITEM_LABELS[key]),
+            [Cell(h.unit.items[key].score, "number", h.unit.items[key].persons) for h in history],
         )
     tables.append(trend_table)
     review = Table("fidelity-review", _("Assessed at review"), [_("Score (1–5)")])

@@ -1,71 +1,103 @@
-"""CSV and XLSX of a statistics report: the same tables and the same cell texts as the page."""
+"""Statistics-shaped reports (statistics, progression, fidelity) as CSV and XLSX: the same tables
+and the same cell texts as the page, written by the one writer (``core.tabular``), with the
+filters in the file name and the title row and, when shared, the statistics' one suppression
+rule (``Cell.suppressed``) applied to every cell."""
 
 from __future__ import annotations
 
-import csv
-import io
-
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
-from placements.statistics import Report, cell_text
+from core.models import Municipality, Unit, User
+from core.tabular import Export, Filter, Sheet, Styled, export_response
+from placements.statistics import SUPPRESS_BELOW, Cell, Report, Scope
 
 
-def report_title(report: Report, share: bool) -> str:
-    scope = report.scope
-    title = _("Results %(start)s – %(end)s") % {"start": scope.start, "end": scope.end}
+def share_requested(data) -> bool:
+    """Whether a query string asks for the version for sharing outside the unit (pages and API)."""
+    return str(data.get("share") or "").lower() in ("1", "true", "on", "yes", "ja")
+
+
+def share_filter() -> Filter:
+    return Filter(
+        _("For sharing"),
+        _("cells under %(n)s persons suppressed") % {"n": SUPPRESS_BELOW},
+        file_part="delning",
+    )
+
+
+def scope_filters(scope: Scope, share: bool, period: Filter | None = None) -> list[Filter]:
+    """The filters a report was made with, in the order a reader wants them."""
+    filters = [period or Filter(_("Period"), f"{scope.start} – {scope.end}")]
+    if scope.unit_ids is not None and len(scope.unit_ids) == 1:
+        unit = Unit.objects.filter(pk=scope.unit_ids[0]).values_list("name", flat=True).first()
+        if unit:
+            filters.append(Filter(_("Unit"), unit))
+    if scope.municipality_code:
+        name = (
+            Municipality.objects.filter(code=scope.municipality_code)
+            .values_list("name", flat=True)
+            .first()
+        )
+        filters.append(Filter(_("Municipality"), name or scope.municipality_code))
+    if scope.guide_id:
+        guide = User.objects.filter(pk=scope.guide_id).first()
+        if guide is not None:
+            filters.append(Filter(_("Guide"), guide.get_full_name() or guide.get_username()))
     if share:
-        title += " · " + _("for sharing (cells under 5 persons suppressed)")
-    return title
+        filters.append(share_filter())
+    return filters
 
 
-def to_csv(report: Report, share: bool = False) -> str:
-    """One block per table: title, header, rows, blank line. Semicolons for Swedish Excel."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow([report_title(report, share)])
+def _value(cell: Cell, share: bool):
+    if cell.suppressed(share):
+        return f"<{SUPPRESS_BELOW}"
+    if cell.value is None:
+        return "–"
+    if cell.kind == "percent":
+        return Styled(cell.value, number_format='0" %"', text=f"{cell.value} %")
+    return cell.value
+
+
+def report_export(
+    report: Report,
+    share: bool,
+    *,
+    name: str = "brygga-statistik",
+    title: str | None = None,
+    period: Filter | None = None,
+) -> Export:
+    """One sheet per section; per table: its title, its header, its rows, its note."""
+    sheets = []
     for section in report.sections:
-        for table in section.tables:
-            writer.writerow([])
-            writer.writerow([table.title])
-            writer.writerow(["", *table.columns])
-            for row in table.rows:
-                writer.writerow([row.label, *(cell_text(c, share) for c in row.cells)])
-    return "\ufeff" + out.getvalue()
-
-
-def to_xlsx(report: Report, share: bool = False) -> bytes:
-    """One sheet per section. Numbers are numbers (percent cells as whole percent with a " %"
-    format); suppressed cells are the text "<5"."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    book.remove(book.active)
-    for section in report.sections:
-        sheet = book.create_sheet(section.title[:31])
-        sheet.append([report_title(report, share)])
-        sheet["A1"].font = Font(bold=True)
-        for table in section.tables:
-            sheet.append([])
-            sheet.append([table.title])
-            sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
+        sheet = Sheet(section.title, widths={"A": 45})
+        for i, table in enumerate(section.tables):
+            if i:
+                sheet.append([])
+            sheet.append([Styled(table.title, bold=True)])
             sheet.append(["", *table.columns])
             for row in table.rows:
-                values = []
-                for c in row.cells:
-                    if c.suppressed(share):
-                        values.append("<5")
-                    elif c.value is None:
-                        values.append("–")
-                    else:
-                        values.append(c.value)
-                sheet.append([row.label, *values])
-                for i, c in enumerate(row.cells, start=2):
-                    if c.kind == "percent" and not c.suppressed(share) and c.value is not None:
-                        sheet.cell(row=sheet.max_row, column=i).number_format = '0" %"'
+                sheet.append([row.label, *(_value(c, share) for c in row.cells)])
             if table.note:
                 sheet.append([table.note])
-        sheet.column_dimensions["A"].width = 45
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+        sheets.append(sheet)
+    return Export(
+        name=name,
+        title=title or _("Results"),
+        filters=scope_filters(report.scope, share, period),
+        sheets=sheets,
+    )
+
+
+def report_response(
+    report: Report,
+    kind: str,
+    share: bool,
+    *,
+    name: str = "brygga-statistik",
+    title: str | None = None,
+    period: Filter | None = None,
+) -> HttpResponse:
+    return export_response(
+        report_export(report, share, name=name, title=title, period=period), kind
+    )

@@ -10,9 +10,7 @@ given by the end of the month and not withdrawn by then.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -21,6 +19,7 @@ from core.choices import Role
 from core.exceptions import Forbidden
 from core.models import User
 from core.roles import role_of
+from core.tabular import Export, Filter, Sheet
 from matching.choices import (
     ConsentMethod,
     ConsentScope,
@@ -165,33 +164,19 @@ def sus_view(*, by: User, month: dt.date, remote_addr: str | None = None) -> lis
     return rows
 
 
-def sus_export(*, by: User, month: dt.date, kind: str, remote_addr: str | None = None) -> bytes:
-    """The list as CSV (semicolons, UTF-8 with BOM) or XLSX, audit-logged with who and when."""
-    rows = sus_month_rows(user=by, month=month)
-    if kind == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-        writer.writerow(columns())
-        writer.writerows(r.cells() for r in rows)
-        body = ("\ufeff" + out.getvalue()).encode("utf-8")
-    elif kind == "xlsx":
-        from openpyxl import Workbook
-
-        book = Workbook()
-        sheet = book.active
-        sheet.title = f"SUS {month:%Y-%m}"
-        sheet.append(columns())
-        for r in rows:
-            sheet.append(r.cells())
-        buffer = io.BytesIO()
-        book.save(buffer)
-        body = buffer.getvalue()
-    else:
+def sus_export(*, by: User, month: dt.date, kind: str, remote_addr: str | None = None) -> Export:
+    """The list as a file (written by ``core.tabular``), audit-logged with who and when."""
+    if kind not in ("csv", "xlsx"):
         raise ValueError(kind)
+    rows = sus_month_rows(user=by, month=month)
+    sheet = Sheet(f"SUS {month:%Y-%m}", [columns(), *(r.cells() for r in rows)])
+    filters = [Filter(_("Month"), f"{month:%Y-%m}")]
+    if by.unit_id:
+        filters.append(Filter(_("Unit"), by.unit.name))
     log_export(
         by=by,
         kind=f"sus_list_{kind}",
         detail=f"{month:%Y-%m}: {len(rows)} rows",
         remote_addr=remote_addr,
     )
-    return body
+    return Export("sus", _("SUS list"), filters, [sheet])

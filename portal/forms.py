@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.choices import SwedishLevel
 from core.models import Adaptation, Industry, Municipality
+from core.tabular import check_upload
 from employers.choices import EmployerStatus, InteractionKind, ProfileKind
 from employers.models import ContactPerson, Employer, TaskProfile
 from matching.choices import CommuteMeans, ConsentMethod, ConsentScope, Gender, Phase
@@ -108,6 +109,15 @@ class ImportForm(forms.Form):
     dry_run = forms.BooleanField(
         label=_("Dry run (check only, import nothing)"), required=False, initial=True
     )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        # Size, type and unpacked size before anything parses the file (``core.tabular``).
+        try:
+            check_upload(upload)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return upload
 
 
 class MergeForm(forms.Form):

@@ -4,6 +4,7 @@ from rest_framework import serializers
 from core.choices import Role
 from core.models import Adaptation, KgaCompetence, OcnModule, Skill
 from core.roles import role_of
+from core.tabular import check_upload
 from employers import services
 from employers.choices import ProfileStatus
 from employers.models import ContactPerson, Employer, Interaction, Site, TaskProfile
@@ -250,10 +251,11 @@ class ImportInputSerializer(serializers.Serializer):
     dry_run = serializers.BooleanField(default=True)
 
     def validate_file(self, f):
-        if not f.name.lower().endswith((".csv", ".xlsx", ".xlsm")):
-            raise serializers.ValidationError(_("Upload a .csv or .xlsx file."))
-        if f.size > 5 * 1024 * 1024:
-            raise serializers.ValidationError(_("The file is larger than 5 MB."))
+        # Size, type and unpacked size before anything parses the file (``core.tabular``).
+        try:
+            check_upload(f)
+        except ValueError as exc:
+            raise serializers.ValidationError(str(exc)) from exc
         return f
 
 

@@ -4,13 +4,14 @@ participant progression. Every figure comes from ``placements.fidelity``, ``plac
 
 from __future__ import annotations
 
-from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.tabular import CONTENT_TYPES, Filter, export_response
 from matching.services.audit import client_address
 from placements import fidelity as fd
 from placements import progression_stats as ps
@@ -19,10 +20,10 @@ from placements.api.statistics import (
     FILTERS,
     ReportSerializer,
     _share,
-    export_response,
     parse_month,
 )
 from placements.api.statistics import _scope as _stats_scope
+from placements.statistics_export import report_response
 
 FIDELITY_FILTERS = [
     OpenApiParameter("quarter", OpenApiTypes.STR, description="YYYY-Qn (default this quarter)"),
@@ -68,6 +69,9 @@ class FidelityExportView(APIView):
     @extend_schema(
         parameters=[
             *FIDELITY_FILTERS,
+            OpenApiParameter(
+                "share", OpenApiTypes.BOOL, description="For sharing: cells under 5 persons hidden."
+            ),
             OpenApiParameter("file", OpenApiTypes.STR, enum=["csv", "xlsx"], required=True),
         ],
         responses={(200, "text/csv"): OpenApiTypes.BINARY},
@@ -78,14 +82,31 @@ class FidelityExportView(APIView):
         if kind not in ("csv", "xlsx"):
             raise ValidationError({"file": ["Choose csv or xlsx."]})
         scope = _fidelity_scope(request)
-        return fidelity_export_response(scope, kind)
+        return fidelity_export_response(scope, kind, _share(request))
 
 
-def fidelity_export_response(scope: fd.FidelityScope, kind: str):
+def fidelity_export_response(scope: fd.FidelityScope, kind: str, share: bool):
+    """The fidelity tables as a file; when shared, cells about fewer than 5 persons are
+    suppressed by the statistics' rule."""
     history = fd.trend(scope)
-    response = export_response(fd.as_report(history[-1], history), kind, False)
-    response["Content-Disposition"] = f'attachment; filename="brygga-trohet-{scope.quarter}.{kind}"'
-    return response
+    return report_response(
+        fd.as_report(history[-1], history),
+        kind,
+        share,
+        name="brygga-trohet",
+        title=_("Fidelity"),
+        period=Filter(_("Quarter"), scope.quarter),
+    )
+
+
+def progression_export_response(scope, kind: str, share: bool):
+    return report_response(
+        ps.build_progression_report(scope),
+        kind,
+        share,
+        name="brygga-stegforflyttning",
+        title=_("Progression"),
+    )
 
 
 class ProgressionStatisticsView(APIView):
@@ -120,8 +141,7 @@ class ProgressionExportView(APIView):
         kind = request.query_params.get("file")
         if kind not in ("csv", "xlsx"):
             raise ValidationError({"file": ["Choose csv or xlsx."]})
-        report = ps.build_progression_report(_stats_scope(request))
-        return export_response(report, kind, _share(request))
+        return progression_export_response(_stats_scope(request), kind, _share(request))
 
 
 class SusListView(APIView):
@@ -144,12 +164,10 @@ class SusListView(APIView):
         kind = request.query_params.get("file")
         address = client_address(request)
         if kind:
-            if kind not in SUS_TYPES:
+            if kind not in CONTENT_TYPES:
                 raise ValidationError({"file": ["Choose csv or xlsx."]})
-            body = sus.sus_export(by=request.user, month=month, kind=kind, remote_addr=address)
-            response = HttpResponse(body, content_type=SUS_TYPES[kind])
-            response["Content-Disposition"] = f'attachment; filename="sus-{month:%Y-%m}.{kind}"'
-            return response
+            export = sus.sus_export(by=request.user, month=month, kind=kind, remote_addr=address)
+            return export_response(export, kind)
         rows = sus.sus_view(by=request.user, month=month, remote_addr=address)
         keys = [
             "code",
@@ -186,9 +204,3 @@ class SusListView(APIView):
                 ],
             }
         )
-
-
-SUS_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}

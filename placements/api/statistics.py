@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.choices import Role
+from core.tabular import export_response as export_file
 from employers.api.serializers import ImportInputSerializer
 from matching.models import Participant
 from matching.services.audit import client_address
@@ -23,7 +24,7 @@ from placements import statistics as st
 from placements.choices import SixMonthSituation
 from placements.importing_history import import_history
 from placements.models import Exit
-from placements.statistics_export import to_csv, to_xlsx
+from placements.statistics_export import report_response, share_requested
 
 FILTERS = [
     OpenApiParameter(
@@ -85,7 +86,7 @@ class ReportSerializer(serializers.Serializer):
 
 
 def _share(request) -> bool:
-    return (request.query_params.get("share") or "").lower() in ("1", "true", "yes", "ja")
+    return share_requested(request.query_params)
 
 
 def _scope(request) -> st.Scope:
@@ -137,16 +138,7 @@ class StatisticsExportView(APIView):
 
 
 def export_response(report: st.Report, kind: str, share: bool) -> HttpResponse:
-    name = f"brygga-statistik-{report.scope.start}-{report.scope.end}{'-delning' if share else ''}"
-    if kind == "csv":
-        response = HttpResponse(to_csv(report, share), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(
-            to_xlsx(report, share),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
-    return response
+    return report_response(report, kind, share)
 
 
 def parse_month(raw: str | None) -> dt.date:
@@ -172,10 +164,8 @@ class ScbExportView(APIView):
     )
     def get(self, request):
         month = parse_month(request.query_params.get("month"))
-        body = st.scb_export(by=request.user, month=month, remote_addr=client_address(request))
-        response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="scb-{month:%Y-%m}.csv"'
-        return response
+        export = st.scb_export(by=request.user, month=month, remote_addr=client_address(request))
+        return export_file(export, "csv")
 
 
 class ExitFollowUpInputSerializer(serializers.Serializer):

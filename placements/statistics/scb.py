@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from core.choices import Role
 from core.models import Unit, User
 from core.roles import role_of
+from core.tabular import Export, Filter, Sheet
 from matching.models import Participant
 from placements.models import Exit
 from placements.statistics.scope import SCB_ROLES, add_months
@@ -43,23 +44,21 @@ def scb_month_rows(*, user: User, month: dt.date) -> list[tuple[str, str, str]]:
     return rows
 
 
-def scb_export(*, by: User, month: dt.date, remote_addr: str | None = None) -> str:
-    """The SCB monthly file as CSV (semicolon, UTF-8), logged in the audit log with who and when."""
-    import csv
-    import io
-
+def scb_export(*, by: User, month: dt.date, remote_addr: str | None = None) -> Export:
+    """The SCB monthly file (semicolons, UTF-8), logged in the audit log with who and when. SCB
+    reads it by position, so its month and unit are in the file name, not in a title row."""
     rows = scb_month_rows(user=by, month=month)
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(["personnummer", "startdatum", "slutdatum"])
-    writer.writerows(rows)
+    sheet = Sheet("SCB", [["personnummer", "startdatum", "slutdatum"], *map(list, rows)])
+    filters = [Filter(_("Month"), f"{month:%Y-%m}")]
+    if by.unit_id:
+        filters.append(Filter(_("Unit"), by.unit.name))
     log_export(
         by=by,
         kind="scb_monthly",
         detail=f"{month:%Y-%m}: {len(rows)} rows",
         remote_addr=remote_addr,
     )
-    return out.getvalue()
+    return Export("scb", _("SCB monthly file"), filters, [sheet], title_row=False, bom=False)
 
 
 def log_export(*, by: User, kind: str, detail: str, remote_addr: str | None = None) -> None:

@@ -3,11 +3,10 @@ in a period; unusual volumes highlighted; the same as CSV for the systematic log
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 
 from django.conf import settings
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from core.choices import Role
 from core.retention import RetentionRun, retention_overview, retention_setting
+from core.tabular import Export, Filter, Sheet, export_response
 from matching.models import Participant
 from matching.retention import participant_anonymise, participant_export
 from matching.services.audit import audit_participant_read, participant_reads_by_user
@@ -41,23 +41,23 @@ def access_log(request):
         unusual_at=settings.ACCESS_LOG_UNUSUAL_PARTICIPANTS,
     )
     if request.GET.get("format") == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="access-log-{start}-{end}.csv"'
-        writer = csv.writer(response)
-        writer.writerow(
+        sheet = Sheet(
+            _("Access log"),
             [
-                _("User"),
-                _("Reads"),
-                _("Participants"),
-                _("First read"),
-                _("Last read"),
-                _("Unusual"),
-            ]
+                [
+                    _("User"),
+                    _("Reads"),
+                    _("Participants"),
+                    _("First read"),
+                    _("Last read"),
+                    _("Unusual"),
+                ]
+            ],
         )
         for row in rows:
-            writer.writerow(
+            sheet.append(
                 [
-                    row["actor__username"] or "-",
+                    row["actor__username"] or "–",
                     row["reads"],
                     row["participants"],
                     row["first"].isoformat(),
@@ -65,7 +65,10 @@ def access_log(request):
                     _("yes") if row["unusual"] else "",
                 ]
             )
-        return response
+        export = Export(
+            "access-log", _("Access log"), [Filter(_("Period"), f"{start} – {end}")], [sheet]
+        )
+        return export_response(export, "csv")
     return render(
         request,
         "portal/security/access_log.html",

@@ -3,12 +3,9 @@ duplicates and the import helpers. Every write calls the same service as the API
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -18,6 +15,7 @@ from core import taxonomy
 from core.choices import Role
 from core.exceptions import DomainError
 from core.models import Industry, Occupation, Skill
+from core.tabular import Export, Sheet, export_response
 from employers import importing, services
 from employers.choices import EmployerStatus, ProfileStatus, Sector, SizeClass
 from employers.models import ContactPerson, Employer, Site, TaskProfile
@@ -547,30 +545,17 @@ def _template_rows() -> list[list[str]]:
 
 @role_required(*WRITERS)
 def import_template(request, fmt):
-    rows = _template_rows()
-    if fmt == "csv":
-        out = io.StringIO()
-        csv.writer(out, delimiter=";").writerows(rows)
-        response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="brygga-arbetsgivare.csv"'
-        return response
-    if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        book = Workbook()
-        sheet = book.active
-        sheet.title = "Arbetsgivare"
-        for row in rows:
-            sheet.append(row)
-        out = io.BytesIO()
-        book.save(out)
-        response = HttpResponse(
-            out.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = 'attachment; filename="brygga-arbetsgivare.xlsx"'
-        return response
-    raise Http404
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    # Our own reader takes the first row as the header: no title row in a template.
+    export = Export(
+        "brygga-arbetsgivare",
+        _("Employers"),
+        [],
+        [Sheet("Arbetsgivare", _template_rows())],
+        title_row=False,
+    )
+    return export_response(export, fmt)
 
 
 def _choice_values(choices) -> list[dict]:

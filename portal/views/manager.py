@@ -4,15 +4,13 @@ charts, exports, the print report and the SCB file. Every figure comes from
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +19,8 @@ from core.choices import Role
 from core.exceptions import Forbidden
 from core.models import Municipality, Unit
 from core.roles import role_of
+from core.tabular import Export, Sheet
+from core.tabular import export_response as export_file
 from employers.models import ImportJob
 from matching.models import Participant
 from matching.services.audit import client_address
@@ -34,13 +34,14 @@ from placements.importing_history import (
     template_rows,
 )
 from placements.models import Exit
+from placements.statistics_export import share_requested
 from portal import charts
 from portal.access import role_required
 from portal.views.common import import_job_page, run_service
 
 
 def _share(request) -> bool:
-    return request.GET.get("share") in ("1", "true", "on")
+    return share_requested(request.GET)
 
 
 def _filter_context(request, scope, errors):
@@ -145,14 +146,12 @@ def scb_export(request):
             error = _("Enter a month as YYYY-MM.")
         else:
             try:
-                body = st.scb_export(
+                export = st.scb_export(
                     by=request.user, month=first, remote_addr=client_address(request)
                 )
             except Forbidden as exc:
                 raise PermissionDenied from exc
-            response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-            response["Content-Disposition"] = f'attachment; filename="scb-{first:%Y-%m}.csv"'
-            return response
+            return export_file(export, "csv")
     default = st.add_months(timezone.localdate().replace(day=1), -1)
     return render(
         request,
@@ -214,27 +213,17 @@ def history_import_job(request, pk):
 @role_required(*IMPORTERS)
 def history_template(request, kind):
     """The import template, CSV or XLSX, with the columns and two example rows."""
-    rows = template_rows()
-    if kind == "xlsx":
-        from openpyxl import Workbook
-
-        book = Workbook()
-        for row in rows:
-            book.active.append(row)
-        buffer = io.BytesIO()
-        book.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    elif kind == "csv":
-        out = io.StringIO()
-        csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(rows)
-        response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
-    else:
+    if kind not in ("csv", "xlsx"):
         raise Http404
-    response["Content-Disposition"] = f'attachment; filename="deltagarhistorik-mall.{kind}"'
-    return response
+    # Our own reader takes the first row as the header: no title row in a template.
+    export = Export(
+        "deltagarhistorik-mall",
+        _("Participant history"),
+        [],
+        [Sheet(_("Participant history"), template_rows())],
+        title_row=False,
+    )
+    return export_file(export, kind)
 
 
 # --- six-month follow-up after exit (ESF+ longer-term result) ----------------------------------

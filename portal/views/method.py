@@ -8,7 +8,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from core.choices import Role
 from core.models import Unit, User
 from core.roles import role_of
+from core.tabular import export_response
 from matching.choices import ConsentScope, MeasurementKind, Rater
 from matching.models import Participant, ProgressionMeasurement
 from matching.services import progression, progression_link
@@ -27,8 +28,8 @@ from placements import fidelity as fd
 from placements import progression_stats as ps
 from placements import statistics as st
 from placements import sus
-from placements.api.method import SUS_TYPES, fidelity_export_response
-from placements.api.statistics import export_response
+from placements.api.method import fidelity_export_response, progression_export_response
+from placements.statistics_export import share_requested
 from portal.access import STAFF, role_required
 from portal.method_charts import indicator_chart, score_sparkline
 from portal.method_forms import SusFieldsForm
@@ -86,7 +87,7 @@ def fidelity_export(request, kind):
     if errors:
         context = _fidelity_context(request, scope, errors)
         return render(request, "portal/method/fidelity.html", context, status=400)
-    return fidelity_export_response(scope, kind)
+    return fidelity_export_response(scope, kind, share_requested(request.GET))
 
 
 # --- SUS ----------------------------------------------------------------------------------------
@@ -135,12 +136,10 @@ def sus_download(request, kind):
             {"error": _("Enter a month as YYYY-MM."), "month": request.GET.get("month", "")},
             status=400,
         )
-    body = sus.sus_export(
+    export = sus.sus_export(
         by=request.user, month=month, kind=kind, remote_addr=client_address(request)
     )
-    response = HttpResponse(body, content_type=SUS_TYPES[kind])
-    response["Content-Disposition"] = f'attachment; filename="sus-{month:%Y-%m}.{kind}"'
-    return response
+    return export_response(export, kind)
 
 
 @role_required(*STAFF)
@@ -338,12 +337,7 @@ def progression_statistics_export(request, kind):
     if errors:
         context = _stats_filter_context(request, scope, errors)
         return render(request, "portal/method/progression_statistics.html", context, status=400)
-    share = request.GET.get("share") in ("1", "true", "on")
-    response = export_response(ps.build_progression_report(scope), kind, share)
-    response["Content-Disposition"] = (
-        f'attachment; filename="brygga-stegforflyttning-{scope.start}-{scope.end}.{kind}"'
-    )
-    return response
+    return progression_export_response(scope, kind, share_requested(request.GET))
 
 
 def _stats_filter_context(request, scope, errors):

@@ -326,3 +326,32 @@ def test_follow_along_and_one_guide(unit, guide, colleague_guide):
         a.participant.code: "följs upp",
         c.participant.code: "ingen uppföljning efter 4 månader",
     }
+
+
+def test_shared_exports_suppress_cells_under_five_persons(world, manager, client, api):
+    """The statistics' rule (``Cell.suppressed``): days to contact (2 persons) and the job items
+    (4 persons) become "<5"; the caseload (24 persons) stays; the contact rate counts contact-log
+    entries, not persons, and is never suppressed."""
+    client.force_login(manager)
+    shared = client.get(
+        reverse("portal:fidelity_export", args=["csv"]), {"quarter": Q, "share": "1"}
+    )
+    rows = list(csv.reader(io.StringIO(shared.content.decode("utf-8-sig")), delimiter=";"))
+    assert "delning" in shared["Content-Disposition"] and "För delning" in rows[0][0]
+    unit_rows = {r[0]: r[1:] for r in rows[3:12]}
+    assert unit_rows["Ärendemängd per jobbguide (aktiva deltagare)"] == ["12.0", "5", "24"]
+    assert unit_rows["Dagar från inskrivning till första arbetsgivarkontakt"] == ["<5"] * 3
+    assert unit_rows["Andel jobb på den öppna marknaden (utan lönestöd)"] == ["<5"] * 3
+    assert unit_rows["Arbetsgivarkontakter per jobbguide och vecka"] == ["1.0", "1", "26"]
+    xlsx = api(manager).get(
+        "/api/v1/fidelity/export/", {"quarter": Q, "file": "xlsx", "share": "1"}
+    )
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    values = {}
+    for row in sheet.iter_rows(values_only=True):
+        if row and row[0]:
+            values.setdefault(row[0], row[1:4])
+    assert values["Dagar från inskrivning till första arbetsgivarkontakt"] == ("<5",) * 3
+    # Not shared: every figure as it is.
+    plain = client.get(reverse("portal:fidelity_export", args=["csv"]), {"quarter": Q})
+    assert "<5" not in plain.content.decode("utf-8-sig")

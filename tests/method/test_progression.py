@@ -335,3 +335,21 @@ def test_own_page_leads_to_the_questions_and_revoking_the_link_ends_it(unit, gui
     personal_link_revoke(participant=p, by=guide)
     assert client.get(reverse("portal:progression_answer")).status_code == 404
     assert participant_for_token(token) is None
+
+
+def test_shared_exports_suppress_cells_under_five_persons(dataset, manager, client, api):
+    """The statistics' rule: the men's cells (1–2 persons) become "<5" when shared, page and
+    API."""
+    client.force_login(manager)
+    shared = {**PERIOD, "share": "1"}
+    body = client.get(reverse("portal:progression_statistics_export", args=["csv"]), shared)
+    lines = list(csv.reader(io.StringIO(body.content.decode("utf-8-sig")), delimiter=";"))
+    # Improved: 0 of 1 is about no one, so it shows (the rule suppresses 1–4 persons).
+    assert ["Män", *["<5"] * 6, "0 %"] in lines
+    assert "delning" in body["Content-Disposition"]
+    api_body = api(manager).get(
+        "/api/v1/progression/statistics/export/", {**shared, "file": "xlsx", "share": "ja"}
+    )
+    sheet = load_workbook(io.BytesIO(api_body.content)).active
+    got = {r[0]: r[1:8] for r in sheet.iter_rows(values_only=True) if r and r[0]}
+    assert got["Män"] == ("<5",) * 6 + (0,)

@@ -176,12 +176,15 @@ def test_page_and_downloads_show_the_list_and_are_logged(people, manager, client
     assert "19900101-1234" in page and "Gymnasieskola" in page and "gymnasial<" not in page
     body = client.get(reverse("portal:sus_export", args=["csv"]), {"month": "2026-03"})
     rows = list(csv.reader(io.StringIO(body.content.decode("utf-8-sig")), delimiter=";"))
-    assert rows[1:] == expected(people)
-    assert rows[0][-1] == "Skriftligt samtycke till registrering i SUS"
+    # A title row naming the month and the unit, a blank row, the header, the list.
+    assert rows[0] == [f"SUS-lista · Månad: 2026-03 · Enhet: {manager.unit.name}"]
+    assert rows[3:] == expected(people)
+    assert rows[2][-1] == "Skriftligt samtycke till registrering i SUS"
     xlsx = client.get(reverse("portal:sus_export", args=["xlsx"]), {"month": "2026-03"})
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     got = [[c if c is not None else "" for c in row] for row in sheet.iter_rows(values_only=True)]
-    assert got[1:] == expected(people)
+    assert got[0][0] == rows[0][0]
+    assert got[3:] == expected(people)
     logs = LogEntry.objects.order_by("pk")[before:]
     assert [(log.actor_id, log.changes_dict["export"][0]) for log in logs] == [
         (manager.pk, "sus_list_view"),

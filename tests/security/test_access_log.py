@@ -91,8 +91,10 @@ def test_the_review_counts_reads_per_user_and_flags_unusual_volumes(
     assert 'class="unusual"' in page.content.decode()
     export = client.get("/sakerhet/atkomstlogg/?format=csv")
     assert export["Content-Type"].startswith("text/csv")
-    lines = export.content.decode().splitlines()
-    assert len(lines) == 3 and lines[1].startswith("gustav,8,8,")
+    lines = export.content.decode("utf-8-sig").splitlines()
+    # The one writer: a title row naming the period, a blank row, the header, the users.
+    assert lines[0].startswith("Åtkomstlogg · Period: ") and lines[1] == ""
+    assert len(lines) == 5 and lines[3].startswith("gustav;8;8;")
 
 
 def test_the_pages_log_list_and_candidate_reads_too(
