@@ -373,6 +373,10 @@ BODIES = {
     },
     "POST /api/v1/participants/{id}/personal-link/": lambda w: {"channel": "print"},
     "POST /api/v1/participants/{id}/phase/": lambda w: {"phase": "fa", "reason": "Praktik"},
+    "POST /api/v1/participants/{id}/anonymise/": lambda w: {
+        "reason": "Begäran art. 17",
+        "confirm_active": True,
+    },
     "POST /api/v1/participants/{id}/regional/": lambda w: _other_unit_consent(w) or {"open": True},
     "POST /api/v1/participants/{id}/skills/": lambda w: {
         "text": "Truckkort",
