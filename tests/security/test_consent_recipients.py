@@ -247,3 +247,38 @@ def test_a_consent_to_an_agency_reaches_that_agency_only(
         assert not shared_scopes(participant=tilda, unit=unit)
     for user in (coord_k, guide_k, manager_k, *staff_w, regional_admin_k, guide_v):
         _sees_nothing(user, tilda)
+
+
+# --- the participant's own digital consent (invitation) names the unit too ----------------------
+
+
+def test_an_invitation_to_another_unit_must_name_it_and_covers_that_unit_only(
+    tilda, guide_t, unit_k, unit_w
+):
+    from matching.services import consent_links as links
+
+    def invite(name):
+        return links.consent_invitation_create(
+            participant=tilda,
+            by=guide_t,
+            recipients=[
+                {
+                    "kind": "other_unit",
+                    "agency": name,
+                    "purpose": "Regional matchning",
+                    "scopes": ["skills"],
+                }
+            ],
+            channel="email",
+            email="tilda@example.se",
+            base_url="https://brygga.test",
+        )
+
+    with pytest.raises(ValidationError) as error:
+        invite("")  # used to become "Another labour-market unit", i.e. every unit
+    assert "AME Kalmar R" in str(error.value) and "AME Västervik" in str(error.value)
+    issued = invite("AME Västervik")
+    row = issued.invitation.recipients.get()
+    links.consent_invitation_answer(invitation=issued.invitation, decisions={row.pk: True})
+    assert shared_scopes(participant=tilda, unit=unit_w) == {"skills"}
+    assert not shared_scopes(participant=tilda, unit=unit_k)
