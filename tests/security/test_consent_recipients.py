@@ -282,3 +282,39 @@ def test_an_invitation_to_another_unit_must_name_it_and_covers_that_unit_only(
     links.consent_invitation_answer(invitation=issued.invitation, decisions={row.pk: True})
     assert shared_scopes(participant=tilda, unit=unit_w) == {"skills"}
     assert not shared_scopes(participant=tilda, unit=unit_k)
+
+
+# --- consents recorded before units were named ----------------------------------------------------
+
+
+def test_existing_unit_consents_are_linked_by_name_and_unnamed_ones_cover_nobody(
+    tilda, guide_t, unit_k, unit_w, coord_k
+):
+    import importlib
+
+    from django.apps import apps
+
+    from matching.models import Consent
+
+    migration = importlib.import_module("matching.migrations.0010_consent_recipient_unit")
+
+    def old_style(name):
+        return Consent.objects.create(
+            participant=tilda,
+            agency=name,
+            recipient_kind="other_unit",
+            purpose="Regional matchning",
+            scopes=["skills"],
+            given_on=dt.date.today() - dt.timedelta(days=1),
+            method="signed_paper",
+            recorded_by=guide_t,
+        )
+
+    named, unnamed = old_style("ame västervik"), old_style("Annan enhet")
+    migration.link_named_units(apps, None)
+    named.refresh_from_db()
+    unnamed.refresh_from_db()
+    assert named.recipient_unit == unit_w and named.agency == "AME Västervik"
+    assert unnamed.recipient_unit is None
+    assert not shared_scopes(participant=tilda, unit=unit_k)
+    _sees_nothing(coord_k, tilda)
