@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.query import ModelIterable
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -310,22 +311,58 @@ class ContactPerson(AddedByUnitMixin, TimeStampedModel):
         return f"{self.name} ({self.employer.name})"
 
 
+INTERACTION_TEXT_FIELDS = ("notes", "next_step")
+
+
+def _text_withholding_iterable(own_unit_id: int | None) -> type[ModelIterable]:
+    """Rows whose free text the reader may not read come out with it blanked and marked
+    ``text_withheld`` (a marked row cannot be saved, so a blank never overwrites the notes)."""
+
+    class WithheldTextIterable(ModelIterable):
+        def __iter__(self):
+            for row in super().__iter__():
+                if own_unit_id is None or row.unit_id != own_unit_id:
+                    for name in INTERACTION_TEXT_FIELDS:
+                        setattr(row, name, "")
+                    row.text_withheld = True
+                yield row
+
+    return WithheldTextIterable
+
+
 class InteractionQuerySet(models.QuerySet):
     def visible_to(self, user) -> InteractionQuerySet:
         """The contact log is internal and per unit: staff see their own unit's entries (other
         units see only the summary, ``employers.selectors.relation_summary``); admins all;
-        never employer users."""
+        never employer users.
+
+        A regional administrator oversees the region's contact log but is no unit's caseworker:
+        they see every entry of the region with its date, kind, employer, unit, who and the next
+        step's due date and state, and the free text (notes, next step) only in their own unit's
+        entries. The free text is where staff write what was said about participants and their
+        needs (health, disability: special-category data), which only the unit that works with
+        them needs. The participants concerned are likewise withheld (``text_withheld``)."""
         role = role_of(user)
         if role == Role.ADMIN:
             return self.all()
         if role == Role.REGIONAL_ADMIN:
-            return self.filter(employer__region_id=region_id_of(user))
+            qs = self.filter(employer__region_id=region_id_of(user))
+            qs._iterable_class = _text_withholding_iterable(user.unit_id)
+            return qs
         if role in STAFF_UNIT_ROLES:
             return self.filter(unit_id=user.unit_id, employer__region_id=region_id_of(user))
         return self.none()
 
     def open_next_steps(self) -> InteractionQuerySet:
         return self.filter(next_step__gt="", next_step_done=False)
+
+    @staticmethod
+    def searchable_fields(user) -> list[str]:
+        """What a reader may search the log by: searching the free text would reveal it where
+        ``visible_to`` withholds it."""
+        if role_of(user) == Role.REGIONAL_ADMIN:
+            return ["employer__name"]
+        return ["notes", "next_step"]
 
     def overdue_first(self) -> InteractionQuerySet:
         today = timezone.localdate()
@@ -381,6 +418,8 @@ class Interaction(TimeStampedModel):
     )
 
     objects = InteractionQuerySet.as_manager()
+    # Set on rows read by someone who may not read the free text (InteractionQuerySet.visible_to).
+    text_withheld = False
 
     class Meta:
         ordering = ["-occurred_on", "-pk"]
@@ -398,6 +437,8 @@ class Interaction(TimeStampedModel):
         return f"{self.get_kind_display()} {self.occurred_on} – {self.employer.name}"
 
     def save(self, *args, **kwargs):
+        if self.text_withheld:
+            raise ValueError("A contact log entry read without its text cannot be saved.")
         if self.unit_id is None:
             self.unit_id = getattr(self.by, "unit_id", None) if self.by_id else None
             if self.unit_id is None:

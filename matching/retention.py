@@ -29,7 +29,7 @@ from collections.abc import Callable
 
 from auditlog.context import disable_auditlog
 from auditlog.models import LogEntry
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
@@ -91,12 +91,30 @@ def retention_notice_list(*, today: dt.date | None = None):
 
 
 @transaction.atomic
-def participant_anonymise(*, participant: Participant, by: User | None, reason: str) -> Participant:
+def participant_anonymise(
+    *, participant: Participant, by: User | None, reason: str, confirm_active: bool = False
+) -> Participant:
     """Remove who the participant is, keep what statistics count. ``by=None`` is the retention
-    job; a person doing it must be an administrator."""
+    job; a person doing it must be an administrator and give the reason. A participant who has
+    not exited is still being worked with (placements, follow-ups, a guide): an erasure request
+    for one needs ``confirm_active`` as well — otherwise one click would wipe an ongoing case.
+    The reason and whether the participant was active are kept in the audit entry."""
     if by is not None and not is_admin(by):
         raise PermissionDenied(_("Administrators only."))
     p = Participant.objects.select_for_update().get(pk=participant.pk)
+    reason = (reason or "").strip()
+    active = p.phase != Phase.EXITED
+    if by is not None:
+        errors = {}
+        if not reason:
+            errors["reason"] = _("Give the reason for anonymising (e.g. the erasure request).")
+        if active and not confirm_active:
+            errors["confirm_active"] = _(
+                "The participant has not exited. Record the exit first, or confirm that an "
+                "active participant is to be anonymised."
+            )
+        if errors:
+            raise ValidationError(errors)
     with disable_auditlog():  # the log must not keep the old values; one entry below says it
         p.first_name = p.last_name = ANONYMISED
         p.personnummer = ""
@@ -123,6 +141,7 @@ def participant_anonymise(*, participant: Participant, by: User | None, reason: 
         force_log=True,
         action=LogEntry.Action.UPDATE,
         changes={"anonymised": ["", "retention rule" if by is None else "request"]},
+        additional_data={"reason": reason, "active_when_anonymised": active},
         actor=by,
     )
     log.info("Participant %s anonymised (%s) by %s", p.code, reason, by or "retention job")

@@ -36,7 +36,9 @@ class RecipientForm(forms.Form):
         label=_("Name of the recipient"),
         max_length=200,
         required=False,
-        help_text=_("For other recipients, e.g. Socialtjänsten Kalmar."),
+        help_text=_(
+            "For other recipients, e.g. Socialtjänsten Kalmar; for another unit, its name."
+        ),
     )
     purpose = forms.CharField(label=_("Purpose"), max_length=300, required=False)
     scopes = forms.MultipleChoiceField(

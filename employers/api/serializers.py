@@ -140,6 +140,11 @@ class InteractionSerializer(serializers.ModelSerializer):
     by_name = serializers.CharField(source="by.get_full_name", read_only=True)
     employer_name = serializers.CharField(source="employer.name", read_only=True)
     is_overdue = serializers.BooleanField(read_only=True)
+    text_withheld = serializers.BooleanField(
+        read_only=True,
+        help_text="True when the notes, next step and participants are another unit's to read "
+        "(a regional administrator reading other units' entries).",
+    )
 
     class Meta:
         model = Interaction
@@ -147,6 +152,7 @@ class InteractionSerializer(serializers.ModelSerializer):
             "id",
             "employer",
             "employer_name",
+            "unit",
             "contact",
             "kind",
             "occurred_on",
@@ -159,7 +165,14 @@ class InteractionSerializer(serializers.ModelSerializer):
             "next_step_done",
             "next_step_done_at",
             "is_overdue",
+            "text_withheld",
         ]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if instance.text_withheld:  # decided by InteractionQuerySet.visible_to
+            data["participants"] = []
+        return data
 
 
 class ProfileSkillOutSerializer(serializers.Serializer):

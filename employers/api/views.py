@@ -219,7 +219,11 @@ class InteractionViewSet(WriteViewSet):
     serializer_class = s.InteractionSerializer
     input_serializer_class = s.InteractionInputSerializer
     filterset_class = InteractionFilter
-    search_fields = ["notes", "next_step"]
+
+    @property
+    def search_fields(self):
+        return Interaction.objects.searchable_fields(self.request.user)
+
     ordering_fields = ["occurred_on", "next_step_due"]
 
     def scope_queryset(self, user):

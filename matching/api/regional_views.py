@@ -11,9 +11,12 @@ from rest_framework.views import APIView
 
 from core.choices import Role
 from matching.models import Participant
-from matching.regional import participant_regional_set, regional_participants_for, regional_view
-
-REGIONAL_READERS = (Role.COORDINATOR, Role.GUIDE, Role.MANAGER, Role.REGIONAL_ADMIN)
+from matching.regional import (
+    REGIONAL_READERS,
+    participant_regional_set,
+    regional_participants_for,
+    regional_view,
+)
 
 REGIONAL_PARTICIPANT_FIELDS = {
     "id": serializers.IntegerField(),
@@ -31,7 +34,7 @@ REGIONAL_PARTICIPANT_FIELDS = {
 
 class RegionalParticipantListView(APIView):
     """Participants of the region's other units who are open for regional matching and have
-    consented: code and matching data; ``name`` only after an agreed placement with your unit
+    consented to sharing with *your* unit (by name): code and matching data; ``name`` only after an agreed placement with your unit
     when the consent covers identity."""
 
     read_roles = REGIONAL_READERS

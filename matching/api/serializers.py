@@ -437,6 +437,17 @@ class ConsentInputSerializer(serializers.Serializer):
     )
 
 
+class AnonymiseInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=300, allow_blank=True, help_text="Why, e.g. the erasure request (art. 17)."
+    )
+    confirm_active = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Required for a participant who has not exited.",
+    )
+
+
 class WithdrawInputSerializer(serializers.Serializer):
     on = serializers.DateField(required=False)
 

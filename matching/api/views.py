@@ -10,6 +10,7 @@ from core.api.base import AuditActorMixin, ScopedViewSetMixin
 from core.choices import Role
 from matching.api import serializers as s
 from matching.models import Consent, KgaAssessment, OcnCase, Participant, QualityAssurer
+from matching.retention import participant_anonymise
 from matching.services import audit, consents, participants, validations
 
 STAFF = (Role.GUIDE, Role.COORDINATOR, Role.MANAGER, Role.ADMIN)
@@ -205,9 +206,24 @@ class ParticipantViewSet(
         ]
         return self.get_paginated_response(rows)
 
+    @extend_schema(request=s.AnonymiseInputSerializer, responses=s.ParticipantSerializer)
+    @action(detail=True, methods=["post"])
+    def anonymise(self, request, pk=None):
+        """Anonymise on an erasure request (administrators): a reason always; for a participant
+        who has not exited, ``confirm_active`` too (400 with field messages otherwise)."""
+        participant = self.get_object()
+        data = s.AnonymiseInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        participant = participant_anonymise(
+            participant=participant, by=request.user, **data.validated_data
+        )
+        return self.output(participant)
+
     def get_permissions(self):
         if self.action == "audit_log":
             self.read_roles = (Role.ADMIN,)
+        if self.action == "anonymise":
+            self.write_roles = (Role.ADMIN,)
         return super().get_permissions()
 
 

@@ -26,6 +26,16 @@ class Consent(TimeStampedModel):
         related_name="consents",
     )
     agency = models.CharField(_("partner agency"), max_length=200, blank=True)
+    # A consent to another labour-market unit names that unit: it covers that unit's staff and
+    # nobody else (the unit's name is also kept in ``agency`` for display).
+    recipient_unit = models.ForeignKey(
+        "core.Unit",
+        verbose_name=_("receiving unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     recipient_kind = models.CharField(
         _("kind of recipient"), max_length=30, choices=RecipientKind.choices, blank=True
     )
@@ -74,6 +84,12 @@ class Consent(TimeStampedModel):
                 | (Q(employer__isnull=True) & ~Q(agency="")),
                 name="consent_one_recipient",
                 violation_error_message=_("Name either an employer or a partner agency."),
+            ),
+            models.CheckConstraint(
+                condition=Q(recipient_unit__isnull=True)
+                | Q(recipient_kind=RecipientKind.OTHER_UNIT, employer__isnull=True),
+                name="consent_unit_is_other_unit",
+                violation_error_message=_("Only a consent to another unit names a unit."),
             ),
             models.CheckConstraint(
                 condition=Q(valid_until__isnull=True) | Q(valid_until__gte=F("given_on")),

@@ -46,7 +46,12 @@ from matching.models import (
     Participant,
     PersonalLink,
 )
-from matching.services.consents import consent_create, withdraw_by_participant
+from matching.services.consents import (
+    consent_create,
+    other_units_named,
+    recipient_unit_named,
+    withdraw_by_participant,
+)
 from matching.services.participants import ensure_can_edit
 
 logger = logging.getLogger("brygga.consent_links")
@@ -142,6 +147,17 @@ def _clean_recipients(participant: Participant, recipients: list[dict]) -> list[
             elif employer.region_id != participant.unit.region_id:
                 problems.append(_("the employer is not one of the unit's"))
             agency = ""
+        elif kind == RecipientKind.OTHER_UNIT:
+            # Another unit is named, never "any unit": the consent covers that unit only.
+            employer = None
+            unit = recipient_unit_named(participant, agency)
+            if unit is None:
+                problems.append(
+                    _("name the unit (one of %(units)s)")
+                    % {"units": ", ".join(other_units_named(participant)) or "—"}
+                )
+            else:
+                agency = unit.name
         else:
             employer = None
             agency = agency or str(RecipientKind(kind).label)

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.models import User
+from core.models import Unit, User
 from matching.choices import ConsentMethod, ConsentScope, RecipientKind
 from matching.consent_wording import CURRENT_WORDING_VERSION, WORDINGS
 from matching.models import Consent, Participant
@@ -25,19 +25,45 @@ def _valid_at(at: dt.date) -> Q:
     )
 
 
-def shared_scopes(
-    *, participant: Participant, employer=None, agency: str | None = None, at: dt.date | None = None
-) -> set[str]:
-    """Every kind of information the recipient may see about the participant on ``at`` (today)."""
-    at = at or timezone.localdate()
-    consents = Consent.objects.filter(_valid_at(at), participant=participant)
+def valid_consents(*, at: dt.date | None = None):
+    """Consents in force on ``at`` (today): given, not expired, not withdrawn."""
+    return Consent.objects.filter(_valid_at(at or timezone.localdate()))
+
+
+def recipient_q(*, employer=None, unit=None, agency: str | None = None) -> Q:
+    """The consents that name exactly this recipient — the rule every sharing goes through.
+
+    A consent covers exactly its named recipient: an employer's consent only that employer, a
+    unit's consent only that unit (``recipient_unit``), an agency's consent only the agency of
+    that name. A consent to another unit is never matched as an agency (even if the names are
+    the same), and no recipient (None) matches nothing."""
     if employer is not None:
-        consents = consents.filter(employer=employer)
-    elif agency:
-        consents = consents.filter(agency__iexact=agency.strip())
-    else:
+        return Q(employer=employer)
+    if unit is not None:
+        return Q(recipient_unit=unit, recipient_kind=RecipientKind.OTHER_UNIT)
+    if agency and agency.strip():
+        return Q(
+            agency__iexact=agency.strip(), employer__isnull=True, recipient_unit__isnull=True
+        ) & ~Q(recipient_kind=RecipientKind.OTHER_UNIT)
+    return Q(pk__in=[])
+
+
+def shared_scopes(
+    *,
+    participant: Participant,
+    employer=None,
+    unit=None,
+    agency: str | None = None,
+    at: dt.date | None = None,
+) -> set[str]:
+    """Every kind of information the recipient (one employer, one unit or one agency) may see
+    about the participant on ``at`` (today)."""
+    if employer is None and unit is None and not (agency and agency.strip()):
         return set()
-    return {scope for c in consents for scope in c.scopes}
+    consents = valid_consents(at=at).filter(
+        recipient_q(employer=employer, unit=unit, agency=agency), participant=participant
+    )
+    return {scope for scopes in consents.values_list("scopes", flat=True) for scope in scopes}
 
 
 def may_share(
@@ -45,11 +71,36 @@ def may_share(
     participant: Participant,
     scope: str,
     employer=None,
+    unit=None,
     agency: str | None = None,
     at: dt.date | None = None,
 ) -> bool:
     """May this recipient see this kind of information about this participant now?"""
-    return scope in shared_scopes(participant=participant, employer=employer, agency=agency, at=at)
+    return scope in shared_scopes(
+        participant=participant, employer=employer, unit=unit, agency=agency, at=at
+    )
+
+
+def recipient_unit_named(participant: Participant, name: str) -> Unit | None:
+    """The unit of the participant's region (not their own) that ``name`` names, or None."""
+    name = (name or "").strip()
+    if not name:
+        return None
+    return (
+        Unit.objects.filter(name__iexact=name, region_id=participant.unit.region_id)
+        .exclude(pk=participant.unit_id)
+        .first()
+    )
+
+
+def other_units_named(participant: Participant) -> list[str]:
+    """The names a consent to another unit may give (for error messages and pick lists)."""
+    return list(
+        Unit.objects.filter(region_id=participant.unit.region_id)
+        .exclude(pk=participant.unit_id)
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
 
 
 def consented_employer_ids(
@@ -134,15 +185,26 @@ def consent_create(
         errors["valid_until"] = _("A consent cannot expire before it is given.")
     if wording_version and wording_version not in WORDINGS:
         errors["wording_version"] = _("Unknown wording version.")
+    recipient_unit = None
+    if employer is None and recipient_kind == RecipientKind.OTHER_UNIT:
+        # A consent to "another unit" covers exactly one named unit of the region, never all.
+        recipient_unit = recipient_unit_named(participant, agency)
+        if recipient_unit is None:
+            errors["agency"] = _(
+                "Name the unit the participant agrees to share with: one of %(units)s."
+            ) % {"units": ", ".join(other_units_named(participant)) or "—"}
     if errors:
         raise ValidationError(errors)
     if employer is not None:
         recipient_kind = RecipientKind.EMPLOYER
+    elif recipient_kind == RecipientKind.OTHER_UNIT:
+        agency = recipient_unit.name
     consent = Consent(
         participant=participant,
         employer=employer,
         agency=agency.strip(),
         recipient_kind=recipient_kind,
+        recipient_unit=recipient_unit,
         purpose=purpose,
         scopes=sorted(set(scopes)),
         given_on=given_on,

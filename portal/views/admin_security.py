@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,10 +17,13 @@ from django.views.decorators.http import require_POST
 from core.choices import Role
 from core.retention import RetentionRun, retention_overview, retention_setting
 from core.tabular import Export, Filter, Sheet, export_response
+from matching.choices import Phase
 from matching.models import Participant
 from matching.retention import participant_anonymise, participant_export
 from matching.services.audit import audit_participant_read, participant_reads_by_user
 from portal.access import role_required
+from portal.security_forms import AnonymiseForm
+from portal.views.common import run_service
 
 
 def _period(request) -> tuple[dt.date, dt.date]:
@@ -76,9 +80,14 @@ def access_log(request):
     )
 
 
+def _is_active(participant: Participant) -> bool:
+    return participant.phase != Phase.EXITED
+
+
 @role_required(Role.ADMIN)
-def participant_data_export(request, pk):
-    """Everything held on one participant: JSON (``?format=json``) or a printable summary."""
+def participant_data_export(request, pk, form=None, status=200):
+    """Everything held on one participant: JSON (``?format=json``) or a printable summary, with
+    the anonymisation form (the erase view shows it again with its errors)."""
     participant = get_object_or_404(Participant.objects.visible_to(request.user), pk=pk)
     audit_participant_read(
         participant=participant, user=request.user, request=request, what="export"
@@ -91,19 +100,35 @@ def participant_data_export(request, pk):
     return render(
         request,
         "portal/security/participant_export.html",
-        {"participant": participant, "data": data},
+        {
+            "participant": participant,
+            "data": data,
+            "active": _is_active(participant),
+            "form": form or AnonymiseForm(active=_is_active(participant)),
+        },
+        status=status,
     )
 
 
 @require_POST
 @role_required(Role.ADMIN)
 def participant_erase(request, pk):
-    """Anonymise one participant on request (art. 17); statistics counts stay."""
+    """Anonymise one participant on request (art. 17); statistics counts stay. A participant who
+    has not exited needs the confirmation; errors come back on the page with a 400."""
     participant = get_object_or_404(Participant.objects.visible_to(request.user), pk=pk)
-    participant_anonymise(
-        participant=participant, by=request.user, reason=request.POST.get("reason") or "request"
-    )
-    return redirect("portal:retention")
+    form = AnonymiseForm(request.POST, active=_is_active(participant))
+    if form.is_valid() and run_service(
+        request,
+        form,
+        participant_anonymise,
+        participant=participant,
+        by=request.user,
+        reason=form.cleaned_data["reason"],
+        confirm_active=form.cleaned_data.get("confirm_active", False),
+    ):
+        messages.success(request, _("The participant was anonymised."))
+        return redirect("portal:retention")
+    return participant_data_export(request, pk, form=form, status=400)
 
 
 @role_required(Role.ADMIN)

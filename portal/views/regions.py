@@ -124,10 +124,11 @@ def employer_relation(request, pk):
     )
 
 
-@role_required(*REGION_READERS)
+@role_required(Role.COORDINATOR, Role.GUIDE, Role.MANAGER)  # matching.regional.REGIONAL_READERS
 def regional_participants(request):
-    """Participants of the region's other units open for regional matching: code and matching
-    data only (identity once a placement here is agreed and the consent covers it)."""
+    """Participants of the region's other units open for regional matching who consented to
+    sharing with this unit: code and matching data only (identity once a placement here is
+    agreed and the consent covers it)."""
     from matching.regional import regional_participants_for, regional_view
 
     rows = [regional_view(request.user, p) for p in regional_participants_for(request.user)]

@@ -66,6 +66,7 @@ API_WRITE_TO_PAGE: dict[str, str | tuple[str, str]] = {
     "participants_skills_partial_update": "participant_skill_change",
     "participants_skills_destroy": "participant_skill_change",
     "participants_phase_create": "participant_phase",
+    "participants_anonymise_create": "participant_erase",
     "participant_history_import": "history_import",
     "quality_assurers_create": "quality_assurers",
     "quality_assurers_destroy": "quality_assurer_remove",

@@ -190,7 +190,7 @@ def test_only_the_guide_opens_regional_matching(participant_t, guide_k, other_un
         ("coord_k", True),
         ("guide_k", True),
         ("manager_k", True),
-        ("regional_admin_k", True),
+        ("regional_admin_k", False),  # administers the region; a consent names a unit's staff
         ("coord_t", False),  # own unit: uses the ordinary participant pages
         ("coord_v", False),
         ("guide_v", False),

@@ -155,16 +155,19 @@ def _other_unit_consent(world) -> None:
     """Regional matching needs the participant's consent to share skills with another unit."""
     from matching.models import Participant
     from matching.services.consents import consent_record
+    from tests.factories.core import UnitFactory
 
+    participant = Participant.objects.get(pk=world.ids["participants"])
+    neighbour = UnitFactory(name="AME Grannenheten", region=participant.unit.region)
     consent_record(
-        participant=Participant.objects.get(pk=world.ids["participants"]),
+        participant=participant,
         by=world.users["guide"],
         purpose="Regional matchning",
         scopes=["skills"],
         given_on=today(),
         method="signed_paper",
         recipient_kind="other_unit",
-        agency="Annan enhet",
+        agency=neighbour.name,
     )
 
 
@@ -370,6 +373,10 @@ BODIES = {
     },
     "POST /api/v1/participants/{id}/personal-link/": lambda w: {"channel": "print"},
     "POST /api/v1/participants/{id}/phase/": lambda w: {"phase": "fa", "reason": "Praktik"},
+    "POST /api/v1/participants/{id}/anonymise/": lambda w: {
+        "reason": "Begäran art. 17",
+        "confirm_active": True,
+    },
     "POST /api/v1/participants/{id}/regional/": lambda w: _other_unit_consent(w) or {"open": True},
     "POST /api/v1/participants/{id}/skills/": lambda w: {
         "text": "Truckkort",

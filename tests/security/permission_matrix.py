@@ -116,6 +116,7 @@ MATRIX = {
     "POST /api/v1/participants/{id}/kga-assessments/": "DODHDODDD",
     "GET /api/v1/participants/{id}/matches/": "OOOHOODDD",
     "POST /api/v1/participants/{id}/phase/": "DODHDODDD",
+    "POST /api/v1/participants/{id}/anonymise/": "DDDDDODDD",  # issue 20: administrators only
     "POST /api/v1/participants/{id}/skills/": "DODHDODDD",
     "GET /api/v1/placements/": "OOOOOOOOD",
     "POST /api/v1/placements/": "DODHDODDD",

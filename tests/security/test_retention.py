@@ -94,7 +94,8 @@ def test_an_administrator_anonymises_on_request(admin_user, guide, participant):
     assert client.post(f"/sakerhet/deltagare/{participant.pk}/anonymisera/").status_code == 403
     client.force_login(admin_user)
     response = client.post(
-        f"/sakerhet/deltagare/{participant.pk}/anonymisera/", {"reason": "Begäran art. 17"}
+        f"/sakerhet/deltagare/{participant.pk}/anonymisera/",
+        {"reason": "Begäran art. 17", "confirm_active": "on"},  # still active (issue 20)
     )
     assert response.status_code == 302
     participant.refresh_from_db()

@@ -331,7 +331,9 @@ def test_anonymising_writes_no_old_values_into_the_audit_log(admin_user, partici
         placement=placement, planned_on=timezone.localdate(), notes="Yusuf hade ett anfall."
     )
     before = LogEntry.objects.count()
-    participant_anonymise(participant=participant, by=admin_user, reason="Begäran art. 17")
+    participant_anonymise(
+        participant=participant, by=admin_user, reason="Begäran art. 17", confirm_active=True
+    )
     new = LogEntry.objects.order_by("pk")[before:]
     assert len(new) == 1 and new[0].actor == admin_user
     text = str(new[0].changes) + new[0].object_repr + str(new[0].serialized_data or "")
