@@ -57,7 +57,7 @@ def access_log(request):
         for row in rows:
             writer.writerow(
                 [
-                    row["actor__username"] or "-",
+                    row["actor__username"] or row["actor_name"],
                     row["reads"],
                     row["participants"],
                     row["first"].isoformat(),
