@@ -7,7 +7,7 @@ import csv
 import datetime as dt
 
 from django.conf import settings
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -16,8 +16,9 @@ from django.views.decorators.http import require_POST
 
 from core.choices import Role
 from core.retention import RetentionRun, retention_overview, retention_setting
+from matching.extract import extract_json, extract_xlsx, participant_extract
 from matching.models import Participant
-from matching.retention import participant_anonymise, participant_export
+from matching.retention import participant_anonymise
 from matching.services.audit import audit_participant_read, participant_reads_by_user
 from portal.access import role_required
 
@@ -73,23 +74,37 @@ def access_log(request):
     )
 
 
+EXTRACT_FORMATS = ("html", "json", "xlsx")
+
+
 @role_required(Role.ADMIN)
 def participant_data_export(request, pk):
-    """Everything held on one participant: JSON (``?format=json``) or a printable summary."""
+    """The register extract (art. 15): everything held on one participant as a printable page,
+    an XLSX workbook (``?format=xlsx``, one sheet per section) or JSON (``?format=json``), all
+    from ``matching.extract.participant_extract``."""
     participant = get_object_or_404(Participant.objects.visible_to(request.user), pk=pk)
+    kind = request.GET.get("format") or "html"
+    if kind not in EXTRACT_FORMATS:
+        return HttpResponseBadRequest(_("Unknown format: choose html, json or xlsx."))
     audit_participant_read(
         participant=participant, user=request.user, request=request, what="export"
     )
-    data = participant_export(participant)
-    if request.GET.get("format") == "json":
-        response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
-        response["Content-Disposition"] = f'attachment; filename="{participant.code}.json"'
+    extract = participant_extract(participant)
+    filename = f"registerutdrag-{participant.code}"
+    if kind == "json":
+        response = JsonResponse(
+            extract_json(extract), json_dumps_params={"ensure_ascii": False, "indent": 1}
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}.json"'
         return response
-    return render(
-        request,
-        "portal/security/participant_export.html",
-        {"participant": participant, "data": data},
-    )
+    if kind == "xlsx":
+        response = HttpResponse(
+            extract_xlsx(extract),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+        return response
+    return render(request, "portal/security/participant_export.html", {"extract": extract})
 
 
 @require_POST
