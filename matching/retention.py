@@ -18,8 +18,8 @@ addresses links were sent to — and, through ``register_participant_eraser``, w
 (placements registers its notes). The change is logged as one audit entry without the old values,
 so the anonymisation itself writes nothing about the person into the log.
 
-``participant_anonymise`` is also what an administrator runs for an erasure request, and
-``participant_export`` gives everything held on one participant (art. 15)."""
+``participant_anonymise`` is also what an administrator runs for an erasure request; everything
+held on one participant (art. 15) is ``matching.extract.participant_extract``."""
 
 from __future__ import annotations
 
@@ -235,38 +235,3 @@ def register_matching_rules() -> None:
             describe=lambda link: f"{link.participant.code} {link.created_at:%Y-%m-%d}",
         )
     )
-
-
-def participant_export(participant: Participant) -> dict:
-    """Everything held on one participant, machine-readable (art. 15)."""
-    from django.forms.models import model_to_dict
-
-    from matching.services.audit import participant_log
-
-    def rows(qs):
-        return [model_to_dict(o) for o in qs]
-
-    data = model_to_dict(participant)
-    data.update(
-        {
-            "code": participant.code,
-            "created_at": participant.created_at,
-            "skills": rows(participant.skills.all()),
-            "languages": rows(participant.languages.all()),
-            "adaptation_needs": rows(participant.adaptation_needs.all()),
-            "phase_changes": rows(participant.phase_changes.all()),
-            "consents": rows(participant.consents.all()),
-            "ocn_cases": rows(participant.ocn_cases.all()),
-            "kga_assessments": rows(participant.kga_assessments.all()),
-            "log": [
-                {
-                    "timestamp": e.timestamp,
-                    "action": e.get_action_display(),
-                    "actor": str(e.actor) if e.actor else None,
-                    "changes": e.changes_dict,
-                }
-                for e in participant_log(participant)
-            ],
-        }
-    )
-    return data

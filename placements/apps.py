@@ -5,7 +5,10 @@ class PlacementsConfig(AppConfig):
     name = "placements"
 
     def ready(self) -> None:
+        from matching.extract import register_extract_section
         from matching.retention import register_participant_eraser
+        from placements.extract import placements_section
         from placements.retention import participant_notes_erase
 
         register_participant_eraser(participant_notes_erase)
+        register_extract_section(50, placements_section)

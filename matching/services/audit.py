@@ -10,8 +10,13 @@ from __future__ import annotations
 import contextlib
 
 from auditlog.models import LogEntry
+from django.utils.translation import gettext_lazy
 
 from core.security.client import client_address
+
+# Who an entry without a user is by: the user was removed (the log keeps the entry), or it was
+# the system (a job) or a participant's own personal link.
+NO_ACTOR = gettext_lazy("Removed user or system")
 
 __all__ = [
     "audit_participant_read",
@@ -155,7 +160,8 @@ def participant_log(participant):
 def participant_reads_by_user(*, start, end, unusual_at: int):
     """Reads of participants per user in [start, end) for the systematic log follow-up: reads,
     distinct participants, first and last read; ``unusual`` when the distinct participants
-    exceed ``unusual_at`` or three times the median of all readers."""
+    exceed ``unusual_at`` or three times the median of all readers. ``actor_name`` is what a
+    person reads: the name, else the username, else ``NO_ACTOR``."""
     from statistics import median
 
     from django.contrib.contenttypes.models import ContentType
@@ -181,6 +187,8 @@ def participant_reads_by_user(*, start, end, unusual_at: int):
     )
     typical = median([r["participants"] for r in rows]) if rows else 0
     for row in rows:
+        name = f"{row['actor__first_name'] or ''} {row['actor__last_name'] or ''}".strip()
+        row["actor_name"] = name or row["actor__username"] or str(NO_ACTOR)
         row["unusual"] = row["participants"] > unusual_at or (
             len(rows) > 2 and row["participants"] > 3 * max(typical, 1)
         )

@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import JsonResponse
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -18,8 +18,9 @@ from core.choices import Role
 from core.retention import RetentionRun, retention_overview, retention_setting
 from core.tabular import Export, Filter, Sheet, export_response
 from matching.choices import Phase
+from matching.extract import extract_json, extract_xlsx, participant_extract
 from matching.models import Participant
-from matching.retention import participant_anonymise, participant_export
+from matching.retention import participant_anonymise
 from matching.services.audit import audit_participant_read, participant_reads_by_user
 from portal.access import role_required
 from portal.security_forms import AnonymiseForm
@@ -61,7 +62,7 @@ def access_log(request):
         for row in rows:
             sheet.append(
                 [
-                    row["actor__username"] or "–",
+                    row["actor__username"] or row["actor_name"],
                     row["reads"],
                     row["participants"],
                     row["first"].isoformat(),
@@ -84,25 +85,43 @@ def _is_active(participant: Participant) -> bool:
     return participant.phase != Phase.EXITED
 
 
+EXTRACT_FORMATS = ("html", "json", "xlsx")
+
+
 @role_required(Role.ADMIN)
 def participant_data_export(request, pk, form=None, status=200):
-    """Everything held on one participant: JSON (``?format=json``) or a printable summary, with
-    the anonymisation form (the erase view shows it again with its errors)."""
+    """The register extract (art. 15): everything held on one participant as a printable page,
+    an XLSX workbook (``?format=xlsx``, one sheet per section) or JSON (``?format=json``), all
+    from ``matching.extract.participant_extract``; the page carries the anonymisation form (the
+    erase view shows it again with its errors)."""
     participant = get_object_or_404(Participant.objects.visible_to(request.user), pk=pk)
+    kind = request.GET.get("format") or "html"
+    if kind not in EXTRACT_FORMATS:
+        return HttpResponseBadRequest(_("Unknown format: choose html, json or xlsx."))
     audit_participant_read(
         participant=participant, user=request.user, request=request, what="export"
     )
-    data = participant_export(participant)
-    if request.GET.get("format") == "json":
-        response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
-        response["Content-Disposition"] = f'attachment; filename="{participant.code}.json"'
+    extract = participant_extract(participant)
+    filename = f"registerutdrag-{participant.code}"
+    if kind == "json":
+        response = JsonResponse(
+            extract_json(extract), json_dumps_params={"ensure_ascii": False, "indent": 1}
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}.json"'
+        return response
+    if kind == "xlsx":
+        response = HttpResponse(
+            extract_xlsx(extract),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
         return response
     return render(
         request,
         "portal/security/participant_export.html",
         {
+            "extract": extract,
             "participant": participant,
-            "data": data,
             "active": _is_active(participant),
             "form": form or AnonymiseForm(active=_is_active(participant)),
         },

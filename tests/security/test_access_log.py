@@ -116,3 +116,29 @@ def test_the_pages_log_list_and_candidate_reads_too(
     assert [e.object_pk for e in reads(coordinator, "page profile candidates")] == [
         str(participant.pk)
     ]
+
+
+def test_the_review_names_users_without_a_name_and_reads_without_a_user(admin_user, participant):
+    """Issue 20: a user with no name showed as "None None"; a read with no user linked (a removed
+    user, the system or a participant's own link) now has a label, never ``None``."""
+    from core.choices import Role
+    from matching.services.audit import audit_participant_read
+    from tests.factories.core import UserFactory
+    from tests.portal.visible_text import visible_text
+
+    nameless = UserFactory(username="nils", first_name="", last_name="", role=Role.GUIDE)
+    audit_participant_read(participant=participant, user=nameless, what="detail")
+    removed = UserFactory(username="rut", role=Role.GUIDE)
+    audit_participant_read(participant=participant, user=removed, what="detail")
+    removed.delete()
+    client = Client()
+    client.force_login(admin_user)
+    page = client.get("/sakerhet/atkomstlogg/")
+    text = visible_text(page.content.decode())
+    assert "None" not in text
+    assert "nils" in text and "Borttagen användare eller systemet" in text
+    names = {r["actor_name"] for r in page.context["rows"]}
+    assert names == {"nils", "Borttagen användare eller systemet"}
+    lines = client.get("/sakerhet/atkomstlogg/?format=csv").content.decode().splitlines()
+    assert any(line.startswith("Borttagen användare eller systemet;") for line in lines)
+    assert any(line.startswith("nils;") for line in lines) and "None" not in "".join(lines)

@@ -1,0 +1,13 @@
+"""``{{ value|extract_text }}``: a register-extract value as a person reads it (see
+``matching.extract.value_text``)."""
+
+from django import template
+
+from matching.extract import value_text
+
+register = template.Library()
+
+
+@register.filter
+def extract_text(value) -> str:
+    return value_text(value)
