@@ -53,8 +53,9 @@ def employer_home(request):
         "profiles": TaskProfile.objects.visible_to(request.user)
         .filter(status="open")
         .select_related("site"),
+        # Waiting = asked for and not yet marked handled by the coordinator.
         "requests": TaskProfile.objects.visible_to(request.user).filter(
-            status="draft", requested_by__isnull=False
+            status="draft", requested_by__isnull=False, request_handled_at__isnull=True
         ),
         "placements": rows,
         "followups": [
