@@ -16,6 +16,7 @@ from core.exceptions import DomainError
 from core.models import Municipality
 from employers.models import TaskProfile
 from matching.choices import Weekday
+from matching.commute import commute_limit_text
 from matching.identity import mask
 from matching.models import Consent, DecisionReason, KgaAssessment, OcnCase, Participant
 from matching.selectors import latest_kga_levels
@@ -159,6 +160,7 @@ def participant_detail(request, pk):
             str(Weekday(d).label) for d in participant.available_days if d in Weekday.values
         ),
         "matches": matches,
+        "commute_limit": commute_limit_text(participant),
         "decline_reasons": DecisionReason.choices,
         "include_excluded": listing.get("include_excluded", False),
         "match_page": listing["pager"],
