@@ -31,3 +31,29 @@ def certified_modules(participant_ids: Iterable[int]) -> dict[int, dict[int, int
     ).values_list("participant_id", "module_id", "level"):
         result.setdefault(pid, {})[module_id] = level or 1
     return result
+
+
+def ocn_cases_awaiting_internal_qa(user):
+    """The internal quality assurer's worklist: OCN cases that are assessed (the step that needs
+    internal QA next) of the participants of the units the user is named quality assurer for
+    (an administrator: their own unit), oldest assessment first. A case the user assessed is left
+    out: someone else must assure it."""
+    from core.choices import Role
+    from core.roles import role_of
+    from matching.models import Participant, QualityAssurer
+
+    if not getattr(user, "is_authenticated", False):
+        return OcnCase.objects.none()
+    if role_of(user) == Role.ADMIN:
+        units = [user.unit_id] if user.unit_id else []
+    else:
+        units = QualityAssurer.objects.filter(user=user, unit_id=user.unit_id).values("unit_id")
+    return (
+        OcnCase.objects.filter(
+            status=OcnStatus.ASSESSED,
+            participant__unit_id__in=units,
+            participant__in=Participant.objects.visible_to(user),
+        )
+        .exclude(assessor=user)
+        .order_by("assessed_on", "pk")
+    )

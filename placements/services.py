@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.choices import Role
-from core.exceptions import Forbidden, InvalidTransition, SlotUnavailable
+from core.exceptions import DomainError, Forbidden, InvalidTransition, SlotUnavailable
 from core.models import Adaptation, User
 from core.roles import role_of
 from employers.choices import ProfileStatus
@@ -630,19 +630,40 @@ def followup_reschedule(
     return new
 
 
+class NoPortalUser(DomainError):
+    """The employer has nobody in the portal, so nobody there could confirm."""
+
+    default_message = "The employer has no user in the portal, so nobody there can confirm."
+
+
+def employer_has_portal_user(employer_id: int) -> bool:
+    """Can anyone at the employer confirm in the portal (an active employer user)?"""
+    return EmployerMembership.objects.filter(employer_id=employer_id, user__is_active=True).exists()
+
+
 @transaction.atomic
 def followup_request_confirmation(*, followup: FollowUp, by: User) -> FollowUp:
     """Ask the employer's supervisor to confirm the follow-up; the employer portal then lists it
-    with a confirm button."""
+    with a confirm button. Refused when the employer has no portal user: the request would wait
+    for ever."""
     followup = (
         FollowUp.objects.select_for_update()
-        .select_related("placement__participant")
+        .select_related("placement__participant", "placement__task_profile__employer")
         .get(pk=followup.pk)
     )
     ensure_can_edit(by, followup.placement.participant)
     if not rules.followup_allows(followup, "request_confirmation"):
         raise InvalidTransition(
             _("This follow-up is already confirmed, already asked for, or no longer planned.")
+        )
+    employer = followup.placement.task_profile.employer
+    if not employer_has_portal_user(employer.pk):
+        raise NoPortalUser(
+            _(
+                "%(e)s has no user in the employer portal, so nobody there can confirm. Ask the "
+                "coordinator to invite the supervisor, or note the confirmation in the follow-up."
+            )
+            % {"e": employer.name}
         )
     followup.confirmation_requested_at, followup.confirmation_requested_by = timezone.now(), by
     followup.save(update_fields=["confirmation_requested_at", "confirmation_requested_by"])

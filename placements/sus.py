@@ -14,6 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.choices import Role
 from core.exceptions import Forbidden
@@ -36,6 +37,20 @@ from placements.statistics.scb import log_export
 SUS_ROLES = (Role.MANAGER, Role.ADMIN)
 WRITTEN = (ConsentMethod.SIGNED_PAPER, ConsentMethod.DIGITAL)
 
+# What SUS needs of a row, in one table: (row attribute, when it is needed, what it is called).
+# "start": every listed participant is registered in SUS with these; "end": also needed once the
+# participant has left (the row has an end date in the month).
+SUS_REQUIRED = (
+    ("personnummer", "start", gettext_lazy("personal identity number")),
+    ("employment_before", "start", gettext_lazy("employment before")),
+    ("income_before", "start", gettext_lazy("main income before")),
+    ("education_level", "start", gettext_lazy("education level")),
+    ("written_consent", "start", gettext_lazy("written consent to SUS registration")),
+    ("employment_after", "end", gettext_lazy("employment after")),
+    ("income_after", "end", gettext_lazy("main income after")),
+    ("exit_reason", "end", gettext_lazy("reason for leaving")),
+)
+
 
 @dataclass
 class SusRow:
@@ -54,6 +69,14 @@ class SusRow:
     income_after: str
     exit_reason: str
     written_consent: bool
+
+    def missing(self) -> list[str]:
+        """What SUS needs of this row and is not recorded, in words (``SUS_REQUIRED``)."""
+        return [
+            str(label)
+            for attr, when, label in SUS_REQUIRED
+            if (when == "start" or self.ended_on is not None) and not getattr(self, attr)
+        ]
 
     def cells(self) -> list[str]:
         """The row as text, labels not codes (as entered in SUS)."""

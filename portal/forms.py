@@ -141,6 +141,16 @@ class ProposeForm(forms.Form):
     )
 
 
+# Both limits are stored as entered; the engine uses the shorter reach (matching.commute).
+COMMUTE_MINUTES_HELP = _(
+    "One way, by the ways of travelling ticked above (at most 90 minutes count). Empty: the "
+    "usual time for those ways of travelling."
+)
+COMMUTE_KM_HELP = _(
+    "Straight-line distance from home. If both minutes and km are given, the shorter reach applies."
+)
+
+
 class ParticipantForm(HoursRangeMixin, forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=100)
     last_name = forms.CharField(label=_("Last name"), max_length=100)
@@ -163,7 +173,18 @@ class ParticipantForm(HoursRangeMixin, forms.Form):
     has_driving_licence = forms.BooleanField(label=_("Driving licence"), required=False)
     has_car = forms.BooleanField(label=_("Has a car"), required=False)
     commute_max_minutes = forms.IntegerField(
-        label=_("Longest commute, minutes one way"), min_value=0, max_value=180, required=False
+        label=_("Longest commute, minutes one way"),
+        min_value=0,
+        max_value=180,
+        required=False,
+        help_text=COMMUTE_MINUTES_HELP,
+    )
+    commute_max_km = forms.IntegerField(
+        label=_("Longest commute, km"),
+        min_value=0,
+        max_value=300,
+        required=False,
+        help_text=COMMUTE_KM_HELP,
     )
     hours_min = forms.IntegerField(
         label=_("Hours per week, min"), min_value=0, max_value=60, initial=10

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from employers.choices import ProfileKind
 from matching.choices import Phase
 from matching.models import DecisionReason
 from matching.services.weights import FIELDS as WEIGHT_FIELDS
@@ -44,3 +45,31 @@ class WeightsForm(forms.Form):
             self.fields[name] = forms.FloatField(
                 label=WEIGHT_LABELS[name], min_value=0, max_value=100, localize=True
             )
+
+
+STATE_CHOICES = [
+    ("included", _("Only those that fit")),
+    ("excluded", _("Only excluded")),
+    ("all", _("All, excluded too")),
+]
+
+
+class MatchFilterForm(forms.Form):
+    """Search and filter a ranked match list (a participant's profiles, or a profile's
+    participants); the list keeps its rank order and is paged on the server."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    kind = forms.ChoiceField(label=_("Kind of slot"), required=False)
+    municipality = forms.ChoiceField(label=_("Municipality"), required=False)
+    state = forms.ChoiceField(label=_("Show"), choices=STATE_CHOICES, required=False)
+
+    def __init__(self, *args, municipalities=(), with_kind=True, **kwargs):
+        kwargs.setdefault("auto_id", "match-%s")
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].choices = [("", _("All")), *municipalities]
+        if with_kind:
+            self.fields["kind"].choices = [("", _("All")), *ProfileKind.choices]
+            self.fields["q"].help_text = _("Title, employer or occupation")
+        else:
+            del self.fields["kind"]
+            self.fields["q"].help_text = _("Code, home locality or desired occupation")

@@ -154,6 +154,7 @@ urlpatterns = [
     path("deltagare/<int:pk>/kga/ny/", views.kga_create, name="kga_create"),
     path("deltagare/ocn/<int:pk>/", views.ocn_case, name="ocn_case"),
     path("kvalitetssakrare/", views.quality_assurers, name="quality_assurers"),
+    path("kvalitetssakring/", views.qa_worklist, name="qa_worklist"),
     path(
         "kvalitetssakrare/<int:pk>/ta-bort/",
         views.quality_assurer_remove,

@@ -11,7 +11,29 @@ from matching.models import (
 )
 
 
-class MatchQuerySerializer(serializers.Serializer):
+class MatchFilterQueryMixin(serializers.Serializer):
+    """The same search and filters as the match lists in the pages; rank order is kept."""
+
+    q = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        help_text="Free text over the other side of the pair: a profile's title, employer and "
+        "occupation (or a participant's code, home locality and desired occupations).",
+    )
+    municipality = serializers.RegexField(
+        r"^\d{4}$",
+        required=False,
+        help_text="Municipality code: the site's (or the participant's).",
+    )
+    state = serializers.ChoiceField(
+        choices=["all", "included", "excluded"],
+        required=False,
+        help_text="With include_excluded: keep all (default), only included or only excluded.",
+    )
+
+
+class MatchQuerySerializer(MatchFilterQueryMixin):
     limit = serializers.IntegerField(min_value=1, max_value=200, default=20)
     kind = serializers.ChoiceField(
         choices=TaskProfile._meta.get_field("kind").choices, required=False
@@ -25,7 +47,7 @@ class MatchQuerySerializer(serializers.Serializer):
     page_size = serializers.IntegerField(min_value=1, max_value=200, default=50)
 
 
-class ProfileMatchQuerySerializer(serializers.Serializer):
+class ProfileMatchQuerySerializer(MatchFilterQueryMixin):
     limit = serializers.IntegerField(min_value=1, max_value=200, default=20)
     include_excluded = serializers.BooleanField(
         default=False,

@@ -53,6 +53,17 @@ def _page(request, q, count: int, results: list[dict]) -> Response:
     return Response({"count": count, "next": nxt, "previous": prev, "results": results})
 
 
+def _filters(q) -> suggestions.MatchFilter | None:
+    """The list filters asked for, or None (the plain, fast ranking)."""
+    if not (q.get("q") or q.get("municipality") or q.get("state")):
+        return None
+    return suggestions.MatchFilter(
+        text=q.get("q", ""),
+        municipality=q.get("municipality"),
+        state=q.get("state") or ("all" if q["include_excluded"] else "included"),
+    )
+
+
 def _query(serializer_class, request):
     data = serializer_class(data=request.query_params)
     data.is_valid(raise_exception=True)
@@ -72,6 +83,7 @@ class ParticipantMatchesView(APIView):
             pk=pk,
         )
         q = _query(s.MatchQuerySerializer, request)
+        filters = _filters(q)
         if q["include_excluded"]:
             count, results = suggestions.rank_page(
                 participant=participant,
@@ -79,11 +91,26 @@ class ParticipantMatchesView(APIView):
                 page_size=q["page_size"],
                 kind=q.get("kind"),
                 max_distance_km=q.get("max_distance"),
+                filters=filters,
             )
             audit.audit_participant_read(
                 participant=participant, user=request.user, request=request, what="api matches"
             )
             return _page(request, q, count, results)
+        if filters is not None:
+            # The first ``limit`` of the filtered ranking, as a plain list like the unfiltered one.
+            _count, results = suggestions.rank_page(
+                participant=participant,
+                page=1,
+                page_size=q["limit"],
+                kind=q.get("kind"),
+                max_distance_km=q.get("max_distance"),
+                filters=filters,
+            )
+            audit.audit_participant_read(
+                participant=participant, user=request.user, request=request, what="api matches"
+            )
+            return Response(results)
         results = suggestions.rank_profiles_for(
             participant,
             limit=q["limit"],
@@ -108,9 +135,14 @@ class ProfileMatchesView(APIView):
             TaskProfile.objects.visible_to(request.user).select_related("employer"), pk=pk
         )
         q = _query(s.ProfileMatchQuerySerializer, request)
+        filters = _filters(q)
         if q["include_excluded"]:
             count, results = suggestions.rank_page(
-                profile=profile, page=q["page"], page_size=q["page_size"]
+                profile=profile, page=q["page"], page_size=q["page_size"], filters=filters
+            )
+        elif filters is not None:
+            _count, results = suggestions.rank_page(
+                profile=profile, page=1, page_size=q["limit"], filters=filters
             )
         else:
             results = suggestions.rank_participants_for(profile, limit=q["limit"])

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -147,6 +150,57 @@ def rank_participants_for(
     return _explained_all(ue, ue.engine.explain_matches(matches))
 
 
+MATCH_STATES = ("all", "included", "excluded")
+
+
+@dataclass(frozen=True)
+class MatchFilter:
+    """What a person narrows a ranked list to. ``text`` searches the other side of the pair: a
+    profile's title, employer and occupation (or a participant's code, home locality and desired
+    occupations); ``municipality`` is the site's (or the participant's) municipality code;
+    ``state`` keeps included or excluded pairs, or all. The rank order is never changed."""
+
+    text: str = ""
+    municipality: str | None = None
+    state: str = "all"
+
+    def __post_init__(self):
+        if self.state not in MATCH_STATES:
+            raise ValueError(self.state)
+
+    @property
+    def narrows_by_record(self) -> bool:
+        return bool(self.text.strip() or self.municipality)
+
+
+def _contains(fields: tuple[str, ...], text: str) -> Q:
+    """Case-insensitive "contains" over ``fields``. SQLite's LIKE folds only ASCII, so Å, Ä and Ö
+    are also tried in the spellings people type (as typed, lower, upper, capitalised)."""
+    q = Q()
+    for variant in {text, text.lower(), text.upper(), text.capitalize()}:
+        for field in fields:
+            q |= Q(**{f"{field}__icontains": variant})
+    return q
+
+
+def _profiles_matching(f: MatchFilter) -> set[int]:
+    qs = TaskProfile.objects.all()
+    if text := f.text.strip():
+        qs = qs.filter(_contains(("title", "employer__name", "occupation__label"), text))
+    if f.municipality:
+        qs = qs.filter(site__municipality_id=f.municipality)
+    return set(qs.values_list("pk", flat=True))
+
+
+def _participants_matching(f: MatchFilter) -> set[int]:
+    qs = Participant.objects.all()
+    if text := f.text.strip():
+        qs = qs.filter(_contains(("code", "home_locality", "desired_occupations__label"), text))
+    if f.municipality:
+        qs = qs.filter(municipality_id=f.municipality)
+    return set(qs.values_list("pk", flat=True))
+
+
 def rank_page(
     *,
     participant: Participant | None = None,
@@ -155,9 +209,12 @@ def rank_page(
     page_size: int = 50,
     kind: str | None = None,
     max_distance_km: float | None = None,
+    filters: MatchFilter | None = None,
 ) -> tuple[int, list[dict]]:
     """Every profile for a participant (or every participant for a profile), excluded ones too,
-    one page at a time: (total count, the page's explained matches). Only the page is explained."""
+    one page at a time: (total count, the page's explained matches). Only the page is explained.
+    ``filters`` narrow the ranked list (in rank order) before it is cut into pages, so a page
+    and the count are of what the person searched for."""
     if participant is not None:
         ue = unit_engine(participant.unit_id)
         try:
@@ -180,6 +237,18 @@ def rank_page(
         matches = ue.engine.rank_participants(
             profile.pk, limit=max(ue.engine.tables.participants.size, 1), include_excluded=True
         )
+    if filters is not None:
+        if filters.state == "included":
+            matches = [m for m in matches if not m.excluded]
+        elif filters.state == "excluded":
+            matches = [m for m in matches if m.excluded]
+        if filters.narrows_by_record:
+            if participant is not None:
+                keep = _profiles_matching(filters)
+                matches = [m for m in matches if m.profile_id in keep]
+            else:
+                keep = _participants_matching(filters)
+                matches = [m for m in matches if m.participant_id in keep]
     chosen = matches[(page - 1) * page_size : page * page_size]
     # Explained from the ranking's own scores: the page is neither scored again nor pair by pair.
     return len(matches), _explained_all(ue, ue.engine.explain_matches(chosen))

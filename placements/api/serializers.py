@@ -15,7 +15,7 @@ from placements.choices import (
     WithdrawReason,
 )
 from placements.models import Exit, FollowUp, Placement, PracticeEvaluation, PracticeExtension
-from placements.visibility import employer_may_see_plan, employer_view
+from placements.visibility import FOLLOWUP_PLAN_FIELDS, employer_may_see_plan, employer_view
 
 PLAN_FIELDS = (
     "hours_per_week",
@@ -250,14 +250,7 @@ class FollowUpSerializer(serializers.ModelSerializer):
         if request and role_of(request.user) == Role.EMPLOYER:
             data.pop("participant_code", None)
             if not employer_may_see_plan(instance.placement):
-                for field in (
-                    "notes",
-                    "reschedule_reason",
-                    "next_actions",
-                    "rating_tasks",
-                    "rating_social",
-                    "rating_attendance",
-                ):
+                for field in FOLLOWUP_PLAN_FIELDS:
                     data.pop(field, None)
         return data
 

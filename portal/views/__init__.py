@@ -55,6 +55,7 @@ from portal.views.validations import (
     kga_create,
     ocn_case,
     participant_validations,
+    qa_worklist,
     quality_assurer_remove,
     quality_assurers,
 )
@@ -67,6 +68,7 @@ __all__ = [
     "participant_skill_change",
     "participant_skills",
     "participant_validations",
+    "qa_worklist",
     "quality_assurer_remove",
     "quality_assurers",
     "contact_create_view",

@@ -31,6 +31,7 @@ from portal.coordinator_forms import (
     adaptation_groups,
 )
 from portal.views.common import run_service
+from portal.views.match_lists import filtered_matches
 
 WRITERS = (Role.COORDINATOR, Role.ADMIN)
 
@@ -360,12 +361,20 @@ def profile_detail_view(request, pk):
         ),
         pk=pk,
     )
-    include_excluded = request.GET.get("excluded") == "1"
-    try:
-        ranked = rank_participants_for(profile, limit=20, include_excluded=include_excluded)
-        not_matched = None
-    except DomainError as exc:
-        ranked, not_matched = [], exc.message
+    listing = filtered_matches(
+        request,
+        profile=profile,
+        municipalities=request.user.unit.municipalities.order_by("name").values_list("code", "name")
+        if request.user.unit_id
+        else (),
+        page_size=20,
+    )
+    ranked, not_matched = listing["matches"], listing["not_matched"]
+    if ranked is None:
+        try:
+            ranked = rank_participants_for(profile, limit=20)
+        except DomainError as exc:
+            ranked, not_matched = [], exc.message
     from matching.models import Participant
 
     people = Participant.objects.visible_to(request.user).in_bulk(
@@ -404,7 +413,9 @@ def profile_detail_view(request, pk):
         "history": _status_history(profile),
         "candidates": candidates,
         "not_matched": not_matched,
-        "include_excluded": include_excluded,
+        "include_excluded": listing.get("include_excluded", False),
+        "match_page": listing["pager"],
+        "match_filter": listing["filter_form"],
         "can_write": request.user.role in WRITERS,
         "next_statuses": _next_statuses(profile),
     }

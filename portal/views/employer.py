@@ -14,7 +14,7 @@ from employers.models import EmployerMembership, TaskProfile
 from employers.services import task_profile_request
 from placements.models import FollowUp, Placement
 from placements.services import followup_confirm_by_employer
-from placements.visibility import employer_may_see_plan, employer_view
+from placements.visibility import employer_followup_view, employer_may_see_plan, employer_view
 from portal.access import role_required
 from portal.forms import ProfileRequestForm
 from portal.views.common import run_service
@@ -53,21 +53,26 @@ def employer_home(request):
         "profiles": TaskProfile.objects.visible_to(request.user)
         .filter(status="open")
         .select_related("site"),
+        # Waiting = asked for and not yet marked handled by the coordinator.
         "requests": TaskProfile.objects.visible_to(request.user).filter(
-            status="draft", requested_by__isnull=False
+            status="draft", requested_by__isnull=False, request_handled_at__isnull=True
         ),
         "placements": rows,
-        "followups": [
-            {
-                "f": f,
-                "code": employer_view(f.placement)["code"],
-                "name": employer_view(f.placement).get("name"),
-            }
-            for f in followups
-        ],
+        "followups": [_followup_row(f) for f in followups],
         "coordinator": employer.owner,
     }
     return render(request, "portal/employer/home.html", context)
+
+
+def _followup_row(followup) -> dict:
+    """A follow-up with what it says, as far as the employer may read it, next to its button."""
+    person = employer_view(followup.placement)
+    return {
+        "f": followup,
+        "code": person["code"],
+        "name": person.get("name"),
+        "content": employer_followup_view(followup, plan=employer_may_see_plan(followup.placement)),
+    }
 
 
 @require_POST

@@ -13,15 +13,17 @@ from django.views.decorators.http import require_POST
 
 from core.choices import Role
 from core.exceptions import DomainError
+from core.models import Municipality
 from employers.models import TaskProfile
 from matching.choices import Weekday
+from matching.commute import commute_limit_text
 from matching.identity import mask
 from matching.models import Consent, DecisionReason, KgaAssessment, OcnCase, Participant
 from matching.selectors import latest_kga_levels
 from matching.services.audit import audit_participant_read, audit_participants_read
 from matching.services.consents import consent_record, consent_withdraw
 from matching.services.participants import can_edit, participant_create
-from matching.services.suggestions import rank_page, rank_profiles_for
+from matching.services.suggestions import rank_profiles_for
 from matching.visibility import may_see_sensitive
 from placements.models import FollowUp, Placement
 from placements.services import placement_propose
@@ -33,6 +35,7 @@ from portal.forms import (
     ProposeForm,
 )
 from portal.views.common import paginate, run_service
+from portal.views.match_lists import filtered_matches
 
 
 @role_required(*STAFF)
@@ -100,24 +103,22 @@ def participant_detail(request, pk):
             if placement is not None:
                 messages.success(request, _("Proposed to %(e)s.") % {"e": profile.employer.name})
                 return redirect("portal:participant_detail", pk=participant.pk)
-    include_excluded = request.GET.get("excluded") == "1"
-    excluded_page = None
-    try:
-        if include_excluded:
-            # Every profile, a page at a time: nothing silently cut off.
-            raw = request.GET.get("page", "1")
-            number = int(raw) if raw.isdigit() and int(raw) > 0 else 1
-            total, matches = rank_page(participant=participant, page=number, page_size=10)
-            excluded_page = {
-                "number": number,
-                "previous": number - 1 if number > 1 else None,
-                "next": number + 1 if number * 10 < total else None,
-                "total": total,
-            }
-        else:
+    listing = filtered_matches(
+        request,
+        participant=participant,
+        municipalities=Municipality.objects.filter(
+            sites__task_profiles__in=TaskProfile.objects.visible_to(request.user)
+        )
+        .distinct()
+        .order_by("name")
+        .values_list("code", "name"),
+    )
+    matches = listing["matches"]
+    if matches is None:
+        try:
             matches = rank_profiles_for(participant, limit=10)
-    except DomainError:
-        matches = []
+        except DomainError:
+            matches = []
     profiles = {
         p.pk: p
         for p in TaskProfile.objects.filter(
@@ -159,9 +160,11 @@ def participant_detail(request, pk):
             str(Weekday(d).label) for d in participant.available_days if d in Weekday.values
         ),
         "matches": matches,
+        "commute_limit": commute_limit_text(participant),
         "decline_reasons": DecisionReason.choices,
-        "include_excluded": include_excluded,
-        "excluded_page": excluded_page,
+        "include_excluded": listing.get("include_excluded", False),
+        "match_page": listing["pager"],
+        "match_filter": listing["filter_form"],
         "form": form,
         "can_edit": can_edit(request.user, participant),
         "today": timezone.localdate(),

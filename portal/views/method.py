@@ -120,7 +120,12 @@ def sus_list(request):
     return render(
         request,
         "portal/method/sus.html",
-        {"rows": rows, "columns": sus.columns(), "month": f"{month:%Y-%m}"},
+        {
+            "rows": rows,
+            "columns": sus.columns(),
+            "month": f"{month:%Y-%m}",
+            "incomplete": sum(1 for r in rows if r.missing()),
+        },
     )
 
 

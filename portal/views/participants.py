@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from core.choices import Role
 from core.roles import role_of
+from matching.commute import commute_limit_text
 from matching.models import Participant, ParticipantSkill
 from matching.services.participants import (
     can_edit,
@@ -116,6 +117,7 @@ def participant_edit(request, pk):
             "form": form,
             "languages": languages,
             "occupation_labels": form.fields["add_occupation"].datalist(),
+            "commute_limit": commute_limit_text(participant),
         },
     )
 

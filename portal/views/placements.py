@@ -29,7 +29,7 @@ from placements.choices import (
     WithdrawReason,
 )
 from placements.models import Exit, FollowUp, Placement
-from placements.visibility import employer_may_see_plan, employer_view
+from placements.visibility import employer_followup_view, employer_may_see_plan, employer_view
 from portal import placement_forms as f
 from portal.access import STAFF, role_required
 from portal.views.common import run_service
@@ -283,6 +283,7 @@ def _render_staff(
         "planned_on", "pk"
     )
     editable = can_edit(request.user, placement.participant)
+    confirmable = services.employer_has_portal_user(placement.task_profile.employer_id)
     # A step that is not (or no longer) possible has no form on the page: show why it was refused.
     refused = [
         str(msg)
@@ -297,6 +298,7 @@ def _render_staff(
         "steps": steps,
         "refused": refused,
         "can_edit": editable,
+        "employer_can_confirm": confirmable,
         "history": _history(placement),
         "planned": [
             {
@@ -329,13 +331,19 @@ def _render_employer(request, placement: Placement):
     followups = placement.followups.filter(
         status__in=[FollowUpStatus.PLANNED, FollowUpStatus.DONE]
     ).order_by("planned_on", "pk")
+    plan = employer_may_see_plan(placement)
     context = {
         "pl": placement,
         "person": employer_view(placement),
-        "plan": employer_may_see_plan(placement),
+        "plan": plan,
         "adaptations": placement.agreed_adaptations.all(),
         "followups": [
-            {"f": fu, "confirm": rules.followup_allows(fu, "confirm")} for fu in followups
+            {
+                "f": fu,
+                "confirm": rules.followup_allows(fu, "confirm"),
+                "content": employer_followup_view(fu, plan=plan),
+            }
+            for fu in followups
         ],
     }
     return render(request, "portal/placement/employer_detail.html", context)

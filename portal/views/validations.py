@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.choices import Role
 from matching.choices import OCN_ORDER, OcnStatus
 from matching.models import KgaAssessment, KgaScore, OcnCase, Participant, QualityAssurer
+from matching.selectors import ocn_cases_awaiting_internal_qa
 from matching.services.audit import audit_participant_read
 from matching.services.participants import can_edit
 from matching.services.validations import (
@@ -178,6 +180,21 @@ def kga_create(request, pk):
         request,
         "portal/guide/kga_form.html",
         {"p": participant, "form": form, "competence_fields": competence_fields},
+    )
+
+
+@role_required(*STAFF)
+def qa_worklist(request):
+    """The internal quality assurer's worklist: assessed OCN cases of their units, waiting for
+    internal quality assurance, each linked to the case page where the step is taken."""
+    cases = ocn_cases_awaiting_internal_qa(request.user).select_related(
+        "participant", "module__programme", "assessor"
+    )
+    named = QualityAssurer.objects.filter(user=request.user, unit_id=request.user.unit_id).exists()
+    return render(
+        request,
+        "portal/guide/qa_worklist.html",
+        {"cases": cases, "named": named, "today": timezone.localdate()},
     )
 
 

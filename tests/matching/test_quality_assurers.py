@@ -141,3 +141,41 @@ def test_change_and_remove_a_skill_through_the_api(request, api, participant, gu
     validated = api(guide).patch(url, {"source": "validated"}) if status != 200 else None
     if validated is not None:
         assert validated.status_code == 400 and list(validated.json()) == ["source"]
+
+
+# --- issue 19: the internal quality assurer's worklist ---
+
+
+def test_the_worklist_holds_assessed_cases_of_the_units_one_is_named_for(
+    assessed, admin_user, colleague_guide, guide, foreign_guide, foreign_participant, module, unit
+):
+    from django.test import Client
+
+    from matching.selectors import ocn_cases_awaiting_internal_qa
+
+    assert list(ocn_cases_awaiting_internal_qa(colleague_guide)) == []  # not named yet
+    quality_assurer_grant(unit=unit, user=colleague_guide, by=admin_user)
+    quality_assurer_grant(unit=unit, user=guide, by=admin_user)
+    foreign = ocn_case_register(participant=foreign_participant, module=module, by=foreign_guide)
+    ocn_case_advance(case=foreign, to_status="assessed", by=foreign_guide, evidence="Prov")
+    assert list(ocn_cases_awaiting_internal_qa(colleague_guide)) == [assessed]
+    assert list(ocn_cases_awaiting_internal_qa(guide)) == []  # the assessor never assures it
+    client = Client()
+    client.force_login(colleague_guide)
+    landing = client.get("/deltagare/").content.decode()
+    assert 'id="menu-qa-waiting">1</span>' in landing and "Att kvalitetssäkra" in landing
+    assert "1 OCN-ärende väntar på din interna kvalitetssäkring." in landing
+    page = client.get("/kvalitetssakring/").content.decode()
+    assert f'data-case="{assessed.pk}"' in page and f'data-case="{foreign.pk}"' not in page
+    assert f"/deltagare/ocn/{assessed.pk}/" in page and "Hygienstädning" in page
+    ocn_case_advance(case=assessed, to_status="internally_assured", by=colleague_guide)
+    page = client.get("/kvalitetssakring/").content.decode()
+    assert f'data-case="{assessed.pk}"' not in page
+    assert "Inga OCN-ärenden väntar på intern kvalitetssäkring." in page
+    assert 'id="menu-qa-waiting">0</span>' in page
+
+
+def test_the_worklist_is_for_staff_only(client, employer_user, assessed):
+    assert client.get("/kvalitetssakring/").status_code == 302
+    client.force_login(employer_user)
+    assert client.get("/kvalitetssakring/").status_code == 403

@@ -290,3 +290,38 @@ def test_sus_api_per_role_and_logged(people, request, api, who, status):
 def test_sus_api_bad_month(manager, api):
     response = api(manager).get("/api/v1/sus/", {"month": "2026-13"})
     assert response.status_code == 400 and "month" in response.json()
+
+
+# --- issue 19: what SUS needs and a row lacks is flagged, per participant, in words ---
+
+
+def test_missing_required_fields_are_named_per_participant(people, manager, client):
+    rows = {r.code: r for r in sus.sus_month_rows(user=manager, month=MARCH)}
+    assert rows[people["anna"].code].missing() == []
+    assert rows[people["bo"].code].missing() == [
+        "personnummer",
+        "skriftligt samtycke till registrering i SUS",
+    ]
+    assert rows[people["cia"].code].missing() == [
+        "personnummer",
+        "sysselsättning före",
+        "huvudsaklig försörjning före",
+        "utbildningsnivå",
+        "skriftligt samtycke till registrering i SUS",
+        "sysselsättning efter",
+        "huvudsaklig försörjning efter",
+        "orsak till avslut",
+    ]
+    client.force_login(manager)
+    page = client.get(reverse("portal:sus_list"), {"month": "2026-03"}).content.decode()
+
+    def row(code):
+        html = page[page.index(f'data-participant="{code}"') :]
+        return html[: html.index("</tr>")]
+
+    assert "Komplett" in row(people["anna"].code) and "saknas" not in row(people["anna"].code)
+    assert "2 saknas" in row(people["bo"].code) and "personnummer, skriftligt" in row(
+        people["bo"].code
+    )
+    assert "8 saknas" in row(people["cia"].code) and "orsak till avslut" in row(people["cia"].code)
+    assert "Saknas för SUS" in page and "2 rader saknar det SUS behöver" in page

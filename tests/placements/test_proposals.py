@@ -212,7 +212,7 @@ def test_rescheduling_needs_a_reason(api, guide, placement):
     assert followup.status == "planned"
 
 
-def test_confirmation_is_asked_once_with_who_and_when(guide, placement):
+def test_confirmation_is_asked_once_with_who_and_when(guide, placement, employer_user):
     followup = FollowUp.objects.create(placement=placement, planned_on=dt.date(2026, 11, 26))
     asked = followup_request_confirmation(followup=followup, by=guide)
     assert asked.confirmation_requested_by == guide and asked.confirmation_requested_at

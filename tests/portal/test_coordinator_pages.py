@@ -473,3 +473,37 @@ def test_guide_and_manager_read_the_employer_page_without_write_buttons(
         assert employer.name in html
         for write in ("/redigera/", "/relation/", "/ny-plats/", "/ny-kontakt/", "/ny-kravprofil/"):
             assert write not in html
+
+
+# --- issue 19: a handled request leaves the portal's "waiting" text; the menu counts open ones ---
+
+
+def test_a_handled_request_is_no_longer_waiting_in_the_portal(
+    coordinator, employer_user, request_profile
+):
+    portal = client_for(employer_user)
+    assert (
+        "1 önskemål väntar på er koordinator." in portal.get("/arbetsgivarportal/").content.decode()
+    )
+    client_for(coordinator).post(f"/kravprofiler/{request_profile.pk}/onskemal-hanterat/")
+    request_profile.refresh_from_db()
+    assert request_profile.request_handled_at is not None and request_profile.status == "draft"
+    assert "väntar på er koordinator" not in portal.get("/arbetsgivarportal/").content.decode()
+
+
+def test_the_coordinators_menu_counts_open_requests(
+    coordinator, guide, employer, employer_user, request_profile
+):
+    from employers.services import task_profile_request
+
+    second = task_profile_request(employer_user=employer_user, title="Disk", kind="practice")
+    staff = client_for(coordinator)
+    html = staff.get("/arbetsgivare/").content.decode()
+    assert 'id="menu-open-requests"' in html and "2 önskemål</span>" in html
+    staff.post(f"/kravprofiler/{second.pk}/onskemal-hanterat/")
+    html = staff.get("/arbetsgivare/").content.decode()
+    assert "1 önskemål</span>" in html
+    staff.post(f"/kravprofiler/{request_profile.pk}/onskemal-hanterat/")
+    assert 'id="menu-open-requests"' not in staff.get("/arbetsgivare/").content.decode()
+    # A guide's menu has no such count, and asks nothing for it.
+    assert 'id="menu-open-requests"' not in client_for(guide).get("/deltagare/").content.decode()

@@ -173,3 +173,148 @@ def test_the_administrator_saves_weights_and_bad_values_are_refused(client, admi
     assert client.post("/matchningsvikter/", huge).status_code == 200
     row.refresh_from_db()
     assert row.skills == 0.5
+
+
+# --- search and filter on the two match lists (issue 19) ----------------------------------------
+
+
+@pytest.fixture
+def many_profiles(employer, other_employer, participant):
+    """30 open profiles that fit the participant (the site offers the quiet space she needs),
+    two of them at the bakery in Nybro, one a study visit, and one that is out of reach."""
+    from core.models import Adaptation, Municipality
+    from matching import features
+    from tests.factories.employers import SiteFactory, TaskProfileFactory
+
+    quiet = Adaptation.objects.get(code="quiet-space")
+    kalmar = SiteFactory(employer=employer, name="Lagret")
+    kalmar.offered_adaptations.add(quiet)
+    nybro = SiteFactory(
+        employer=other_employer, name="Bageriet", municipality=Municipality.objects.get(code="0881")
+    )
+    nybro.offered_adaptations.add(quiet)
+    far = SiteFactory(employer=employer, name="Västervik", latitude=57.7584, longitude=16.6373)
+    far.offered_adaptations.add(quiet)
+    made = {
+        "warehouse": [
+            TaskProfileFactory(employer=employer, site=kalmar, title=f"Lagerplock {i:02d}")
+            for i in range(27)
+        ],
+        "bakery": [
+            TaskProfileFactory(employer=other_employer, site=nybro, title="Bagerihjälp morgon"),
+            TaskProfileFactory(employer=other_employer, site=nybro, title="Diskare"),
+        ],
+        "visit": TaskProfileFactory(
+            employer=employer, site=kalmar, title="Studiebesök lager", kind="study_visit"
+        ),
+        "far": TaskProfileFactory(employer=employer, site=far, title="Lagerplock långt bort"),
+    }
+    features.forget()
+    return made
+
+
+def _cards(html: str) -> list[str]:
+    import re
+
+    return re.findall(r'<article class="card match" aria-label="([^"]*)"', html)
+
+
+def _ranked_titles(participant) -> list[str]:
+    """The engine's full ranking of the participant's profiles (excluded too), as titles."""
+    from employers.models import TaskProfile
+    from matching.services.suggestions import rank_page
+
+    _total, ranked = rank_page(participant=participant, page=1, page_size=1000)
+    titles = dict(TaskProfile.objects.values_list("pk", "title"))
+    return [titles[m["task_profile"]] for m in ranked]
+
+
+def test_a_guide_finds_a_profile_by_employer_or_title_in_rank_order(
+    client, guide, participant, many_profiles
+):
+    url = f"/deltagare/{participant.pk}/"
+    _client(client, guide)
+    html = client.get(url, {"q": "nybro bageri"}).content.decode()
+    ranked = [t for t in _ranked_titles(participant) if t in ("Bagerihjälp morgon", "Diskare")]
+    assert _cards(html) == ranked and len(ranked) == 2  # the employer's name, rank order kept
+    assert 'value="nybro bageri"' in html and "Sök" in html and "Typ av plats" in html
+    html = client.get(url, {"q": "BAGERIHJÄLP"}).content.decode()
+    assert _cards(html) == ["Bagerihjälp morgon"]
+    html = client.get(url, {"q": "finns inte"}).content.decode()
+    assert _cards(html) == [] and "Inga profiler matchar sökningen." in html
+
+
+def test_match_filters_by_kind_municipality_and_excluded(client, guide, participant, many_profiles):
+    url = f"/deltagare/{participant.pk}/"
+    _client(client, guide)
+    assert _cards(client.get(url, {"kind": "study_visit"}).content.decode()) == [
+        "Studiebesök lager"
+    ]
+    nybro = _cards(client.get(url, {"municipality": "0881"}).content.decode())
+    assert sorted(nybro) == ["Bagerihjälp morgon", "Diskare"]
+    excluded = client.get(url, {"q": "lagerplock", "state": "excluded"}).content.decode()
+    assert _cards(excluded) == ["Lagerplock långt bort"] and "Utesluten" in excluded
+    included = _cards(client.get(url, {"q": "långt", "state": "included"}).content.decode())
+    assert included == []
+    # Bad input is a form error on the page, never a 500.
+    response = client.get(url, {"kind": "rocket", "municipality": "9999"})
+    assert response.status_code == 200 and _cards(response.content.decode()) == []
+
+
+def test_filtered_matches_are_paged_with_the_filter_kept(client, guide, participant, many_profiles):
+    url = f"/deltagare/{participant.pk}/"
+    _client(client, guide)
+    first = client.get(url, {"q": "lagerplock", "state": "included"}).content.decode()
+    ranked = [
+        t
+        for t in _ranked_titles(participant)
+        if t.startswith("Lagerplock") and t != "Lagerplock långt bort"
+    ]
+    assert _cards(first) == ranked[:10]
+    assert "q=lagerplock&amp;state=included&amp;page=2" in first
+    assert "Sida 1 · 27 profiler" in first
+    third = client.get(url, {"q": "lagerplock", "state": "included", "page": "3"}).content.decode()
+    assert _cards(third) == ranked[20:] and "page=4" not in third
+
+
+def test_a_profiles_participants_are_searched_and_filtered(
+    client, coordinator, participant, task_profile, unit, guide
+):
+    from core.models import Adaptation, Municipality
+    from matching import features
+    from tests.factories.matching import ParticipantFactory
+
+    task_profile.site.offered_adaptations.add(Adaptation.objects.get(code="quiet-space"))
+    nybro = ParticipantFactory(
+        unit=unit, guide=guide, municipality=Municipality.objects.get(code="0881")
+    )
+    others = [ParticipantFactory(unit=unit, guide=guide) for _ in range(3)]
+    features.forget()
+    _client(client, coordinator)
+    url = f"/kravprofiler/{task_profile.pk}/"
+    html = client.get(url, {"q": participant.code.lower()}).content.decode()
+    assert _cards(html) == [participant.code] and "Typ av plats" not in html
+    html = client.get(url, {"municipality": "0881"}).content.decode()
+    assert _cards(html) == [nybro.code]
+    everyone = _cards(client.get(url).content.decode())
+    assert set(everyone) == {participant.code, nybro.code, *(p.code for p in others)}
+    assert "Amina" not in html
+
+
+def test_the_matches_api_takes_the_same_filters(api, guide, participant, many_profiles):
+    client = api(guide)
+    rows = client.get(
+        f"/api/v1/participants/{participant.pk}/matches/", {"q": "Nybro Bageri"}
+    ).json()
+    assert {r["task_profile"] for r in rows} == {p.pk for p in many_profiles["bakery"]}
+    page = client.get(
+        f"/api/v1/participants/{participant.pk}/matches/",
+        {"include_excluded": "true", "state": "excluded", "page_size": 5},
+    ).json()
+    assert page["count"] == 1 and page["results"][0]["task_profile"] == many_profiles["far"].pk
+    assert (
+        client.get(
+            f"/api/v1/participants/{participant.pk}/matches/", {"state": "maybe"}
+        ).status_code
+        == 400
+    )

@@ -397,3 +397,63 @@ def test_every_api_write_has_its_page(operation):
     name = API_WRITES_TO_PAGES[operation]
     args = [] if name == "portal:quality_assurers" else [1, 1][: 2 if "skill_change" in name else 1]
     assert reverse(name, args=args)
+
+
+# --- issue 19: the commute limit in km as well as minutes, and which one applies ---
+
+
+def test_the_register_form_takes_km_beside_minutes_and_keeps_both_as_entered(client, guide):
+    from matching import features
+    from matching.models import Participant
+
+    client.force_login(guide)
+    form = client.get("/deltagare/ny/").content.decode()
+    assert 'name="commute_max_km"' in form and 'name="commute_max_minutes"' in form
+    assert "Längsta resväg, km" in form and "den kortaste räckvidden" in form
+    base = {
+        "first_name": "Sara",
+        "last_name": "Ali",
+        "gender": "kvinna",
+        "municipality": "0880",
+        "home_locality": "Lindsdal",
+        "commute_means": ["bike"],
+        "hours_min": 10,
+        "hours_max": 20,
+        "swedish_level": 3,
+        "commute_max_minutes": 45,
+        "commute_max_km": 5,
+    }
+    assert client.post("/deltagare/ny/", base).status_code == 302
+    person = Participant.objects.get()
+    assert (person.commute_max_minutes, person.commute_max_km) == (45, 5)
+    # 45 minutes by bicycle reach about 9.2 km: the 5 km limit is shorter, so it applies.
+    features.forget()
+    engine = features.unit_engine(person.unit_id).engine
+    assert engine.tables.participants.reach_km[engine.participant_row(person.pk)] == 5.0
+    detail = client.get(f"/deltagare/{person.pk}/").content.decode()
+    assert "Kilometergränsen gäller: 5 km (fågelvägen)" in detail
+    assert "45 minuter med cykel" in detail and "9,2 km" in detail
+
+
+def test_the_edit_form_says_the_minute_limit_applies_when_it_reaches_shorter(
+    client, guide, participant
+):
+    from matching import features
+    from matching.commute import commute_reach
+
+    participant.commute_means, participant.commute_max_minutes = ["bike"], 20
+    participant.commute_max_km = 50
+    participant.save()
+    features.forget()
+    engine = features.unit_engine(participant.unit_id).engine
+    reach = engine.tables.participants.reach_km[engine.participant_row(participant.pk)]
+    assert round(commute_reach(participant)["km"], 6) == round(float(reach), 6)
+    client.force_login(guide)
+    html = client.get(reverse("portal:participant_edit", args=[participant.pk])).content.decode()
+    assert "Minutgränsen gäller: 20 minuter med cykel når ungefär 4,1 km" in html
+    assert "kortare än kilometergränsen (50 km)" in html
+    assert 'name="commute_max_km" value="50"' in html
+    participant.commute_max_minutes = participant.commute_max_km = None
+    participant.save()
+    html = client.get(reverse("portal:participant_edit", args=[participant.pk])).content.decode()
+    assert "Ingen egen gräns: de vanliga 30 minuterna med cykel gäller" in html

@@ -430,3 +430,73 @@ def test_only_the_assigned_guide_plans_moves_or_asks_for_confirmation(
     followup.refresh_from_db()
     assert (followup.status, followup.confirmation_requested_at) == ("planned", None)
     assert FollowUp.objects.count() == 1
+
+
+# --- issue 19: what the employer confirms, and only employers who can --------------------------
+
+
+def test_the_employer_reads_what_the_followup_says_before_confirming(
+    guide, employer_user, portal_world
+):
+    from placements.services import followup_record, followup_request_confirmation
+
+    followup = portal_world["followup"]
+    FollowUp.objects.filter(pk=followup.pk).update(
+        planned_on=dt.date.today() - dt.timedelta(days=2)
+    )
+    followup.refresh_from_db()
+    followup_record(
+        followup=followup,
+        by=guide,
+        done_on=dt.date.today() - dt.timedelta(days=1),
+        rating_tasks=4,
+        rating_attendance=5,
+        notes="Klarar plocket själv nu.",
+    )
+    followup_request_confirmation(followup=followup, by=guide)
+    for url in ("/arbetsgivarportal/", f"/placeringar/{followup.placement_id}/"):
+        html = client_for(employer_user).get(url).content.decode()
+        row = html[html.index(f'data-followup="{followup.pk}"') :]
+        row = row[: row.index("</tr>")]
+        assert "Klarar plocket själv nu." in row and "Arbetsuppgifter 4/5" in row
+        assert "Närvaro 5/5" in row and "Vad den säger" in html
+        assert row.index("Klarar plocket") < row.index("/bekrafta/")  # read, then confirm
+
+
+def test_without_consent_to_the_plan_the_employer_sees_only_date_and_with_whom(
+    guide, employer_user, portal_world
+):
+    from matching.models import Consent
+
+    followup = portal_world["followup"]
+    FollowUp.objects.filter(pk=followup.pk).update(notes="Hemlig anteckning", rating_tasks=2)
+    Consent.objects.filter(participant=followup.placement.participant).update(scopes=["identity"])
+    html = client_for(employer_user).get("/arbetsgivarportal/").content.decode()
+    assert "Hemlig anteckning" not in html and "2/5" not in html
+    assert "delas inte med er" in html
+
+
+def test_no_confirmation_is_asked_of_an_employer_without_portal_user(guide, followup):
+    from core.exceptions import DomainError
+    from placements.services import followup_request_confirmation
+
+    html = page(guide, followup.placement).content.decode()
+    assert "/be-om-bekraftelse/" not in html
+    assert "arbetsgivaren har ingen användare i portalen" in html
+    with pytest.raises(DomainError) as err:
+        followup_request_confirmation(followup=followup, by=guide)
+    assert "Kalmar Lager AB" in err.value.message and "portal" in err.value.message
+    response = client_for(guide).post(
+        f"/uppfoljningar/{followup.pk}/be-om-bekraftelse/", follow=True
+    )
+    assert "har ingen användare i arbetsgivarportalen" in response.content.decode()
+    followup.refresh_from_db()
+    assert followup.confirmation_requested_at is None
+
+
+def test_the_api_refuses_too_with_a_clear_400(api, guide, followup):
+    response = api(guide).post(f"/api/v1/follow-ups/{followup.pk}/request-confirmation/")
+    assert response.status_code == 400
+    assert "ingen användare i arbetsgivarportalen" in str(response.json()) or (
+        "no user in the employer portal" in str(response.json())
+    )
