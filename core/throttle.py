@@ -103,3 +103,20 @@ def guess_failed(*, address: str | None, link: str | None = None) -> bool:
     if link is not None:
         within = hit(GUESS_LINK, link, per_link) and within
     return not within
+
+
+# --- profile requests from employer users ---------------------------------------------------------
+
+PROFILE_REQUEST = "profile-request-user"
+
+
+def profile_request_rate() -> Rate:
+    from django.conf import settings
+
+    return Rate.from_setting(settings.PROFILE_REQUEST_RATE)
+
+
+def profile_request_take(*, user_id: int) -> bool:
+    """Take one of the user's profile requests for the window; False when none is left (each
+    request e-mails the coordinators, so the limit is per user, whatever the address)."""
+    return hit(PROFILE_REQUEST, user_id, profile_request_rate())
