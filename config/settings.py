@@ -407,9 +407,16 @@ LOGGING = {
 }
 
 # The participant's digital consent (matching.services.consent_links): how long a one-time
-# invitation and the personal link work, and how many link/code requests one client address may
-# make per window before getting a 429.
+# invitation and the personal link work, and how many FAILED link/code look-ups (guesses) one client
+# address, and one link, may make per window before getting a 429 (core.throttle). Using a valid
+# link is never counted.
 CONSENT_INVITATION_DAYS = env.int("CONSENT_INVITATION_DAYS", default=14)
 CONSENT_PERSONAL_LINK_DAYS = env.int("CONSENT_PERSONAL_LINK_DAYS", default=365)
 CONSENT_LINK_RATE_LIMIT = env.int("CONSENT_LINK_RATE_LIMIT", default=30)
+CONSENT_LINK_RATE_LIMIT_PER_LINK = env.int("CONSENT_LINK_RATE_LIMIT_PER_LINK", default=10)
 CONSENT_LINK_RATE_WINDOW_SECONDS = env.int("CONSENT_LINK_RATE_WINDOW_SECONDS", default=600)
+# Profile requests from employer users (each e-mails the coordinators): per user per window.
+PROFILE_REQUEST_RATE = {
+    "limit": env.int("PROFILE_REQUEST_RATE_LIMIT", default=5),
+    "window_seconds": env.int("PROFILE_REQUEST_RATE_WINDOW_SECONDS", default=3600),
+}

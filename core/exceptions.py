@@ -50,3 +50,10 @@ class Forbidden(DomainError):
 
     default_message = "You may not change this."
     code = "forbidden"
+
+
+class TooManyRequests(DomainError):
+    """A rate limit (``core.throttle``) said no (HTTP 429 in the API, a form error in the pages)."""
+
+    default_message = "Too many requests; try again later."
+    code = "too_many_requests"

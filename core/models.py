@@ -167,6 +167,24 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
+    def save(self, *args, **kwargs) -> None:
+        """A new password ends the user's API tokens, as the session hash ends their other web
+        sessions, whichever way it was set: the change-password page, a reset link, the admin,
+        ``manage.py changepassword``. ``_password`` is set by ``set_password`` (and cleared by
+        Django's own re-hash on login, which is no change and keeps the tokens); an unusable
+        password (sign-in by password switched off) also ends them."""
+        update_fields = kwargs.get("update_fields")
+        new_password = (
+            not self._state.adding
+            and (update_fields is None or "password" in update_fields)
+            and (self._password is not None or not self.has_usable_password())
+        )
+        super().save(*args, **kwargs)
+        if new_password:
+            from core.security.authentication import api_tokens_revoke
+
+            api_tokens_revoke(user=self)
+
     @property
     def role(self) -> str | None:
         from core.roles import role_of

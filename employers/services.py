@@ -19,9 +19,9 @@ from rapidfuzz import fuzz
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.se import orgnr as stdnum_orgnr
 
-from core import outbox, taxonomy
+from core import outbox, taxonomy, throttle
 from core.choices import CoordinatePrecision, GeocodeStatus, Role
-from core.exceptions import DuplicateRecord, InvalidTransition, NotAllowed
+from core.exceptions import DuplicateRecord, InvalidTransition, NotAllowed, TooManyRequests
 from core.geography import gazetteer_lookup
 from core.models import Adaptation, KgaCompetence, KgaScale, OcnModule, Skill, User
 from core.roles import region_id_of, role_of
@@ -837,7 +837,8 @@ def task_profile_request(
     **data,
 ) -> TaskProfile:
     """An employer user asks for a new profile, or a change to one of theirs. It reaches the
-    coordinator as a draft (copy), never live."""
+    coordinator as a draft (copy), never live. Each request e-mails the coordinators, so a user
+    may send at most ``PROFILE_REQUEST_RATE`` per window (``TooManyRequests`` beyond it)."""
     membership = (
         EmployerMembership.objects.filter(user=employer_user).select_related("employer").first()
     )
@@ -878,6 +879,17 @@ def task_profile_request(
             setattr(profile, field, getattr(change_of, field))
     _validate_profile(profile)
     profile.full_clean()
+    # Counted only once the request is valid, and before anything is saved or e-mailed.
+    if not throttle.profile_request_take(user_id=employer_user.pk):
+        rate = throttle.profile_request_rate()
+        raise TooManyRequests(
+            _(
+                "You can send at most %(limit)s profile requests in %(minutes)s minutes, and "
+                "your coordinator already has them. Try again later, or contact your "
+                "coordinator directly."
+            )
+            % {"limit": rate.limit, "minutes": rate.window // 60}
+        )
     profile.save()
     if change_of is not None:
         profile.offered_adaptations.set(change_of.offered_adaptations.all())

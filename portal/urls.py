@@ -231,6 +231,17 @@ auth_urlpatterns = [
     path("tvastegs/verifiera/", two_factor.verify, name="two_factor_verify"),
     path("logga-in/", auth_views.LoginView.as_view(), name="login"),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    # Own templates: the admin's password pages keep theirs (registration/...).
+    path(
+        "losenord/byt/",
+        auth_views.PasswordChangeView.as_view(template_name="portal/password_change_form.html"),
+        name="password_change",
+    ),
+    path(
+        "losenord/byt/klart/",
+        auth_views.PasswordChangeDoneView.as_view(template_name="portal/password_change_done.html"),
+        name="password_change_done",
+    ),
     path("losenord/aterstall/", RateLimitedPasswordResetView.as_view(), name="password_reset"),
     path(
         "losenord/aterstall/skickat/",

@@ -18,6 +18,16 @@ pytest_plugins = [
     "tests.fixtures.regions",
 ]
 
+
+@pytest.fixture(autouse=True)
+def _no_rate_limit_counts_between_tests():
+    """Rate-limit counters (core.throttle) live in the cache; one test's count must not reach
+    the next (rows' ids are reused after a rollback)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 KALMAR = "0880"
 NYBRO = "0881"
 VAXJO = "0780"

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from core.exceptions import DomainError, Forbidden
+from core.exceptions import DomainError, Forbidden, TooManyRequests
 
 
 def django_validation_error_dict(exc: DjangoValidationError) -> dict[str, list[str]]:
@@ -46,6 +46,8 @@ def one_shape(data) -> dict:
 def exception_handler(exc, context):
     if isinstance(exc, Forbidden):
         return Response(one_shape({"detail": exc.message}), status=status.HTTP_403_FORBIDDEN)
+    if isinstance(exc, TooManyRequests):
+        return Response(exc.as_dict(), status=status.HTTP_429_TOO_MANY_REQUESTS)
     if isinstance(exc, DomainError):
         return Response(exc.as_dict(), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DjangoValidationError):

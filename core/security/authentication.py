@@ -10,6 +10,15 @@ from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 
 
+def api_tokens_revoke(*, user) -> int:
+    """End every API token of the user (sign-out, a new password, an administrator's revoke);
+    returns how many there were."""
+    from rest_framework.authtoken.models import Token
+
+    deleted, _per_model = Token.objects.filter(user=user).delete()
+    return deleted
+
+
 def token_expired(token) -> bool:
     return token.created < timezone.now() - settings.API_TOKEN_TTL
 

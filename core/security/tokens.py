@@ -31,7 +31,7 @@ from rest_framework.views import APIView
 from core.choices import Role
 from core.models import User
 from core.roles import is_admin, role_of
-from core.security.authentication import ExpiringTokenAuthentication
+from core.security.authentication import ExpiringTokenAuthentication, api_tokens_revoke
 
 
 class TokenInputSerializer(serializers.Serializer):
@@ -99,7 +99,7 @@ class ObtainTokenView(APIView):
         )
         # Counts as a login: resets the failure count (AXES_RESET_ON_SUCCESS), sets last_login.
         user_logged_in.send(sender=user.__class__, request=http_request, user=user)
-        Token.objects.filter(user=user).delete()
+        api_tokens_revoke(user=user)
         token = Token.objects.create(user=user)
         return Response(
             {"token": token.key, "expires": token.created + settings.API_TOKEN_TTL},
@@ -134,7 +134,7 @@ class ObtainTokenView(APIView):
 
     @extend_schema(request=None, responses={204: None})
     def delete(self, request):
-        Token.objects.filter(user=request.user).delete()
+        api_tokens_revoke(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -146,5 +146,5 @@ class RevokeTokenView(APIView):
         if role_of(request.user) != Role.ADMIN:
             raise exceptions.PermissionDenied(_("Administrators only."))
         user = get_object_or_404(User, pk=user_id)
-        Token.objects.filter(user=user).delete()
+        api_tokens_revoke(user=user)
         return Response(status=status.HTTP_204_NO_CONTENT)

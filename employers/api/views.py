@@ -2,7 +2,7 @@
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -285,7 +285,16 @@ class TaskProfileViewSet(WriteViewSet):
         )
         return Response(self.output(profile))
 
-    @extend_schema(request=s.ProfileRequestInputSerializer, responses=s.TaskProfileSerializer)
+    @extend_schema(
+        request=s.ProfileRequestInputSerializer,
+        responses={
+            201: s.TaskProfileSerializer,
+            429: OpenApiResponse(
+                description="The user has sent PROFILE_REQUEST_RATE requests in the window; "
+                "the message is under non_field_errors. Nothing was saved or e-mailed."
+            ),
+        },
+    )
     @action(detail=False, methods=["post"], url_path="request")
     def request_profile(self, request):
         """An employer user asks for a new profile or a change: it reaches the coordinator as a draft."""

@@ -34,7 +34,7 @@ from portal.access import STAFF, role_required
 from portal.method_charts import indicator_chart, score_sparkline
 from portal.method_forms import SusFieldsForm
 from portal.views.common import run_service
-from portal.views.participant_public import OWN_KEY, public
+from portal.views.participant_public import OWN_KEY, public, refused
 
 
 def _fidelity_context(request, scope, errors) -> dict:
@@ -354,6 +354,7 @@ def _stats_filter_context(request, scope, errors):
 # --- progression: the participant's own answering page (no account; personal link) ---------------
 
 SESSION_KEY = "progression_link"
+ANSWER_INVALID = "portal/method/answer_invalid.html"
 ANSWERS_KEY = "progression_answers"
 
 
@@ -364,7 +365,7 @@ def progression_open(request, token):
     later addresses (as on the own consent page)."""
     link = progression_link.link_for_token(token)
     if link is None or not link.participant.active:
-        return render(request, "portal/method/answer_invalid.html", status=404)
+        return refused(request, "progression token", link=token, template=ANSWER_INVALID)
     audit_participant_read(
         participant=link.participant, user=None, request=request, what="progression opened by link"
     )
@@ -387,7 +388,7 @@ def progression_answer(request):
     """One statement per screen; the answers are kept in the session and saved at the end."""
     participant = _session_participant(request)
     if participant is None:
-        return render(request, "portal/method/answer_invalid.html", status=404)
+        return refused(request, "progression session", template=ANSWER_INVALID)
     items = list(progression.indicators())
     answers = request.session.get(ANSWERS_KEY, {})
     try:

@@ -5,19 +5,17 @@ withdrawing consents.
 A link or code is exchanged for a short page session at once and the browser is redirected, so the
 secret is not left in the address bar, the history or a Referer header. Every unknown, expired,
 used or revoked link gives the same neutral page with the same status, so nothing tells whether a
-participant exists. Every client address is rate-limited (429). Every page view is written to the
+participant exists. Failed look-ups are limited per client address and per link (429); using a
+valid link is never limited (``core.throttle``). Every page view is written to the
 audit log (the writes are logged by django-auditlog).
 """
 
 from __future__ import annotations
 
 import logging
-from functools import wraps
 
 import segno
-from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -25,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from core import throttle
 from matching.consent_wording import wording
 from matching.models import ConsentInvitation
 from matching.services import consent_links as links
@@ -37,6 +36,7 @@ INVITATION_KEY = "consent_invitation"
 RECEIPT_KEY = "consent_receipt"
 OWN_KEY = "own_consent_link"
 SESSION_SECONDS = 60 * 60
+NOT_VALID = "portal/public/not_valid.html"
 
 
 def qr_svg(url: str) -> str:
@@ -47,35 +47,26 @@ def qr_svg(url: str) -> str:
     return mark_safe(svg)  # noqa: S308 - segno escapes the title; the rest is generated
 
 
-def rate_limited(view):
-    """At most CONSENT_LINK_RATE_LIMIT requests per client address per window; then a 429 page."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        window = settings.CONSENT_LINK_RATE_WINDOW_SECONDS
-        key = f"consent-link-rate:{client_address(request)}"
-        cache.add(key, 0, timeout=window)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=window)
-            count = 1
-        if count > settings.CONSENT_LINK_RATE_LIMIT:
-            logger.warning("consent link rate limit hit by %s", client_address(request))
-            return render(request, "portal/public/too_many.html", status=429)
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
 def public(view):
-    return never_cache(rate_limited(view))
+    """A participant's page: never cached. Limits are applied where a look-up fails (see
+    ``refused``): a valid link or page session is never counted or refused."""
+    return never_cache(view)
 
 
-def neutral(request, reason: str):
-    """The same page for every link that opens nothing; the reason goes to the log only."""
-    logger.info("consent link not valid (%s) from %s", reason, client_address(request))
-    return render(request, "portal/public/not_valid.html", status=404)
+def refused(request, reason: str, *, link: str | None = None, template: str = NOT_VALID):
+    """The answer to a link, code or page session that opens nothing: the failure is counted
+    against the client address and the link (``core.throttle``); over either limit a 429, else the
+    same neutral page for every reason (the reason goes to the log only)."""
+    address = client_address(request)
+    if throttle.guess_failed(address=address, link=link):
+        logger.warning("consent link guessing limit hit by %s (%s)", address, reason)
+        return too_many(request)
+    logger.info("consent link not valid (%s) from %s", reason, address)
+    return render(request, template, status=404)
+
+
+def too_many(request):
+    return render(request, "portal/public/too_many.html", status=429)
 
 
 def _start(request, key: str, pk: int) -> None:
@@ -93,7 +84,7 @@ def _audit(participant, request, what: str) -> None:
 def consent_open(request, token):
     invitation = links.invitation_by_token(token)
     if invitation is None:
-        return neutral(request, "invitation token")
+        return refused(request, "invitation token", link=token)
     _audit(invitation.participant, request, "consent invitation opened by link")
     _start(request, INVITATION_KEY, invitation.pk)
     return redirect("portal:consent_answer")
@@ -104,12 +95,19 @@ def consent_open(request, token):
 def consent_code(request):
     error = None
     if request.method == "POST":
-        invitation = links.invitation_by_code(request.POST.get("code", ""))
+        code = links.normalise_code(request.POST.get("code", ""))
+        # An 8-letter code can be guessed, unlike a link's 256-bit token: an address or a code
+        # over its limit is not even looked up.
+        if throttle.guessing_blocked(address=client_address(request), link=code):
+            return too_many(request)
+        invitation = links.invitation_by_code(code)
         if invitation is None:
-            return neutral(request, "invitation code")
+            return refused(request, "invitation code", link=code)
         _audit(invitation.participant, request, "consent invitation opened by code")
         _start(request, INVITATION_KEY, invitation.pk)
         return redirect("portal:consent_answer")
+    if throttle.guessing_blocked(address=client_address(request)):
+        return too_many(request)
     return render(request, "portal/public/code.html", {"error": error})
 
 
@@ -130,7 +128,7 @@ def _session_invitation(request) -> ConsentInvitation | None:
 def consent_answer(request):
     invitation = _session_invitation(request)
     if invitation is None:
-        return neutral(request, "invitation session")
+        return refused(request, "invitation session")
     recipients = list(invitation.recipients.select_related("employer"))
     chosen: dict[int, bool] = {}
     errors: list[str] = []
@@ -180,7 +178,7 @@ def consent_receipt(request):
         .first()
     )
     if invitation is None:
-        return neutral(request, "receipt session")
+        return refused(request, "receipt session")
     _audit(invitation.participant, request, "consent receipt")
     own_url = links.personal_url(request.build_absolute_uri("/"), data["personal"])
     return render(
@@ -201,7 +199,7 @@ def consent_receipt(request):
 def own_open(request, token):
     link = links.personal_link_by_token(token)
     if link is None:
-        return neutral(request, "personal token")
+        return refused(request, "personal token", link=token)
     _audit(link.participant, request, "own consent page opened by link")
     _start(request, OWN_KEY, link.pk)
     return redirect("portal:own_page")
@@ -212,7 +210,7 @@ def own_open(request, token):
 def own_page(request):
     link = links.active_personal_link(request.session.get(OWN_KEY))
     if link is None:
-        return neutral(request, "own page session")
+        return refused(request, "own page session")
     if request.method == "POST":
         ids = [int(v) for v in request.POST.getlist("withdraw") if v.isdigit()]
         done = run_service(
