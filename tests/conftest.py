@@ -28,6 +28,19 @@ def _no_rate_limit_counts_between_tests():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language (Swedish): a request made with
+    ``Accept-Language: en`` leaves English active in the thread, and the next test, run in
+    another order (pytest-xdist), would read English labels."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 KALMAR = "0880"
 NYBRO = "0881"
 VAXJO = "0780"

@@ -208,7 +208,7 @@ def test_coordinator_does_the_whole_job_in_the_pages(
     assert not Employer.objects.filter(name="Smedby Bygg").exists()
     page.get_by_role("button", name="Importera nu").click()
     page.wait_for_load_state()
-    page.get_by_text("Importerad").first.wait_for()
+    page.get_by_text("Importerat").first.wait_for()
     assert Employer.objects.get(name="Smedby Bygg").sites.count() == 1
 
     assert {name: found for name, found in problems.items() if found} == {}

@@ -266,7 +266,7 @@ def test_import_runs_in_the_background_with_progress_and_report(
         imported = client.post(checked.url)
     assert imported.status_code == 302
     assert set(Employer.objects.values_list("name", flat=True)) == {"Bra AB", "Fin AB"}
-    assert "Importerad" in client.get(imported.url).content.decode()
+    assert "Importerat – arbetsgivare" in client.get(imported.url).content.decode()
 
 
 def test_import_progress_is_shown_while_running(coordinator):
