@@ -281,9 +281,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "core.tasks.apply_retention",
         "schedule": crontab(hour=2, minute=30),
     },
+    # A recompute whose worker was killed resumes within a minute: its lease expires after 30 s
+    # without a heartbeat (matching/services/recompute.py), and this finds it within 10 s more.
     "resume-stale-recompute-jobs": {
         "task": "matching.tasks.resume_stale_recompute_jobs",
-        "schedule": 120.0,
+        "schedule": 10.0,
+        "options": {"expires": 10},  # a tick a busy worker did not take in time is dropped
     },
 }
 
