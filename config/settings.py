@@ -255,6 +255,11 @@ elif CELERY_BROKER_URL.startswith("redis"):
         "interval_start": 0,
         "interval_step": 0.2,
         "interval_max": 0.5,
+        # A message whose worker was killed before acknowledging it (acks_late) is handed out
+        # again after this (Redis's default, made explicit). Recovery does not wait for it: a
+        # killed recompute resumes through its lease within a minute, and the redelivered
+        # message then finds the job running or done and does nothing.
+        "visibility_timeout": 3600,
     }
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=None)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
