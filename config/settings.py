@@ -256,6 +256,11 @@ elif CELERY_BROKER_URL.startswith("redis"):
         "interval_start": 0,
         "interval_step": 0.2,
         "interval_max": 0.5,
+        # A message whose worker was killed before acknowledging it (acks_late) is handed out
+        # again after this (Redis's default, made explicit). Recovery does not wait for it: a
+        # killed recompute resumes through its lease within a minute, and the redelivered
+        # message then finds the job running or done and does nothing.
+        "visibility_timeout": 3600,
     }
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=None)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
@@ -282,9 +287,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "core.tasks.apply_retention",
         "schedule": crontab(hour=2, minute=30),
     },
+    # A recompute whose worker was killed resumes within a minute: its lease expires after 30 s
+    # without a heartbeat (matching/services/recompute.py), and this finds it within 10 s more.
     "resume-stale-recompute-jobs": {
         "task": "matching.tasks.resume_stale_recompute_jobs",
-        "schedule": 120.0,
+        "schedule": 10.0,
+        "options": {"expires": 10},  # a tick a busy worker did not take in time is dropped
     },
 }
 

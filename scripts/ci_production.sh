@@ -76,7 +76,7 @@ COUNT=$(pgrep -P "$SERVE" -fc -- "-m celery -A config beat" || true)
 echo "    beats running after kill: $COUNT"
 [ "$COUNT" = "1" ]
 
-echo "==> production: faults (Redis and PostgreSQL stopped under writes; tests/production/outage.py)"
+echo "==> production: faults (Redis and PostgreSQL stopped under writes, the worker killed during a recompute; tests/production/outage.py)"
 wait_recomputes() {
   # The demo's initial recompute (and any other job) must be finished: a recompute running in the
   # worker skews the load benchmark's figures and the fault checks' timings.
@@ -91,7 +91,7 @@ wait_recomputes() {
 wait_recomputes 600
 echo "    no recompute job open"
 if [ -n "${BRYGGA_PGDATA:-}" ]; then
-  timeout 300 uv run python tests/production/outage.py "http://$BIND" --supervisor-pid "$SERVE"
+  timeout 360 uv run python tests/production/outage.py "http://$BIND" --supervisor-pid "$SERVE" --log "$LOG"
 else
   echo "    skipped: BRYGGA_PGDATA not set (scripts/test exports it with the PostgreSQL it starts)"
 fi

@@ -143,7 +143,11 @@ class JobStatus(models.TextChoices):
 
 class RecomputeJob(models.Model):
     """A full recompute of a unit's suggestions. Progress is saved as it goes; a job interrupted
-    by a restart resumes after the last participant it finished."""
+    by a restart resumes after the last participant it finished.
+
+    One runner at a time: a task runs the job only after claiming its lease (``runner`` and a
+    ``heartbeat_at`` renewed every few seconds) with one conditional UPDATE; a message for a job
+    whose lease is fresh, or that is done, is a no-op (matching/services/recompute.py)."""
 
     unit = models.ForeignKey("core.Unit", on_delete=models.CASCADE, related_name="recompute_jobs")
     status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
@@ -155,6 +159,10 @@ class RecomputeJob(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # Who holds the lease ("host:pid:token"); kept after the job ends, for the record.
+    runner = models.CharField(max_length=120, blank=True, default="")
+    # How many runners claimed the job: 1, plus one per resume after a runner was lost.
+    runs = models.PositiveIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
 

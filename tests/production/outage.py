@@ -1,6 +1,6 @@
 """Real outages against a running production stack (``scripts/ci_production.sh`` starts it).
 
-    python tests/production/outage.py http://127.0.0.1:18080 --supervisor-pid PID [--log serve.log]
+    python tests/production/outage.py http://127.0.0.1:18080 --supervisor-pid PID --log serve.log
 
 Needs the stack's own environment (DATABASE_URL, CELERY_BROKER_URL, CACHE_URL: the effects are
 checked in the database with the ORM) and, to stop and start the servers:
@@ -23,8 +23,13 @@ intent, writes answered 2xx but not saved, and 500s. The worker and beat must be
 Retry-After (JSON for the API, the friendly page otherwise), never a 500. Edits made just before
 the outage, whose refreshes hit it in the worker, are refreshed after it; writes work again.
 
-Prints ``writes attempted / effects expected / effects happened / half-writes`` per outage and exits
-non-zero when a check fails. Bounded: about 2 minutes in all.
+(c) The Celery worker killed (SIGKILL, with its pool processes) in the middle of a full recompute
+of the guide's unit: the job must resume within ``--resume-seconds`` (its lease expires and beat
+queues it again), run to the end exactly once (one resume; one completion in ``--log``), continue
+after the chunk saved before the kill, and leave no outbox message of the job unfinished.
+
+Prints ``writes attempted / effects expected / effects happened / half-writes`` per outage, the
+worker kill's figures, and exits non-zero when a check fails. Bounded: about 3 minutes in all.
 """
 
 from __future__ import annotations
@@ -582,6 +587,158 @@ def pg_outage(world: World, pg: Postgres, base: str, outage_s: float, wait_s: fl
     check(happened == len(writes), "refreshes queued before the outage and after it are done")
 
 
+def lock_waiters() -> int:
+    """Database sessions of this database waiting for a row lock."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE wait_event_type = 'Lock' AND datname = current_database()"
+        )
+        return cursor.fetchone()[0]
+
+
+def kill_group(pid: int) -> None:
+    """SIGKILL the worker and its pool processes (the supervisor starts it in its own group)."""
+    if os.getpgid(pid) == pid:
+        os.killpg(pid, signal.SIGKILL)
+        return
+    for child, _ in children(pid):
+        os.kill(child, signal.SIGKILL)
+    os.kill(pid, signal.SIGKILL)
+
+
+def worker_kill(world: World, supervisor: int, log: Path | None, limit_s: float, wait_s: float):
+    """(c) The worker killed (SIGKILL, with its pool) during a full recompute of the guide's unit.
+
+    To kill it at a known point, this process holds a row lock on the stored suggestions of a
+    participant in the job's second chunk: the job saves its first chunk (progress and heartbeat),
+    ranks the second and waits on the lock. The worker is killed there, the lock released; the
+    job's lease expires, beat's resume queues it again, and the restarted worker continues after
+    the first chunk. Checked: resumed within ``limit_s``, exactly one completion (one resume, one
+    'done' line in the log), every participant done, the first chunk not recomputed, and every
+    outbox message of the job (the killed run's too) finished."""
+    from django.db import transaction
+
+    from core.outbox import OutboxMessage
+    from matching.models import MatchSuggestion, Participant, RecomputeJob
+    from matching.services.recompute import CHUNK
+
+    print("==> faults: the worker killed (SIGKILL) during a full recompute")
+    from core.models import User
+
+    unit_id = User.objects.get(username="jobbguide").unit_id
+    ids = list(
+        Participant.objects.filter(unit_id=unit_id, active=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    with_suggestions = set(
+        MatchSuggestion.objects.filter(participant_id__in=ids).values_list(
+            "participant_id", flat=True
+        )
+    )
+    # In the second chunk (the first with fewer participants), so the first chunk is saved.
+    start = CHUNK if len(ids) > CHUNK else len(ids) // 2
+    after = [pid for pid in ids[start:] if pid in with_suggestions]
+    if not after:
+        check(False, "a participant with suggestions to hold the recompute at")
+        return
+    blocker = after[0]
+    before = celery_processes(supervisor)
+    log_start = log.stat().st_size if log and log.exists() else 0
+    job_id = 0
+    killed_at = 0.0
+    with transaction.atomic():
+        list(MatchSuggestion.objects.select_for_update().filter(participant_id=blocker))
+        answer = world.guide.call("recompute request", "POST", "/api/v1/recompute-jobs/")
+        if answer.status != 202:
+            check(False, f"the recompute request was accepted ({answer.status})")
+            return
+        job_id = int(re.search(r'"id":\s*(\d+)', answer.text)[1])
+        held = time.monotonic()
+        while time.monotonic() - held < wait_s:
+            job = RecomputeJob.objects.get(pk=job_id)
+            if job.status == "running" and lock_waiters() >= 1:
+                break
+            time.sleep(0.2)
+        job = RecomputeJob.objects.get(pk=job_id)
+        at_kill = (job.status, job.done, job.total, job.runs)
+        killed_wall = now()
+        if before["worker"]:
+            kill_group(before["worker"][0])
+        killed_at = time.monotonic()
+    # The lock is released: the killed worker's open transaction is rolled back by PostgreSQL.
+    print(
+        f"    job {job_id} held at participant {blocker}; worker {before['worker']} killed at "
+        f"{at_kill[1]}/{at_kill[2]} done ({at_kill[0]}, run {at_kill[3]})"
+    )
+    check(
+        at_kill[0] == "running" and (at_kill[1] > 0 or len(ids) <= CHUNK),
+        "the worker was killed in the middle of the recompute (a chunk saved, the next running)",
+    )
+    resumed_after = finished_after = None
+    while time.monotonic() - killed_at < limit_s + wait_s:
+        job = db_retry(lambda: RecomputeJob.objects.get(pk=job_id))
+        if resumed_after is None and job.runs >= 2:
+            resumed_after = time.monotonic() - killed_at
+        if job.status in ("done", "failed"):
+            finished_after = time.monotonic() - killed_at
+            break
+        time.sleep(0.5)
+    job = RecomputeJob.objects.get(pk=job_id)
+    messages = OutboxMessage.objects.filter(key=f"recompute:{job_id}")
+    open_messages = messages.filter(finished_at__isnull=True).count()
+    first_chunk = ids[: at_kill[1]]
+    redone = (
+        MatchSuggestion.objects.filter(participant_id__in=first_chunk, computed_at__gt=killed_wall)
+        .values("participant_id")
+        .distinct()
+        .count()
+    )
+    completions = None
+    if log and log.exists():
+        with log.open("rb") as handle:
+            handle.seek(log_start)
+            text = handle.read().decode(errors="replace")
+        completions = text.count(f"recompute job {job_id} done (")
+    after_kill = celery_processes(supervisor)
+
+    def seconds(value):
+        return "never" if value is None else f"{value:.1f} s"
+
+    print(
+        f"worker kill: job {job_id} killed at {at_kill[1]}/{at_kill[2]}; resumed after "
+        f"{seconds(resumed_after)}; done after {seconds(finished_after)} "
+        f"({job.status}, {job.done}/{job.total}); runners {job.runs}; completions "
+        f"{'?' if completions is None else completions}; first-chunk participants recomputed "
+        f"again {redone}; outbox messages of the job finished "
+        f"{messages.count() - open_messages}/{messages.count()}",
+        flush=True,
+    )
+    print(f"    worker pids {before['worker']} -> {after_kill['worker']}")
+    check(
+        resumed_after is not None and resumed_after <= limit_s,
+        f"the job resumed within {limit_s:.0f} s of the kill",
+    )
+    check(
+        job.status == "done" and job.done == job.total, "the resumed job finished every participant"
+    )
+    check(job.runs == 2, "exactly one resume: two runners in all, never two at once")
+    if completions is not None:
+        check(completions == 1, "exactly one completion in the worker's log")
+    check(redone == 0, "the resumed job continued after the saved chunk")
+    check(
+        messages.count() >= 2 and open_messages == 0,
+        "every outbox message of the job, the killed run's included, is finished",
+    )
+    check(
+        len(after_kill["worker"]) == 1 and after_kill["worker"] != before["worker"],
+        "the supervisor restarted the worker",
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("base")
@@ -591,7 +748,18 @@ def main() -> int:
     parser.add_argument(
         "--wait-seconds", type=float, default=75, help="for the effects, per outage"
     )
+    parser.add_argument("--log", type=Path, help="the stack's log (scripts/serve's output)")
+    parser.add_argument(
+        "--resume-seconds", type=float, default=60, help="a killed recompute resumes within"
+    )
+    parser.add_argument(
+        "--only",
+        choices=["redis", "postgres", "worker-kill"],
+        action="append",
+        help="run only these checks (repeatable; default: all)",
+    )
     args = parser.parse_args()
+    wanted = set(args.only or ["redis", "postgres", "worker-kill"])
     # A timeout's SIGTERM unwinds like an exception, so the servers are started again (finally).
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit("outage.py: terminated"))
     setup_django()
@@ -605,19 +773,24 @@ def main() -> int:
     if not world.participants or not world.profiles:
         print("no demo records with suggestions: has the initial recompute run?")
         return 1
-    redis_outage(
-        world,
-        Redis(settings.CELERY_BROKER_URL),
-        args.supervisor_pid,
-        args.redis_seconds,
-        args.wait_seconds,
-    )
+    if "redis" in wanted:
+        redis_outage(
+            world,
+            Redis(settings.CELERY_BROKER_URL),
+            args.supervisor_pid,
+            args.redis_seconds,
+            args.wait_seconds,
+        )
     pg = Postgres()
-    if pg.available():
+    if "postgres" not in wanted:
+        pass
+    elif pg.available():
         pg_outage(world, pg, args.base, args.pg_seconds, args.wait_seconds)
     else:
         print("==> faults: PostgreSQL outage skipped (BRYGGA_PGDATA not set)")
         failures.append("PostgreSQL outage not run")
+    if "worker-kill" in wanted:
+        worker_kill(world, args.supervisor_pid, args.log, args.resume_seconds, 30)
     print(f"faults: {time.monotonic() - started:.0f} s, {len(failures)} failed checks")
     for item in failures:
         print(f"  FAILED: {item}")

@@ -2,6 +2,8 @@
 one-task recompute, finishes the job when the last part ends, and a resumed job re-runs only the
 parts that never finished."""
 
+from datetime import timedelta
+
 import pytest
 
 from core.outbox import OutboxMessage
@@ -66,7 +68,11 @@ def test_a_resumed_split_job_reruns_only_unfinished_parts(
     queued = OutboxMessage.objects.filter(finished_at__isnull=True).order_by("pk")
     assert [m.args for m in queued] == [[job.pk, 0, 3], [job.pk, 2, 3]]
 
-    # Every part finished: the rescue finishes the job instead of queueing anything.
+    # Every part finished: the rescue (of a job whose lease went stale) finishes the job instead
+    # of queueing anything.
     queued.update(finished_at=timezone.now())
+    RecomputeJob.objects.filter(pk=job.pk).update(
+        heartbeat_at=timezone.now() - timedelta(seconds=recompute.LEASE_SECONDS + 1)
+    )
     assert recompute.recompute_job_run(job.pk).status == "done"
     assert OutboxMessage.objects.filter(finished_at__isnull=True).count() == 0
