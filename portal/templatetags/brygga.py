@@ -1,6 +1,7 @@
 from django import template
 
 from matching.choices import CommuteMeans, ConsentScope
+from matching.selectors import participant_state as decide_state
 
 register = template.Library()
 
@@ -17,3 +18,9 @@ def labels(values, kind: str) -> str:
 @register.filter
 def label(value, kind: str) -> str:
     return labels([value], kind)
+
+
+@register.simple_tag
+def participant_state(participant):
+    """``{% participant_state p as state %}``: the one state ``matching.selectors`` decides."""
+    return decide_state(participant)
