@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from matching.choices import OcnStatus, ParticipantState, Phase
-from matching.models import KgaScore, OcnCase
+from matching.models import KgaScore, OcnCase, Participant
 
 
 def latest_kga_levels(participant_ids: Iterable[int]) -> dict[int, dict[int, int]]:
@@ -82,3 +82,26 @@ def participant_state(participant) -> StateView:
             since=participant.returned_to_matching_on,
         )
     return StateView(ParticipantState.IN_MATCHING, str(ParticipantState.IN_MATCHING.label))
+
+
+def ended_collaborations(participant_ids: Iterable[int]) -> dict[int, dict[int, dt.date]]:
+    """participant id → {employer id: the latest day a placement there ended}. Only placements
+    that were agreed or under way count (a withdrawn proposal never began). Read through the
+    participant's own relation, so matching needs nothing from the placements app: rematching
+    after an early end uses it to mark the employer that just ended it."""
+    result: dict[int, dict[int, dt.date]] = {}
+    rows = (
+        Participant.objects.filter(
+            pk__in=list(participant_ids),
+            placements__status="ended",
+            placements__withdraw_reason="",
+            placements__ended_on__isnull=False,
+        )
+        .values_list("pk", "placements__task_profile__employer_id", "placements__ended_on")
+        .order_by()
+    )
+    for pid, employer_id, ended_on in rows:
+        seen = result.setdefault(pid, {})
+        if employer_id not in seen or ended_on > seen[employer_id]:
+            seen[employer_id] = ended_on
+    return result
