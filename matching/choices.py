@@ -18,6 +18,16 @@ class Phase(models.TextChoices):
     EXITED = "exited", _("Exited")
 
 
+class ParticipantState(models.TextChoices):
+    """Where the participant stands in the programme, as one value (``matching.selectors.
+    participant_state`` decides it; every page and the API show that one)."""
+
+    IN_MATCHING = "in_matching", _("Active in matching")
+    BACK_IN_MATCHING = "back_in_matching", _("Back in matching")
+    PAUSED = "paused", _("Matching paused")
+    EXITED = "exited", _("Exited")
+
+
 class CommuteMeans(models.TextChoices):
     WALK = "walk", _("Walking")
     BIKE = "bike", _("Bicycle")

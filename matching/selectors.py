@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from matching.choices import OcnStatus
-from matching.models import KgaScore, OcnCase
+from matching.choices import OcnStatus, ParticipantState, Phase
+from matching.models import KgaScore, OcnCase, Participant
 
 
 def latest_kga_levels(participant_ids: Iterable[int]) -> dict[int, dict[int, int]]:
@@ -57,3 +59,75 @@ def ocn_cases_awaiting_internal_qa(user):
         .exclude(assessor=user)
         .order_by("assessed_on", "pk")
     )
+
+
+@dataclass(frozen=True)
+class StateView:
+    """The participant's one state: its code, its label, since when (if known) and why (paused)."""
+
+    code: str
+    label: str
+    since: dt.date | None = None
+    reason: str = ""
+
+    @property
+    def tone(self) -> str:
+        """The badge colour the pages give it."""
+        return {
+            ParticipantState.IN_MATCHING: "ok",
+            ParticipantState.BACK_IN_MATCHING: "warn",
+            ParticipantState.PAUSED: "warn",
+        }.get(self.code, "")
+
+    def as_dict(self) -> dict:
+        return {
+            "code": self.code,
+            "label": self.label,
+            "since": self.since.isoformat() if self.since else None,
+            "reason": self.reason,
+        }
+
+
+def participant_state(participant) -> StateView:
+    """The one place that decides the participant's state, read from the stored fields only (no
+    query, so a list of a hundred participants costs nothing more). Exited wins over everything;
+    a paused participant is paused whatever happened before; back in matching is only while in
+    finna after an employment ended early."""
+    if participant.phase == Phase.EXITED:
+        return StateView(ParticipantState.EXITED, str(ParticipantState.EXITED.label))
+    if not participant.active:
+        return StateView(
+            ParticipantState.PAUSED,
+            str(ParticipantState.PAUSED.label),
+            reason=participant.paused_reason or "",
+        )
+    if participant.phase == Phase.FINNA and participant.returned_to_matching_on:
+        return StateView(
+            ParticipantState.BACK_IN_MATCHING,
+            str(ParticipantState.BACK_IN_MATCHING.label),
+            since=participant.returned_to_matching_on,
+        )
+    return StateView(ParticipantState.IN_MATCHING, str(ParticipantState.IN_MATCHING.label))
+
+
+def ended_collaborations(participant_ids: Iterable[int]) -> dict[int, dict[int, dt.date]]:
+    """participant id → {employer id: the latest day a placement there ended}. Only placements
+    that were agreed or under way count (a withdrawn proposal never began). Read through the
+    participant's own relation, so matching needs nothing from the placements app: rematching
+    after an early end uses it to mark the employer that just ended it."""
+    result: dict[int, dict[int, dt.date]] = {}
+    rows = (
+        Participant.objects.filter(
+            pk__in=list(participant_ids),
+            placements__status="ended",
+            placements__withdraw_reason="",
+            placements__ended_on__isnull=False,
+        )
+        .values_list("pk", "placements__task_profile__employer_id", "placements__ended_on")
+        .order_by()
+    )
+    for pid, employer_id, ended_on in rows:
+        seen = result.setdefault(pid, {})
+        if employer_id not in seen or ended_on > seen[employer_id]:
+            seen[employer_id] = ended_on
+    return result

@@ -153,7 +153,8 @@ def build(*, rng, stdout) -> None:
                 services.participant_exit(
                     participant=participant,
                     by=guide,
-                    exited_on=today - dt.timedelta(days=rng.randint(1, 10)),
+                    # Never before the hiring (placements.rules.DATE_RULES["exit"]).
+                    exited_on=max(hired, today - dt.timedelta(days=rng.randint(1, 10))),
                     outcome=rng.choice(
                         ["work_subsidised", "work_unsubsidised", "studies", "job_seeking"]
                     ),

@@ -263,8 +263,15 @@ class FollowUpQuerySet(models.QuerySet):
     def visible_to(self, user) -> FollowUpQuerySet:
         return self.filter(placement__in=Placement.objects.visible_to(user))
 
+    def pending(self) -> FollowUpQuerySet:
+        """Planned follow-ups of placements still running: what a guide still has to do."""
+        return self.filter(
+            status=FollowUpStatus.PLANNED,
+            placement__status__in=[PlacementStatus.AGREED, PlacementStatus.ONGOING],
+        )
+
     def overdue(self, today) -> FollowUpQuerySet:
-        return self.filter(status=FollowUpStatus.PLANNED, planned_on__lt=today)
+        return self.pending().filter(planned_on__lt=today)
 
 
 class FollowUp(models.Model):
@@ -295,6 +302,7 @@ class FollowUp(models.Model):
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="rescheduled_to"
     )
     reschedule_reason = models.CharField(_("why it was moved"), max_length=300, blank=True)
+    cancel_reason = models.CharField(_("why it was cancelled"), max_length=300, blank=True)
     rescheduled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

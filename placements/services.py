@@ -168,8 +168,7 @@ def placement_propose(
     kind = kind or task_profile.kind
     if kind == PlacementKind.PRACTICE and planned_end is None:
         raise ValidationError({"planned_end": _("Practice is time-limited: give an end date.")})
-    if planned_end and planned_end < planned_start:
-        raise ValidationError({"planned_end": _("The placement cannot end before it starts.")})
+    rules.check_dates("propose", None, planned_start=planned_start, planned_end=planned_end)
     _check_supervisor(supervisor, task_profile)
     if Placement.objects.filter(
         participant=participant, task_profile=task_profile, status__in=OPEN_STATUSES
@@ -265,6 +264,7 @@ def placement_start(
     ensure_can_edit(by, placement.participant)
     _require(placement, "start", _("Only an agreed placement can be started."))
     started_on = started_on or timezone.localdate()
+    rules.check_dates("start", placement, started_on=started_on)
     _record(placement, to_status=PlacementStatus.ONGOING, by=by)
     placement.started_on = started_on
     placement.full_clean()
@@ -284,6 +284,15 @@ def _enter_fa(placement: Placement, by: User, reason: str) -> None:
         participant_set_phase(
             participant=placement.participant, phase=Phase.FA, by=by, reason=reason
         )
+
+
+def _cancel_planned(placement: Placement, reason: str, *, after: dt.date | None = None) -> int:
+    """Cancel the placement's planned follow-ups (those after ``after`` only, when given), keeping
+    why on each row."""
+    planned = placement.followups.filter(status=FollowUpStatus.PLANNED)
+    if after is not None:
+        planned = planned.filter(planned_on__gt=after)
+    return planned.update(status=FollowUpStatus.CANCELLED, cancel_reason=reason[:300])
 
 
 def _schedule_followups(placement: Placement, start: dt.date, until: dt.date) -> list[FollowUp]:
@@ -313,8 +322,7 @@ def practice_evaluate(
     placement = _locked(placement)
     ensure_can_edit(by, placement.participant)
     _require(placement, "evaluate", _("Only an ongoing placement is evaluated."))
-    if placement.started_on and evaluated_on < placement.started_on:
-        raise ValidationError({"evaluated_on": _("The evaluation cannot be before the start.")})
+    rules.check_dates("evaluate", placement, evaluated_on=evaluated_on)
     evaluation = PracticeEvaluation(
         placement=placement,
         evaluated_on=evaluated_on,
@@ -339,10 +347,9 @@ def practice_extend(*, placement: Placement, by: User, new_end: dt.date, reason:
         placement.kind == PlacementKind.EMPLOYMENT
     ):
         raise InvalidTransition(_("Only an agreed or ongoing practice can be extended."))
-    if placement.planned_end is None or new_end <= placement.planned_end:
-        raise ValidationError(
-            {"new_end": _("The new end must be after %(d)s.") % {"d": placement.planned_end}}
-        )
+    if placement.planned_end is None:
+        raise ValidationError({"new_end": _("The placement has no end date to extend.")})
+    rules.check_dates("extend", placement, new_end=new_end)
     PracticeExtension.objects.create(
         placement=placement,
         previous_end=placement.planned_end,
@@ -397,16 +404,15 @@ def placement_hire(*, placement: Placement, by: User, hired_on: dt.date) -> Plac
         _("Only an ongoing employment in få can be hired into behålla."),
         field="phase",
     )
-    if placement.started_on and hired_on < placement.started_on:
-        raise ValidationError({"hired_on": _("Hiring cannot be before the start.")})
+    rules.check_dates("hire", placement, hired_on=hired_on)
     placement.hired_on = hired_on
     _record(placement, to_phase=PlacementPhase.BEHALLA, by=by, reason=_("Hired"))
     placement.save()
     participant_set_phase(
         participant=placement.participant, phase=Phase.BEHALLA, by=by, reason=_("Hired")
     )
-    placement.followups.filter(status=FollowUpStatus.PLANNED, planned_on__gt=hired_on).update(
-        status=FollowUpStatus.CANCELLED
+    _cancel_planned(
+        placement, _("Replaced by the keep-phase schedule from the hiring."), after=hired_on
     )
     _schedule_followups(placement, hired_on, rules.keep_phase_end(hired_on))
     return placement
@@ -425,13 +431,15 @@ def placement_end(*, placement: Placement, by: User, ended_on: dt.date, reason: 
     )
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Say why the placement ends.")})
-    if placement.started_on and ended_on < placement.started_on:
-        raise ValidationError({"ended_on": _("The placement cannot end before it started.")})
+    rules.check_dates("end", placement, ended_on=ended_on)
     _record(placement, to_status=PlacementStatus.ENDED, by=by, reason=reason)
     placement.ended_on, placement.end_reason = ended_on, reason
     _release_slot(placement)
-    placement.followups.filter(status=FollowUpStatus.PLANNED, planned_on__gt=ended_on).update(
-        status=FollowUpStatus.CANCELLED
+    # Nothing stays planned on an ended placement: every planned follow-up (also one already due
+    # and never recorded) is cancelled, with the reason, so no guide's list keeps it.
+    _cancel_planned(
+        placement,
+        _("The placement ended on %(d)s: %(r)s") % {"d": ended_on.isoformat(), "r": reason.strip()},
     )
     participant = placement.participant
     in_job = placement.kind == PlacementKind.EMPLOYMENT and placement.phase in (
@@ -449,6 +457,7 @@ def placement_end(*, placement: Placement, by: User, ended_on: dt.date, reason: 
                 phase=Phase.FINNA,
                 by=by,
                 reason=_("Employment ended early: back to matching (%(r)s)") % {"r": reason},
+                on=ended_on,
             )
             from matching.services.recompute import schedule_refresh
 
@@ -492,8 +501,9 @@ def participant_exit(
         raise ValidationError(
             {"outcome": _("Choose one of: %(o)s.") % {"o": ", ".join(ExitOutcome.values)}}
         )
-    if exited_on > timezone.localdate():
-        raise ValidationError({"exited_on": _("An exit cannot be recorded in the future.")})
+    from placements.selectors import exit_context
+
+    rules.check_dates("exit", exit_context(participant), exited_on=exited_on)
     last = None
     for placement in (
         Placement.objects.filter(participant=participant)
@@ -509,12 +519,19 @@ def participant_exit(
             )
             continue
         placement_end(
-            placement=placement,
-            by=by,
-            ended_on=max(exited_on, placement.started_on or exited_on),
-            reason=_("Exit from the programme"),
+            placement=placement, by=by, ended_on=exited_on, reason=_("Exit from the programme")
         )
         last = placement
+    # Whatever is still planned for the participant (also on a placement ended before) is
+    # cancelled: after the exit nobody is to be followed up.
+    FollowUp.objects.filter(
+        placement__participant=participant, status=FollowUpStatus.PLANNED
+    ).update(
+        status=FollowUpStatus.CANCELLED,
+        cancel_reason=(_("The participant exited the programme on %(d)s.") % {"d": exited_on})[
+            :300
+        ],
+    )
     participant.refresh_from_db()
     exit_row = Exit(
         participant=participant,
@@ -545,6 +562,7 @@ def followup_create(
     ensure_can_edit(by, placement.participant)
     if placement.status == PlacementStatus.ENDED:
         raise InvalidTransition(_("The placement has ended."))
+    rules.check_dates("followup_plan", placement, planned_on=planned_on)
     row = FollowUp(placement=placement, planned_on=planned_on, with_whom=with_whom)
     row.full_clean()
     row.save()
@@ -572,8 +590,7 @@ def followup_record(
     ensure_can_edit(by, followup.placement.participant)
     if not rules.followup_allows(followup, "record"):
         raise InvalidTransition(_("This follow-up was rescheduled or cancelled."))
-    if done_on > timezone.localdate():
-        raise ValidationError({"done_on": _("A follow-up cannot be done in the future.")})
+    rules.check_dates("followup_record", followup.placement, done_on=done_on)
     if (
         rating_tasks is None
         and rating_social is None
@@ -613,6 +630,7 @@ def followup_reschedule(
         raise InvalidTransition(_("Only a planned follow-up can be rescheduled."))
     if planned_on == followup.planned_on:
         raise ValidationError({"planned_on": _("Choose another date.")})
+    rules.check_dates("followup_plan", followup.placement, planned_on=planned_on)
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Say why the follow-up is moved.")})
     followup.status = FollowUpStatus.RESCHEDULED
@@ -759,10 +777,7 @@ def exit_followup_record(
         raise ValidationError(
             {"situation": _("Choose one of: %(o)s.") % {"o": ", ".join(SixMonthSituation.values)}}
         )
-    if checked_on > timezone.localdate():
-        raise ValidationError({"checked_on": _("A follow-up cannot be recorded in the future.")})
-    if checked_on < exit_row.exited_on:
-        raise ValidationError({"checked_on": _("The follow-up comes after the exit.")})
+    rules.check_dates("exit_followup", exit_row, checked_on=checked_on)
     row = ExitFollowUp.objects.filter(exit=exit_row).first() or ExitFollowUp(exit=exit_row)
     row.checked_on = checked_on
     row.situation = situation

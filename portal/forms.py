@@ -9,6 +9,7 @@ from employers.models import ContactPerson, Employer, TaskProfile
 from matching.choices import CommuteMeans, ConsentMethod, ConsentScope, Gender, Phase
 from matching.consent_wording import CURRENT_WORDING_VERSION, WORDINGS
 from matching.models import Participant
+from placements.rules import date_errors
 from portal.method_forms import ParticipantCodesField
 
 
@@ -139,6 +140,14 @@ class ProposeForm(forms.Form):
     goals_short = forms.CharField(
         label=_("Short-term goals"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
+
+    def clean(self):
+        # The same date table the proposal service applies (placements.rules.DATE_RULES).
+        data = super().clean()
+        for field, message in date_errors("propose", None, data).items():
+            if field not in self.errors:
+                self.add_error(field, message)
+        return data
 
 
 # Both limits are stored as entered; the engine uses the shorter reach (matching.commute).

@@ -4,6 +4,7 @@ the rules (what is allowed, dates, reasons) stay in ``placements.services``."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from placements import rules
 from placements.choices import ExitOutcome, FollowUpWith, SubsidyType, WithdrawReason
 from portal.forms import DateInput
 
@@ -41,11 +42,31 @@ def _text(label, *, required=True, rows=2, max_length=None):
     )
 
 
-class AgreeForm(forms.Form):
+class StepForm(forms.Form):
+    """A form for one step. Its dates are checked against ``placements.rules.DATE_RULES
+    [date_action]``, the table the service applies, so a wrong date is an error on its field
+    before the service runs (never a copy of the rule). ``subject`` is what the step acts on."""
+
+    date_action = ""
+
+    def __init__(self, *args, subject=None, **kwargs):
+        self.subject = subject
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        if self.date_action and self.subject is not None:
+            for field, message in rules.date_errors(self.date_action, self.subject, data).items():
+                if field in self.fields and field not in self.errors:
+                    self.add_error(field, message)
+        return data
+
+
+class AgreeForm(StepForm):
     """No fields: agreeing takes one of the profile's slots."""
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(StepForm):
     reason = forms.ChoiceField(
         label=_("Why is the proposal withdrawn?"),
         choices=WithdrawReason.choices,
@@ -54,11 +75,15 @@ class WithdrawForm(forms.Form):
     note = _text(_("Note"), required=False, max_length=300)
 
 
-class StartForm(forms.Form):
+class StartForm(StepForm):
+    date_action = "start"
+
     started_on = forms.DateField(label=_("Start date"), widget=DateInput)
 
 
-class EvaluateForm(forms.Form):
+class EvaluateForm(StepForm):
+    date_action = "evaluate"
+
     evaluated_on = forms.DateField(label=_("Evaluation date"), widget=DateInput)
     progress = _text(_("Progress against the goals"), rows=3)
     rating = forms.TypedChoiceField(
@@ -71,27 +96,35 @@ class EvaluateForm(forms.Form):
     next_steps = _text(_("Next steps"), required=False)
 
 
-class ExtendForm(forms.Form):
+class ExtendForm(StepForm):
+    date_action = "extend"
+
     new_end = forms.DateField(label=_("New end date"), widget=DateInput)
     reason = _text(_("Reason for the extension"))
 
 
-class EmploymentForm(forms.Form):
+class EmploymentForm(StepForm):
     hours_per_week = forms.IntegerField(label=_("Hours per week"), min_value=1, max_value=60)
     subsidy_type = forms.ChoiceField(label=_("Subsidy"), choices=SubsidyType.choices)
     reason = _text(_("Note"), required=False)
 
 
-class HireForm(forms.Form):
+class HireForm(StepForm):
+    date_action = "hire"
+
     hired_on = forms.DateField(label=_("Hired on"), widget=DateInput)
 
 
-class EndForm(forms.Form):
+class EndForm(StepForm):
+    date_action = "end"
+
     ended_on = forms.DateField(label=_("End date"), widget=DateInput)
     reason = _text(_("Why does it end?"), max_length=300)
 
 
-class ExitForm(forms.Form):
+class ExitForm(StepForm):
+    date_action = "exit"
+
     exited_on = forms.DateField(label=_("Exit date"), widget=DateInput)
     outcome = forms.ChoiceField(
         label=_("Outcome at exit"), choices=ExitOutcome.choices, widget=forms.RadioSelect
@@ -99,7 +132,9 @@ class ExitForm(forms.Form):
     note = _text(_("Note"), required=False)
 
 
-class FollowUpRecordForm(forms.Form):
+class FollowUpRecordForm(StepForm):
+    date_action = "followup_record"
+
     done_on = forms.DateField(label=_("Done on"), widget=DateInput)
     with_whom = forms.ChoiceField(label=_("With"), choices=FollowUpWith.choices)
     rating_tasks = _rating(_("Tasks"))
@@ -109,11 +144,15 @@ class FollowUpRecordForm(forms.Form):
     next_actions = _text(_("Next actions"), required=False)
 
 
-class FollowUpRescheduleForm(forms.Form):
+class FollowUpRescheduleForm(StepForm):
+    date_action = "followup_plan"
+
     planned_on = forms.DateField(label=_("New date"), widget=DateInput)
     reason = _text(_("Why is it moved?"), max_length=300)
 
 
-class FollowUpCreateForm(forms.Form):
+class FollowUpCreateForm(StepForm):
+    date_action = "followup_plan"
+
     planned_on = forms.DateField(label=_("Date"), widget=DateInput)
     with_whom = forms.ChoiceField(label=_("With"), choices=FollowUpWith.choices)

@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.models import (
@@ -20,6 +21,7 @@ from matching.choices import (
     Gender,
     LanguageLevel,
     OcnStatus,
+    ParticipantState,
     RecipientKind,
     SkillSource,
     SusEmployment,
@@ -30,6 +32,7 @@ from matching.choices import (
 from matching.consent_wording import CURRENT_WORDING_VERSION, WORDINGS
 from matching.identity import mask
 from matching.models import Consent, KgaAssessment, OcnCase, Participant, QualityAssurer
+from matching.selectors import participant_state
 from matching.visibility import Access, participant_access
 
 # --- output -------------------------------------------------------------------------------------
@@ -48,6 +51,15 @@ class ParticipantSkillSerializer(serializers.Serializer):
         return obj.skill.label if obj.skill_id else obj.free_text
 
 
+class ParticipantStateSerializer(serializers.Serializer):
+    """The participant's one state (``matching.selectors.participant_state``), as the pages show it."""
+
+    code = serializers.ChoiceField(choices=ParticipantState.choices)
+    label = serializers.CharField()
+    since = serializers.DateField(allow_null=True)
+    reason = serializers.CharField(allow_blank=True)
+
+
 class ParticipantSerializer(serializers.ModelSerializer):
     """Fields by access: the assigned guide and admins see everything; other staff of the unit see
     a masked personnummer and which adaptations apply, but no descriptions of needs."""
@@ -56,6 +68,7 @@ class ParticipantSerializer(serializers.ModelSerializer):
     adaptation_needs = serializers.SerializerMethodField()
     languages = serializers.SerializerMethodField()
     access = serializers.SerializerMethodField()
+    state = serializers.SerializerMethodField()
     is_young = serializers.BooleanField(read_only=True)
     # null for staff without full access (see to_representation)
     support_needs = serializers.CharField(read_only=True, allow_null=True)
@@ -102,6 +115,7 @@ class ParticipantSerializer(serializers.ModelSerializer):
             "phase",
             "returned_to_matching_on",
             "active",
+            "state",
             "education_level",
             "sus_employment_before",
             "sus_income_before",
@@ -124,6 +138,10 @@ class ParticipantSerializer(serializers.ModelSerializer):
 
     def get_access(self, obj) -> str:
         return self._access(obj).value
+
+    @extend_schema_field(ParticipantStateSerializer)
+    def get_state(self, obj) -> dict:
+        return participant_state(obj).as_dict()
 
     def get_adaptation_needs(self, obj) -> list[dict]:
         full = self._access(obj) == Access.FULL
@@ -161,7 +179,14 @@ class ParticipantListSerializer(serializers.ModelSerializer):
             "phase",
             "active",
             "returned_to_matching_on",
+            "state",
         ]
+
+    state = serializers.SerializerMethodField()
+
+    @extend_schema_field(ParticipantStateSerializer)
+    def get_state(self, obj) -> dict:
+        return participant_state(obj).as_dict()
 
 
 class OcnCaseEventSerializer(serializers.Serializer):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -391,10 +393,17 @@ def participant_set_languages(*, participant: Participant, by: User, languages: 
 
 @transaction.atomic
 def participant_set_phase(
-    *, participant: Participant, phase: str, by: User | None, reason: str
+    *,
+    participant: Participant,
+    phase: str,
+    by: User | None,
+    reason: str,
+    on: dt.date | None = None,
 ) -> Participant:
     """Move the participant to another phase (finna → få → behålla → exited; back to finna when a
-    job ends early). Records who, when and why."""
+    job ends early). Records who, when and why. Back in matching counts from ``on`` (the day the
+    job ended; today when not given); leaving finna again clears it, so an exited or re-employed
+    participant is never also shown as back in matching (``matching.selectors.participant_state``)."""
     if by is not None:
         ensure_can_edit(by, participant)
     participant = Participant.objects.select_for_update().get(pk=participant.pk)
@@ -413,7 +422,9 @@ def participant_set_phase(
         participant=participant, from_phase=participant.phase, to_phase=phase, reason=reason, by=by
     )
     if phase == Phase.FINNA and participant.phase in (Phase.FA, Phase.BEHALLA):
-        participant.returned_to_matching_on = timezone.localdate()
+        participant.returned_to_matching_on = on or timezone.localdate()
+    elif phase != Phase.FINNA:
+        participant.returned_to_matching_on = None
     participant.phase = phase
     participant.active = phase != Phase.EXITED
     participant.save(update_fields=["phase", "returned_to_matching_on", "active", "updated_at"])

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -18,6 +18,7 @@ from matching.explanations import _ as _fast
 from matching.explanations import breakdown, label, num, one_language, reason_text
 from matching.features import UnitEngine, unit_engine
 from matching.models import MatchSuggestion, Participant
+from matching.selectors import ended_collaborations
 
 REASON_TEXT = {
     "adaptation_not_offered": gettext_lazy("an adaptation the participant needs is not offered"),
@@ -95,6 +96,37 @@ def _validation_label(ue: UnitEngine, item) -> str:
     return _fast("validated skill: %(s)s") % {"s": ue.labels.skill(item[1])}
 
 
+def _flag_ended(matches: list[dict]) -> list[dict]:
+    """Mark each match whose employer already ended a placement of the participant ("Ended
+    24/11/2026 at this employer"), so after an early end the employer that just ended it is not
+    silently ranked first again. The engine's scores stay as they are; the flag is for the guide."""
+    for m in matches:
+        m.setdefault("flags", [])
+    if not matches:
+        return matches
+    ended = ended_collaborations({m["participant"] for m in matches})
+    if not ended:
+        return matches
+    employer_of = dict(
+        TaskProfile.objects.filter(pk__in={m["task_profile"] for m in matches}).values_list(
+            "pk", "employer_id"
+        )
+    )
+    with one_language():
+        for m in matches:
+            on = ended.get(m["participant"], {}).get(employer_of.get(m["task_profile"]))
+            if on is not None:
+                m["flags"].append(
+                    {
+                        "code": "ended_here",
+                        "on": on.isoformat(),
+                        "text": _fast("Ended %(date)s: a placement at this employer")
+                        % {"date": formats.date_format(on, "SHORT_DATE_FORMAT")},
+                    }
+                )
+    return matches
+
+
 def _plain(m: Match) -> dict:
     return {
         "participant": m.participant_id,
@@ -132,7 +164,7 @@ def rank_profiles_for(
         include_excluded=include_excluded,
     )
     # Explained from the ranking's own scores: nothing is scored twice.
-    return _explained_all(ue, ue.engine.explain_matches(matches))
+    return _flag_ended(_explained_all(ue, ue.engine.explain_matches(matches)))
 
 
 def rank_participants_for(
@@ -147,7 +179,7 @@ def rank_participants_for(
     matches = ue.engine.rank_participants(
         profile.pk, limit=limit, include_excluded=include_excluded
     )
-    return _explained_all(ue, ue.engine.explain_matches(matches))
+    return _flag_ended(_explained_all(ue, ue.engine.explain_matches(matches)))
 
 
 MATCH_STATES = ("all", "included", "excluded")
@@ -251,7 +283,7 @@ def rank_page(
                 matches = [m for m in matches if m.participant_id in keep]
     chosen = matches[(page - 1) * page_size : page * page_size]
     # Explained from the ranking's own scores: the page is neither scored again nor pair by pair.
-    return len(matches), _explained_all(ue, ue.engine.explain_matches(chosen))
+    return len(matches), _flag_ended(_explained_all(ue, ue.engine.explain_matches(chosen)))
 
 
 def explain_pair(participant: Participant, profile: TaskProfile) -> dict:
@@ -259,9 +291,10 @@ def explain_pair(participant: Participant, profile: TaskProfile) -> dict:
         raise NotInMatching(_("The participant and the profile belong to different units."))
     ue = unit_engine(participant.unit_id)
     try:
-        return _explained(ue, ue.engine.explain(participant.pk, profile.pk))
+        explained = _explained(ue, ue.engine.explain(participant.pk, profile.pk))
     except KeyError as exc:
         raise NotInMatching() from exc
+    return _flag_ended([explained])[0]
 
 
 @transaction.atomic

@@ -1,4 +1,3 @@
-from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.choices import Role
@@ -121,7 +120,33 @@ class PlacementSerializer(serializers.ModelSerializer):
         return data
 
 
-class ProposeSerializer(serializers.Serializer):
+class DateRulesSerializer(serializers.Serializer):
+    """An input whose dates are checked against ``placements.rules.DATE_RULES[date_action]`` (the
+    table the service applies), as field errors; ``context["subject"]`` is what the step acts on.
+    ``rule_fields`` maps an input field to the rule's field where the names differ."""
+
+    date_action = ""
+    needs_subject = True
+    rule_fields: dict[str, str] = {}
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        subject = self.context.get("subject")
+        if self.date_action and (subject is not None or not self.needs_subject):
+            values = {self.rule_fields.get(k, k): v for k, v in attrs.items()}
+            errors = rules.date_errors(self.date_action, subject, values)
+            if errors:
+                back = {rule: field for field, rule in self.rule_fields.items()}
+                raise serializers.ValidationError(
+                    {back.get(field, field): message for field, message in errors.items()}
+                )
+        return attrs
+
+
+class ProposeSerializer(DateRulesSerializer):
+    date_action = "propose"
+    needs_subject = False
+
     participant = serializers.PrimaryKeyRelatedField(queryset=Participant.objects.all())
     task_profile = serializers.PrimaryKeyRelatedField(queryset=TaskProfile.objects.all())
     match_decision = serializers.PrimaryKeyRelatedField(
@@ -143,28 +168,29 @@ class ProposeSerializer(serializers.Serializer):
     goals_long = serializers.CharField(required=False, allow_blank=True)
     note = serializers.CharField(required=False, allow_blank=True)
 
-    def validate(self, attrs):
-        end, start = attrs.get("planned_end"), attrs["planned_start"]
-        if end and end < start:
-            raise serializers.ValidationError(
-                {"planned_end": _("The placement cannot end before it starts.")}
-            )
-        return attrs
 
-
-class DateReasonSerializer(serializers.Serializer):
+class DateReasonSerializer(DateRulesSerializer):
     date = serializers.DateField(required=False)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=300)
 
 
-class EvaluateSerializer(serializers.Serializer):
+class StartSerializer(DateReasonSerializer):
+    date_action = "start"
+    rule_fields = {"date": "started_on"}
+
+
+class EvaluateSerializer(DateRulesSerializer):
+    date_action = "evaluate"
+
     evaluated_on = serializers.DateField()
     progress = serializers.CharField()
     rating = serializers.IntegerField(min_value=1, max_value=5)
     next_steps = serializers.CharField(required=False, allow_blank=True)
 
 
-class ExtendSerializer(serializers.Serializer):
+class ExtendSerializer(DateRulesSerializer):
+    date_action = "extend"
+
     new_end = serializers.DateField()
     reason = serializers.CharField(allow_blank=True)
 
@@ -175,7 +201,9 @@ class EmploymentSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True)
 
 
-class HireSerializer(serializers.Serializer):
+class HireSerializer(DateRulesSerializer):
+    date_action = "hire"
+
     hired_on = serializers.DateField()
 
 
@@ -184,7 +212,9 @@ class WithdrawSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=300)
 
 
-class EndSerializer(serializers.Serializer):
+class EndSerializer(DateRulesSerializer):
+    date_action = "end"
+
     ended_on = serializers.DateField()
     reason = serializers.CharField(allow_blank=True, max_length=300)
 
@@ -205,7 +235,9 @@ class ExitSerializer(serializers.ModelSerializer):
         read_only_fields = ["placement", "by", "recorded_at"]
 
 
-class ExitInputSerializer(serializers.Serializer):
+class ExitInputSerializer(DateRulesSerializer):
+    date_action = "exit"
+
     participant = serializers.PrimaryKeyRelatedField(queryset=Participant.objects.all())
     exited_on = serializers.DateField()
     outcome = serializers.ChoiceField(choices=ExitOutcome.choices)
@@ -238,6 +270,7 @@ class FollowUpSerializer(serializers.ModelSerializer):
             "rescheduled_from",
             "reschedule_reason",
             "rescheduled_at",
+            "cancel_reason",
             "is_overdue",
             "confirmation_requested_at",
             "confirmed_by",
@@ -255,13 +288,17 @@ class FollowUpSerializer(serializers.ModelSerializer):
         return data
 
 
-class FollowUpCreateSerializer(serializers.Serializer):
+class FollowUpCreateSerializer(DateRulesSerializer):
+    date_action = "followup_plan"
+
     placement = serializers.PrimaryKeyRelatedField(queryset=Placement.objects.all())
     planned_on = serializers.DateField()
     with_whom = serializers.ChoiceField(choices=FollowUpWith.choices, default=FollowUpWith.BOTH)
 
 
-class FollowUpRecordSerializer(serializers.Serializer):
+class FollowUpRecordSerializer(DateRulesSerializer):
+    date_action = "followup_record"
+
     done_on = serializers.DateField()
     with_whom = serializers.ChoiceField(choices=FollowUpWith.choices, required=False)
     rating_tasks = serializers.IntegerField(
@@ -277,6 +314,8 @@ class FollowUpRecordSerializer(serializers.Serializer):
     next_actions = serializers.CharField(required=False, allow_blank=True)
 
 
-class RescheduleSerializer(serializers.Serializer):
+class RescheduleSerializer(DateRulesSerializer):
+    date_action = "followup_plan"
+
     planned_on = serializers.DateField()
     reason = serializers.CharField(max_length=300)

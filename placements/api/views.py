@@ -14,6 +14,7 @@ from matching.models import Participant
 from placements import selectors, services
 from placements.api import serializers as s
 from placements.models import Exit, FollowUp, Placement
+from placements.selectors import exit_context
 
 STAFF = (Role.GUIDE, Role.COORDINATOR, Role.MANAGER, Role.ADMIN)
 EVERYONE = (*STAFF, Role.EMPLOYER)
@@ -51,8 +52,8 @@ class PlacementViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
             status=code,
         )
 
-    def _input(self, serializer_class):
-        data = serializer_class(data=self.request.data)
+    def _input(self, serializer_class, subject=None):
+        data = serializer_class(data=self.request.data, context={"subject": subject})
         data.is_valid(raise_exception=True)
         return dict(data.validated_data)
 
@@ -76,31 +77,29 @@ class PlacementViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
         """Agreed with employer and participant: takes a slot (never overbooked)."""
         return self.output(services.placement_agree(placement=self.get_object(), by=request.user))
 
-    @extend_schema(request=s.DateReasonSerializer, responses=s.PlacementSerializer)
+    @extend_schema(request=s.StartSerializer, responses=s.PlacementSerializer)
     @action(detail=True, methods=["post"])
     def start(self, request, pk=None):
-        v = self._input(s.DateReasonSerializer)
+        placement = self.get_object()
+        v = self._input(s.StartSerializer, placement)
         return self.output(
-            services.placement_start(
-                placement=self.get_object(), by=request.user, started_on=v.get("date")
-            )
+            services.placement_start(placement=placement, by=request.user, started_on=v.get("date"))
         )
 
     @extend_schema(request=s.EvaluateSerializer, responses=s.PlacementSerializer)
     @action(detail=True, methods=["post"])
     def evaluate(self, request, pk=None):
-        v = self._input(s.EvaluateSerializer)
         placement = self.get_object()
+        v = self._input(s.EvaluateSerializer, placement)
         services.practice_evaluate(placement=placement, by=request.user, **v)
         return self.output(placement)
 
     @extend_schema(request=s.ExtendSerializer, responses=s.PlacementSerializer)
     @action(detail=True, methods=["post"])
     def extend(self, request, pk=None):
-        v = self._input(s.ExtendSerializer)
-        return self.output(
-            services.practice_extend(placement=self.get_object(), by=request.user, **v)
-        )
+        placement = self.get_object()
+        v = self._input(s.ExtendSerializer, placement)
+        return self.output(services.practice_extend(placement=placement, by=request.user, **v))
 
     @extend_schema(request=s.EmploymentSerializer, responses=s.PlacementSerializer)
     @action(detail=True, methods=["post"], url_path="to-employment")
@@ -115,10 +114,9 @@ class PlacementViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
     @action(detail=True, methods=["post"])
     def hire(self, request, pk=None):
         """Hired: phase behålla, follow-ups until three months after hiring."""
-        v = self._input(s.HireSerializer)
-        return self.output(
-            services.placement_hire(placement=self.get_object(), by=request.user, **v)
-        )
+        placement = self.get_object()
+        v = self._input(s.HireSerializer, placement)
+        return self.output(services.placement_hire(placement=placement, by=request.user, **v))
 
     @extend_schema(request=s.WithdrawSerializer, responses=s.PlacementSerializer)
     @action(detail=True, methods=["post"])
@@ -133,10 +131,9 @@ class PlacementViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
     @action(detail=True, methods=["post"])
     def end(self, request, pk=None):
         """End or cancel; an employment ended within three months of hiring reopens matching."""
-        v = self._input(s.EndSerializer)
-        return self.output(
-            services.placement_end(placement=self.get_object(), by=request.user, **v)
-        )
+        placement = self.get_object()
+        v = self._input(s.EndSerializer, placement)
+        return self.output(services.placement_end(placement=placement, by=request.user, **v))
 
 
 class ExitViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -154,10 +151,16 @@ class ExitViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def create(self, request, *args, **kwargs):
         data = s.ExitInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        v = dict(data.validated_data)
         participant = get_object_or_404(
-            Participant.objects.visible_to(request.user), pk=v.pop("participant").pk
+            Participant.objects.visible_to(request.user), pk=data.validated_data["participant"].pk
         )
+        # Again, now that it is known whose exit it is: the exit date against their placements.
+        data = s.ExitInputSerializer(
+            data=request.data, context={"subject": exit_context(participant)}
+        )
+        data.is_valid(raise_exception=True)
+        v = dict(data.validated_data)
+        v.pop("participant")
         row = services.participant_exit(participant=participant, by=request.user, **v)
         return Response(s.ExitSerializer(row).data, status=status.HTTP_201_CREATED)
 
@@ -189,33 +192,35 @@ class FollowUpViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Read
     def create(self, request, *args, **kwargs):
         data = s.FollowUpCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        v = dict(data.validated_data)
-        v["placement"] = get_object_or_404(
-            Placement.objects.visible_to(request.user), pk=v["placement"].pk
+        placement = get_object_or_404(
+            Placement.objects.visible_to(request.user), pk=data.validated_data["placement"].pk
         )
+        data = s.FollowUpCreateSerializer(data=request.data, context={"subject": placement})
+        data.is_valid(raise_exception=True)
+        v = {**data.validated_data, "placement": placement}
         return self.out(services.followup_create(by=request.user, **v), status.HTTP_201_CREATED)
 
     @extend_schema(request=s.FollowUpRecordSerializer, responses=s.FollowUpSerializer)
     @action(detail=True, methods=["post"])
     def record(self, request, pk=None):
         """Record a follow-up as done: with whom, how it goes (1–5), notes, next actions."""
-        data = s.FollowUpRecordSerializer(data=request.data)
+        followup = self.get_object()
+        data = s.FollowUpRecordSerializer(
+            data=request.data, context={"subject": followup.placement}
+        )
         data.is_valid(raise_exception=True)
         return self.out(
-            services.followup_record(
-                followup=self.get_object(), by=request.user, **data.validated_data
-            )
+            services.followup_record(followup=followup, by=request.user, **data.validated_data)
         )
 
     @extend_schema(request=s.RescheduleSerializer, responses=s.FollowUpSerializer)
     @action(detail=True, methods=["post"])
     def reschedule(self, request, pk=None):
-        data = s.RescheduleSerializer(data=request.data)
+        followup = self.get_object()
+        data = s.RescheduleSerializer(data=request.data, context={"subject": followup.placement})
         data.is_valid(raise_exception=True)
         return self.out(
-            services.followup_reschedule(
-                followup=self.get_object(), by=request.user, **data.validated_data
-            ),
+            services.followup_reschedule(followup=followup, by=request.user, **data.validated_data),
             status.HTTP_201_CREATED,
         )
 

@@ -2,6 +2,7 @@ import phonenumbers
 from django import template
 
 from matching.choices import CommuteMeans, ConsentScope
+from matching.selectors import participant_state as decide_state
 
 register = template.Library()
 
@@ -46,3 +47,9 @@ def employer_option(employer) -> str:
     from portal.consent_forms import employer_option as option
 
     return option(employer)
+
+
+@register.simple_tag
+def participant_state(participant):
+    """``{% participant_state p as state %}``: the one state ``matching.selectors`` decides."""
+    return decide_state(participant)

@@ -91,10 +91,7 @@ def overview(request):
         "employers": Employer.objects.visible_to(request.user).count(),
         "open_profiles": TaskProfile.objects.visible_to(request.user).filter(status="open").count(),
         "placements": Placement.objects.visible_to(request.user).exclude(status="ended").count(),
-        "overdue": FollowUp.objects.visible_to(request.user)
-        .filter(status="planned")
-        .filter(planned_on__lt=_today())
-        .count(),
+        "overdue": FollowUp.objects.visible_to(request.user).overdue(_today()).count(),
         "jobs": RecomputeJob.objects.filter(unit_id=request.user.unit_id)[:5],
     }
     if scope is not None:

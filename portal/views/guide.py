@@ -59,7 +59,11 @@ def participant_list(request):
     today = timezone.localdate()
     qs = qs.annotate(
         next_followup=Min(
-            "placements__followups__planned_on", filter=Q(placements__followups__status="planned")
+            "placements__followups__planned_on",
+            filter=Q(
+                placements__followups__status="planned",
+                placements__status__in=["agreed", "ongoing"],
+            ),
         ),
     ).order_by("next_followup", "code")
     page = paginate(request, qs)
@@ -179,7 +183,7 @@ def followups(request):
     today = timezone.localdate()
     qs = (
         FollowUp.objects.visible_to(request.user)
-        .filter(status="planned")
+        .pending()
         .select_related("placement__participant", "placement__task_profile__employer")
     )
     if request.user.role == Role.GUIDE:

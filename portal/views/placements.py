@@ -29,6 +29,7 @@ from placements.choices import (
     WithdrawReason,
 )
 from placements.models import Exit, FollowUp, Placement
+from placements.selectors import exit_context
 from placements.visibility import employer_followup_view, employer_may_see_plan, employer_view
 from portal import placement_forms as f
 from portal.access import STAFF, role_required
@@ -122,20 +123,31 @@ def _steps_for(placement: Placement, user) -> list[str]:
     return names
 
 
+def _subject(placement: Placement, name: str):
+    """What a step's date rules are about: the participant's placements for the exit, else the
+    placement itself."""
+    return exit_context(placement.participant) if name == "exit" else placement
+
+
+# The date each step's form suggests: today moved into what ``rules.DATE_RULES`` allows, so the
+# page never suggests a date the service would refuse (e.g. a hiring before the start).
+DATE_FIELDS = {
+    "start": "started_on",
+    "evaluate": "evaluated_on",
+    "extend": "new_end",
+    "hire": "hired_on",
+    "end": "ended_on",
+    "exit": "exited_on",
+}
+
+
 def _initial(placement: Placement, name: str) -> dict:
-    today = timezone.localdate()
-    return {
-        "start": {"started_on": max(placement.planned_start, today)},
-        "evaluate": {"evaluated_on": today},
-        "extend": {"new_end": placement.planned_end},
-        "to_employment": {
-            "hours_per_week": placement.hours_per_week,
-            "subsidy_type": placement.subsidy_type,
-        },
-        "hire": {"hired_on": today},
-        "end": {"ended_on": today},
-        "exit": {"exited_on": today},
-    }.get(name, {})
+    if name in DATE_FIELDS:
+        field = DATE_FIELDS[name]
+        return {field: rules.default_date(name, field, _subject(placement, name))}
+    if name == "to_employment":
+        return {"hours_per_week": placement.hours_per_week, "subsidy_type": placement.subsidy_type}
+    return {}
 
 
 def _placement(request, pk) -> Placement:
@@ -274,7 +286,11 @@ def _render_staff(
             "name": name,
             "step": STEPS[name],
             "form": bound.get(name)
-            or STEPS[name].form(prefix=name, initial=_initial(placement, name)),
+            or STEPS[name].form(
+                prefix=name,
+                initial=_initial(placement, name),
+                subject=_subject(placement, name),
+            ),
             "open": name in bound,
         }
         for name in names
@@ -313,7 +329,12 @@ def _render_staff(
         "done": [fu for fu in followups if fu.status == FollowUpStatus.DONE],
         "followup_form": (
             followup_form
-            or f.FollowUpCreateForm(prefix="followup", initial={"planned_on": timezone.localdate()})
+            or f.FollowUpCreateForm(
+                prefix="followup",
+                initial={
+                    "planned_on": rules.default_date("followup_plan", "planned_on", placement)
+                },
+            )
         )
         if editable and placement.status != PlacementStatus.ENDED
         else None,
@@ -370,7 +391,7 @@ def placement_step(request, pk, step):
         raise Http404
     if not can_edit(request.user, placement.participant):
         return render(request, "403.html", status=403)
-    form = STEPS[step].form(request.POST, prefix=step)
+    form = STEPS[step].form(request.POST, prefix=step, subject=_subject(placement, step))
     if form.is_valid():
         done = run_service(
             request,
@@ -403,7 +424,11 @@ def followup_record_view(request, pk):
         return render(request, "403.html", status=403)
     form = f.FollowUpRecordForm(
         request.POST or None,
-        initial={"done_on": timezone.localdate(), "with_whom": followup.with_whom},
+        initial={
+            "done_on": rules.default_date("followup_record", "done_on", followup.placement),
+            "with_whom": followup.with_whom,
+        },
+        subject=followup.placement,
     )
     if (
         request.method == "POST"
@@ -432,7 +457,7 @@ def followup_reschedule_view(request, pk):
     followup = _followup(request, pk)
     if not can_edit(request.user, followup.placement.participant):
         return render(request, "403.html", status=403)
-    form = f.FollowUpRescheduleForm(request.POST or None)
+    form = f.FollowUpRescheduleForm(request.POST or None, subject=followup.placement)
     if (
         request.method == "POST"
         and form.is_valid()
@@ -462,7 +487,7 @@ def followup_create_view(request, pk):
     placement = _placement(request, pk)
     if not can_edit(request.user, placement.participant):
         return render(request, "403.html", status=403)
-    form = f.FollowUpCreateForm(request.POST, prefix="followup")
+    form = f.FollowUpCreateForm(request.POST, prefix="followup", subject=placement)
     if form.is_valid() and run_service(
         request,
         form,

@@ -51,6 +51,10 @@ def test_from_suggestion_to_behalla_and_exit(api, guide, participant, task_profi
 
     assert client.post(f"/api/v1/placements/{pid}/agree/").json()["status"] == "agreed"
     assert TaskProfile.objects.get(pk=task_profile.pk).slots_taken == 1
+    # Each step on its own day: a start, a hiring, a follow-up and an exit are recorded when they
+    # happen (placements.rules.DATE_RULES), never ahead of time.
+    day = time_machine.travel(dt.datetime(2026, 12, 1, 9, tzinfo=dt.UTC), tick=False)
+    day.start()
     started = client.post(f"/api/v1/placements/{pid}/start/", {"date": "2026-12-01"}).json()
     assert started["status"] == "ongoing"
     planned = list(FollowUp.objects.filter(placement_id=pid).values_list("planned_on", flat=True))
@@ -80,6 +84,9 @@ def test_from_suggestion_to_behalla_and_exit(api, guide, participant, task_profi
     )
     assert Participant.objects.get(pk=participant.pk).phase == "fa"
 
+    day.stop()
+    day = time_machine.travel(dt.datetime(2027, 1, 20, 9, tzinfo=dt.UTC), tick=False)
+    day.start()
     hired = client.post(f"/api/v1/placements/{pid}/hire/", {"hired_on": "2027-01-10"})
     assert hired.status_code == 200 and hired.json()["phase"] == "behalla"
     assert Participant.objects.get(pk=participant.pk).phase == "behalla"
@@ -96,7 +103,7 @@ def test_from_suggestion_to_behalla_and_exit(api, guide, participant, task_profi
     recorded = client.post(
         f"/api/v1/follow-ups/{first.pk}/record/",
         {
-            "done_on": "2026-11-24",
+            "done_on": "2026-12-08",
             "with_whom": "both",
             "rating_tasks": 4,
             "rating_social": 3,
@@ -108,8 +115,9 @@ def test_from_suggestion_to_behalla_and_exit(api, guide, participant, task_profi
 
     exited = client.post(
         "/api/v1/exits/",
-        {"participant": participant.pk, "exited_on": "2026-11-24", "outcome": "work_subsidised"},
+        {"participant": participant.pk, "exited_on": "2027-01-20", "outcome": "work_subsidised"},
     )
+    day.stop()
     assert exited.status_code == 201, exited.json()
     placement = Placement.objects.get(pk=pid)
     assert (
@@ -149,12 +157,13 @@ def test_employment_ended_after_six_weeks_returns_the_participant_to_matching(
     )
     assert ended.status_code == 200 and ended.json()["ended_early"] is True
     person = Participant.objects.get(pk=participant.pk)
-    assert person.phase == "finna" and person.returned_to_matching_on == dt.date(2026, 11, 24)
+    # Back in matching since the employment ended, not since the day it was recorded.
+    assert person.phase == "finna" and person.returned_to_matching_on == dt.date(2026, 11, 12)
     change = person.phase_changes.first()
     assert change.to_phase == "finna" and "konkurs" in change.reason and change.by == guide
     listing = client.get("/api/v1/participants/?phase=finna").json()["results"]
     assert any(
-        p["id"] == person.pk and p["returned_to_matching_on"] == "2026-11-24" for p in listing
+        p["id"] == person.pk and p["returned_to_matching_on"] == "2026-11-12" for p in listing
     )
 
 
@@ -185,7 +194,7 @@ def test_employment_ended_after_the_keep_period_does_not_reopen_matching(
 @pytest.mark.parametrize(
     ("step", "body", "field"),
     [
-        ("hire", {"hired_on": "2026-12-01"}, "phase"),
+        ("hire", {"hired_on": "2026-11-20"}, "phase"),
         ("extend", {"new_end": "2027-06-01", "reason": ""}, "reason"),
         ("extend", {"new_end": "2026-12-01", "reason": "Mer tid"}, "new_end"),
         ("end", {"ended_on": "2026-10-01", "reason": "x"}, "ended_on"),
