@@ -189,8 +189,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
+        "core.api.filters.KnownParametersFilterBackend",  # unknown query parameters are a 400
         "core.api.filters.RoleAwareFilterBackend",
-        "rest_framework.filters.SearchFilter",
+        "core.api.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "core.api.schema.AutoSchema",

@@ -82,6 +82,10 @@ class EmployerViewSet(WriteViewSet):
     search_fields = ["name", "orgnr"]
     ordering_fields = ["name", "created_at", "status"]
 
+    @staticmethod
+    def normalise_search_term(term: str) -> str:
+        return services.orgnr_search_term(term)
+
     def scope_queryset(self, user):
         return Employer.objects.visible_to(user).select_related("owner", "municipality", "industry")
 
