@@ -216,6 +216,11 @@ SPECTACULAR_SETTINGS = {
     # Read-only fields may be absent for some roles (e.g. what an employer user may not see), so
     # responses do not mark them required (issue 13: the schema must match every role's answer).
     "COMPONENT_NO_READ_ONLY_REQUIRED": True,
+    # Every operation documents its error statuses in the one error shape (issue 20).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.api.schema.error_responses_hook",
+    ],
     # One clear name per choice set (drf-spectacular otherwise invents hashed names).
     "ENUM_NAME_OVERRIDES": {
         "EmployerStatusEnum": "employers.choices.EmployerStatus",

@@ -66,9 +66,8 @@ def known_query_parameters(view, queryset=None) -> set[str]:
         view, "search_fields", None
     ):
         known.add(api_settings.SEARCH_PARAM)
-    if any(issubclass(b, OrderingFilter) for b in backends) and (
-        getattr(view, "ordering_fields", None) or getattr(view, "ordering", None)
-    ):
+    if any(issubclass(b, OrderingFilter) for b in backends):
+        # Without ``ordering_fields`` DRF orders by any field of the serializer.
         known.add(api_settings.ORDERING_PARAM)
     filterset_class = getattr(view, "filterset_class", None)
     if filterset_class is None and getattr(view, "filterset_fields", None) and queryset is not None:
@@ -112,6 +111,13 @@ class SearchFilter(filters.SearchFilter):
     def filter_queryset(self, request, queryset, view):
         self._normalise = getattr(view, "normalise_search_term", None)
         return super().filter_queryset(request, queryset, view)
+
+    def get_schema_operation_parameters(self, view):
+        # A view without ``search_fields`` does not search, so it neither documents nor accepts
+        # ``search`` (DRF documents it for every list).
+        if not getattr(view, "search_fields", None):
+            return []
+        return super().get_schema_operation_parameters(view)
 
     def get_search_terms(self, request):
         terms = super().get_search_terms(request)

@@ -139,7 +139,7 @@ class EmployerViewSet(WriteViewSet):
         services.not_duplicate_mark(a=employer, b=other, by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(responses=s.DuplicateSerializer(many=True))
+    @extend_schema(responses=s.DuplicatePairSerializer(many=True))
     @action(detail=False, methods=["get"], url_path="possible-duplicates", pagination_class=None)
     def possible_duplicates(self, request):
         """Pairs of employers in the same municipality whose names fuzzy-match, for review."""
@@ -285,7 +285,9 @@ class TaskProfileViewSet(WriteViewSet):
         )
         return Response(self.output(profile))
 
-    @extend_schema(request=s.ProfileRequestInputSerializer, responses=s.TaskProfileSerializer)
+    @extend_schema(
+        request=s.ProfileRequestInputSerializer, responses={201: s.TaskProfileSerializer}
+    )
     @action(detail=False, methods=["post"], url_path="request")
     def request_profile(self, request):
         """An employer user asks for a new profile or a change: it reaches the coordinator as a draft."""

@@ -207,7 +207,7 @@ class FollowUpViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Read
             )
         )
 
-    @extend_schema(request=s.RescheduleSerializer, responses=s.FollowUpSerializer)
+    @extend_schema(request=s.RescheduleSerializer, responses={201: s.FollowUpSerializer})
     @action(detail=True, methods=["post"])
     def reschedule(self, request, pk=None):
         data = s.RescheduleSerializer(data=request.data)

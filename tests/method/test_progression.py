@@ -335,3 +335,24 @@ def test_own_page_leads_to_the_questions_and_revoking_the_link_ends_it(unit, gui
     personal_link_revoke(participant=p, by=guide)
     assert client.get(reverse("portal:progression_answer")).status_code == 404
     assert participant_for_token(token) is None
+
+
+def test_the_progression_report_matches_the_schema(dataset, manager, api):
+    """A mean such as the men's latest index, 4.5, is a number: the schema said integer and
+    schemathesis refused the answer (issue 20)."""
+    from tests.security.test_permission_matrix import schema_violation
+    from tests.security.test_schemathesis import SCHEMA
+
+    path = "/api/v1/progression/statistics/?start=2026-01-01&end=2026-06-30"
+    response = api(manager).get(path)
+    assert response.status_code == 200
+    values = [
+        c["value"]
+        for s in response.json()["sections"]
+        for t in s["tables"]
+        for r in t["rows"]
+        for c in r["cells"]
+    ]
+    assert 4.5 in values
+    op = SCHEMA["/api/v1/progression/statistics/"]["GET"]
+    assert schema_violation(op, path, response) == ""

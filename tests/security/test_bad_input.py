@@ -153,3 +153,35 @@ def test_a_number_the_database_cannot_hold_is_a_400_in_the_one_error_shape(exc):
     response = exception_handler(exc, {})
     assert response is not None and response.status_code == 400
     assert list(response.data) == ["non_field_errors"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["admin_user", "employer_user"])
+def test_every_documented_query_parameter_is_known(world, role):
+    """The one check of unknown query parameters (core.api.filters) must know every parameter
+    the schema documents, for every GET of the API (list and detail)."""
+    from django.utils import translation
+
+    from tests.security.test_schemathesis import SPEC
+
+    client = _client(world, role)
+    with translation.override("sv"):
+        unknown = translation.gettext("Unknown query parameter.")
+    refused = []
+    for path, operations in SPEC["paths"].items():
+        if "get" not in operations:
+            continue
+        resource = path.split("/")[3]
+        concrete = path
+        for parameter in operations["get"].get("parameters", []):
+            if parameter["in"] == "path":
+                concrete = concrete.replace(
+                    "{" + parameter["name"] + "}", str(world.ids.get(resource, 1))
+                )
+        for parameter in operations["get"].get("parameters", []):
+            if parameter["in"] != "query":
+                continue
+            response = client.get(concrete, {parameter["name"]: "1"})
+            if response.status_code == 400 and unknown in str(response.json()):
+                refused.append(f"{path}?{parameter['name']}")
+    assert not refused, "\n".join(refused)
