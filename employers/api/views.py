@@ -127,7 +127,7 @@ class EmployerViewSet(WriteViewSet):
         summary = relation_summary(self.get_object())
         return Response(s.RelationSummarySerializer(summary).data)
 
-    @extend_schema(request=s.NotDuplicateInputSerializer, responses=None)
+    @extend_schema(request=s.NotDuplicateInputSerializer, responses={204: None})
     @action(detail=True, methods=["post"], url_path="not-duplicate")
     def not_duplicate(self, request, pk=None):
         """Mark this employer and ``other`` as different organisations: the pair is never

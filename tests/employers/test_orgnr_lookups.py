@@ -84,3 +84,11 @@ def test_the_employer_page_search_finds_the_number_without_its_dash(
     client.force_login(coordinator)
     page = client.get(reverse("portal:employer_list"), {"q": written}).content.decode()
     assert "Kalmar Lager AB" in page and "Byggare AB" not in page
+
+
+def test_page_size_is_a_real_parameter(api, coordinator, two):
+    """Sent by the load benchmark and the production checks, ignored before; now it pages (up to
+    200) rather than being refused as unknown."""
+    response = api(coordinator).get("/api/v1/employers/", {"page_size": 1, "ordering": "name"})
+    assert response.status_code == 200
+    assert response.json()["count"] == 2 and names(response) == ["Byggare AB"]
