@@ -187,11 +187,12 @@ REST_FRAMEWORK = {
         "core.security.authentication.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.RolePermission"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
+        "core.api.filters.KnownParametersFilterBackend",  # unknown query parameters are a 400
         "core.api.filters.RoleAwareFilterBackend",
-        "rest_framework.filters.SearchFilter",
+        "core.api.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "core.api.schema.AutoSchema",
@@ -216,6 +217,11 @@ SPECTACULAR_SETTINGS = {
     # Read-only fields may be absent for some roles (e.g. what an employer user may not see), so
     # responses do not mark them required (issue 13: the schema must match every role's answer).
     "COMPONENT_NO_READ_ONLY_REQUIRED": True,
+    # Every operation documents its error statuses in the one error shape (issue 20).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.api.schema.error_responses_hook",
+    ],
     # One clear name per choice set (drf-spectacular otherwise invents hashed names).
     "ENUM_NAME_OVERRIDES": {
         "EmployerStatusEnum": "employers.choices.EmployerStatus",

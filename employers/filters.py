@@ -1,12 +1,28 @@
 import django_filters
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import ValidationError
 
 from employers.models import Employer, Interaction, TaskProfile
+from employers.services import orgnr_stored_form
 
 
 class EmployerFilter(django_filters.FilterSet):
+    orgnr = django_filters.CharFilter(
+        method="filter_orgnr",
+        label="Organisation number (NNNNNN-NNNN, without the dash, or 12 digits with 16)",
+    )
+
     class Meta:
         model = Employer
         fields = ["municipality", "industry", "status", "sector", "size_class", "unit", "owner"]
+
+    def filter_orgnr(self, queryset, name, value):
+        stored = orgnr_stored_form(value)
+        if stored is None:
+            raise ValidationError(
+                {"orgnr": [_("Enter an organisation number as NNNNNN-NNNN or ten digits.")]}
+            )
+        return queryset.filter(orgnr=stored)
 
 
 class InteractionFilter(django_filters.FilterSet):

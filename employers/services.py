@@ -63,6 +63,29 @@ def normalise_orgnr(value: str) -> str:
         ) from exc
 
 
+def orgnr_stored_form(value: str) -> str | None:
+    """An organisation number as it is stored (NNNNNN-NNNN) however it is written: with or
+    without the dash, 10 digits or 12 with the ``16`` prefix; None when it is no such number.
+    The checksum is not checked: a lookup with a wrong one simply finds nothing."""
+    digits = "".join(ch for ch in (value or "") if ch not in " -")
+    if not (digits.isascii() and digits.isdigit()):
+        return None
+    if len(digits) == 12 and digits.startswith("16"):
+        digits = digits[2:]
+    return f"{digits[:6]}-{digits[6:]}" if len(digits) == 10 else None
+
+
+def orgnr_search_term(term: str) -> str:
+    """A search term in the stored form when it is an organisation number, whole or a start of
+    one typed without its dash (``5560360`` → ``556036-0``); any other term as it is."""
+    whole = orgnr_stored_form(term)
+    if whole:
+        return whole
+    if term.isascii() and term.isdigit() and 6 < len(term) < 10:
+        return f"{term[:6]}-{term[6:]}"
+    return term
+
+
 def normalise_phone(value: str, *, field: str = "phone") -> str:
     """Validate a phone number (Swedish unless it has a country code) and return it in E.164."""
     value = (value or "").strip()

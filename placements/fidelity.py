@@ -233,7 +233,7 @@ def parse_fidelity_filters(user: User, data) -> tuple[FidelityScope | None, dict
         start, _end = quarter_bounds(raw)
         if not 2000 <= start.year <= 2100:
             raise ValueError(raw)
-    except ValueError:
+    except (ValueError, OverflowError):  # a year past the calendar is an OverflowError
         errors["quarter"] = [_("Enter a quarter as YYYY-Qn, e.g. 2026-Q2.")]
     unit_ids: tuple[int, ...] | None = (user.unit_id,) if user.unit_id else ()
     raw_unit = str(data.get("unit") or "").strip()

@@ -32,7 +32,7 @@ from employers.choices import ProfileKind, ProfileStatus
 from employers.models import Employer, ImportJob, Site, TaskProfile
 from employers.services import fold_name, normalise_orgnr
 from matching.choices import Gender, Phase
-from matching.identity import normalise_personal_number
+from matching.identity import birth_year_of, check_birth_year, normalise_personal_number
 from matching.models import Participant
 from placements.choices import ExitOutcome, PlacementKind, PlacementPhase, PlacementStatus
 from placements.models import Exit, Placement
@@ -362,8 +362,9 @@ class _Importer:
             if not raw.isdigit() or not 1900 <= int(raw) <= timezone.localdate().year - 14:
                 raise ValidationError({"birth_year": _("Enter a birth year such as 1990.")})
             birth_year = int(raw)
+            check_birth_year(number, birth_year)
         elif number:
-            birth_year = int(number[:4])
+            birth_year = birth_year_of(number)
         flags = {}
         for part in filter(
             None,

@@ -6,7 +6,7 @@ language cookie, then Accept-Language)."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
+from django.db import DataError, IntegrityError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import status
@@ -62,6 +62,13 @@ def exception_handler(exc, context):
                     _("The change conflicts with existing data. Reload and try again.")
                 ]
             },
+            status=status.HTTP_400_BAD_REQUEST,
+        )
+    if isinstance(exc, OverflowError | DataError):
+        # A value past what the database stores (an id beyond 64 bits that reached a query no
+        # field checked): the client's input, not a server fault.
+        return Response(
+            {"non_field_errors": [_("A value in the request is too large or out of range.")]},
             status=status.HTTP_400_BAD_REQUEST,
         )
     response = drf_exception_handler(exc, context)

@@ -43,6 +43,16 @@ class DuplicateSerializer(serializers.Serializer):
     score = serializers.FloatField()
 
 
+class DuplicatePairSerializer(serializers.Serializer):
+    """A pair of employers that may be one (the review list)."""
+
+    a = serializers.IntegerField(help_text="id of the first employer")
+    a_name = serializers.CharField()
+    b = serializers.IntegerField(help_text="id of the second employer")
+    b_name = serializers.CharField()
+    score = serializers.FloatField()
+
+
 class OwnerSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField(source="get_full_name")

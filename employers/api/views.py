@@ -82,6 +82,10 @@ class EmployerViewSet(WriteViewSet):
     search_fields = ["name", "orgnr"]
     ordering_fields = ["name", "created_at", "status"]
 
+    @staticmethod
+    def normalise_search_term(term: str) -> str:
+        return services.orgnr_search_term(term)
+
     def scope_queryset(self, user):
         return Employer.objects.visible_to(user).select_related("owner", "municipality", "industry")
 
@@ -123,7 +127,7 @@ class EmployerViewSet(WriteViewSet):
         summary = relation_summary(self.get_object())
         return Response(s.RelationSummarySerializer(summary).data)
 
-    @extend_schema(request=s.NotDuplicateInputSerializer, responses=None)
+    @extend_schema(request=s.NotDuplicateInputSerializer, responses={204: None})
     @action(detail=True, methods=["post"], url_path="not-duplicate")
     def not_duplicate(self, request, pk=None):
         """Mark this employer and ``other`` as different organisations: the pair is never
@@ -135,7 +139,7 @@ class EmployerViewSet(WriteViewSet):
         services.not_duplicate_mark(a=employer, b=other, by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(responses=s.DuplicateSerializer(many=True))
+    @extend_schema(responses=s.DuplicatePairSerializer(many=True))
     @action(detail=False, methods=["get"], url_path="possible-duplicates", pagination_class=None)
     def possible_duplicates(self, request):
         """Pairs of employers in the same municipality whose names fuzzy-match, for review."""

@@ -238,7 +238,7 @@ class RecomputeJobViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
             return RecomputeJob.objects.none()
         return RecomputeJob.objects.filter(unit_id=self.request.user.unit_id)
 
-    @extend_schema(request=None, responses=s.RecomputeJobSerializer)
+    @extend_schema(request=None, responses={202: s.RecomputeJobSerializer})
     def create(self, request, *args, **kwargs):
         job = recompute.recompute_job_start(unit=request.user.unit, by=request.user)
         job.refresh_from_db()

@@ -117,7 +117,7 @@ class ParticipantViewSet(
         )
         return self.output(participant)
 
-    @extend_schema(request=s.SkillInputSerializer, responses=s.ParticipantSkillSerializer)
+    @extend_schema(request=s.SkillInputSerializer, responses={201: s.ParticipantSkillSerializer})
     @action(detail=True, methods=["post"])
     def skills(self, request, pk=None):
         """Add a skill; free text is normalised to the taxonomy (typos allowed) or kept as written."""
@@ -160,7 +160,10 @@ class ParticipantViewSet(
         )
         return self.output(participant)
 
-    @extend_schema(request=s.KgaInputSerializer, responses=s.KgaAssessmentSerializer(many=True))
+    @extend_schema(methods=["GET"], responses=s.KgaAssessmentSerializer(many=True))
+    @extend_schema(
+        methods=["POST"], request=s.KgaInputSerializer, responses={201: s.KgaAssessmentSerializer}
+    )
     @action(detail=True, methods=["get", "post"], url_path="kga-assessments", pagination_class=None)
     def kga_assessments(self, request, pk=None):
         """KGA history (newest first); POST records a new assessment."""

@@ -16,7 +16,7 @@ from core.geography import gazetteer_lookup
 from core.models import Adaptation, Skill, User
 from core.roles import role_of
 from matching.choices import CommuteMeans, Phase, SkillSource, Weekday
-from matching.identity import normalise_personal_number
+from matching.identity import birth_year_of, check_birth_year, normalise_personal_number
 from matching.models import (
     Participant,
     ParticipantAdaptationNeed,
@@ -169,14 +169,17 @@ def _place(participant: Participant) -> None:
         participant.coordinate_precision = place.precision
 
 
-def _set_identity(participant: Participant, value: str | None) -> None:
-    if value is None:
-        return
-    number, coordination = normalise_personal_number(value)
-    participant.personnummer = number
-    participant.is_coordination_number = coordination
-    if number and not participant.birth_year:
-        participant.birth_year = int(number[:4])
+def _set_identity(participant: Participant, value: str | None, data: dict) -> None:
+    """The number in its one normalised form (matching.identity's century rule); the birth year
+    follows it unless one is given beside it, which must then agree (a field error)."""
+    if value is not None:
+        number, coordination = normalise_personal_number(value)
+        participant.personnummer = number
+        participant.is_coordination_number = coordination
+        if number and not data.get("birth_year"):
+            participant.birth_year = birth_year_of(number)
+    if value is not None or data.get("birth_year"):
+        check_birth_year(participant.personnummer, participant.birth_year)
 
 
 @transaction.atomic
@@ -201,7 +204,7 @@ def participant_create(
             setattr(participant, field, data[field])
     if participant.guide_id is None and role == Role.GUIDE:
         participant.guide = by
-    _set_identity(participant, personnummer)
+    _set_identity(participant, personnummer, data)
     _validate(participant, data)
     _check_integrity(participant, data, by)
     _place(participant)
@@ -245,7 +248,7 @@ def participant_update(
     for field in PROFILE_FIELDS:
         if field in data:
             setattr(participant, field, data[field])
-    _set_identity(participant, personnummer)
+    _set_identity(participant, personnummer, data)
     _validate(participant, data)
     _check_integrity(participant, data, by)
     if (

@@ -149,10 +149,14 @@ def _clean_values(values: dict) -> dict[int, int]:
     active = {i.pk: i for i in indicators()}
     errors: dict[str, str] = {}
     clean: dict[int, int] = {}
+    unknown: list[str] = []
     for key, raw in values.items():
-        pk = int(key)
+        # Keys come from a client (the API's ``values``, a form's field names): anything but the
+        # id of an active indicator is reported under ``values``, never a server error.
+        text = str(key).strip()
+        pk = int(text) if text.isascii() and text.isdigit() and len(text) < 19 else None
         if pk not in active:
-            errors[f"indicator_{key}"] = _("Unknown indicator.")
+            unknown.append(text)
             continue
         try:
             value = int(raw)
@@ -162,6 +166,10 @@ def _clean_values(values: dict) -> dict[int, int]:
             errors[f"indicator_{key}"] = _("Choose a value from 1 to 10.")
             continue
         clean[pk] = value
+    if unknown:
+        errors["values"] = _("Unknown indicator: %(keys)s.") % {
+            "keys": ", ".join(repr(k) for k in unknown)
+        }
     if errors:
         raise ValidationError(errors)
     return clean

@@ -46,7 +46,11 @@ FILTERS = [
 
 
 class CellSerializer(serializers.Serializer):
-    value = serializers.IntegerField(allow_null=True, help_text="null when suppressed or empty")
+    # A number, not an integer: counts and percents are whole, but means (days, a progression
+    # score such as 4.5) have decimals (issue 20).
+    value = serializers.FloatField(
+        allow_null=True, help_text="null when suppressed or empty; means may have decimals"
+    )
     kind = serializers.CharField(help_text="count, percent, days or number")
     text = serializers.CharField(help_text="exactly as on the page and in the exports")
 

@@ -213,7 +213,7 @@ class FollowUpViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Read
             services.followup_record(followup=followup, by=request.user, **data.validated_data)
         )
 
-    @extend_schema(request=s.RescheduleSerializer, responses=s.FollowUpSerializer)
+    @extend_schema(request=s.RescheduleSerializer, responses={201: s.FollowUpSerializer})
     @action(detail=True, methods=["post"])
     def reschedule(self, request, pk=None):
         followup = self.get_object()

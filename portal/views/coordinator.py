@@ -30,7 +30,8 @@ def employer_list(request):
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:
-            qs = qs.filter(Q(name__icontains=data["q"]) | Q(orgnr__icontains=data["q"]))
+            term = services.orgnr_search_term(data["q"].strip())
+            qs = qs.filter(Q(name__icontains=data["q"]) | Q(orgnr__icontains=term))
         for field in ("municipality", "industry", "status"):
             if data[field]:
                 qs = qs.filter(**{field: data[field]})

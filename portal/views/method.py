@@ -48,6 +48,8 @@ def _fidelity_context(request, scope, errors) -> dict:
         "scope": scope,
         "errors": errors,
         "values": request.GET,
+        # What the person typed, even when it is not a quarter (then ``scope`` is None).
+        "quarter_value": request.GET.get("quarter") or (scope.quarter if scope else ""),
         "guides": guides.order_by("first_name", "last_name"),
         "units": Unit.objects.all() if role == Role.ADMIN else Unit.objects.none(),
         "review_items": fd.REVIEW_ITEMS,

@@ -353,3 +353,24 @@ def test_shared_exports_suppress_cells_under_five_persons(dataset, manager, clie
     sheet = load_workbook(io.BytesIO(api_body.content)).active
     got = {r[0]: r[1:8] for r in sheet.iter_rows(values_only=True) if r and r[0]}
     assert got["Män"] == ("<5",) * 6 + (0,)
+
+
+def test_the_progression_report_matches_the_schema(dataset, manager, api):
+    """A mean such as the men's latest index, 4.5, is a number: the schema said integer and
+    schemathesis refused the answer (issue 20)."""
+    from tests.security.test_permission_matrix import schema_violation
+    from tests.security.test_schemathesis import SCHEMA
+
+    path = "/api/v1/progression/statistics/?start=2026-01-01&end=2026-06-30"
+    response = api(manager).get(path)
+    assert response.status_code == 200
+    values = [
+        c["value"]
+        for s in response.json()["sections"]
+        for t in s["tables"]
+        for r in t["rows"]
+        for c in r["cells"]
+    ]
+    assert 4.5 in values
+    op = SCHEMA["/api/v1/progression/statistics/"]["GET"]
+    assert schema_violation(op, path, response) == ""

@@ -223,7 +223,7 @@ def _participant(world) -> dict:
         "last_name": "Lind",
         "municipality": "0880",
         "gender": "kvinna",
-        "birth_year": today().year - 30,
+        "birth_year": 1985,  # the cast's participant's personnummer's (issue 20: must agree)
         "enrolled_on": iso(today()),
         "hours_min": 10,
         "hours_max": 20,

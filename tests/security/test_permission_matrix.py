@@ -135,6 +135,9 @@ def test_permission_matrix(world):
                 transaction.set_rollback(True)
             got += outcome(response.status_code)
             violation = schema_violation(op, path, response)
+            documented = SPEC["paths"][op.path][op.method.lower()]["responses"]
+            if str(response.status_code) not in documented:  # issue 20: every status documented
+                violation += f" undocumented status {response.status_code}"
             if violation:
                 violations.append(f"{key} as {role or 'anonymous'}: {violation}")
             if verbose and response.status_code in (400, 415) or response.status_code >= 500:

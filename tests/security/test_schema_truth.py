@@ -94,3 +94,42 @@ def test_a_null_character_in_a_query_parameter_is_never_a_server_error(world):
                 if response.status_code >= 500:
                     errors.append(f"{op.path}?{parameter.name} as {role}: {response.status_code}")
     assert not errors, "\n".join(errors)
+
+
+@pytest.mark.django_db
+def test_the_possible_duplicates_list_matches_the_schema(api, coordinator, unit):
+    """The review list answers pairs (a, a_name, b, b_name, score); the schema documented one
+    employer (``id``, ``name``, ...) and schemathesis refused the answer (issue 20)."""
+    from tests.factories.employers import EmployerFactory
+
+    EmployerFactory(unit=unit, name="Kalmar Lager AB", municipality_id="0880")
+    EmployerFactory(unit=unit, name="Kalmar Lager", municipality_id="0880")
+    path = "/api/v1/employers/possible-duplicates/"
+    response = api(coordinator).get(path)
+    assert response.status_code == 200 and len(response.json()) == 1
+    assert set(response.json()[0]) == {"a", "a_name", "b", "b_name", "score"}
+    assert schema_violation(_operation("GET", path), path, response) == ""
+
+
+def test_every_operation_documents_its_error_statuses_in_the_one_shape():
+    """schemathesis' status check (issue 20): 400, 401, 403, 404, 429 and 503 for every
+    operation, 415 for those with a body, each in the ``Error`` shape."""
+    missing = []
+    for path, operations in SPEC["paths"].items():
+        for method, operation in operations.items():
+            codes = {"400", "401", "403", "404", "429", "503"}
+            if "requestBody" in operation:
+                codes.add("415")
+            for code in sorted(codes - set(operation["responses"])):
+                missing.append(f"{method.upper()} {path} {code}")
+            ref = operation["responses"]["403"]["content"]["application/json"]["schema"]
+            assert ref == {"$ref": "#/components/schemas/Error"}, f"{method} {path}"
+    assert not missing, "\n".join(missing)
+
+
+@pytest.mark.django_db
+def test_an_error_answer_matches_its_documented_shape(api, employer_user):
+    path = "/api/v1/interactions/"
+    response = api(employer_user).get(path)
+    assert response.status_code == 403
+    assert schema_violation(_operation("GET", path), path, response) == ""
