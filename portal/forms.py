@@ -160,6 +160,26 @@ COMMUTE_KM_HELP = _(
 )
 
 
+def commute_limit_fields() -> tuple[forms.IntegerField, forms.IntegerField]:
+    """The two commute limits, each stored as entered, the same on the register and edit forms."""
+    return (
+        forms.IntegerField(
+            label=_("Longest commute, minutes one way"),
+            min_value=0,
+            max_value=180,
+            required=False,
+            help_text=COMMUTE_MINUTES_HELP,
+        ),
+        forms.IntegerField(
+            label=_("Longest commute, km"),
+            min_value=0,
+            max_value=300,
+            required=False,
+            help_text=COMMUTE_KM_HELP,
+        ),
+    )
+
+
 class ParticipantForm(HoursRangeMixin, forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=100)
     last_name = forms.CharField(label=_("Last name"), max_length=100)
@@ -181,20 +201,7 @@ class ParticipantForm(HoursRangeMixin, forms.Form):
     )
     has_driving_licence = forms.BooleanField(label=_("Driving licence"), required=False)
     has_car = forms.BooleanField(label=_("Has a car"), required=False)
-    commute_max_minutes = forms.IntegerField(
-        label=_("Longest commute, minutes one way"),
-        min_value=0,
-        max_value=180,
-        required=False,
-        help_text=COMMUTE_MINUTES_HELP,
-    )
-    commute_max_km = forms.IntegerField(
-        label=_("Longest commute, km"),
-        min_value=0,
-        max_value=300,
-        required=False,
-        help_text=COMMUTE_KM_HELP,
-    )
+    commute_max_minutes, commute_max_km = commute_limit_fields()
     hours_min = forms.IntegerField(
         label=_("Hours per week, min"), min_value=0, max_value=60, initial=10
     )

@@ -21,7 +21,7 @@ from core.models import (
     User,
 )
 from matching.choices import CommuteMeans, Gender, LanguageLevel, SkillSource, Weekday
-from portal.forms import COMMUTE_KM_HELP, COMMUTE_MINUTES_HELP, DateInput, HoursRangeMixin
+from portal.forms import DateInput, HoursRangeMixin, commute_limit_fields
 
 
 class LabelledChoiceField(forms.CharField):
@@ -84,20 +84,7 @@ class ParticipantEditForm(HoursRangeMixin, forms.Form):
     )
     has_driving_licence = forms.BooleanField(label=_("Driving licence"), required=False)
     has_car = forms.BooleanField(label=_("Has a car"), required=False)
-    commute_max_minutes = forms.IntegerField(
-        label=_("Longest commute, minutes one way"),
-        min_value=0,
-        max_value=180,
-        required=False,
-        help_text=COMMUTE_MINUTES_HELP,
-    )
-    commute_max_km = forms.IntegerField(
-        label=_("Longest commute, km"),
-        min_value=0,
-        max_value=300,
-        required=False,
-        help_text=COMMUTE_KM_HELP,
-    )
+    commute_max_minutes, commute_max_km = commute_limit_fields()
     hours_min = forms.IntegerField(label=_("Hours per week, min"), min_value=0, max_value=60)
     hours_max = forms.IntegerField(label=_("Hours per week, max"), min_value=0, max_value=60)
     available_days = forms.MultipleChoiceField(
