@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from stdnum import luhn
 
 from core.models import Occupation
-from employers.models import Employer, Site, TaskProfile, TaskProfileSkill
+from employers.models import Employer, Site, TaskProfile
 
 pytestmark = pytest.mark.django_db
 
