@@ -125,7 +125,10 @@ class EmployerImportForm(ImportForm):
     """The employer import also takes job ads as JobTech's JobSearch API returns them (JSON)."""
 
     allow_json = True
-    file = forms.FileField(label=_("CSV or XLSX file, or job ads as JSON (JobTech)"))
+    file = forms.FileField(
+        label=_("CSV or XLSX file"),
+        help_text=_("Job ads as JSON from JobTech's JobSearch API are accepted too (.json)."),
+    )
 
 
 class MergeForm(forms.Form):
