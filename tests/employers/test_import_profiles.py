@@ -74,11 +74,6 @@ def test_hours_given_directly_and_one_alone_sets_both(coordinator):
 
 
 def test_every_header_problem_is_reported_at_once(coordinator):
-    report = run(
-        coordinator, csv("Organisationsnummer;Skostorlek;kommunkd;Avslutsdatum", "x;1;2;3")
-    )
-    assert len(report.file_errors) == 1
-    message = report.file_errors[0]
     with translation.override("en"):
         report = run(
             coordinator, csv("Organisationsnummer;Skostorlek;kommunkd;Avslutsdatum", "x;1;2;3")
