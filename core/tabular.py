@@ -105,12 +105,22 @@ def _check_size(size: int) -> None:
         raise ValueError(_("The file is larger than %(mb)s MB.") % {"mb": _megabytes(max_bytes())})
 
 
-def check_upload(upload) -> None:
+def is_json(filename: str) -> bool:
+    return filename.lower().endswith(".json")
+
+
+def check_upload(upload, *, allow_json: bool = False) -> None:
     """The checks that need no parsing, on an uploaded file (forms and serializers call this so
     the refusal is a field error): the file type, its size and, for XLSX, its unpacked size.
-    Raises ``ValueError``; leaves the file at its start."""
+    ``allow_json`` also takes a .json file (ads in JobTech's format). Raises ``ValueError``;
+    leaves the file at its start."""
     name = upload.name or ""
+    if allow_json and is_json(name):
+        _check_size(upload.size)
+        return
     if not is_xlsx(name) and not name.lower().endswith(".csv"):
+        if allow_json:
+            raise ValueError(_("Upload a .csv, .xlsx or .json file."))
         raise ValueError(_("Upload a .csv or .xlsx file."))
     _check_size(upload.size)
     if is_xlsx(name):
@@ -219,26 +229,92 @@ def read_table(
 ) -> list[dict[str, str]]:
     """The data rows of an uploaded CSV (UTF-8, BOM ok; ``;``, ``,`` or tab) or XLSX file as
     dicts keyed by column. Headers are matched case-insensitively, through ``aliases`` (e.g. the
-    Swedish headers of a template) to ``columns``; a missing required or an unknown column is a
-    file error."""
+    Swedish headers of a template) to ``columns``; missing required and unknown columns are one
+    file error that names them all."""
+    rows, _names = read_table_named(
+        content, filename, columns=columns, required=required, max_rows=max_rows, aliases=aliases
+    )
+    return rows
+
+
+def _header_key(text: str) -> str:
+    return " ".join(text.strip().lower().replace("_", " ").replace("-", " ").split())
+
+
+def _suggest_column(header: str, candidates: Sequence[str]) -> list[str]:
+    from rapidfuzz import fuzz, process
+
+    hits = process.extract(
+        _header_key(header), list(candidates), scorer=fuzz.WRatio, limit=3, score_cutoff=80
+    )
+    return list(dict.fromkeys(hit[0] for hit in hits))
+
+
+def read_table_named(
+    content: bytes,
+    filename: str,
+    *,
+    columns: Sequence[str],
+    required: Sequence[str],
+    max_rows: int,
+    aliases: dict[str, str] | None = None,
+) -> tuple[list[dict[str, str]], dict[str, str]]:
+    """:func:`read_table`, and the header of each column as the file writes it (``{column:
+    header}``), so a report can name a column the way the person who made the file knows it.
+    Aliases match with case, spaces, ``_`` and ``-`` ignored (``Kommun kod`` = ``kommunkod``)."""
     _check_size(len(content))
     if is_xlsx(filename):
-        values = _xlsx_rows(content, len(columns) + 1, max_rows)
+        values = _xlsx_rows(content, len(columns) + 1 + len(aliases or {}), max_rows)
     else:
         values = _csv_rows(content, max_rows)
     if not values:
         raise ValueError(_("The file is empty."))
-    aliases = aliases or {}
-    header = [aliases.get(h.strip().lower(), h.strip().lower()) for h in values[0]]
+    lookup = {_header_key(c): c for c in columns}
+    for alias, column in (aliases or {}).items():
+        lookup.setdefault(_header_key(alias), column)
+    written = [h.strip() for h in values[0]]
+    header = [lookup.get(_header_key(h), _header_key(h)) if h else "" for h in written]
     missing = [c for c in required if c not in header]
+    unknown = [w for w, h in zip(written, header, strict=True) if h and h not in columns]
+    problems = []
     if missing:
-        raise ValueError(_("Missing columns: %(cols)s.") % {"cols": ", ".join(missing)})
-    unknown = [h for h in header if h and h not in columns]
-    if unknown:
-        raise ValueError(_("Unknown columns: %(cols)s.") % {"cols": ", ".join(unknown)})
-    return [
+        problems.append(_("Missing columns: %(cols)s.") % {"cols": ", ".join(missing)})
+    for column in unknown:
+        guesses = _suggest_column(column, list(lookup))
+        if guesses:
+            problems.append(
+                _("Unknown column “%(col)s” — did you mean %(guess)s?")
+                % {"col": column, "guess": _(" or ").join(f"“{g}”" for g in guesses)}
+            )
+        else:
+            problems.append(_("Unknown column “%(col)s”.") % {"col": column})
+    if problems:
+        raise ValueError(" ".join(problems))
+    names = {h: w for w, h in zip(written, header, strict=True) if h}
+    rows = [
         dict(zip(header, row + [""] * (len(header) - len(row)), strict=False)) for row in values[1:]
     ]
+    return rows, names
+
+
+def read_json(content: bytes, *, max_rows: int) -> object:
+    """An uploaded JSON document, bounded like the tables: the byte size before parsing, the
+    number of records after (a list, or an object with a ``hits`` list as JobTech's API answers)."""
+    import json
+
+    _check_size(len(content))
+    try:
+        data = json.loads(content.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise ValueError(_("The file is not readable JSON.")) from exc
+    records = data.get("hits") if isinstance(data, dict) else data
+    if not isinstance(records, list):
+        raise ValueError(_("The JSON file must hold a list of ads or an object with “hits”."))
+    if not records:
+        raise ValueError(_("The file is empty."))
+    if len(records) > max_rows:
+        raise ValueError(_("At most %(n)s rows per file.") % {"n": max_rows})
+    return records
 
 
 # --- writing ------------------------------------------------------------------------------------

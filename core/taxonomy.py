@@ -123,3 +123,18 @@ def label_for(model, text: str) -> str | None:
 def has_synonyms(model) -> bool:
     """Whether ``model`` is one of the vocabularies with synonyms (skills, occupations)."""
     return model._meta.label in _generation
+
+
+def suggest_labels(model, text: str, *, limit: int = 3, cutoff: float = 60.0) -> list[str]:
+    """The labels nearest to ``text`` (by label or synonym), best first, for "did you mean"."""
+    folded = fold(text)
+    if not folded:
+        return []
+    choices, _ids, labels = _index(model._meta.label, _version(model))
+    found: list[str] = []
+    for _choice, _score, index in process.extract(
+        folded, choices, scorer=fuzz.WRatio, limit=limit * 4, score_cutoff=cutoff
+    ):
+        if labels[index] not in found:
+            found.append(labels[index])
+    return found[:limit]

@@ -1,26 +1,41 @@
-"""Import of coordinators' spreadsheets (CSV or XLSX): employers with a site and a contact per row.
+"""Import of coordinators' spreadsheets (CSV or XLSX) and of job ads (JobTech JSON): employers
+with a site, a contact and a task profile (kravprofil) per row.
 
 The whole file runs through the same services as the API inside one transaction, each row in a
 savepoint so every row's errors are reported. A dry run, or a file with any error, is rolled back:
-a faulty file imports nothing; a good file imports all.
+a faulty file imports nothing; a good file imports all. With ``valid_rows_only`` (an explicit
+choice, offered after a dry run listed the refused rows) the valid rows are imported and the
+refused ones are left out, each with its reason.
+
+Profile columns (all optional; a profile is made when ``profile_title`` is given): occupation (SSYK
+code, taxonomy id, label or synonym), hours as ``hours_min``/``hours_max`` or ``hours_percent``
+(100 % = 40 h a week; ``50-100`` a range), ``slots``, ``period_start``/``period_end``,
+``latitude``/``longitude`` of the site, ``skills_required``/``skills_nice`` separated by ``;``.
+Headers may be written in Swedish or English (:data:`ALIASES`). Ads in the JSON shape of
+JobTech's JobSearch API are turned into the same rows by :mod:`employers.importing_ads`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
+from core import taxonomy
 from core.api.exceptions import django_validation_error_dict
 from core.exceptions import DomainError
-from core.models import Industry, Municipality, User
-from core.tabular import read_table
+from core.models import Industry, Municipality, Occupation, User
+from core.tabular import is_json, read_table_named
 from employers import services
-from employers.choices import EmployerStatus, Sector, SizeClass
-from employers.models import Employer
+from employers.choices import EmployerStatus, ProfileKind, Sector, SizeClass
+from employers.models import Employer, Site
 
 COLUMNS = [
     "name",
@@ -40,9 +55,131 @@ COLUMNS = [
     "contact_phone",
     "contact_email",
     "contact_is_supervisor",
+    "latitude",
+    "longitude",
+    "profile_title",
+    "occupation",
+    "profile_kind",
+    "profile_description",
+    "hours_min",
+    "hours_max",
+    "hours_percent",
+    "slots",
+    "period_start",
+    "period_end",
+    "skills_required",
+    "skills_nice",
 ]
 REQUIRED = ("name", "municipality")
 MAX_ROWS = 5000
+FULL_TIME_HOURS = 40
+SKILL_SEPARATOR = ";"
+
+# Headers people write, in Swedish and English, for each column (case, spaces, "_" and "-" do not
+# matter). A header that is none of these nor a column is reported with the nearest names.
+ALIASES = {
+    **dict.fromkeys(("namn", "arbetsgivare", "employer", "employer name", "företag"), "name"),
+    **dict.fromkeys(
+        (
+            "organisationsnummer",
+            "org nr",
+            "orgnummer",
+            "organization number",
+            "organisation number",
+            "org no",
+        ),
+        "orgnr",
+    ),
+    **dict.fromkeys(
+        ("kommun", "kommunkod", "kommunnamn", "municipality code", "kommun kod"), "municipality"
+    ),
+    **dict.fromkeys(("bransch", "sni", "sni kod", "sni code"), "industry"),
+    "sektor": "sector",
+    "storlek": "size_class",
+    "storleksklass": "size_class",
+    "size": "size_class",
+    "relation": "status",
+    "anteckningar": "notes",
+    **dict.fromkeys(("arbetsplats", "arbetsställe", "site", "workplace"), "site_name"),
+    **dict.fromkeys(("adress", "gatuadress", "street address"), "address"),
+    **dict.fromkeys(("postnummer", "postnr", "postcode", "zip"), "postal_code"),
+    **dict.fromkeys(("ort", "postort", "city"), "locality"),
+    **dict.fromkeys(("kontaktperson", "kontakt", "contact"), "contact_name"),
+    **dict.fromkeys(("befattning", "kontaktens titel"), "contact_title"),
+    **dict.fromkeys(("telefon", "phone", "telefonnummer"), "contact_phone"),
+    **dict.fromkeys(("e post", "epost", "email", "mejl"), "contact_email"),
+    **dict.fromkeys(("handledare", "supervisor"), "contact_is_supervisor"),
+    **dict.fromkeys(("lat", "latitud"), "latitude"),
+    **dict.fromkeys(("lon", "lng", "longitud"), "longitude"),
+    **dict.fromkeys(("rubrik", "headline", "kravprofil", "title", "titel"), "profile_title"),
+    **dict.fromkeys(("yrke", "yrkesbenämning", "ssyk", "occupation label"), "occupation"),
+    **dict.fromkeys(("typ", "kind", "profiltyp"), "profile_kind"),
+    **dict.fromkeys(
+        ("beskrivning", "arbetsuppgifter", "description", "uppgifter"), "profile_description"
+    ),
+    **dict.fromkeys(("timmar min", "min timmar", "timmar från"), "hours_min"),
+    **dict.fromkeys(("timmar max", "max timmar", "timmar till"), "hours_max"),
+    **dict.fromkeys(
+        ("omfattning", "sysselsättningsgrad", "procent", "scope", "scope of work"), "hours_percent"
+    ),
+    **dict.fromkeys(
+        ("platser", "antal platser", "number of vacancies", "vacancies", "antal"), "slots"
+    ),
+    **dict.fromkeys(("startdatum", "start date", "från", "from", "start"), "period_start"),
+    **dict.fromkeys(
+        ("avslutsdatum", "slutdatum", "end date", "till", "until", "end"), "period_end"
+    ),
+    **dict.fromkeys(("krav", "kompetenskrav", "required skills", "must have"), "skills_required"),
+    **dict.fromkeys(
+        ("meriterande", "önskvärt", "nice to have", "nice to have skills"), "skills_nice"
+    ),
+}
+
+# Which column a service's field comes from, per step of a row: an error names the column.
+EMPLOYER_FIELDS = {f: f for f in COLUMNS[:8]}
+SITE_FIELDS = {
+    "name": "site_name",
+    "address": "address",
+    "postal_code": "postal_code",
+    "locality": "locality",
+    "municipality": "municipality",
+    "latitude": "latitude",
+    "longitude": "longitude",
+}
+CONTACT_FIELDS = {
+    "name": "contact_name",
+    "title": "contact_title",
+    "phone": "contact_phone",
+    "email": "contact_email",
+    "is_supervisor": "contact_is_supervisor",
+}
+PROFILE_FIELDS = {
+    "title": "profile_title",
+    "occupation": "occupation",
+    "kind": "profile_kind",
+    "description": "profile_description",
+    "hours_min": "hours_min",
+    "hours_max": "hours_max",
+    "slots_total": "slots",
+    "period_start": "period_start",
+    "period_end": "period_end",
+    "skills": "skills_required",
+    "site": "site_name",
+}
+
+# A Swedish personal identity number (or coordination number), 10 or 12 digits, with or
+# without its separator: never echoed in a report. Organisation numbers (month digits >= 20)
+# are not personal and stay readable.
+PERSONNUMMER = re.compile(
+    r"(?<![\d])(?:(?:19|20)\d{2}|\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01]|[6-8]\d|9[01])"
+    r"[-+ ]?\d{4}(?![\d])"
+)
+MASK = "••••••-••••"
+
+
+def mask_personnummer(text: str) -> str:
+    """``text`` with every personnummer-like number replaced by a mask."""
+    return PERSONNUMMER.sub(MASK, text) if text else text
 
 
 @dataclass
@@ -51,6 +188,21 @@ class RowResult:
     employer: str
     errors: dict[str, list[str]] = field(default_factory=dict)
     action: str = ""
+    profile: str = ""
+
+
+@dataclass
+class Counts:
+    employers: int = 0
+    sites: int = 0
+    contacts: int = 0
+    profiles: int = 0
+
+    def add(self, other: Counts) -> None:
+        self.employers += other.employers
+        self.sites += other.sites
+        self.contacts += other.contacts
+        self.profiles += other.profiles
 
 
 @dataclass
@@ -58,40 +210,103 @@ class ImportReport:
     dry_run: bool
     rows: list[RowResult]
     file_errors: list[str] = field(default_factory=list)
-    employers_created: int = 0
-    sites_created: int = 0
-    contacts_created: int = 0
+    valid_rows_only: bool = False
+    counts: Counts = field(default_factory=Counts)
+
+    @property
+    def refused(self) -> list[RowResult]:
+        return [r for r in self.rows if r.errors]
 
     @property
     def ok(self) -> bool:
-        return not self.file_errors and all(not r.errors for r in self.rows)
+        return not self.file_errors and not self.refused
+
+    @property
+    def valid_rows(self) -> int:
+        return len(self.rows) - len(self.refused)
 
     @property
     def imported(self) -> bool:
-        return self.ok and not self.dry_run
+        """Whether anything was written: a clean file, or the valid rows when asked for."""
+        if self.dry_run or self.file_errors:
+            return False
+        return self.ok or (self.valid_rows_only and self.valid_rows > 0)
+
+    # Kept for callers that read the counts by name.
+    @property
+    def employers_created(self) -> int:
+        return self.counts.employers
+
+    @property
+    def sites_created(self) -> int:
+        return self.counts.sites
+
+    @property
+    def contacts_created(self) -> int:
+        return self.counts.contacts
+
+    @property
+    def profiles_created(self) -> int:
+        return self.counts.profiles
 
     def as_dict(self) -> dict:
+        shown = self.imported or self.dry_run
         return {
             "ok": self.ok,
             "dry_run": self.dry_run,
+            "valid_rows_only": self.valid_rows_only,
             "imported": self.imported,
-            "file_errors": self.file_errors,
-            "employers_created": self.employers_created if self.imported or self.dry_run else 0,
-            "sites_created": self.sites_created if self.imported or self.dry_run else 0,
-            "contacts_created": self.contacts_created if self.imported or self.dry_run else 0,
-            "rows": [r.__dict__ for r in self.rows],
+            "file_errors": [mask_personnummer(e) for e in self.file_errors],
+            "employers_created": self.counts.employers if shown else 0,
+            "sites_created": self.counts.sites if shown else 0,
+            "contacts_created": self.counts.contacts if shown else 0,
+            "profiles_created": self.counts.profiles if shown else 0,
+            "valid_rows": self.valid_rows if not self.file_errors else 0,
+            "refused_rows": len(self.refused),
+            "rows": [
+                {
+                    "row": r.row,
+                    "employer": mask_personnummer(r.employer),
+                    "profile": mask_personnummer(r.profile),
+                    "action": r.action,
+                    "errors": {
+                        mask_personnummer(k): [mask_personnummer(m) for m in v]
+                        for k, v in r.errors.items()
+                    },
+                }
+                for r in self.rows
+            ],
         }
 
 
 def read_rows(content: bytes, filename: str) -> list[dict[str, str]]:
-    """Rows as dicts keyed by lower-cased header (see ``core.tabular``)."""
-    return read_table(content, filename, columns=COLUMNS, required=REQUIRED, max_rows=MAX_ROWS)
+    """Rows as dicts keyed by column (see ``core.tabular``)."""
+    return read_named(content, filename)[0]
+
+
+def read_named(content: bytes, filename: str) -> tuple[list[dict[str, str]], dict[str, str]]:
+    """The rows, and each column's name as the file writes it (a header, or a JSON field)."""
+    if is_json(filename):
+        from employers.importing_ads import read_ads
+
+        return read_ads(content, max_rows=MAX_ROWS)
+    return read_table_named(
+        content,
+        filename,
+        columns=COLUMNS,
+        required=REQUIRED,
+        max_rows=MAX_ROWS,
+        aliases=ALIASES,
+    )
+
+
+# --- values -------------------------------------------------------------------------------------
 
 
 def _municipality(value: str) -> Municipality:
     value = value.strip()
     muni = (
-        Municipality.objects.filter(code=value).first()
+        Municipality.objects.filter(code=value.zfill(4) if value.isdigit() else value).first()
         or Municipality.objects.filter(name__iexact=value).first()
     )
     if muni is None:
@@ -99,30 +314,200 @@ def _municipality(value: str) -> Municipality:
     return muni
 
 
-def _choice(value: str, choices, field_name: str, default: str) -> str:
-    """A choice by its code or its label in Swedish or English, whatever the active language."""
-    from django.utils.translation import override
-
-    value = value.strip()
-    if not value:
-        return default
+def _choice_terms(choices) -> list[tuple[str, str, str]]:
+    terms = []
     for key, label in choices.choices:
         with override("sv"):
             sv = str(label)
         with override("en"):
             en = str(label)
+        terms.append((key, sv, en))
+    return terms
+
+
+def _choice(value: str, choices, field_name: str, default: str) -> str:
+    """A choice by its code or its label in Swedish or English, whatever the active language. An
+    unknown value is refused with the nearest choices in words ("did you mean")."""
+    from rapidfuzz import fuzz, process
+
+    value = value.strip()
+    if not value:
+        return default
+    terms = _choice_terms(choices)
+    for key, sv, en in terms:
         if value.casefold() in (key.casefold(), sv.casefold(), en.casefold()):
             return key
-    raise ValidationError(
-        {
-            field_name: _("“%(v)s” is not one of: %(opts)s.")
-            % {"v": value, "opts": ", ".join(choices.values)}
-        }
+    candidates, owners = [], []
+    for index, (key, sv, en) in enumerate(terms):
+        for text in (key.replace("_", " "), sv, en):
+            candidates.append(text.casefold())
+            owners.append(index)
+    hits = process.extract(
+        value.casefold(), candidates, scorer=fuzz.WRatio, limit=len(candidates), score_cutoff=60
     )
+    nearest: list[str] = []
+    for _text, _score, index in hits:
+        label = str(choices.choices[owners[index]][1])
+        if label not in nearest:
+            nearest.append(label)
+    words = [f"“{label}”" for label in (nearest[:3] or [str(c[1]) for c in choices.choices])]
+    message = (
+        _("“%(v)s” is not a choice here. Did you mean %(opts)s?")
+        if nearest
+        else _("“%(v)s” is not a choice here. The choices are %(opts)s.")
+    )
+    raise ValidationError({field_name: message % {"v": value, "opts": _(" or ").join(words)}})
 
 
 def _truthy(value: str) -> bool:
     return value.strip().casefold() in ("1", "ja", "yes", "true", "x", "j")
+
+
+def _number(value: str, column: str) -> float | None:
+    text = value.strip().replace(",", ".").replace("%", "").strip()
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise ValidationError(
+            {column: _("“%(v)s” is not a number.") % {"v": value.strip()}}
+        ) from None
+
+
+def _whole(value: str, column: str) -> int | None:
+    number = _number(value, column)
+    if number is None:
+        return None
+    if not number.is_integer() or number < 0:
+        raise ValidationError({column: _("“%(v)s” is not a whole number.") % {"v": value}})
+    return int(number)
+
+
+def _date(value: str, column: str) -> dt.date | None:
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        raise ValidationError(
+            {column: _("“%(v)s” is not a date (YYYY-MM-DD).") % {"v": text}}
+        ) from None
+
+
+def _hours(row: dict[str, str]) -> dict[str, int]:
+    """Hours a week from ``hours_min``/``hours_max`` (one alone sets both) or from
+    ``hours_percent`` of full time (100 % = 40 h; ``50-100`` is a range)."""
+    low = _whole(row.get("hours_min", ""), "hours_min")
+    high = _whole(row.get("hours_max", ""), "hours_max")
+    percent = row.get("hours_percent", "").strip()
+    if low is None and high is None and percent:
+        parts = [p for p in re.split(r"\s*[-–]\s*", percent) if p]
+        if len(parts) > 2:
+            raise ValidationError(
+                {"hours_percent": _("“%(v)s” is not a percentage.") % {"v": percent}}
+            )
+        values = [_number(p, "hours_percent") for p in parts]
+        for v in values:
+            if v is None or not 0 < v <= 150:
+                raise ValidationError(
+                    {
+                        "hours_percent": _("“%(v)s” is not a percentage of full time (1–150).")
+                        % {"v": percent}
+                    }
+                )
+        low, high = (round(v * FULL_TIME_HOURS / 100) for v in (values[0], values[-1]))
+    if low is None and high is None:
+        return {}
+    low = high if low is None else low
+    high = low if high is None else high
+    return {"hours_min": low, "hours_max": high}
+
+
+def _occupation(value: str, title: str) -> Occupation | None:
+    """An occupation by taxonomy id, SSYK code (the occupation of the group nearest the title) or
+    label/synonym (``core.taxonomy``); an unknown one is refused with the nearest labels. Several
+    references, one a line (an ad's id, label and SSYK group), give the first one known."""
+    references = [line.strip() for line in value.splitlines() if line.strip()]
+    if not references:
+        return None
+    error = None
+    for reference in references:
+        try:
+            return _one_occupation(reference, title)
+        except ValidationError as exc:
+            error = exc  # the last reference (a label or code) says most to a person
+    raise error
+
+
+def _one_occupation(text: str, title: str) -> Occupation:
+    found = Occupation.objects.filter(concept_id=text).first()
+    if found is not None:
+        return found
+    if text.isdigit():
+        group = list(Occupation.objects.filter(ssyk_id=text).order_by("label"))
+        if not group:
+            raise ValidationError(
+                {"occupation": _("No occupation has the SSYK code “%(v)s”.") % {"v": text}}
+            )
+        if len(group) == 1 or not title:
+            return group[0]
+        from rapidfuzz import fuzz, process
+
+        best = process.extractOne(
+            taxonomy.fold(title), [taxonomy.fold(o.label) for o in group], scorer=fuzz.WRatio
+        )
+        return group[best[2]] if best else group[0]
+    match = taxonomy.normalise_occupation(text)
+    if match.matched:
+        return Occupation.objects.get(pk=match.id)
+    nearest = taxonomy.suggest_labels(Occupation, text)
+    if nearest:
+        message = _("Unknown occupation “%(v)s”. Did you mean %(opts)s?") % {
+            "v": text,
+            "opts": _(" or ").join(f"“{n}”" for n in nearest),
+        }
+    else:
+        message = _("Unknown occupation “%(v)s”; give its label or SSYK code.") % {"v": text}
+    raise ValidationError({"occupation": message})
+
+
+def _skills(row: dict[str, str]) -> list[dict]:
+    skills = []
+    for column, required in (("skills_required", True), ("skills_nice", False)):
+        for text in row.get(column, "").split(SKILL_SEPARATOR):
+            if text.strip():
+                skills.append({"text": text.strip()[:300], "required": required, "weight": 3})
+    return skills
+
+
+@contextmanager
+def _step(fields: dict[str, str], main: str) -> Iterator[None]:
+    """Errors of one service call keyed by the file's column (``main`` for the row as a whole)."""
+    try:
+        yield
+    except ValidationError as exc:
+        errors: dict[str, list[str]] = {}
+        for key, messages in django_validation_error_dict(exc).items():
+            errors.setdefault(fields.get(key, key if key in COLUMNS else main), []).extend(messages)
+        raise ValidationError(errors) from exc
+    except DomainError as exc:
+        raise ValidationError(
+            {fields.get(exc.field, exc.field if exc.field in COLUMNS else main): [exc.message]}
+        ) from exc
+
+
+# --- the import ---------------------------------------------------------------------------------
+
+
+@dataclass
+class _FileState:
+    """What earlier rows of the file made, so later rows add to them. Only rows that succeeded
+    register here: a refused row's rolled-back employer is never reused."""
+
+    employers: dict[str, Employer] = field(default_factory=dict)
+    sites: dict[tuple, Site] = field(default_factory=dict)
 
 
 def import_employers(
@@ -131,99 +516,171 @@ def import_employers(
     filename: str,
     by: User,
     dry_run: bool,
+    valid_rows_only: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
-    """Import (or with ``dry_run`` only check) a file. ``progress(done, total)`` is called every 25
-    rows; it must write outside this transaction (the job uses the shared cache)."""
+    """Import (or with ``dry_run`` only check) a file. A file with any refused row imports
+    nothing, unless ``valid_rows_only`` asks for the valid rows. ``progress(done, total)`` is
+    called every 25 rows; it must write outside this transaction (the job uses the shared cache)."""
+    report = ImportReport(dry_run=dry_run, rows=[], valid_rows_only=valid_rows_only)
     try:
-        rows = read_rows(content, filename)
+        rows, names = read_named(content, filename)
     except ValueError as exc:
-        return ImportReport(dry_run=dry_run, rows=[], file_errors=[str(exc)])
-    report = ImportReport(dry_run=dry_run, rows=[])
+        report.file_errors.append(str(exc))
+        return report
+    state = _FileState()
     with transaction.atomic():
-        in_file: dict[str, Employer] = {}
-        for number, row in enumerate(rows, start=2):  # row 1 is the header
-            if progress is not None and (number - 2) % 25 == 0:
-                progress(number - 2, len(rows))
-            result = RowResult(row=number, employer=row.get("name", ""))
+        for number, row in enumerate(rows, start=2 if not is_json(filename) else 1):
+            done = len(report.rows)
+            if progress is not None and done % 25 == 0:
+                progress(done, len(rows))
+            result = RowResult(
+                row=number,
+                employer=row.get("name", ""),
+                profile=row.get("profile_title", ""),
+            )
             report.rows.append(result)
+            counts = Counts()
+            made: dict = {}
             try:
                 with transaction.atomic():
-                    _import_row(row, by, in_file, result, report)
+                    result.action = _import_row(row, by, state, counts, made)
             except ValidationError as exc:
-                result.errors = django_validation_error_dict(exc)
-            except DomainError as exc:
-                result.errors = exc.as_dict()
-        if dry_run or not report.ok:
+                result.action = "refused"
+                result.errors = {
+                    names.get(key, key): messages
+                    for key, messages in django_validation_error_dict(exc).items()
+                }
+                continue
+            state.employers.update(made.get("employers", {}))
+            state.sites.update(made.get("sites", {}))
+            report.counts.add(counts)
+        if dry_run or not report.imported:
             transaction.set_rollback(True)
     return report
 
 
 def _import_row(
-    row: dict[str, str],
-    by: User,
-    in_file: dict[str, Employer],
-    result: RowResult,
-    report: ImportReport,
-) -> None:
+    row: dict[str, str], by: User, state: _FileState, counts: Counts, made: dict
+) -> str:
+    """One row: its employer (made, or the one an earlier row of the file made), a site, a
+    contact and a profile. Returns what happened to the employer."""
     missing = {c: [_("This column is required.")] for c in REQUIRED if not row.get(c, "").strip()}
     if missing:
         raise ValidationError(missing)
     municipality = _municipality(row["municipality"])
-    orgnr = services.normalise_orgnr(row.get("orgnr", ""))
+    with _step(EMPLOYER_FIELDS, "name"):
+        orgnr = services.normalise_orgnr(row.get("orgnr", ""))
     key = orgnr or f"{services.fold_name(row['name'])}|{municipality.code}"
-    employer = in_file.get(key)
+    employer = state.employers.get(key)
+    action = "added to"
     if employer is None:
-        industry = None
-        if row.get("industry", "").strip():
-            text = row["industry"].strip()
-            industry = (
-                Industry.objects.filter(code=text.upper()).first()
-                or Industry.objects.filter(label__iexact=text).first()
+        employer = _employer(row, by, orgnr, municipality)
+        made["employers"] = {key: employer}
+        counts.employers += 1
+        action = "created"
+    site = _site(row, by, employer, municipality, key, state, counts, made)
+    if row.get("contact_name", "").strip():
+        with _step(CONTACT_FIELDS, "contact_name"):
+            services.contact_create(
+                employer=employer,
+                by=by,
+                name=row["contact_name"].strip(),
+                title=row.get("contact_title", ""),
+                phone=row.get("contact_phone", ""),
+                email=row.get("contact_email", ""),
+                is_supervisor=_truthy(row.get("contact_is_supervisor", "")),
+                site=site,
             )
-            if industry is None:
-                raise ValidationError(
-                    {"industry": _("Unknown SNI code “%(v)s”.") % {"v": row["industry"]}}
-                )
-        employer = services.employer_create(
+        counts.contacts += 1
+    if row.get("profile_title", "").strip():
+        _profile(row, by, employer, site)
+        counts.profiles += 1
+    return action
+
+
+def _employer(row: dict[str, str], by: User, orgnr: str, municipality) -> Employer:
+    industry = None
+    if row.get("industry", "").strip():
+        text = row["industry"].strip()
+        industry = (
+            Industry.objects.filter(code=text.upper()).first()
+            or Industry.objects.filter(label__iexact=text).first()
+        )
+        if industry is None:
+            raise ValidationError({"industry": _("Unknown SNI code “%(v)s”.") % {"v": text}})
+    values = {
+        "sector": _choice(row.get("sector", ""), Sector, "sector", Sector.PRIVATE),
+        "size_class": _choice(row.get("size_class", ""), SizeClass, "size_class", ""),
+        "status": _choice(row.get("status", ""), EmployerStatus, "status", EmployerStatus.PROSPECT),
+    }
+    with _step(EMPLOYER_FIELDS, "name"):
+        return services.employer_create(
             by=by,
             name=row["name"].strip(),
             orgnr=orgnr,
             municipality=municipality,
             industry=industry,
-            sector=_choice(row.get("sector", ""), Sector, "sector", Sector.PRIVATE),
-            size_class=_choice(row.get("size_class", ""), SizeClass, "size_class", ""),
-            status=_choice(
-                row.get("status", ""), EmployerStatus, "status", EmployerStatus.PROSPECT
-            ),
             notes=row.get("notes", ""),
+            **values,
         )
-        in_file[key] = employer
-        report.employers_created += 1
-        result.action = "created"
-    else:
-        result.action = "added to"
-    site = None
-    if row.get("site_name", "").strip() or row.get("address", "").strip():
+
+
+def _site(row, by, employer, municipality, key, state, counts, made) -> Site | None:
+    """The row's site: made when the row names one, gives an address or coordinates, or has a
+    profile (a profile needs a place); the same place twice in a file is one site."""
+    latitude = _number(row.get("latitude", ""), "latitude")
+    longitude = _number(row.get("longitude", ""), "longitude")
+    if (latitude is None) != (longitude is None):
+        missing = "longitude" if longitude is None else "latitude"
+        raise ValidationError({missing: _("Give both latitude and longitude, or neither.")})
+    name = (row.get("site_name") or row.get("address") or "").strip()
+    wanted = name or latitude is not None or row.get("profile_title", "").strip()
+    if not wanted:
+        return None
+    name = name or row.get("locality", "").strip() or municipality.name
+    place = (key, services.fold_name(name), row.get("address", "").strip().casefold(), latitude)
+    site = state.sites.get(place) or made.get("sites", {}).get(place)
+    if site is not None:
+        return site
+    coordinates = {} if latitude is None else {"latitude": latitude, "longitude": longitude}
+    with _step(SITE_FIELDS, "site_name"):
         site = services.site_create(
             employer=employer,
             by=by,
-            name=(row.get("site_name") or row.get("address") or employer.name).strip(),
-            address=row.get("address", ""),
+            name=name[:200],
+            address=row.get("address", "")[:200],
             postal_code=row.get("postal_code", "").replace(" ", ""),
-            locality=row.get("locality", ""),
+            locality=row.get("locality", "")[:100],
             municipality=municipality,
+            **coordinates,
         )
-        report.sites_created += 1
-    if row.get("contact_name", "").strip():
-        services.contact_create(
+    made.setdefault("sites", {})[place] = site
+    counts.sites += 1
+    return site
+
+
+def _profile(row: dict[str, str], by: User, employer: Employer, site: Site) -> None:
+    title = row["profile_title"].strip()
+    values = {
+        "occupation": _occupation(row.get("occupation", ""), title),
+        "kind": _choice(
+            row.get("profile_kind", ""), ProfileKind, "profile_kind", ProfileKind.PRACTICE
+        ),
+        **_hours(row),
+        "period_start": _date(row.get("period_start", ""), "period_start"),
+        "period_end": _date(row.get("period_end", ""), "period_end"),
+    }
+    slots = _whole(row.get("slots", ""), "slots")
+    if slots is not None:
+        values["slots_total"] = slots
+    with _step(PROFILE_FIELDS, "profile_title"):
+        services.task_profile_create(
             employer=employer,
             by=by,
-            name=row["contact_name"].strip(),
-            title=row.get("contact_title", ""),
-            phone=row.get("contact_phone", ""),
-            email=row.get("contact_email", ""),
-            is_supervisor=_truthy(row.get("contact_is_supervisor", "")),
             site=site,
+            title=title[:200],
+            description=row.get("profile_description", ""),
+            skills=_skills(row),
+            **values,
         )
-        report.contacts_created += 1

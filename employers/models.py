@@ -727,6 +727,9 @@ class ImportJob(TimeStampedModel):
     filename = models.CharField(max_length=200)
     content = models.BinaryField()
     dry_run = models.BooleanField(default=True)
+    valid_rows_only = models.BooleanField(
+        default=False, help_text="Import the valid rows and leave the refused ones out."
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     report = models.JSONField(default=dict, blank=True)
 

@@ -1003,11 +1003,19 @@ def membership_create(*, user: User, employer: Employer) -> EmployerMembership:
 
 
 @transaction.atomic
-def import_job_start(*, by: User, filename: str, content: bytes, dry_run: bool) -> ImportJob:
-    """Queue an import; the portal follows its progress and shows the report."""
+def import_job_start(
+    *, by: User, filename: str, content: bytes, dry_run: bool, valid_rows_only: bool = False
+) -> ImportJob:
+    """Queue an import; the portal follows its progress and shows the report.
+    ``valid_rows_only`` imports the valid rows of a file whose dry run refused some."""
     _ensure_can_write(by, unit_id=by.unit_id)
     job = ImportJob.objects.create(
-        unit_id=by.unit_id, by=by, filename=filename, content=content, dry_run=dry_run
+        unit_id=by.unit_id,
+        by=by,
+        filename=filename,
+        content=content,
+        dry_run=dry_run,
+        valid_rows_only=valid_rows_only,
     )
     # An outbox row, not a direct publish: a broker outage neither fails the upload nor loses the job.
     outbox.enqueue("employers.tasks.run_import_job", args=[job.pk], key=f"import:{job.pk}")
@@ -1033,6 +1041,7 @@ def import_job_run(job_id: int) -> ImportJob:
             filename=job.filename,
             by=job.by,
             dry_run=job.dry_run,
+            valid_rows_only=job.valid_rows_only,
             progress=lambda done, total: _progress(key, done, total),
         )
     except Exception as exc:
@@ -1041,7 +1050,8 @@ def import_job_run(job_id: int) -> ImportJob:
         )
         raise
     # A checked file is kept so it can be imported for real without uploading it again.
-    keep = job.dry_run and report.ok
+    # So is one whose valid rows may be imported alone (``valid_rows_only``).
+    keep = job.dry_run and not report.file_errors and report.valid_rows > 0
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportJob.Status.DONE,
         report=report.as_dict(),

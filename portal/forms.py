@@ -106,6 +106,7 @@ class ProfileRequestForm(HoursRangeMixin, forms.Form):
 
 
 class ImportForm(forms.Form):
+    allow_json = False
     file = forms.FileField(label=_("CSV or XLSX file"))
     dry_run = forms.BooleanField(
         label=_("Dry run (check only, import nothing)"), required=False, initial=True
@@ -115,10 +116,20 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         # Size, type and unpacked size before anything parses the file (``core.tabular``).
         try:
-            check_upload(upload)
+            check_upload(upload, allow_json=self.allow_json)
         except ValueError as exc:
             raise forms.ValidationError(str(exc)) from exc
         return upload
+
+
+class EmployerImportForm(ImportForm):
+    """The employer import also takes job ads as JobTech's JobSearch API returns them (JSON)."""
+
+    allow_json = True
+    file = forms.FileField(
+        label=_("CSV or XLSX file"),
+        help_text=_("Job ads as JSON from JobTech's JobSearch API are accepted too (.json)."),
+    )
 
 
 class MergeForm(forms.Form):

@@ -270,13 +270,20 @@ class NotDuplicateInputSerializer(serializers.Serializer):
 
 
 class ImportInputSerializer(serializers.Serializer):
-    file = serializers.FileField()
+    file = serializers.FileField(
+        help_text="CSV or XLSX (see the template), or JSON ads as JobTech's JobSearch API returns them."
+    )
     dry_run = serializers.BooleanField(default=True)
+    valid_rows_only = serializers.BooleanField(
+        default=False,
+        help_text="Import the valid rows and leave out the refused ones (run a dry run first: "
+        "its report lists them). Without it, a file with any refused row imports nothing.",
+    )
 
     def validate_file(self, f):
         # Size, type and unpacked size before anything parses the file (``core.tabular``).
         try:
-            check_upload(f)
+            check_upload(f, allow_json=True)
         except ValueError as exc:
             raise serializers.ValidationError(str(exc)) from exc
         return f

@@ -165,8 +165,9 @@ class EmployerViewSet(WriteViewSet):
         parser_classes=[MultiPartParser, FormParser],
     )
     def import_file(self, request):
-        """Import employers with sites and contacts from CSV/XLSX. ``dry_run`` (default true)
-        reports every row's errors and writes nothing; a file with errors imports nothing."""
+        """Import employers with sites, contacts and task profiles from CSV/XLSX, or job ads in
+        JobTech's JSON. ``dry_run`` (default true) reports every row's errors and writes nothing;
+        a file with errors imports nothing unless ``valid_rows_only`` asks for its valid rows."""
         data = s.ImportInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]
@@ -175,10 +176,13 @@ class EmployerViewSet(WriteViewSet):
             filename=upload.name,
             by=request.user,
             dry_run=data.validated_data["dry_run"],
+            valid_rows_only=data.validated_data["valid_rows_only"],
         )
         return Response(
             report.as_dict(),
-            status=status.HTTP_200_OK if report.ok else status.HTTP_400_BAD_REQUEST,
+            status=status.HTTP_200_OK
+            if report.ok or report.imported
+            else status.HTTP_400_BAD_REQUEST,
         )
 
 

@@ -15,7 +15,7 @@ from employers import services
 from employers.models import Employer, ImportJob, Interaction, TaskProfile
 from placements.models import Placement
 from portal.access import STAFF, role_required
-from portal.forms import EmployerFilterForm, ImportForm, InteractionForm
+from portal.forms import EmployerFilterForm, EmployerImportForm, InteractionForm
 from portal.views.common import import_job_page, paginate, run_service
 
 WRITERS = (Role.COORDINATOR, Role.ADMIN)
@@ -215,7 +215,7 @@ def duplicates(request):
 @role_required(*WRITERS)
 def import_employers(request):
     """Upload a file; the import runs in the background and its page shows progress and the report."""
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = EmployerImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         job = run_service(
@@ -240,6 +240,27 @@ def import_job(request, pk):
     job = get_object_or_404(
         ImportJob.objects.filter(unit_id=request.user.unit_id, kind=ImportJob.Kind.EMPLOYERS), pk=pk
     )
+    if request.method == "POST" and request.POST.get("valid_rows_only"):
+        # The explicit choice after a dry run that refused rows: import the others, same file.
+        report = job.report
+        if (
+            job.status == job.Status.DONE
+            and job.dry_run
+            and not report.get("file_errors")
+            and report.get("valid_rows")
+        ):
+            real = run_service(
+                request,
+                None,
+                services.import_job_start,
+                by=request.user,
+                filename=job.filename,
+                content=bytes(job.content),
+                dry_run=False,
+                valid_rows_only=True,
+            )
+            if real is not None:
+                return redirect("portal:import_job", pk=real.pk)
     return import_job_page(
         request,
         job,

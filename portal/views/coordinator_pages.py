@@ -17,7 +17,7 @@ from core.exceptions import DomainError
 from core.models import Industry, Occupation, Skill
 from core.tabular import Export, Sheet, export_response
 from employers import importing, services
-from employers.choices import EmployerStatus, ProfileStatus, Sector, SizeClass
+from employers.choices import EmployerStatus, ProfileKind, ProfileStatus, Sector, SizeClass
 from employers.models import ContactPerson, Employer, Site, TaskProfile
 from matching.services.suggestions import rank_participants_for
 from placements.models import Placement
@@ -550,6 +550,16 @@ def _template_rows() -> list[list[str]]:
         "contact_phone": "0480-123 45",
         "contact_email": "lena@example.se",
         "contact_is_supervisor": "ja",
+        "profile_title": "Lagerpraktik",
+        "occupation": "Lagerarbetare/Terminalarbetare",
+        "profile_kind": "Praktik/arbetsträning",
+        "profile_description": "Plock och packning i centrallagret.",
+        "hours_percent": "50-75",
+        "slots": "2",
+        "period_start": "2027-01-11",
+        "period_end": "2027-03-31",
+        "skills_required": "Truckvana; Orderplockning",
+        "skills_nice": "Packning",
     }
     return [importing.COLUMNS, [example.get(c, "") for c in importing.COLUMNS]]
 
@@ -611,8 +621,41 @@ def import_columns(request):
         ("contact_phone", _("Phone; saved in international form."), False, None),
         ("contact_email", _("E-mail."), False, None),
         ("contact_is_supervisor", _("Supervisor: ja/nej, yes/no, 1/0, x."), False, None),
+        ("latitude", _("Latitude of the site (e.g. 56.66); with longitude."), False, None),
+        ("longitude", _("Longitude of the site (e.g. 16.36); with latitude."), False, None),
+        (
+            "profile_title",
+            _("Task profile title (a profile, as a draft, is made when a title is given)."),
+            False,
+            None,
+        ),
+        (
+            "occupation",
+            _("Occupation: its label or a synonym, or the SSYK code (e.g. 4322)."),
+            False,
+            None,
+        ),
+        ("profile_kind", _("Kind of profile."), False, _choice_values(ProfileKind)),
+        ("profile_description", _("Tasks."), False, None),
+        ("hours_min", _("Hours a week, at least (one alone sets both)."), False, None),
+        ("hours_max", _("Hours a week, at most."), False, None),
+        (
+            "hours_percent",
+            _("Or hours as percent of full time: 100 % = 40 h a week; 50-75 is a range."),
+            False,
+            None,
+        ),
+        ("slots", _("Number of slots."), False, None),
+        ("period_start", _("From, YYYY-MM-DD."), False, None),
+        ("period_end", _("Until, YYYY-MM-DD."), False, None),
+        ("skills_required", _("Required skills, separated by ;."), False, None),
+        ("skills_nice", _("Nice-to-have skills, separated by ;."), False, None),
     ]
     assert [c[0] for c in columns] == importing.COLUMNS
+    also = {}
+    for alias, column in importing.ALIASES.items():
+        also.setdefault(column, []).append(alias)
+    columns = [(*c, also.get(c[0], [])) for c in columns]
     return render(
         request,
         "portal/coordinator/import_columns.html",

@@ -54,7 +54,7 @@ def test_aliases_map_the_templates_headers():
     ("content", "filename", "message"),
     [
         (b"municipality\n0880\n", "lista.csv", "Missing columns: name"),
-        (b"name;shoe_size\nFirma;42\n", "lista.csv", "Unknown columns: shoe_size"),
+        (b"name;shoe_size\nFirma;42\n", "lista.csv", "Unknown column “shoe_size”"),
         (b"\n\n", "lista.csv", "empty"),
         ("name\nÅsa\n".encode("latin-1"), "lista.csv", "UTF-8"),
         (b"not a zip", "lista.xlsx", "XLSX"),

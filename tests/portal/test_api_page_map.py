@@ -150,3 +150,26 @@ def test_each_row_names_a_page_that_exists_or_gives_a_reason(operation):
         assert kind == INTEGRATION and len(reason) > 20
     else:
         assert _url_exists(target), f"{operation} → portal:{target} does not resolve"
+
+
+# Flags of an API write that change what it does have their page (or button) too.
+API_FLAG_TO_PAGE = {
+    # issue 23: "import the valid rows" after a dry run that refused some
+    ("employers_import_create", "valid_rows_only"): "import_job",
+}
+
+
+@pytest.mark.parametrize(("operation", "flag"), sorted(API_FLAG_TO_PAGE))
+def test_each_flag_is_in_the_api_and_has_its_page(operation, flag):
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    operations = {
+        op["operationId"]: op for item in schema["paths"].values() for op in item.values()
+    }
+    content = operations[operation]["requestBody"]["content"]
+    body = next(iter(content.values()))["schema"]
+    if "$ref" in body:
+        body = schema["components"]["schemas"][body["$ref"].rsplit("/", 1)[1]]
+    assert flag in body["properties"]
+    assert _url_exists(API_FLAG_TO_PAGE[(operation, flag)])

@@ -305,7 +305,10 @@ BODIES = {
     "PATCH /api/v1/employers/{id}/": lambda w: {"notes": "Ringer i januari."},
     "POST /api/v1/employers/{id}/merge/": lambda w: {"remove": w.ids["other-employer"]},
     "POST /api/v1/employers/{id}/not-duplicate/": lambda w: {"other": w.ids["other-employer"]},
-    "POST /api/v1/employers/import/": lambda w: Upload(EMPLOYERS_CSV, {"dry_run": "true"}),
+    # valid_rows_only (issue 23) is a flag of the same operation, held to the same roles.
+    "POST /api/v1/employers/import/": lambda w: Upload(
+        EMPLOYERS_CSV, {"dry_run": "true", "valid_rows_only": "true"}
+    ),
     "POST /api/v1/exit-follow-ups/": lambda w: {
         "exit": _exit(w).pk,
         "checked_on": iso(today()),
