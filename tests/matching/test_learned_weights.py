@@ -1,0 +1,168 @@
+"""Issue 25: weights learned from the unit's own outcomes, on generated (seeded) histories."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+import time_machine
+
+from core.exceptions import Forbidden, InvalidTransition, NotAllowed
+from matching.engine import Weights
+from matching.models import MatchWeights, MatchWeightsVersion, Participant, WeightProposal
+from matching.services.learning import (
+    match_weights_rollback,
+    weight_proposal_accept,
+    weight_proposal_reject,
+)
+from placements.learning import weight_proposal_create
+from tests.factories.core import UserFactory
+from tests.factories.employers import SiteFactory, TaskProfileFactory
+from tests.factories.matching import ParticipantFactory
+from tests.factories.placements import PlacementFactory
+
+TODAY = dt.datetime(2026, 11, 24, 12, tzinfo=dt.UTC)
+KALMAR = (56.6634, 16.3568)
+COMPONENTS = ("skills", "validations", "geography", "adaptations_hours", "preferences", "load")
+
+
+@pytest.fixture(autouse=True)
+def _pinned():
+    with time_machine.travel(TODAY, tick=False):
+        yield
+
+
+def history(unit, guide, *, n: int, seed: int, driver: str | None):
+    """``n`` ended practices, one per participant, at distances 0–17 km from the workplaces.
+    ``driver="geography"``: short trips last (P = 0.9 near, 0.1 far); ``None``: a coin flip.
+    Swedish level and hours vary at random too, so today's weights mix the driver with noise.
+    Women and men alternate; birth years spread over the age groups."""
+    rng = np.random.default_rng(seed)
+    site = SiteFactory(employer__unit=unit, latitude=KALMAR[0], longitude=KALMAR[1])
+    profiles = [
+        TaskProfileFactory(
+            employer=site.employer, site=site, unit=unit, slots_total=50, swedish_level=3
+        )
+        for _i in range(3)
+    ]
+    start = dt.date(2025, 1, 6)
+    for i in range(n):
+        km = float(rng.uniform(0, 17))
+        person = ParticipantFactory(
+            unit=unit,
+            guide=guide,
+            latitude=KALMAR[0] + km / 111.0,
+            longitude=KALMAR[1],
+            gender="kvinna" if i % 2 else "man",
+            birth_year=1960 + (i * 7) % 45,
+            swedish_level=int(rng.integers(1, 4)),
+            hours_min=int(rng.integers(5, 25)),
+            hours_max=40,
+        )
+        chance = (0.9 if km < 8.5 else 0.1) if driver == "geography" else 0.5
+        lasted = bool(rng.random() < chance)
+        begun = start + dt.timedelta(days=3 * i)
+        planned_end = begun + dt.timedelta(days=60)
+        PlacementFactory(
+            participant=person,
+            task_profile=profiles[i % 3],
+            status="ended",
+            phase="finna",
+            planned_start=begun,
+            started_on=begun,
+            planned_end=planned_end,
+            ended_on=planned_end if lasted else begun + dt.timedelta(days=20),
+        )
+    return profiles
+
+
+def test_it_recovers_the_factor_that_drives_lasting_placements(unit, guide, manager):
+    history(unit, guide, n=120, seed=3, driver="geography")
+    proposal = weight_proposal_create(by=manager, unit=unit)
+    assert proposal.status == "proposed", proposal.reasons
+    today = Weights().normalised()
+    assert proposal.proposed["geography"] > today["geography"] + 0.1
+    # The others do not rise: none of their multipliers exceeds the common scale (components
+    # that do not vary in this history sit exactly at it). Their normalised shares may move by
+    # a rounding amount when a heavy one (skills) falls, never by a point.
+    multipliers, scale = proposal.figures["multipliers"], proposal.figures["common_scale"]
+    assert multipliers["geography"] == max(multipliers.values()) > scale
+    for name in COMPONENTS:
+        if name != "geography":
+            assert multipliers[name] <= scale + 1e-6, name
+            assert proposal.proposed[name] <= today[name] + 0.01, name
+    later = proposal.figures["later_period"]
+    assert later["auc_proposed"] > later["auc_today"]
+    assert proposal.figures["outcomes"] == 120
+    assert proposal.figures["lasted"] + proposal.figures["ended_early"] == 120
+    assert proposal.figures["top_lists"]["profiles"] == 3
+    fairness = proposal.fairness
+    assert fairness["before"]["slots"] == fairness["after"]["slots"] == 30
+    assert fairness["outcomes_by_gender"]["women"]["outcomes"] == 60
+    # Nothing changed yet: a proposal only.
+    assert not MatchWeights.objects.filter(unit=unit).exists()
+
+
+def test_it_proposes_nothing_without_a_signal(unit, guide, manager):
+    history(unit, guide, n=120, seed=5, driver=None)
+    proposal = weight_proposal_create(by=manager, unit=unit)
+    assert proposal.status == "nothing"
+    assert proposal.proposed is None
+    assert proposal.reasons
+
+
+def test_it_proposes_nothing_with_too_little_data(unit, guide, manager):
+    history(unit, guide, n=30, seed=3, driver="geography")
+    proposal = weight_proposal_create(by=manager, unit=unit)
+    assert proposal.status == "nothing"
+    assert proposal.reasons == ["too_little_data"]
+    assert proposal.figures["outcomes"] == 30
+
+
+def test_gender_is_never_a_feature(unit, guide, manager):
+    history(unit, guide, n=120, seed=3, driver="geography")
+    first = weight_proposal_create(by=manager, unit=unit)
+    rng = np.random.default_rng(9)
+    people = list(Participant.objects.filter(unit=unit).order_by("pk"))
+    genders = [p.gender for p in people]
+    rng.shuffle(genders)
+    for p, g in zip(people, genders, strict=True):
+        Participant.objects.filter(pk=p.pk).update(gender="man" if g == "kvinna" else "kvinna")
+    second = weight_proposal_create(by=manager, unit=unit)
+    assert second.proposed == first.proposed
+    assert second.figures == first.figures
+
+
+def test_accept_writes_a_version_and_rollback_restores(unit, guide, manager):
+    history(unit, guide, n=120, seed=3, driver="geography")
+    proposal = weight_proposal_create(by=manager, unit=unit)
+    weight_proposal_accept(by=manager, proposal=proposal)
+    row = MatchWeights.objects.get(unit=unit)
+    assert row.geography == pytest.approx(proposal.proposed["geography"])
+    assert MatchWeightsVersion.objects.filter(unit=unit, number=1, rollback=False).exists()
+    with pytest.raises(InvalidTransition):
+        weight_proposal_accept(by=manager, proposal=proposal)
+    match_weights_rollback(by=manager, unit=unit)
+    row.refresh_from_db()
+    assert row.as_weights() == Weights()
+    proposal.refresh_from_db()
+    assert proposal.status == "rolled_back"
+    assert MatchWeightsVersion.objects.filter(unit=unit, number=2, rollback=True).exists()
+    with pytest.raises(NotAllowed):
+        match_weights_rollback(by=manager, unit=unit)
+
+
+def test_only_the_units_manager_or_an_admin_decides(unit, guide, manager, admin_user):
+    history(unit, guide, n=120, seed=3, driver="geography")
+    with pytest.raises(Forbidden):
+        weight_proposal_create(by=guide, unit=unit)
+    other_manager = UserFactory(username="otto", role="manager")
+    proposal = weight_proposal_create(by=admin_user, unit=unit)
+    with pytest.raises(Forbidden):
+        weight_proposal_accept(by=other_manager, proposal=proposal)
+    with pytest.raises(Forbidden):
+        weight_proposal_reject(by=guide, proposal=proposal)
+    weight_proposal_reject(by=manager, proposal=proposal)
+    assert WeightProposal.objects.get(pk=proposal.pk).status == "rejected"
+    assert not MatchWeights.objects.filter(unit=unit).exists()
