@@ -8,7 +8,7 @@ them for the fairness report, after the fit).
 The model: P(lasted) = σ(a + Σ mᵢ·wᵢ·xᵢ) with today's weights wᵢ, the components xᵢ and one
 multiplier mᵢ ≥ 0 per component. Non-negative multipliers keep it monotone: a higher component
 score never lowers the chance. The multipliers are shrunk towards a common scale (a ridge
-penalty on mᵢ − s), so with little evidence the proposal stays close to today's weights. The
+penalty on (mᵢ − s)·wᵢ), so with little evidence the proposal stays close to today's weights. The
 proposal is wᵢ·mᵢ, normalised like ``Weights.normalised()`` (a weight of zero today stays zero).
 
 A proposal is made only when there is enough data and a signal: on a LATER period than the fit
@@ -35,7 +35,7 @@ class LearningSettings:
     later_share: float = 0.3  # the latest share of placements (by start date) is held out
     auc_margin: float = 0.02  # the proposal must beat today's AUC by this much on the later period
     p_value: float = 0.05  # likelihood-ratio test of the multipliers against today's weights
-    ridge: float = 0.1  # shrinkage of the multipliers towards a common scale
+    ridge: float = 1.0  # shrinkage of the multipliers towards a common scale
     cv_folds: int = 3  # rolling-origin folds for the cross-validated AUC
     reliability_bins: int = 5
 
@@ -89,12 +89,14 @@ def fit_multipliers(X: np.ndarray, y: np.ndarray, weights: np.ndarray, ridge: fl
         eta = a + Z @ m
         p = _sigmoid(eta)
         nll = -_log_likelihood(p, y)
-        diff = m - s
+        # The penalty is on the logit coefficients mᵢ·wᵢ against s·wᵢ (today's weights, scaled):
+        # every component is shrunk alike, whether today's weight is large or small.
+        diff = (m - s) * weights
         penalty = 0.5 * ridge * float(diff @ diff)
         residual = p - y
         grad_a = residual.sum()
-        grad_m = Z.T @ residual + ridge * diff
-        grad_s = -ridge * diff.sum()
+        grad_m = Z.T @ residual + ridge * diff * weights
+        grad_s = -ridge * float(diff @ weights)
         return nll + penalty, np.concatenate([[grad_a, grad_s], grad_m])
 
     base = np.log((y.mean() + 1e-6) / (1 - y.mean() + 1e-6))

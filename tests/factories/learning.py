@@ -13,11 +13,11 @@ from tests.factories.placements import PlacementFactory
 KALMAR = (56.6634, 16.3568)
 
 
-def history(unit, guide, *, n: int, seed: int, driver: str | None):
+def history(unit, guide, *, n: int, seed: int, driver: str | None, women_near: bool = False):
     """``n`` ended practices, one per participant, at distances 0–17 km from the workplaces.
     ``driver="geography"``: short trips last (P = 0.9 near, 0.1 far); ``None``: a coin flip.
     Swedish level and hours vary at random too, so today's weights mix the driver with noise.
-    Women and men alternate; birth years spread over the age groups."""
+    Women and men alternate (``women_near``: women live near, men far); birth years spread over the age groups."""
     rng = np.random.default_rng(seed)
     site = SiteFactory(employer__unit=unit, latitude=KALMAR[0], longitude=KALMAR[1])
     profiles = [
@@ -34,7 +34,9 @@ def history(unit, guide, *, n: int, seed: int, driver: str | None):
             guide=guide,
             latitude=KALMAR[0] + km / 111.0,
             longitude=KALMAR[1],
-            gender="kvinna" if i % 2 else "man",
+            gender=("kvinna" if km < 8.5 else "man")
+            if women_near
+            else ("kvinna" if i % 2 else "man"),
             birth_year=1960 + (i * 7) % 45,
             swedish_level=int(rng.integers(1, 4)),
             hours_min=int(rng.integers(5, 25)),

@@ -43,7 +43,7 @@ def test_it_recovers_the_factor_that_drives_lasting_placements(unit, guide, mana
     assert multipliers["geography"] == max(multipliers.values()) > scale
     for name in COMPONENTS:
         if name != "geography":
-            assert multipliers[name] <= scale + 1e-6, name
+            assert multipliers[name] <= scale * (1 + 1e-3), name  # the optimiser's tolerance
             assert proposal.proposed[name] <= today[name] + 0.01, name
     later = proposal.figures["later_period"]
     assert later["auc_proposed"] > later["auc_today"]
@@ -119,3 +119,59 @@ def test_only_the_units_manager_or_an_admin_decides(unit, guide, manager, admin_
     weight_proposal_reject(by=manager, proposal=proposal)
     assert WeightProposal.objects.get(pk=proposal.pk).status == "rejected"
     assert not MatchWeights.objects.filter(unit=unit).exists()
+
+
+def test_a_proposal_that_widens_the_gender_gap_is_flagged(unit, guide, manager, settings):
+    # Women live near the workplaces and men far: learning that short trips last fills the top
+    # lists with women. Gender is not a feature; the report sees the consequence and flags it.
+    # Today the unit barely weighs geography, so today's top lists mix women and men.
+    history(unit, guide, n=120, seed=3, driver="geography", women_near=True)
+    MatchWeights.objects.create(unit=unit, geography=0.01)
+    proposal = weight_proposal_create(by=manager, unit=unit)
+    assert proposal.status == "proposed", (proposal.reasons, proposal.figures)
+    before, after = proposal.fairness["before"], proposal.fairness["after"]
+    assert after["women"] - after["men"] > before["women"] - before["men"] + 10
+    assert proposal.flagged
+    assert [f["group"] for f in proposal.fairness["flags"]][:1] == ["gender"]
+    assert (
+        proposal.fairness["outcomes_by_gender"]["women"]["lasted_share"]
+        > (proposal.fairness["outcomes_by_gender"]["men"]["lasted_share"])
+    )
+    # A wider configured bound: the same shift is within it.
+    settings.LEARNED_WEIGHTS = {"fairness_bound_pp": 100}
+    assert not weight_proposal_create(by=manager, unit=unit).flagged
+
+
+def test_a_higher_component_score_never_lowers_the_chance():
+    # Geography works AGAINST lasting here; the multiplier stops at zero instead of going negative.
+    from matching.engine.learning import fit_multipliers
+
+    rng = np.random.default_rng(4)
+    X = rng.random((400, 6))
+    y = rng.random(400) < 1 / (1 + np.exp(-(1.5 - 4 * X[:, 2] + 3 * X[:, 0])))
+    w = np.array(list(Weights().normalised().values()))
+    fit = fit_multipliers(X, y, w, ridge=0.1)
+    assert (fit.multipliers >= 0).all()
+    assert fit.multipliers[2] == pytest.approx(0, abs=1e-6)
+    assert fit.multipliers[0] == fit.multipliers.max()
+
+
+def test_the_api_refuses_a_decided_proposal_with_a_400_and_hides_other_units(
+    unit, guide, manager, api
+):
+    from auditlog.models import LogEntry
+
+    history(unit, guide, n=120, seed=3, driver="geography")
+    client = api(manager)
+    created = client.post("/api/v1/weight-proposals/")
+    assert created.status_code == 201
+    pk = created.json()["id"]
+    assert client.post(f"/api/v1/weight-proposals/{pk}/accept/").status_code == 200
+    again = client.post(f"/api/v1/weight-proposals/{pk}/accept/")
+    assert again.status_code == 400 and "status" in again.json()
+    assert LogEntry.objects.get_for_model(MatchWeights).exists()
+    assert LogEntry.objects.get_for_model(MatchWeightsVersion).exists()
+    other = UserFactory(username="otto", role="manager")
+    assert api(other).get(f"/api/v1/weight-proposals/{pk}/").status_code == 404
+    assert client.post("/api/v1/match-weights/rollback/").status_code == 200
+    assert client.post("/api/v1/match-weights/rollback/").status_code == 400
