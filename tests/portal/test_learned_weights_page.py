@@ -6,6 +6,7 @@ import pytest
 from matching.engine import Weights
 from matching.models import MatchWeights, WeightProposal
 from tests.factories.learning import history
+from tests.portal.visible_text import enum_codes, raw_codes_in
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +25,7 @@ def test_the_manager_fits_accepts_and_rolls_back_in_the_page(client, unit, guide
     for text in ("Föreslagen", "Geografi", "Rättvisa", "Kvinnor", "Godta de föreslagna vikterna"):
         assert text in page, text
     assert "geography" not in page and "too_little_data" not in page  # never raw codes
+    assert not raw_codes_in(page, enum_codes())
     assert not MatchWeights.objects.filter(unit=unit).exists()  # nothing changed yet
 
     client.post(f"/larda-vikter/{proposal.pk}/godta/")
