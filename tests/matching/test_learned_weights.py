@@ -175,3 +175,17 @@ def test_the_api_refuses_a_decided_proposal_with_a_400_and_hides_other_units(
     assert api(other).get(f"/api/v1/weight-proposals/{pk}/").status_code == 404
     assert client.post("/api/v1/match-weights/rollback/").status_code == 200
     assert client.post("/api/v1/match-weights/rollback/").status_code == 400
+
+
+def test_a_proposal_fitted_before_the_weights_changed_cannot_be_accepted(
+    unit, guide, manager, admin_user
+):
+    from matching.services.weights import weights_update
+
+    history(unit, guide, n=120, seed=3, driver="geography")
+    proposal = weight_proposal_create(by=manager, unit=unit)
+    weights_update(unit=unit, by=admin_user, skills=0.5)
+    with pytest.raises(InvalidTransition):
+        weight_proposal_accept(by=manager, proposal=proposal)
+    assert MatchWeights.objects.get(unit=unit).skills == 0.5
+    assert not MatchWeightsVersion.objects.exists()
