@@ -33,6 +33,9 @@ class MatchingConfig(AppConfig):
             models.KgaScore,
             models.Consent,
             models.InvitedRecipient,
+            models.MatchWeights,
+            models.WeightProposal,
+            models.MatchWeightsVersion,
         ):
             auditlog.register(model)
         # Token and code hashes are never written to the log.

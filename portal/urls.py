@@ -8,6 +8,7 @@ from portal import views
 from portal.views import (
     admin_security,
     guide_consent,
+    learning,
     manager,
     matching_pages,
     method,
@@ -176,6 +177,23 @@ urlpatterns = [
     path("deltagare/<int:pk>/inte-aktuell/", matching_pages.match_decline, name="match_decline"),
     path("deltagare/<int:pk>/fas/", matching_pages.participant_phase, name="participant_phase"),
     path("matchningsvikter/", matching_pages.match_weights, name="match_weights"),
+    path("larda-vikter/", learning.learned_weights, name="learned_weights"),
+    path("larda-vikter/anpassa/", learning.learned_weights_fit, name="learned_weights_fit"),
+    path(
+        "larda-vikter/<int:pk>/godta/",
+        learning.learned_weights_accept,
+        name="learned_weights_accept",
+    ),
+    path(
+        "larda-vikter/<int:pk>/avsla/",
+        learning.learned_weights_reject,
+        name="learned_weights_reject",
+    ),
+    path(
+        "larda-vikter/aterstall/",
+        learning.learned_weights_rollback,
+        name="learned_weights_rollback",
+    ),
     path("omberakning/", views.recompute_start, name="recompute_start"),
     path("jobb/<int:pk>/", views.job_progress, name="job_progress"),
     # Results and ESF reporting (portal/views/manager.py)

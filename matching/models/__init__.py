@@ -2,6 +2,7 @@
 
 from matching.models.consent_links import ConsentInvitation, InvitedRecipient, PersonalLink
 from matching.models.consents import Consent
+from matching.models.learning import MatchWeightsVersion, ProposalStatus, WeightProposal
 from matching.models.participants import (
     Participant,
     ParticipantAdaptationNeed,
@@ -32,6 +33,9 @@ from matching.models.validations import (
 )
 
 __all__ = [
+    "MatchWeightsVersion",
+    "ProposalStatus",
+    "WeightProposal",
     "DecisionKind",
     "DecisionReason",
     "JobStatus",

@@ -1,15 +1,19 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from placements.api import method, statistics, views
+from placements.api import learning, method, statistics, views
 
 router = DefaultRouter(trailing_slash=True)
 router.register("placements", views.PlacementViewSet, basename="placement")
 router.register("follow-ups", views.FollowUpViewSet, basename="follow-up")
 router.register("exits", views.ExitViewSet, basename="exit")
+router.register("weight-proposals", learning.WeightProposalViewSet, basename="weight-proposal")
 
 urlpatterns = [
     *router.urls,
+    path(
+        "match-weights/rollback/", learning.WeightsRollbackView.as_view(), name="weights-rollback"
+    ),
     path("statistics/", statistics.StatisticsView.as_view(), name="statistics"),
     path("statistics/export/", statistics.StatisticsExportView.as_view(), name="statistics-export"),
     path("statistics/scb/", statistics.ScbExportView.as_view(), name="statistics-scb"),

@@ -90,6 +90,10 @@ API_WRITE_TO_PAGE: dict[str, str | tuple[str, str]] = {
     "match_decisions_create": "match_decline",
     "match_weights_update": "match_weights",
     "match_weights_partial_update": "match_weights",
+    "match_weights_rollback_create": "learned_weights_rollback",
+    "weight_proposals_create": "learned_weights_fit",
+    "weight_proposals_accept_create": "learned_weights_accept",
+    "weight_proposals_reject_create": "learned_weights_reject",
     # placements and follow-ups
     "placements_create": "participant_detail",
     "placements_agree_create": "placement_step",

@@ -42,6 +42,32 @@ def iso(day: dt.date) -> str:
 # --- objects made on demand, inside the request's savepoint -----------------------------------------
 
 
+def _weight_proposal(world, **extra):
+    """An open proposal of learned weights for the cast's unit, fitted against today's weights."""
+    from matching.engine import Weights
+    from matching.models import WeightProposal
+
+    today = Weights().normalised()
+    return WeightProposal.objects.create(
+        unit_id=world.ids["units"],
+        current=today,
+        proposed={**today, "skills": 0.3, "geography": 0.25},
+        created_by=world.users["manager"],
+        **extra,
+    )
+
+
+def _accepted_weight_proposal(world):
+    from matching.engine import Weights
+    from matching.services.weights import FIELDS
+
+    return _weight_proposal(
+        world,
+        status="accepted",
+        weights_before={f: getattr(Weights(), f) for f in FIELDS},
+    )
+
+
 def _second_profile(world):
     from employers.models import Site
     from tests.factories.employers import TaskProfileFactory
@@ -445,6 +471,10 @@ BODIES = {
 }
 
 NO_BODY = {
+    "POST /api/v1/match-weights/rollback/",
+    "POST /api/v1/weight-proposals/",
+    "POST /api/v1/weight-proposals/{id}/accept/",
+    "POST /api/v1/weight-proposals/{id}/reject/",
     "POST /api/v1/consent-invitations/{id}/revoke/",
     "POST /api/v1/follow-ups/{id}/confirm/",
     "POST /api/v1/follow-ups/{id}/request-confirmation/",
@@ -455,6 +485,10 @@ NO_BODY = {
 }
 
 PATHS = {
+    "GET /api/v1/weight-proposals/{id}/": lambda w: {"id": _weight_proposal(w).pk},
+    "POST /api/v1/weight-proposals/{id}/accept/": lambda w: {"id": _weight_proposal(w).pk},
+    "POST /api/v1/weight-proposals/{id}/reject/": lambda w: {"id": _weight_proposal(w).pk},
+    "POST /api/v1/match-weights/rollback/": lambda w: _accepted_weight_proposal(w) and {},
     "POST /api/v1/consent-invitations/{id}/revoke/": lambda w: {"id": _invitation(w).pk},
     "GET /api/v1/consent-invitations/{id}/": lambda w: {"id": _invitation(w).pk},
     "GET /api/v1/exits/{id}/": lambda w: {"id": _exit(w).pk},

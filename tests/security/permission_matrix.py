@@ -89,6 +89,13 @@ MATRIX = {
     "GET /api/v1/match-weights/": "OOOOOODDD",
     "PUT /api/v1/match-weights/": "DDDDDODDD",
     "PATCH /api/v1/match-weights/": "DDDDDODDD",
+    # Learned weights (issue 25): the unit's manager and administrators only.
+    "POST /api/v1/match-weights/rollback/": "DDDDOODDD",
+    "GET /api/v1/weight-proposals/": "DDDDOODDD",
+    "POST /api/v1/weight-proposals/": "DDDDOODDD",
+    "GET /api/v1/weight-proposals/{id}/": "DDDDOODDD",
+    "POST /api/v1/weight-proposals/{id}/accept/": "DDDDOODDD",
+    "POST /api/v1/weight-proposals/{id}/reject/": "DDDDOODDD",
     "GET /api/v1/matches/explain/": "OOOHOODDD",
     "GET /api/v1/me/": "OOOOOOOOD",
     "GET /api/v1/municipalities/": "OOOOOOOOD",
