@@ -278,16 +278,21 @@ def _participant_section(d: _Data) -> Section:
 
 
 def started_work_or_studies(d: _Data) -> list[Started]:
-    """Participants in the period who started work or studies inside both their enrolment window
-    and the period: a recorded start in work or studies, or a hire through a placement. The
-    earliest such start counts, one per person."""
+    """Participants in the period who started work or studies inside their enrolment window, the
+    period and (if they exited) before their exit: a recorded start in work or studies, a hire
+    through a placement, or an exit to work or studies. The earliest counts, one per person."""
     firsts: dict[int, tuple[dt.date, str]] = {}
 
     def consider(pid: int, day: dt.date, kind: str) -> None:
         person = d.people.get(pid)
         if person is None:
             return
-        last = min(d.scope.end, person.window_end or d.scope.end)
+        # Until the period's end, the enrolment's end and the exit, whichever comes first.
+        last = min(
+            d.scope.end,
+            person.window_end or d.scope.end,
+            person.exit.exited_on if person.exit else d.scope.end,
+        )
         if max(d.scope.start, person.enrolled_on) <= day <= last and (
             pid not in firsts or day < firsts[pid][0]
         ):
@@ -302,6 +307,10 @@ def started_work_or_studies(d: _Data) -> list[Started]:
         participant_id__in=ids, hired_on__isnull=False
     ).values_list("participant_id", "hired_on"):
         consider(pid, day, PlacementKind.EMPLOYMENT)
+    for person in d.exited:  # an exit to work or studies is a start on its exit date
+        if person.exit.outcome in WORK_OR_STUDIES:
+            kind = "studies" if person.exit.outcome == ExitOutcome.STUDIES else "work"
+            consider(person.pk, person.exit.exited_on, kind)
     codes = dict(Participant.objects.filter(pk__in=firsts).values_list("pk", "code"))
     return sorted(
         (
@@ -319,7 +328,7 @@ def _started_table(d: _Data) -> Table:
     table = Table("started_work_or_studies", _("Started work or studies during the project"), cols)
     table.note = _(
         "Participants in the period who started work or studies (a recorded start in work or "
-        "studies, or a hire) within both their enrolment in the project and the period; the "
+        "studies, a hire, or an exit to work or studies) within both their enrolment in the project and the period; the "
         "share is of the participants in the period."
     )
     table.add("in_period", _("Participants in the period"), _gender_cells(everyone))
