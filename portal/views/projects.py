@@ -53,8 +53,11 @@ def participant_projects(request, pk):
     editable = role_of(request.user) in svc.ENROLLERS
     projects = list(svc.projects_for(request.user).filter(unit_id=participant.unit_id))
     posted = request.POST.get("form") if request.method == "POST" else None
-    enrol_form = EnrolmentForm(request.POST if posted == "enrol" else None, projects=projects)
-    start_form = StartForm(request.POST if posted == "start" else None)
+    # Two forms on one page: distinct ids, so each label points at its own input.
+    enrol_form = EnrolmentForm(
+        request.POST if posted == "enrol" else None, projects=projects, auto_id="enrol_%s"
+    )
+    start_form = StartForm(request.POST if posted == "start" else None, auto_id="start_%s")
     if posted:
         if not editable:
             raise PermissionDenied
