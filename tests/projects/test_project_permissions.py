@@ -265,3 +265,43 @@ def test_other_units_and_coordinators_cannot_use_the_participant_page(
 def test_coordinators_do_not_get_the_started_list(coordinator, project):
     response = client_for(coordinator).get("/statistik/borjade/", {"project": project.pk})
     assert response.status_code == 403
+
+
+# --- the register extract and anonymisation -----------------------------------------------------
+
+
+def _enrolled_with_a_start(participant, project, guide):
+    ProjectEnrolment.objects.create(
+        project=project, participant=participant, started_on=dt.date(2026, 2, 1), by=guide
+    )
+    ParticipantStart.objects.create(
+        participant=participant,
+        kind="studies",
+        started_on=dt.date(2026, 3, 1),
+        note="Komvux, svenska grund",
+        by=guide,
+    )
+
+
+def test_the_register_extract_holds_projects_and_starts(admin_user, guide, participant, project):
+    import json
+
+    _enrolled_with_a_start(participant, project, guide)
+    response = client_for(admin_user).get(
+        f"/sakerhet/deltagare/{participant.pk}/utdrag/?format=json"
+    )
+    assert response.status_code == 200
+    text = json.dumps(json.loads(response.content), ensure_ascii=False)
+    assert "Vägen In" in text and "Komvux, svenska grund" in text and "Studier" in text
+
+
+def test_anonymisation_clears_the_notes_of_starts(admin_user, guide, participant, project):
+    _enrolled_with_a_start(participant, project, guide)
+    response = client_for(admin_user).post(
+        f"/sakerhet/deltagare/{participant.pk}/anonymisera/",
+        {"reason": "Begäran art. 17", "confirm_active": "on"},
+    )
+    assert response.status_code == 302
+    start = ParticipantStart.objects.get()
+    assert start.note == "" and start.kind == "studies"  # the fact stays for the statistics
+    assert ProjectEnrolment.objects.filter(participant=participant).exists()
