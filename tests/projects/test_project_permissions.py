@@ -305,3 +305,42 @@ def test_anonymisation_clears_the_notes_of_starts(admin_user, guide, participant
     start = ParticipantStart.objects.get()
     assert start.note == "" and start.kind == "studies"  # the fact stays for the statistics
     assert ProjectEnrolment.objects.filter(participant=participant).exists()
+
+
+# --- query budgets: the pages stay flat as rows grow ----------------------------------------------
+
+
+def _queries(client, url, django_assert_max_num_queries, budget):
+    with django_assert_max_num_queries(budget) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_project_pages_stay_flat_as_rows_grow(
+    guide, participant, unit, django_assert_max_num_queries
+):
+    client = client_for(guide)
+    urls = ("/projekt/", f"/deltagare/{participant.pk}/projekt/")
+
+    def add(n):
+        for i in range(n):
+            project = Project.objects.create(
+                unit=unit,
+                name=f"Projekt {Project.objects.count() + i}",
+                starts_on=dt.date(2026, 1, 1),
+                ends_on=dt.date(2026, 12, 31),
+            )
+            ProjectEnrolment.objects.create(
+                project=project, participant=participant, started_on=dt.date(2026, 2, 1), by=guide
+            )
+            ParticipantStart.objects.create(
+                participant=participant, kind="work", started_on=dt.date(2026, 3, 1), by=guide
+            )
+
+    add(1)
+    for u in urls:  # the first request also loads the session and the user's settings
+        client.get(u)
+    small = [_queries(client, u, django_assert_max_num_queries, 40) for u in urls]
+    add(6)
+    large = [_queries(client, u, django_assert_max_num_queries, 40) for u in urls]
+    assert large == small

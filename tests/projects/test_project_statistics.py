@@ -186,3 +186,18 @@ def test_a_guide_sees_only_their_own_participants_in_the_project(
     assert rows[("participants", "in_period")] == ["0", "0", "0", "0", "0"]
     response = api(colleague_guide).get("/api/v1/statistics/started/", _query(data["b"]))
     assert response.json() == []
+
+
+def test_the_overview_and_the_print_report_follow_the_project(data, frozen, manager):
+    client = Client()
+    client.force_login(manager)
+    response = client.get("/oversikt/", _query(data["a"]))
+    assert response.status_code == 200
+    rows = {r.key: [st.cell_text(c) for c in r.cells] for r in response.context["summary"].rows}
+    assert rows["in_period"] == A_EXPECTED[("participants", "in_period")]
+    assert rows["left_project"] == A_EXPECTED[("participants", "left_project")]
+    html = response.content.decode()
+    assert f'<option value="{data["a"].pk}" selected>Vägen In</option>' in html
+    printed = client.get("/statistik/rapport/", _query(data["b"]))
+    assert printed.status_code == 200
+    assert "Projekt Nästa Steg" in printed.content.decode()
