@@ -96,10 +96,6 @@ class ProjectEnrolment(models.Model):
     def __str__(self) -> str:
         return f"{self.participant_id} in {self.project_id} from {self.started_on}"
 
-    @property
-    def window_end(self):
-        return self.ended_on or self.project.ends_on
-
 
 class ParticipantStart(models.Model):
     """A start in work, studies or a labour-market programme that is not a placement of ours
