@@ -239,6 +239,8 @@ SPECTACULAR_SETTINGS = {
         "DecisionReasonEnum": "matching.models.suggestions.DecisionReason",
         "SusEmploymentEnum": "matching.choices.SusEmployment",
         "SusIncomeEnum": "matching.choices.SusIncome",
+        "StartKindEnum": "placements.choices.StartKind",
+        "ProjectTargetGroupEnum": "placements.choices.ProjectTargetGroup",
     },
 }
 

@@ -87,3 +87,25 @@ STATUS_TRANSITIONS = {
     PlacementStatus.ONGOING: {PlacementStatus.ENDED},
     PlacementStatus.ENDED: set(),
 }
+
+
+class ProjectTargetGroup(models.TextChoices):
+    """A project's target groups; each is a participant flag (young: aged 18–24)."""
+
+    YOUNG = "young", _("Young people 18–24")
+    NEWLY_ARRIVED = "newly_arrived", _("Newly arrived")
+    LONG_TERM_UNEMPLOYED = "long_term_unemployed", _("Long-term unemployed")
+    REDUCED_WORK_CAPACITY = "reduced_work_capacity", _("Disability reducing work capacity")
+    RETURNING_FROM_SICK_LEAVE = "returning_from_sick_leave", _("Returning from sick leave")
+
+
+class StartKind(models.TextChoices):
+    """A step a funder counts that is not a placement: a start in work, studies or a programme."""
+
+    WORK = "work", _("Work")
+    STUDIES = "studies", _("Studies")
+    PROGRAMME = "programme", _("Labour-market programme")
+
+
+# Starts that count as "started work or studies during the project".
+WORK_OR_STUDY_STARTS = (StartKind.WORK, StartKind.STUDIES)

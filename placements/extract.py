@@ -7,7 +7,15 @@ from django.utils.translation import gettext as _
 
 from matching.extract import Section, person, table
 from matching.models import Participant
-from placements.models import Exit, ExitFollowUp, FollowUp, Placement, PracticeEvaluation
+from placements.models import (
+    Exit,
+    ExitFollowUp,
+    FollowUp,
+    ParticipantStart,
+    Placement,
+    PracticeEvaluation,
+    ProjectEnrolment,
+)
 
 
 def _where(placement: Placement) -> str:
@@ -32,6 +40,8 @@ def placements_section(p: Participant) -> Section:
     )
     exits = Exit.objects.filter(participant=p).select_related("by").order_by("exited_on", "pk")
     six_months = ExitFollowUp.objects.filter(exit__participant=p).order_by("checked_on", "pk")
+    enrolments = ProjectEnrolment.objects.filter(participant=p).select_related("project", "by")
+    starts = ParticipantStart.objects.filter(participant=p).select_related("by")
     return Section(
         "placements",
         _("Placements and follow-ups"),
@@ -159,6 +169,26 @@ def placements_section(p: Participant) -> Section:
                 ExitFollowUp,
                 ["checked_on", "situation", "note"],
                 ((s.checked_on, s.get_situation_display(), s.note) for s in six_months),
+            ),
+            table(
+                "project_enrolments",
+                _("Projects"),
+                ProjectEnrolment,
+                ["project", "started_on", "ended_on", ("by", _("By"))],
+                (
+                    (e.project.name, e.started_on, e.ended_on, person(e.by))
+                    for e in enrolments.order_by("started_on", "pk")
+                ),
+            ),
+            table(
+                "starts",
+                _("Starts in work or studies"),
+                ParticipantStart,
+                ["kind", "started_on", "note", ("by", _("By"))],
+                (
+                    (s.get_kind_display(), s.started_on, s.note, person(s.by))
+                    for s in starts.order_by("started_on", "pk")
+                ),
             ),
         ],
     )

@@ -35,7 +35,7 @@ from matching.choices import Gender, Phase
 from matching.identity import birth_year_of, check_birth_year, normalise_personal_number
 from matching.models import Participant
 from placements.choices import ExitOutcome, PlacementKind, PlacementPhase, PlacementStatus
-from placements.models import Exit, Placement
+from placements.models import Exit, Placement, Project, ProjectEnrolment
 
 COLUMNS = [
     "identifier",
@@ -52,6 +52,7 @@ COLUMNS = [
     "placement_end",
     "exit_date",
     "exit_outcome",
+    "project",
 ]
 REQUIRED = ("identifier", "municipality", "enrolled_on")
 # Swedish headers are accepted too.
@@ -74,6 +75,7 @@ ALIASES = {
     "avslutsdatum": "exit_date",
     "avslutad": "exit_date",
     "utfall": "exit_outcome",
+    "projekt": "project",
 }
 TARGET_GROUPS = {
     "newly_arrived": ["nyanländ", "nyanlanda", "newly arrived"],
@@ -152,6 +154,7 @@ def template_rows() -> list[list[str]]:
             "2024-05-31",
             "2024-09-30",
             "Arbete utan stöd",
+            "",
         ],
         [
             "19900101-0017",
@@ -165,6 +168,7 @@ def template_rows() -> list[list[str]]:
             "556036-0793",
             "employment",
             "2024-06-01",
+            "",
             "",
             "",
             "",
@@ -235,6 +239,9 @@ class _Importer:
             )
         }
         self.known_numbers: dict[str, int] | None = None
+        self.projects = {
+            p.name.strip().casefold(): p for p in Project.objects.filter(unit_id=self.unit_id)
+        }
 
     def snapshot(self) -> tuple[set, set, set]:
         return set(self.people), set(self.exits), set(self.profiles)
@@ -340,6 +347,8 @@ class _Importer:
             self.people[key] = participant
         else:
             result.action = "added to"
+        if row.get("project", "").strip():
+            self.enrol(participant, row["project"])
         if row.get("placement_employer", "").strip() or row.get("placement_kind", "").strip():
             self.placement(participant, row)
         if row.get("exit_date", "").strip() or row.get("exit_outcome", "").strip():
@@ -401,6 +410,26 @@ class _Importer:
         self.report.participants_created += 1
         result.action = "created"
         return participant
+
+    def enrol(self, participant: Participant, value: str) -> None:
+        """Enrol in a project of the unit (named in the ``project`` column) from the enrolment
+        date, or the project's start if later; once per person and project."""
+        project = self.projects.get(value.strip().casefold())
+        if project is None:
+            raise ValidationError({"project": _("Unknown project “%(v)s”.") % {"v": value.strip()}})
+        if ProjectEnrolment.objects.filter(project=project, participant=participant).exists():
+            return
+        started_on = max(participant.enrolled_on, project.starts_on)
+        if started_on > project.ends_on:
+            raise ValidationError(
+                {
+                    "project": _("The enrolment is after the project's end (%(e)s).")
+                    % {"e": project.ends_on}
+                }
+            )
+        ProjectEnrolment.objects.create(
+            project=project, participant=participant, started_on=started_on, by=self.by
+        )
 
     def placement(self, participant: Participant, row: dict[str, str]) -> Placement:
         if not row.get("placement_employer", "").strip():

@@ -348,3 +348,11 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.followup_id} {self.sent_on}"
+
+
+# Projects live in their own module; imported here so Django registers them with this app.
+from placements.project_models import (  # noqa: E402, F401
+    ParticipantStart,
+    Project,
+    ProjectEnrolment,
+)

@@ -1,6 +1,6 @@
 """What placements clears when a participant is anonymised (``matching.retention``): the free
-text written about them in placements, evaluations, extensions, follow-ups, exits and six-month
-follow-ups. Dates, kinds, statuses, coded reasons, outcomes and situations stay — they are what statistics,
+text written about them in placements, evaluations, extensions, follow-ups, exits, six-month
+follow-ups and starts in work or studies. Dates, kinds, statuses, coded reasons, outcomes and situations stay — they are what statistics,
 ESF reporting and fidelity count."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from placements.models import (
     Exit,
     ExitFollowUp,
     FollowUp,
+    ParticipantStart,
     Placement,
     PlacementTransition,
     PracticeEvaluation,
@@ -28,3 +29,4 @@ def participant_notes_erase(participant: Participant) -> None:
     )
     Exit.objects.filter(participant=participant).update(note="")
     ExitFollowUp.objects.filter(exit__participant=participant).update(note="")
+    ParticipantStart.objects.filter(participant=participant).update(note="")

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from core.models import Municipality, Unit, User
 from core.tabular import Export, Filter, Sheet, Styled, export_response
+from placements.project_models import Project
 from placements.statistics import SUPPRESS_BELOW, Cell, Report, Scope
 
 
@@ -33,6 +34,11 @@ def scope_filters(scope: Scope, share: bool, period: Filter | None = None) -> li
         unit = Unit.objects.filter(pk=scope.unit_ids[0]).values_list("name", flat=True).first()
         if unit:
             filters.append(Filter(_("Unit"), unit))
+    if scope.project_id:
+        project = Project.objects.filter(pk=scope.project_id).values_list("name", flat=True)
+        name = project.first()
+        if name:
+            filters.append(Filter(_("Project"), name))
     if scope.municipality_code:
         name = (
             Municipality.objects.filter(code=scope.municipality_code)

@@ -13,6 +13,7 @@ from portal.views import (
     matching_pages,
     method,
     participant_public,
+    projects,
     regions,
 )
 
@@ -207,6 +208,9 @@ urlpatterns = [
     path("metod/sus/", method.sus_list, name="sus_list"),
     path("metod/sus/export/<str:kind>/", method.sus_download, name="sus_export"),
     path("deltagare/<int:pk>/sus/", method.participant_sus, name="participant_sus"),
+    path("projekt/", projects.project_list, name="projects"),
+    path("deltagare/<int:pk>/projekt/", projects.participant_projects, name="participant_projects"),
+    path("statistik/borjade/", projects.statistics_started, name="statistics_started"),
     path(
         "deltagare/<int:pk>/stegforflyttning/",
         method.participant_progression,

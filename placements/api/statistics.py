@@ -38,6 +38,11 @@ FILTERS = [
     ),
     OpenApiParameter("municipality", OpenApiTypes.STR, description="Municipality code, e.g. 0880."),
     OpenApiParameter(
+        "project",
+        OpenApiTypes.INT,
+        description="Project id: only its enrolments, each counted inside its own dates.",
+    ),
+    OpenApiParameter(
         "share",
         OpenApiTypes.BOOL,
         description="For sharing outside the unit: cells with 1–4 persons become “<5”.",
@@ -81,6 +86,7 @@ class ScopeSerializer(serializers.Serializer):
     units = serializers.ListField(child=serializers.IntegerField(), allow_null=True)
     municipality = serializers.CharField(allow_null=True)
     guide = serializers.IntegerField(allow_null=True)
+    project = serializers.IntegerField(allow_null=True)
 
 
 class ReportSerializer(serializers.Serializer):

@@ -1,13 +1,16 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from placements.api import learning, method, statistics, views
+from placements.api import learning, method, projects, statistics, views
 
 router = DefaultRouter(trailing_slash=True)
 router.register("placements", views.PlacementViewSet, basename="placement")
 router.register("follow-ups", views.FollowUpViewSet, basename="follow-up")
 router.register("exits", views.ExitViewSet, basename="exit")
 router.register("weight-proposals", learning.WeightProposalViewSet, basename="weight-proposal")
+router.register("projects", projects.ProjectViewSet, basename="project")
+router.register("project-enrolments", projects.EnrolmentViewSet, basename="project-enrolment")
+router.register("participant-starts", projects.StartViewSet, basename="participant-start")
 
 urlpatterns = [
     *router.urls,
@@ -16,6 +19,7 @@ urlpatterns = [
     ),
     path("statistics/", statistics.StatisticsView.as_view(), name="statistics"),
     path("statistics/export/", statistics.StatisticsExportView.as_view(), name="statistics-export"),
+    path("statistics/started/", projects.StartedPersonsView.as_view(), name="statistics-started"),
     path("statistics/scb/", statistics.ScbExportView.as_view(), name="statistics-scb"),
     path("fidelity/", method.FidelityView.as_view(), name="fidelity"),
     path("fidelity/export/", method.FidelityExportView.as_view(), name="fidelity-export"),

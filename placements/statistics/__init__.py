@@ -31,9 +31,11 @@ from placements.statistics.cells import (
 from placements.statistics.figures import (
     GENDERS,
     REPORT_OUTCOMES,
+    Started,
     build_report,
     gender_labels,
     outcome_labels,
+    started_persons,
 )
 from placements.statistics.scb import scb_export, scb_month_rows
 from placements.statistics.scope import (
@@ -59,6 +61,7 @@ __all__ = [
     "Row",
     "Scope",
     "Section",
+    "Started",
     "Table",
     "add_months",
     "build_report",
@@ -72,4 +75,5 @@ __all__ = [
     "scb_export",
     "scb_month_rows",
     "sections_for",
+    "started_persons",
 ]

@@ -16,12 +16,20 @@ from employers.models import Employer, Interaction, TaskProfile
 from matching.choices import Gender, OcnStatus, Phase
 from matching.models import KgaAssessment, OcnCase, Participant, PhaseChange
 from placements.choices import (
+    WORK_OR_STUDY_STARTS,
     ExitOutcome,
     FollowUpStatus,
     PlacementKind,
     SixMonthSituation,
 )
-from placements.models import Exit, ExitFollowUp, FollowUp, Placement
+from placements.models import (
+    Exit,
+    ExitFollowUp,
+    FollowUp,
+    ParticipantStart,
+    Placement,
+    ProjectEnrolment,
+)
 from placements.statistics.cells import (
     Cell,
     Report,
@@ -81,6 +89,18 @@ class Person:
     enrolled_on: dt.date
     flags: dict[str, bool]
     exit: Exit | None = None  # the exit that counts for the period, if any
+    window_end: dt.date | None = None  # a project's enrolment: the last day it counts
+
+
+@dataclass
+class Started:
+    """A person in the project who started work or studies: the first such start in the window."""
+
+    pk: int
+    code: str
+    gender: str
+    started_on: dt.date
+    kind: str  # a StartKind value, or "employment" for a hire through a placement
 
 
 def _participants(scope: Scope):
@@ -91,7 +111,19 @@ def _participants(scope: Scope):
         qs = qs.filter(municipality__code=scope.municipality_code)
     if scope.guide_id:
         qs = qs.filter(guide_id=scope.guide_id)
+    if scope.project_id:
+        qs = qs.filter(project_enrolments__project_id=scope.project_id)
     return qs
+
+
+def _project_windows(scope: Scope) -> dict[int, tuple[dt.date, dt.date]]:
+    """Per person, the first and last day their enrolment in the chosen project counts."""
+    return {
+        e.participant_id: (e.started_on, e.ended_on or e.project.ends_on)
+        for e in ProjectEnrolment.objects.filter(project_id=scope.project_id).select_related(
+            "project"
+        )
+    }
 
 
 def _gender_cells(counter: Counter) -> list[Cell]:
@@ -119,7 +151,9 @@ class _Data:
         self.enrolled: list[Person] = []
         self.active_at_end: list[Person] = []
         self.exited: list[Person] = []
+        self.left_project: list[Person] = []  # enrolment ended in the period without an exit
         self.municipality_names: dict[str, str] = {}
+        windows = _project_windows(scope) if scope.project_id else {}
         for row in participants.values(
             "pk",
             "gender",
@@ -129,9 +163,16 @@ class _Data:
             "enrolled_on",
             *TARGET_GROUPS,
         ):
-            if row["enrolled_on"] > end:
+            # In a project, its enrolment's dates bound the person's window; otherwise the
+            # programme's enrolment opens it and nothing closes it but an exit.
+            enrolled_on, window_end = windows.get(row["pk"], (row["enrolled_on"], None))
+            if enrolled_on > end or (window_end is not None and window_end < start):
                 continue
-            exits = [e for e in exits_by_person[row["pk"]] if e.exited_on >= row["enrolled_on"]]
+            exits = [
+                e
+                for e in exits_by_person[row["pk"]]
+                if e.exited_on >= enrolled_on and (window_end is None or e.exited_on <= window_end)
+            ]
             if exits and exits[-1].exited_on < start:
                 continue  # left before the period
             person = Person(
@@ -139,8 +180,9 @@ class _Data:
                 gender=_gender(row["gender"]),
                 birth_year=row["birth_year"],
                 municipality=row["municipality__code"],
-                enrolled_on=row["enrolled_on"],
+                enrolled_on=enrolled_on,
                 flags={t: row[t] for t in TARGET_GROUPS},
+                window_end=window_end,
             )
             self.municipality_names[row["municipality__code"]] = row["municipality__name"]
             in_period = [e for e in exits if start <= e.exited_on <= end]
@@ -150,6 +192,8 @@ class _Data:
             if in_period:
                 person.exit = in_period[-1]
                 self.exited.append(person)
+            elif window_end is not None and window_end < end:
+                self.left_project.append(person)
             else:
                 self.active_at_end.append(person)
         self.people = {p.pk: p for p in self.in_period}
@@ -171,14 +215,29 @@ def _age_group(person: Person, end: dt.date) -> str:
 def _participant_section(d: _Data) -> Section:
     cols = [*gender_labels(), _("Total")]
     summary = Table("participants", _("Participants"), cols)
-    for key, label, people in [
+    rows = [
         ("in_period", _("Participants in the period"), d.in_period),
         ("enrolled", _("Enrolled in the period"), d.enrolled),
         ("active_at_end", _("Active at the end of the period"), d.active_at_end),
         ("exited", _("Exited in the period"), d.exited),
-    ]:
+    ]
+    if d.scope.project_id:
+        rows.append(
+            (
+                "left_project",
+                _("Left the project in the period without an exit"),
+                d.left_project,
+            )
+        )
+    for key, label, people in rows:
         summary.add(key, label, _gender_cells(Counter(p.gender for p in people)))
     summary.note = _("Participants in the period = active at the end + exited in the period.")
+    if d.scope.project_id:
+        summary.note = _(
+            "Only the project's enrolments, each counted from its start to its end (or the "
+            "project's end). Participants in the period = active at the end + exited in the "
+            "period + left the project in the period without an exit."
+        )
     ages = Table("by_age", _("Participants by age group (age at the end of the period)"), cols)
     age_labels = {
         "under_25": _("Under 25"),
@@ -212,7 +271,80 @@ def _participant_section(d: _Data) -> Section:
             _gender_cells(Counter(p.gender for p in d.in_period if p.municipality == code)),
         )
     munis.add("total", _("Total"), _gender_cells(Counter(p.gender for p in d.in_period)))
-    return Section("participants", _("Participants"), [summary, ages, targets, munis])
+    tables = [summary, ages, targets, munis]
+    if d.scope.project_id:
+        tables.append(_started_table(d))
+    return Section("participants", _("Participants"), tables)
+
+
+def started_work_or_studies(d: _Data) -> list[Started]:
+    """Participants in the period who started work or studies inside their enrolment window, the
+    period and (if they exited) before their exit: a recorded start in work or studies, a hire
+    through a placement, or an exit to work or studies. The earliest counts, one per person."""
+    firsts: dict[int, tuple[dt.date, str]] = {}
+
+    def consider(pid: int, day: dt.date, kind: str) -> None:
+        person = d.people.get(pid)
+        if person is None:
+            return
+        # Until the period's end, the enrolment's end and the exit, whichever comes first.
+        last = min(
+            d.scope.end,
+            person.window_end or d.scope.end,
+            person.exit.exited_on if person.exit else d.scope.end,
+        )
+        if max(d.scope.start, person.enrolled_on) <= day <= last and (
+            pid not in firsts or day < firsts[pid][0]
+        ):
+            firsts[pid] = (day, kind)
+
+    ids = list(d.people)
+    for pid, day, kind in ParticipantStart.objects.filter(
+        participant_id__in=ids, kind__in=WORK_OR_STUDY_STARTS
+    ).values_list("participant_id", "started_on", "kind"):
+        consider(pid, day, kind)
+    for pid, day in Placement.objects.filter(
+        participant_id__in=ids, hired_on__isnull=False
+    ).values_list("participant_id", "hired_on"):
+        consider(pid, day, PlacementKind.EMPLOYMENT)
+    for person in d.exited:  # an exit to work or studies is a start on its exit date
+        if person.exit.outcome in WORK_OR_STUDIES:
+            kind = "studies" if person.exit.outcome == ExitOutcome.STUDIES else "work"
+            consider(person.pk, person.exit.exited_on, kind)
+    codes = dict(Participant.objects.filter(pk__in=firsts).values_list("pk", "code"))
+    return sorted(
+        (
+            Started(pid, codes[pid], d.people[pid].gender, day, kind)
+            for pid, (day, kind) in firsts.items()
+        ),
+        key=lambda s: (s.started_on, s.code),
+    )
+
+
+def _started_table(d: _Data) -> Table:
+    cols = [*gender_labels(), _("Total")]
+    started = Counter(s.gender for s in started_work_or_studies(d))
+    everyone = Counter(p.gender for p in d.in_period)
+    table = Table("started_work_or_studies", _("Started work or studies during the project"), cols)
+    table.note = _(
+        "Participants in the period who started work or studies (a recorded start in work or "
+        "studies, a hire, or an exit to work or studies) within both their enrolment in the project and the period; the "
+        "share is of the participants in the period."
+    )
+    table.add("in_period", _("Participants in the period"), _gender_cells(everyone))
+    table.add("started", _("Started work or studies"), _gender_cells(started))
+    table.add(
+        "share",
+        _("Share who started work or studies"),
+        [share_of(started[g], everyone[g]) for g in GENDERS]
+        + [share_of(sum(started.values()), sum(everyone.values()))],
+    )
+    return table
+
+
+def started_persons(scope: Scope) -> list[Started]:
+    """The persons behind the "started work or studies" count (for the list a manager opens)."""
+    return started_work_or_studies(_Data(scope))
 
 
 def _outcome_table(key: str, title: str, groups: list[tuple[str, list[Person]]]) -> Table:

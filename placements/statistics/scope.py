@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from core.choices import Role
 from core.models import Municipality, Unit, User
 from core.roles import role_of
+from placements.project_models import Project
 
 STATS_ROLES = (Role.MANAGER, Role.ADMIN, Role.COORDINATOR, Role.GUIDE)
 SCB_ROLES = (Role.MANAGER, Role.ADMIN)
@@ -39,6 +40,7 @@ class Scope:
     municipality_code: str | None = None
     guide_id: int | None = None  # guides see their own participants and follow-ups
     sections: tuple[str, ...] = ()  # which sections this user gets
+    project_id: int | None = None  # only this project's enrolments, inside their dates
 
     def as_dict(self) -> dict:
         return {
@@ -47,6 +49,7 @@ class Scope:
             "units": list(self.unit_ids) if self.unit_ids is not None else None,
             "municipality": self.municipality_code,
             "guide": self.guide_id,
+            "project": self.project_id,
         }
 
 
@@ -110,6 +113,7 @@ def parse_filters(user: User, data) -> tuple[Scope | None, dict[str, list[str]]]
         municipality.isdigit() and Municipality.objects.filter(code=municipality).exists()
     ):
         errors["municipality"] = [_("Unknown municipality.")]
+    project_id = _project_of(user, data, unit_ids, errors)
     if errors:
         return None, errors
     return (
@@ -120,6 +124,21 @@ def parse_filters(user: User, data) -> tuple[Scope | None, dict[str, list[str]]]
             municipality_code=municipality,
             guide_id=user.pk if role == Role.GUIDE else None,
             sections=sections_for(role),
+            project_id=project_id,
         ),
         {},
     )
+
+
+def _project_of(user: User, data, unit_ids, errors: dict) -> int | None:
+    """A project of the units the user sees (digits first: no NUL reaches the database)."""
+    raw = (data.get("project") or "").strip()
+    if not raw:
+        return None
+    qs = Project.objects.visible_to(user)
+    if unit_ids is not None:
+        qs = qs.filter(unit_id__in=unit_ids)
+    if not raw.isdigit() or not qs.filter(pk=raw).exists():
+        errors["project"] = [_("Unknown project.")]
+        return None
+    return int(raw)

@@ -68,6 +68,7 @@ def overview(request):
     from dataclasses import replace
 
     from placements import statistics as st
+    from placements.models import Project
 
     scope, errors = st.parse_filters(request.user, request.GET)
     unit_participants = Participant.objects.visible_to(request.user)
@@ -93,6 +94,7 @@ def overview(request):
         "placements": Placement.objects.visible_to(request.user).exclude(status="ended").count(),
         "overdue": FollowUp.objects.visible_to(request.user).overdue(_today()).count(),
         "jobs": RecomputeJob.objects.filter(unit_id=request.user.unit_id)[:5],
+        "projects": Project.objects.visible_to(request.user).filter(unit_id=request.user.unit_id),
     }
     if scope is not None:
         # The overview is unit-wide for every staff role; the statistics page narrows by role.

@@ -33,7 +33,7 @@ from placements.importing_history import (
     history_import_job_start,
     template_rows,
 )
-from placements.models import Exit
+from placements.models import Exit, Project
 from placements.statistics_export import share_requested
 from portal import charts
 from portal.access import role_required
@@ -68,7 +68,11 @@ def _filter_context(request, scope, errors):
         ),
     ]
     default_start, default_end = st.default_period()
+    projects = Project.objects.visible_to(user)
+    if role_of(user) != "admin":
+        projects = projects.filter(unit_id=user.unit_id)
     return {
+        "projects": projects.order_by("name"),
         "scope": scope,
         "start_value": request.GET.get("start") or default_start.isoformat(),
         "end_value": request.GET.get("end") or default_end.isoformat(),
@@ -130,6 +134,8 @@ def statistics_print(request):
         context["report"] = report
         context["charts"] = _charts(report, context["share"])
         context["unit_name"] = request.user.unit.name if request.user.unit_id else ""
+        if scope.project_id:
+            context["project_name"] = Project.objects.get(pk=scope.project_id).name
     return render(request, "portal/manager/print.html", context, status=400 if errors else 200)
 
 

@@ -111,6 +111,10 @@ API_WRITE_TO_PAGE: dict[str, str | tuple[str, str]] = {
     "follow_ups_reschedule_create": "followup_reschedule",
     "follow_ups_request_confirmation_create": "followup_request_confirmation",
     "follow_ups_confirm_create": "employer_confirm_followup",
+    # projects (issue 23): managers create them; guides and managers enrol and record starts
+    "projects_create": "projects",
+    "project_enrolments_create": "participant_projects",
+    "participant_starts_create": "participant_projects",
 }
 
 

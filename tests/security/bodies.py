@@ -234,6 +234,42 @@ def _requested_profile(world):
     )
 
 
+def _project(world):
+    """A project of the cast's unit, running from a month ago for a year."""
+    from matching.models import Participant
+    from placements.models import Project
+
+    participant = Participant.objects.get(pk=world.ids["participants"])
+    return Project.objects.create(
+        unit_id=participant.unit_id,
+        name="Vägen In",
+        starts_on=today() - dt.timedelta(days=30),
+        ends_on=today() + dt.timedelta(days=365),
+    )
+
+
+def _enrolment(world):
+    from placements.models import ProjectEnrolment
+
+    return ProjectEnrolment.objects.create(
+        project=_project(world),
+        participant_id=world.ids["participants"],
+        started_on=today(),
+        by=world.users["manager"],
+    )
+
+
+def _start(world):
+    from placements.models import ParticipantStart
+
+    return ParticipantStart.objects.create(
+        participant_id=world.ids["participants"],
+        kind="studies",
+        started_on=today(),
+        by=world.users["guide"],
+    )
+
+
 def _first(model_path: str) -> int:
     from django.apps import apps
 
@@ -468,6 +504,24 @@ BODIES = {
         "municipalities": ["0880", "0881"],
     },
     "PATCH /api/v1/units/{id}/": lambda w: {"phone": "0480-123 45"},
+    "POST /api/v1/projects/": lambda w: {
+        "name": "Nästa Steg",
+        "funder": "ESF+",
+        "starts_on": iso(today()),
+        "ends_on": iso(today() + dt.timedelta(days=365)),
+        "target_groups": ["young", "newly_arrived"],
+    },
+    "POST /api/v1/project-enrolments/": lambda w: {
+        "project": _project(w).pk,
+        "participant": w.ids["participants"],
+        "started_on": iso(today()),
+    },
+    "POST /api/v1/participant-starts/": lambda w: {
+        "participant": w.ids["participants"],
+        "kind": "studies",
+        "started_on": iso(today()),
+        "note": "Komvux, svenska",
+    },
 }
 
 NO_BODY = {
@@ -528,6 +582,9 @@ PATHS = {
     "GET /api/v1/municipalities/{code}/": lambda w: {"code": "0880"},
     "GET /api/v1/industries/{code}/": lambda w: {"code": _first("core.Industry")},
     "GET /api/v1/match-decisions/{id}/": lambda w: {"id": _decision(w).pk},
+    "GET /api/v1/projects/{id}/": lambda w: {"id": _project(w).pk},
+    "GET /api/v1/project-enrolments/{id}/": lambda w: {"id": _enrolment(w).pk},
+    "GET /api/v1/participant-starts/{id}/": lambda w: {"id": _start(w).pk},
 }
 
 QUERIES = {
@@ -536,6 +593,7 @@ QUERIES = {
     "GET /api/v1/statistics/scb/": lambda w: {"month": today().strftime("%Y-%m")},
     "GET /api/v1/sus/": lambda w: {"month": today().strftime("%Y-%m")},
     "GET /api/v1/fidelity/export/": lambda w: {"file": "csv"},
+    "GET /api/v1/statistics/started/": lambda w: {"project": _project(w).pk},
     "GET /api/v1/matches/explain/": lambda w: {
         "participant": w.ids["participants"],
         "task_profile": w.ids["task-profiles"],

@@ -199,4 +199,19 @@ MATRIX = {
     "POST /api/v1/units/": "DDDDDODDD",
     "PUT /api/v1/units/{id}/": "DDDDDODDD",
     "PATCH /api/v1/units/{id}/": "DDDDDODDD",
+    # issue 23: projects, enrolments, starts in work or studies. Staff of the unit read; managers
+    # create projects; guides and managers enrol and record starts (another unit's participant is
+    # a 404); employer users see nothing.
+    "GET /api/v1/projects/": "OOOOOODDD",
+    "POST /api/v1/projects/": "DDDDOODDD",
+    "GET /api/v1/projects/{id}/": "OOOHOODDD",
+    "GET /api/v1/project-enrolments/": "OOOOOODDD",
+    "POST /api/v1/project-enrolments/": "DOOHOODDD",
+    "GET /api/v1/project-enrolments/{id}/": "OOOHOODDD",
+    "GET /api/v1/participant-starts/": "OOOOOODDD",
+    "POST /api/v1/participant-starts/": "DOOHOODDD",
+    "GET /api/v1/participant-starts/{id}/": "OOOHOODDD",
+    # the project of the query belongs to the cast's unit: for a guide of another unit it is an
+    # unknown filter value (a field error, as an unknown municipality), never a list
+    "GET /api/v1/statistics/started/": "DOOIOODDD",
 }
