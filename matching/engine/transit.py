@@ -221,7 +221,12 @@ def _index(values: pa.ChunkedArray, keys: list[str]) -> np.ndarray:
     return pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
-def read_gtfs(source: str | Path | bytes | IO[bytes]) -> Feed:
+MAX_UNPACKED_BYTES = 2 * 1024**3  # a county feed unpacks to a few hundred MB; more is a zip bomb
+
+
+def read_gtfs(
+    source: str | Path | bytes | IO[bytes], *, max_unpacked_bytes: int = MAX_UNPACKED_BYTES
+) -> Feed:
     """Read a GTFS zip (a path, its bytes or an open binary file)."""
     if isinstance(source, bytes):
         source = io.BytesIO(source)
@@ -230,6 +235,11 @@ def read_gtfs(source: str | Path | bytes | IO[bytes]) -> Feed:
     except (zipfile.BadZipFile, OSError) as error:
         raise GtfsError(f"Not a zip file: {error}") from None
     with archive:
+        unpacked = sum(info.file_size for info in archive.infolist() if info.filename in COLUMNS)
+        if unpacked > max_unpacked_bytes:
+            raise GtfsError(
+                f"The feed unpacks to {unpacked} bytes, more than {max_unpacked_bytes}."
+            )
         tables = {name: _read_table(archive, name) for name in COLUMNS}
     problems: list[str] = []
 
