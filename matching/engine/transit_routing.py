@@ -142,7 +142,9 @@ def earliest_arrivals(
     access = _near_stops(tt, origins)
     for start in range(0, n, chunk):
         part = slice(start, min(n, start + chunk))
-        arrive, a_first, a_last, a_legs = _scan(tt, access[part], depart)
+        batch = access[part]
+        scan = _scan_one if len(batch) == 1 else _scan
+        arrive, a_first, a_last, a_legs = scan(tt, batch, depart)
         cols = np.arange(arrive.shape[1])
         for j, (stops, walks) in enumerate(egress):
             if len(stops) == 0:
@@ -247,6 +249,61 @@ def _scan(tt: Timetable, access: list[tuple[np.ndarray, np.ndarray]], depart: in
                 ready, r_first, r_legs, earliest, w, a + int(fp_dur[k]), better, a_first, a_legs, v
             )
     return arrive, a_first, a_last, a_legs
+
+
+def _scan_one(tt: Timetable, access: list[tuple[np.ndarray, np.ndarray]], depart: int):
+    """``_scan`` for a single origin in plain Python: one origin does not fill a numpy vector,
+    and a list lookup costs less than a numpy call (a pair change re-routes one participant)."""
+    n_stops = tt.n_stops
+    ready = [INF] * n_stops
+    r_first = [-1] * n_stops
+    r_legs = [0] * n_stops
+    (stops, walks) = access[0]
+    for s, w in zip(stops.tolist(), walks.tolist(), strict=True):
+        ready[s] = min(ready[s], depart + w)
+    arrive = [INF] * n_stops
+    a_first = [-1] * n_stops
+    a_last = [-1] * n_stops
+    a_legs = [0] * n_stops
+    lo = int(np.searchsorted(tt.c_dep, depart, side="left"))
+    hi = int(np.searchsorted(tt.c_dep, depart + tt.settings.horizon_min * 60, side="right"))
+    if hi > lo:
+        trips, local = np.unique(tt.c_trip[lo:hi], return_inverse=True)
+        lines = tt.trip_line[trips].tolist()
+        on = [False] * len(trips)
+        t_first = [-1] * len(trips)
+        t_legs = [0] * len(trips)
+        change = tt.change_s.tolist()
+        fp_ptr, fp_to, fp_dur = tt.fp_ptr.tolist(), tt.fp_to.tolist(), tt.fp_dur.tolist()
+        for t, s, d, v, a in zip(
+            local.tolist(),
+            tt.c_from[lo:hi].tolist(),
+            tt.c_dep[lo:hi].tolist(),
+            tt.c_to[lo:hi].tolist(),
+            tt.c_arr[lo:hi].tolist(),
+            strict=True,
+        ):
+            if not on[t]:
+                if ready[s] > d:
+                    continue
+                on[t] = True
+                t_first[t] = r_first[s] if r_first[s] >= 0 else lines[t]
+                t_legs[t] = r_legs[s] + 1
+            if a >= arrive[v]:
+                continue
+            arrive[v], a_first[v], a_last[v], a_legs[v] = a, t_first[t], lines[t], t_legs[t]
+            when = a + change[v]
+            if when < ready[v]:
+                ready[v], r_first[v], r_legs[v] = when, t_first[t], t_legs[t]
+            for k in range(fp_ptr[v], fp_ptr[v + 1]):
+                w, when = fp_to[k], a + fp_dur[k]
+                if when < ready[w]:
+                    ready[w], r_first[w], r_legs[w] = when, t_first[t], t_legs[t]
+
+    def column(values):
+        return np.array(values, dtype=np.int64).reshape(-1, 1)
+
+    return column(arrive), column(a_first), column(a_last), column(a_legs)
 
 
 def _relax(ready, r_first, r_legs, earliest, stop, when, mask, a_first, a_legs, came_from):

@@ -371,3 +371,6 @@ def test_the_router_agrees_with_a_plain_search_over_trips(spec, day, depart_min,
     got = earliest_arrivals(tt, np.array(points), np.array(points), depart_min * 60, chunk=3)
     expected = reference(spec, day, depart_min * 60, points, points)
     assert got.arrival.tolist() == expected
+    one_by_one = earliest_arrivals(tt, np.array(points), np.array(points), depart_min * 60, chunk=1)
+    assert one_by_one.arrival.tolist() == expected
+    assert one_by_one.transfers.tolist() == got.transfers.tolist()
