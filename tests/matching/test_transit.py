@@ -374,3 +374,43 @@ def test_the_router_agrees_with_a_plain_search_over_trips(spec, day, depart_min,
     one_by_one = earliest_arrivals(tt, np.array(points), np.array(points), depart_min * 60, chunk=1)
     assert one_by_one.arrival.tolist() == expected
     assert one_by_one.transfers.tolist() == got.transfers.tolist()
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    spec=random_feeds(),
+    day=st.sampled_from([MONDAY, SATURDAY]),
+    arrive_min=st.sampled_from([7 * 60 + 30, 8 * 60 + 30, 9 * 60, 23 * 60 + 59, 24 * 60 + 30]),
+)
+def test_the_latest_departure_is_the_last_one_that_still_arrives_in_time(spec, day, arrive_min):
+    """The backwards scan agrees with the forward one: leaving at the latest departure arrives
+    in time, leaving a second later does not (or the horizon is reached)."""
+    tt = compile_timetable(read_gtfs(spec_to_gtfs(spec)), day, WALK)
+    points = np.array(spec["stops"])
+    deadline = arrive_min * 60
+    latest = latest_departures(tt, points, points, deadline)
+    earliest_allowed = deadline - WALK.horizon_min * 60
+    for i in range(len(points)):
+        for j in range(len(points)):
+            leave = int(latest.departure[i, j])
+            if leave < INF:
+                assert leave >= earliest_allowed
+                on_time = earliest_arrivals(tt, points[i : i + 1], points[j : j + 1], leave)
+                assert on_time.arrival[0, 0] <= deadline
+                later = leave + 1
+            else:
+                later = earliest_allowed
+            too_late = earliest_arrivals(tt, points[i : i + 1], points[j : j + 1], later)
+            assert too_late.arrival[0, 0] > deadline
+
+
+def test_the_engine_modules_import_no_django():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, matching.engine.transit_routing; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'django', 'pandas'}))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
