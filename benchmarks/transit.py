@@ -16,6 +16,7 @@ import argparse
 import csv
 import datetime as dt
 import io
+import resource
 import statistics
 import sys
 import time
@@ -294,6 +295,8 @@ def main() -> None:
         f"one home → all sites: median {statistics.median(singles):6.1f} ms  (target ≤ "
         f"{TARGETS['one_origin_ms']:.0f} ms; max {max(singles):.1f} ms)"
     )
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory so far: {peak_mb:.0f} MB")
     last, last_s = timed(last_trip_home, tt, sites, homes, 16 * 3600)
     print(
         f"last trip home {args.sites}×{args.homes}: {last_s:6.2f} s  "

@@ -35,6 +35,8 @@ from matching.engine.geo import EARTH_RADIUS_KM, distance_matrix_km, unit_vector
 from matching.engine.transit import Timetable
 
 INF = 1 << 60
+# Inside a scan times are int32 and labels small ints: 400 origins × 10 000 stops stay ~100 MB.
+INF32 = np.iinfo(np.int32).max // 2
 
 
 @dataclass(frozen=True)
@@ -149,7 +151,9 @@ def earliest_arrivals(
         for j, (stops, walks) in enumerate(egress):
             if len(stops) == 0:
                 continue
-            cand = arrive[stops] + walks[:, None]
+            cand = arrive[stops].astype(np.int64)
+            cand[cand >= INF32] = INF
+            cand += walks[:, None]
             best = np.argmin(cand, axis=0)
             via = stops[best]
             arrival[part, j] = cand[best, cols]
@@ -187,15 +191,15 @@ def _scan(tt: Timetable, access: list[tuple[np.ndarray, np.ndarray]], depart: in
     """One connection scan for a batch of origins → per stop and origin: the earliest time a trip
     leaves you there, and the first line, last line and number of rides of that journey."""
     n_stops, n = tt.n_stops, len(access)
-    ready = np.full((n_stops, n), INF, dtype=np.int64)
-    r_first = np.full((n_stops, n), -1, dtype=np.int64)
-    r_legs = np.zeros((n_stops, n), dtype=np.int64)
+    ready = np.full((n_stops, n), INF32, dtype=np.int32)
+    r_first = np.full((n_stops, n), -1, dtype=np.int32)
+    r_legs = np.zeros((n_stops, n), dtype=np.int16)
     for o, (stops, walks) in enumerate(access):
         ready[stops, o] = np.minimum(ready[stops, o], depart + walks)
-    arrive = np.full((n_stops, n), INF, dtype=np.int64)
-    a_first = np.full((n_stops, n), -1, dtype=np.int64)
-    a_last = np.full((n_stops, n), -1, dtype=np.int64)
-    a_legs = np.zeros((n_stops, n), dtype=np.int64)
+    arrive = np.full((n_stops, n), INF32, dtype=np.int32)
+    a_first = np.full((n_stops, n), -1, dtype=np.int32)
+    a_last = np.full((n_stops, n), -1, dtype=np.int32)
+    a_legs = np.zeros((n_stops, n), dtype=np.int16)
 
     lo = int(np.searchsorted(tt.c_dep, depart, side="left"))
     hi = int(np.searchsorted(tt.c_dep, depart + tt.settings.horizon_min * 60, side="right"))
@@ -204,8 +208,8 @@ def _scan(tt: Timetable, access: list[tuple[np.ndarray, np.ndarray]], depart: in
     trips, local = np.unique(tt.c_trip[lo:hi], return_inverse=True)
     lines = tt.trip_line[trips].tolist()
     on = np.zeros((len(trips), n), dtype=bool)
-    t_first = np.full((len(trips), n), -1, dtype=np.int64)
-    t_legs = np.zeros((len(trips), n), dtype=np.int64)
+    t_first = np.full((len(trips), n), -1, dtype=np.int32)
+    t_legs = np.zeros((len(trips), n), dtype=np.int16)
     boarded = [False] * len(trips)  # any origin on the trip
     full = [False] * len(trips)  # every origin on the trip
     change = tt.change_s.tolist()
