@@ -1,0 +1,84 @@
+"""The unit's public-transport matrix from its stored feed (issue 24)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from employers.choices import ProfileStatus
+from matching.transit_feeds import transit_feed_store
+from matching.transit_matrix import next_working_day, transit_matrix_for_unit
+from tests.factories.core import UnitFactory
+from tests.factories.employers import SiteFactory, TaskProfileFactory
+from tests.factories.matching import ParticipantFactory
+from tests.matching.gtfs_builder import gtfs_zip, small_county
+
+pytestmark = pytest.mark.django_db
+
+MONDAY = dt.date(2026, 3, 2)
+A = (56.60, 16.00)
+D = (56.60, 16.30)
+E = (56.70, 16.20)
+
+
+@pytest.fixture
+def unit(settings, tmp_path):
+    settings.VAR_DIR = tmp_path / "var"
+    unit = UnitFactory()
+    source = tmp_path / "feed.zip"
+    source.write_bytes(gtfs_zip(small_county()))
+    transit_feed_store(source=source, unit_id=unit.pk)
+    return unit
+
+
+def person(unit, where, means=("public_transport",), **kwargs):
+    return ParticipantFactory(
+        unit=unit, latitude=where[0], longitude=where[1], commute_means=list(means), **kwargs
+    )
+
+
+def profile(unit, where, **kwargs):
+    site = SiteFactory(employer__unit=unit, latitude=where[0], longitude=where[1])
+    return TaskProfileFactory(unit=unit, site=site, employer=site.employer, **kwargs)
+
+
+def test_it_routes_bus_riders_to_open_profiles_arriving_by_the_start(unit):
+    rider = person(unit, A)
+    person(unit, A, means=("car",))  # drives: not routed
+    person(unit, A, active=False)  # not active: not routed
+    to_d, to_e = profile(unit, D), profile(unit, E)
+    profile(unit, D, status=ProfileStatus.CLOSED)  # closed: not a column
+    matrix = transit_matrix_for_unit(unit_id=unit.pk, day=MONDAY, arrive_by=dt.time(9, 0))
+    assert matrix.participant_ids == [rider.pk]
+    assert matrix.profile_ids == [to_d.pk, to_e.pk]
+    assert matrix.service_date == MONDAY
+    # A → D: leave with line 1 at 08:00 (the only one), change at C for 10 minutes, arrive 08:55.
+    assert matrix.leave_at[0].tolist() == [8 * 3600, 8 * 3600]
+    assert matrix.minutes[0].tolist() == [60.0, 60.0]
+    journey = matrix.journey(rider.pk, to_d.pk)
+    assert (journey.first_line, journey.transfers) == ("1", 1)
+
+
+def test_too_early_a_start_has_no_journey(unit):
+    person(unit, A)
+    profile(unit, D)
+    matrix = transit_matrix_for_unit(unit_id=unit.pk, day=MONDAY, arrive_by=dt.time(8, 50))
+    assert np.isnan(matrix.minutes[0, 0])
+
+
+def test_a_weekend_day_routes_the_following_monday(unit):
+    assert next_working_day(dt.date(2026, 2, 28)) == MONDAY
+    assert next_working_day(MONDAY) == MONDAY
+    person(unit, A)
+    profile(unit, D)
+    matrix = transit_matrix_for_unit(
+        unit_id=unit.pk, day=dt.date(2026, 2, 28), arrive_by=dt.time(9, 0)
+    )
+    assert (matrix.service_date, matrix.minutes[0, 0]) == (MONDAY, 60.0)
+
+
+def test_a_unit_without_a_feed_has_no_matrix(settings, tmp_path):
+    settings.VAR_DIR = tmp_path / "empty"
+    assert transit_matrix_for_unit(unit_id=UnitFactory().pk, day=MONDAY) is None
