@@ -1,0 +1,191 @@
+"""Query budgets (issue 22): every page of the staff workspace and the employer portal, and every
+API list, runs as many queries with 100 rows as with 10, and no page runs more than 12.
+
+One world per role group is built twice as large in the middle of each test (10 → 100 rows of
+everything the pages list: participants, employers, sites, contacts, contact-log entries, task
+profiles, placements, follow-ups, consents), and each page's count is taken on both sizes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from employers.models import Interaction, TaskProfile
+from matching.models import Consent
+from placements.models import FollowUp
+from tests.factories.employers import ContactPersonFactory, SiteFactory, TaskProfileFactory
+from tests.factories.matching import ParticipantFactory
+from tests.factories.placements import PlacementFactory
+
+pytestmark = pytest.mark.django_db
+
+PAGE_BUDGET = 12
+TODAY = dt.date(2026, 12, 1)
+
+
+class World:
+    """Rows of every kind the pages list, at one employer and one guide's caseload."""
+
+    def __init__(self, *, unit, guide, coordinator, employer, site, task_profile, participant):
+        self.unit, self.guide, self.coordinator = unit, guide, coordinator
+        self.employer, self.site, self.task_profile = employer, site, task_profile
+        self.participant = participant
+        self.placement = None
+        self.size = 0
+
+    def grow(self, to: int) -> None:
+        for _ in range(to - self.size):
+            self._one_more()
+        self.size = to
+
+    def _one_more(self) -> None:
+        person = ParticipantFactory(unit=self.unit, guide=self.guide)
+        site = SiteFactory(employer=self.employer)
+        ContactPersonFactory(employer=self.employer)
+        profile = TaskProfileFactory(employer=self.employer, site=site, slots_total=1)
+        Interaction.objects.create(
+            employer=self.employer,
+            unit=self.unit,
+            kind="call",
+            notes="Ringde.",
+            next_step="Ring igen",
+            next_step_due=TODAY + dt.timedelta(days=3),
+            occurred_on=TODAY,
+            by=self.coordinator,
+        )
+        TaskProfile.objects.filter(pk=profile.pk).update(slots_taken=1)
+        placement = PlacementFactory(
+            participant=person,
+            task_profile=profile,
+            status="ongoing",
+            started_on=dt.date(2026, 11, 2),
+            slot_held=True,
+        )
+        FollowUp.objects.create(placement=placement, planned_on=TODAY + dt.timedelta(days=2))
+        for who in (person, self.participant):
+            Consent.objects.create(
+                participant=who,
+                employer=self.employer,
+                purpose="Praktik",
+                scopes=["identity", "placement"],
+                given_on=dt.date(2026, 1, 1),
+                method="digital",
+                recorded_by=self.guide,
+            )
+        self.placement = self.placement or placement
+
+
+@pytest.fixture
+def world(unit, guide, coordinator, employer, site, task_profile, participant, time_machine):
+    time_machine.move_to(dt.datetime(2026, 12, 1, 10, 0), tick=False)
+    return World(
+        unit=unit,
+        guide=guide,
+        coordinator=coordinator,
+        employer=employer,
+        site=site,
+        task_profile=task_profile,
+        participant=participant,
+    )
+
+
+def count(client: Client, url: str) -> int:
+    client.get(url)  # warm: the first request of a session may set up what later ones reuse
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    if os.environ.get("QUERY_DUMP"):
+        print("\n==", url, "\n" + "\n".join(q["sql"][:300] for q in queries.captured_queries))
+    return len(queries.captured_queries)
+
+
+def budgets(world: World, user, urls) -> dict[str, tuple[int, int]]:
+    client = Client()
+    client.force_login(user)
+    world.grow(10)
+    small = {name: count(client, url(world)) for name, url in urls.items()}
+    world.grow(100)
+    large = {name: count(client, url(world)) for name, url in urls.items()}
+    return {name: (small[name], large[name]) for name in urls}
+
+
+def check(result: dict[str, tuple[int, int]], budget: int | None) -> None:
+    print(result)
+    growing = {name: counts for name, counts in result.items() if counts[0] != counts[1]}
+    assert not growing, f"queries grow with rows (10 rows, 100 rows): {growing}"
+    if budget is not None:
+        over = {name: counts[0] for name, counts in result.items() if counts[0] > budget}
+        assert not over, f"pages above {budget} queries: {over}"
+
+
+GUIDE_PAGES = {
+    "participant list": lambda w: "/deltagare/",
+    "participant detail": lambda w: f"/deltagare/{w.participant.pk}/",
+    "placement detail": lambda w: f"/placeringar/{w.placement.pk}/",
+    "follow-ups": lambda w: "/uppfoljningar/",
+    "overview": lambda w: "/oversikt/",
+}
+COORDINATOR_PAGES = {
+    "employer list": lambda w: "/arbetsgivare/",
+    "employer detail": lambda w: f"/arbetsgivare/{w.employer.pk}/",
+    "profile detail": lambda w: f"/kravprofiler/{w.task_profile.pk}/",
+    "next steps": lambda w: "/nasta-steg/",
+}
+MANAGER_PAGES = {
+    "statistics": lambda w: "/statistik/",
+}
+EMPLOYER_PAGES = {
+    "portal home": lambda w: "/arbetsgivarportal/",
+}
+GUIDE_API = {
+    "participants": lambda w: "/api/v1/participants/",
+    "placements": lambda w: "/api/v1/placements/",
+    "follow-ups": lambda w: "/api/v1/follow-ups/",
+    "consents": lambda w: "/api/v1/consents/",
+}
+COORDINATOR_API = {
+    "employers": lambda w: "/api/v1/employers/",
+    "sites": lambda w: "/api/v1/sites/",
+    "contacts": lambda w: "/api/v1/contacts/",
+    "task-profiles": lambda w: "/api/v1/task-profiles/",
+    "interactions": lambda w: "/api/v1/interactions/",
+}
+EMPLOYER_API = {
+    "placements": lambda w: "/api/v1/placements/",
+    "task-profiles": lambda w: "/api/v1/task-profiles/",
+    "follow-ups": lambda w: "/api/v1/follow-ups/",
+}
+
+
+def test_guide_pages_stay_flat_and_within_budget(world, guide):
+    check(budgets(world, guide, GUIDE_PAGES), PAGE_BUDGET)
+
+
+def test_coordinator_pages_stay_flat_and_within_budget(world, coordinator):
+    check(budgets(world, coordinator, COORDINATOR_PAGES), PAGE_BUDGET)
+
+
+def test_manager_pages_stay_flat(world, manager):
+    check(budgets(world, manager, MANAGER_PAGES), None)
+
+
+def test_employer_portal_stays_flat_and_within_budget(world, employer_user):
+    check(budgets(world, employer_user, EMPLOYER_PAGES), PAGE_BUDGET)
+
+
+def test_guide_api_lists_stay_flat(world, guide):
+    check(budgets(world, guide, GUIDE_API), PAGE_BUDGET)
+
+
+def test_coordinator_api_lists_stay_flat(world, coordinator):
+    check(budgets(world, coordinator, COORDINATOR_API), PAGE_BUDGET)
+
+
+def test_employer_api_lists_stay_flat(world, employer_user):
+    check(budgets(world, employer_user, EMPLOYER_API), PAGE_BUDGET)
