@@ -18,8 +18,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from core.models import Adaptation
 from employers.models import Interaction, TaskProfile
-from matching.models import Consent
+from matching.models import Consent, ParticipantAdaptationNeed
 from placements.models import FollowUp
 from tests.factories.employers import ContactPersonFactory, SiteFactory, TaskProfileFactory
 from tests.factories.matching import ParticipantFactory
@@ -40,6 +41,7 @@ class World:
         self.participant = participant
         self.placement = None
         self.size = 0
+        self.adaptation = Adaptation.objects.get(code="quiet-space")
 
     def grow(self, to: int) -> None:
         for _ in range(to - self.size):
@@ -48,6 +50,8 @@ class World:
 
     def _one_more(self) -> None:
         person = ParticipantFactory(unit=self.unit, guide=self.guide)
+        # Every row has its related rows, so that each page of a list prefetches the same kinds.
+        ParticipantAdaptationNeed.objects.create(participant=person, adaptation=self.adaptation)
         site = SiteFactory(employer=self.employer)
         ContactPersonFactory(employer=self.employer)
         profile = TaskProfileFactory(employer=self.employer, site=site, slots_total=1)
@@ -107,7 +111,13 @@ def world(
 
 
 def count(client: Client, url: str) -> int:
+    """The page's steady-state count: after a warm-up, the fewer of two requests (a process
+    cache that expires, e.g. the engine's version check every few seconds, may add one)."""
     client.get(url)  # warm: the first request of a session may set up what later ones reuse
+    return min(_count_once(client, url) for _ in range(2))
+
+
+def _count_once(client: Client, url: str) -> int:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
