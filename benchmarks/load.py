@@ -13,11 +13,29 @@ Needs the demo data (``manage.py seed_demo``); demo password ``brygga-demo``.
 CPU per request: with ``--server-pid`` the CPU time of the stack's process tree (web, worker, beat)
 divided by the requests; without it the machine's busy CPU time minus this program's own (right only
 on a machine that runs nothing else). Targets (issue 14, 2 cores, PostgreSQL) are printed next to the figures, not asserted.
+
+Against a baseline (issue 22): ``--baseline-url URL --baseline-server-pid PID`` compares this stack
+with another one (e.g. the last release) in the same run: for each kind of request, blocks of
+``--block`` requests go to one stack and then the other, alternating, and the CPU of each stack's
+process tree (web + worker + beat; the database too when it runs under the same root) is counted
+around its own blocks. It prints server CPU per request for both and their ratio. Start the
+baseline from a worktree, on its own port, database and var directory, with the demo data:
+
+    git worktree add /tmp/brygga-base f727818 && cd /tmp/brygga-base && uv sync --frozen
+    export BRYGGA_VAR_DIR=/tmp/brygga-base/var BIND=127.0.0.1:8001   # + SECRET_KEY, ALLOWED_HOSTS
+    uv run python manage.py migrate && uv run python manage.py seed_demo
+    scripts/serve &   echo $!          # the pid to give as --baseline-server-pid
+
+    uv run python benchmarks/load.py http://127.0.0.1:8000 --server-pid PID \
+        --baseline-url http://127.0.0.1:8001 --baseline-server-pid BASEPID [--compare-requests 200]
+
+Both stacks should run on the same kind of database with the same demo data (same seed).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import random
 import re
@@ -300,6 +318,50 @@ def run(
     return summary
 
 
+def compare(
+    stacks: list[tuple[str, str, int, dict[str, list[Account]]]],
+    *,
+    requests_per_kind: int,
+    block: int,
+) -> dict[str, dict[str, float]]:
+    """Server CPU per request of each kind on each stack, alternating blocks between them so that
+    both see the same machine at the same time. ``stacks``: (label, base, pid, accounts)."""
+    cpu: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    count: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    sessions = {}
+    for label, _base, _pid, accounts in stacks:
+        for role, choices in accounts.items():
+            http = requests.Session()
+            http.cookies.update(choices[0].cookies)
+            sessions[(label, role)] = (choices[0], http)
+    for kind in MIX:
+        role = MIX[kind][0]
+        rounds = max(1, requests_per_kind // block)
+        for r in range(rounds):
+            order = stacks if r % 2 == 0 else list(reversed(stacks))
+            for label, base, pid, _accounts in order:
+                account, http = sessions[(label, role)]
+                rng = random.Random(r)  # the same choices of rows on both stacks
+                before = tree_cpu_seconds(pid)
+                for _ in range(block):
+                    with contextlib.suppress(requests.RequestException):
+                        one_request(kind, account, http, base, rng)
+                cpu[kind][label] += tree_cpu_seconds(pid) - before
+                count[kind][label] += block
+    print(f"\n== server CPU per request: {' vs '.join(s[0] for s in stacks)} ==")
+    labels = [s[0] for s in stacks]
+    print(f"{'kind':<32}" + "".join(f"{label + ' ms':>14}" for label in labels) + f"{'ratio':>8}")
+    result: dict[str, dict[str, float]] = {}
+    for kind in MIX:
+        per = {label: cpu[kind][label] / max(count[kind][label], 1) * 1000 for label in labels}
+        ratio = per[labels[0]] / per[labels[1]] if per[labels[1]] else float("nan")
+        result[kind] = {**per, "ratio": ratio}
+        print(
+            f"{kind:<32}" + "".join(f"{per[label]:>14.1f}" for label in labels) + f"{ratio:>8.2f}"
+        )
+    return result
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("base", nargs="?", default="http://127.0.0.1:8000")
@@ -318,12 +380,31 @@ def main() -> int:
         help="pid of the stack's root process (scripts/serve): CPU is then counted for its process "
         "tree only, not the whole machine",
     )
+    parser.add_argument("--baseline-url", help="another stack to compare with (e.g. a release)")
+    parser.add_argument(
+        "--baseline-server-pid", type=int, help="pid of the baseline's root process"
+    )
+    parser.add_argument("--compare-requests", type=int, default=200, help="requests per kind")
+    parser.add_argument("--block", type=int, default=10, help="requests per alternating block")
     args = parser.parse_args()
     base = args.base.rstrip("/")
     if args.no_writes:
         for kind in [k for k in MIX if k.startswith("write:")]:
             del MIX[kind]
     accounts = discover(base)
+    if args.baseline_url:
+        if not (args.server_pid and args.baseline_server_pid):
+            parser.error("--baseline-url needs --server-pid and --baseline-server-pid")
+        baseline = args.baseline_url.rstrip("/")
+        compare(
+            [
+                ("current", base, args.server_pid, accounts),
+                ("baseline", baseline, args.baseline_server_pid, discover(baseline)),
+            ],
+            requests_per_kind=args.compare_requests,
+            block=args.block,
+        )
+        return 0
     results = []
     if args.mode in ("both", "saturation"):
         results.append(

@@ -68,7 +68,7 @@ MIDDLEWARE = [
     "core.middleware.ApiLanguageMiddleware",  # right after LocaleMiddleware
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.security.user_cache.CachedAuthenticationMiddleware",  # Django's, with a cached user
     "django_otp.middleware.OTPMiddleware",
     "core.security.two_factor.TwoFactorMiddleware",
     "core.security.middleware.SessionLimitsMiddleware",
@@ -319,6 +319,16 @@ if "redis" in CACHES["default"]["BACKEND"].lower():
     CACHES["default"].setdefault("OPTIONS", {}).update(
         {"socket_connect_timeout": 2, "socket_timeout": 2}
     )
+
+# Issue 22: with a cache every process shares (files, Redis, memcached; not LocMemCache, which is
+# per process), sessions are read from the cache and the signed-in user with their role from it
+# (core/security/user_cache.py), so a signed-in request costs no query before its view.
+_SHARED_CACHE = not any(
+    name in CACHES["default"]["BACKEND"].lower() for name in ("locmem", "dummy")
+)
+if _SHARED_CACHE:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+AUTH_USER_CACHE_SECONDS = env.int("AUTH_USER_CACHE_SECONDS", default=300 if _SHARED_CACHE else 0)
 
 # How long a process trusts the shared change counter before confirming the engine's full version
 # (matching/engine_version.py); 0 confirms on every request.

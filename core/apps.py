@@ -9,7 +9,8 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from core import signals  # noqa: F401
         from core.retention_rules import register_core_rules
-        from core.security import two_factor
+        from core.security import two_factor, user_cache
 
         register_core_rules()
         two_factor.connect()
+        user_cache.connect()

@@ -1,4 +1,5 @@
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import SwedishLevel
@@ -68,7 +69,8 @@ class InteractionForm(forms.Form):
         if employer is not None:
             self.fields["contact"].queryset = employer.contacts.all()
             self.fields["participants"].set_queryset(
-                Participant.objects.filter(unit_id=employer.unit_id, active=True)
+                Participant.objects.filter(unit_id=employer.unit_id, active=True),
+                search_url=reverse("portal:participant_code_search"),
             )
 
 

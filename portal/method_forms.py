@@ -43,8 +43,19 @@ class ParticipantCodesField(forms.CharField):
         super().__init__(*args, **kwargs)
         self.queryset = queryset
 
-    def set_queryset(self, queryset) -> None:
+    def set_queryset(self, queryset, *, search_url: str | None = None) -> None:
+        """With ``search_url`` the suggestions load as one types (htmx), so the page does not
+        list every participant of the unit; without it they are listed in the page."""
         self.queryset = queryset
+        if search_url:
+            self.widget = DatalistInput(
+                attrs={
+                    "hx-get": search_url,
+                    "hx-trigger": "input changed delay:250ms",
+                    "hx-target": "#participant-options",
+                }
+            )
+            return
         self.widget = DatalistInput(
             options=[(p.code, p.code) for p in queryset.only("code").order_by("code")[:2000]]
         )

@@ -65,6 +65,7 @@ urlpatterns = [
         views.profile_request_handled,
         name="profile_request_handled",
     ),
+    path("sok/deltagarkod/", views.participant_code_search, name="participant_code_search"),
     path("sok/<slug:kind>/", views.vocabulary_search, name="vocabulary_search"),
     path(
         "arbetsgivare/dubbletter/<int:a>/<int:b>/", views.duplicate_review, name="duplicate_review"

@@ -66,6 +66,28 @@ def shared_scopes(
     return {scope for scopes in consents.values_list("scopes", flat=True) for scope in scopes}
 
 
+def shared_scopes_with_employers(
+    pairs, *, at: dt.date | None = None
+) -> dict[tuple[int, int], set[str]]:
+    """``shared_scopes`` for many (participant id, employer id) pairs in one query: the same rule
+    (valid on ``at``, the consent names exactly that employer), for lists that show many
+    placements (the employer portal, the placements API). Pairs without consent map to an empty
+    set."""
+    pairs = {(int(pid), int(eid)) for pid, eid in pairs if pid is not None and eid is not None}
+    result: dict[tuple[int, int], set[str]] = {pair: set() for pair in pairs}
+    if not pairs:
+        return result
+    # recipient_q(employer=e) for each employer e of the pairs: Q(employer=e), OR-ed.
+    rows = valid_consents(at=at).filter(
+        employer_id__in={eid for _, eid in pairs},
+        participant_id__in={pid for pid, _ in pairs},
+    )
+    for pid, eid, scopes in rows.values_list("participant_id", "employer_id", "scopes"):
+        if (pid, eid) in result:
+            result[(pid, eid)].update(scopes)
+    return result
+
+
 def may_share(
     *,
     participant: Participant,

@@ -14,7 +14,12 @@ from placements.choices import (
     WithdrawReason,
 )
 from placements.models import Exit, FollowUp, Placement, PracticeEvaluation, PracticeExtension
-from placements.visibility import FOLLOWUP_PLAN_FIELDS, employer_may_see_plan, employer_view
+from placements.visibility import (
+    FOLLOWUP_PLAN_FIELDS,
+    employer_may_see_plan,
+    employer_view,
+    with_employer_scopes,
+)
 
 PLAN_FIELDS = (
     "hours_per_week",
@@ -40,6 +45,18 @@ class ExtensionSerializer(serializers.ModelSerializer):
         fields = ["id", "previous_end", "new_end", "reason", "by", "at"]
 
 
+class _EmployerScopesListSerializer(serializers.ListSerializer):
+    """A list read by an employer user: what each participant shared with the employer is read
+    for the whole page in one query (instead of one per row)."""
+
+    def to_representation(self, data):
+        rows = list(data.all() if hasattr(data, "all") else data)
+        request = self.context.get("request")
+        if rows and request and role_of(request.user) == Role.EMPLOYER:
+            with_employer_scopes(self.child.placement_of(row) for row in rows)
+        return super().to_representation(rows)
+
+
 class PlacementSerializer(serializers.ModelSerializer):
     evaluations = EvaluationSerializer(many=True, read_only=True)
     extensions = ExtensionSerializer(many=True, read_only=True)
@@ -53,8 +70,13 @@ class PlacementSerializer(serializers.ModelSerializer):
         help_text="The steps this placement can take now (the same list the pages offer)."
     )
 
+    @staticmethod
+    def placement_of(row):
+        return row
+
     class Meta:
         model = Placement
+        list_serializer_class = _EmployerScopesListSerializer
         fields = [
             "id",
             "participant",
@@ -251,8 +273,13 @@ class FollowUpSerializer(serializers.ModelSerializer):
         source="placement.task_profile.employer.name", read_only=True
     )
 
+    @staticmethod
+    def placement_of(row):
+        return row.placement
+
     class Meta:
         model = FollowUp
+        list_serializer_class = _EmployerScopesListSerializer
         fields = [
             "id",
             "placement",

@@ -9,12 +9,14 @@ from rest_framework.response import Response
 
 from core.api.base import ScopedViewSetMixin
 from core.choices import Role
+from core.roles import role_of
 from employers.models import TaskProfile
 from matching.models import Participant
 from placements import selectors, services
 from placements.api import serializers as s
 from placements.models import Exit, FollowUp, Placement
 from placements.selectors import exit_context
+from placements.visibility import employer_view_prefetch
 
 STAFF = (Role.GUIDE, Role.COORDINATOR, Role.MANAGER, Role.ADMIN)
 EVERYONE = (*STAFF, Role.EMPLOYER)
@@ -38,11 +40,14 @@ class PlacementViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
     staff_only_filters = ("participant", "guide")
 
     def scope_queryset(self, user):
-        return (
+        queryset = (
             Placement.objects.visible_to(user)
             .select_related("participant", "task_profile__employer")
             .prefetch_related("evaluations", "extensions", "agreed_adaptations")
         )
+        if role_of(user) == Role.EMPLOYER:  # what the participant shared, for every row at once
+            queryset = queryset.prefetch_related(*employer_view_prefetch())
+        return queryset
 
     def output(self, placement, code=status.HTTP_200_OK):
         return Response(

@@ -377,8 +377,10 @@ def profile_detail_view(request, pk):
             ranked, not_matched = [], exc.message
     from matching.models import Participant
 
-    people = Participant.objects.visible_to(request.user).in_bulk(
-        [m["participant"] for m in ranked]
+    people = (
+        Participant.objects.visible_to(request.user)
+        .select_related("guide")
+        .in_bulk([m["participant"] for m in ranked])
     )
     candidates = []
     for m in ranked:
@@ -456,6 +458,31 @@ def vocabulary_search(request, kind):
     typed = next((v for k, v in request.GET.items() if v), "").strip()
     # Labels and synonyms, folded: "lokalvårdare" finds "Städare" (SQLite's LIKE folds only ASCII).
     labels = taxonomy.search_labels(model, typed) if len(typed) >= 2 else []
+    return render(request, "portal/partials/options.html", {"labels": labels})
+
+
+@role_required(*STAFF)
+def participant_code_search(request):
+    """``<option>`` elements for the participant-code datalist of the contact log (issue 22: the
+    employer page no longer lists every participant of the unit): the first 30 active
+    participants one may see whose code contains the last code typed. Each option keeps the
+    codes typed before it, so choosing one adds a code."""
+    from matching.models import Participant
+    from portal.method_forms import CODE_SPLIT
+
+    typed = next((v for k, v in request.GET.items() if v), "")
+    parts = [c for c in CODE_SPLIT.split(typed) if c]
+    last = parts[-1] if parts and not typed.rstrip().endswith(",") else ""
+    before = parts[:-1] if last else parts
+    codes = []
+    if len(last) >= 2:
+        codes = list(
+            Participant.objects.visible_to(request.user)
+            .filter(active=True, code__icontains=last)
+            .order_by("code")
+            .values_list("code", flat=True)[:30]
+        )
+    labels = [", ".join([*before, code]) for code in codes]
     return render(request, "portal/partials/options.html", {"labels": labels})
 
 

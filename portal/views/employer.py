@@ -14,7 +14,13 @@ from employers.models import EmployerMembership, TaskProfile
 from employers.services import task_profile_request
 from placements.models import FollowUp, Placement
 from placements.services import followup_confirm_by_employer
-from placements.visibility import employer_followup_view, employer_may_see_plan, employer_view
+from placements.visibility import (
+    employer_followup_view,
+    employer_may_see_plan,
+    employer_view,
+    employer_view_prefetch,
+    with_employer_scopes,
+)
 from portal.access import role_required
 from portal.forms import ProfileRequestForm
 from portal.views.common import run_service
@@ -33,10 +39,11 @@ def employer_home(request):
         Placement.objects.visible_to(request.user)
         .exclude(status="ended")
         .select_related("task_profile", "participant")
+        .prefetch_related(*employer_view_prefetch())
     )
     rows = [
         {"placement": p, "person": employer_view(p), "plan": employer_may_see_plan(p)}
-        for p in placements
+        for p in with_employer_scopes(placements)
     ]
     followups = (
         FollowUp.objects.visible_to(request.user)
@@ -46,8 +53,11 @@ def employer_home(request):
             | Q(status="done", confirmation_requested_at__isnull=False, confirmed_at=None)
         )
         .select_related("placement__task_profile", "placement__participant")
+        .prefetch_related(*employer_view_prefetch("placement__"))
         .order_by("planned_on")[:20]
     )
+    followups = list(followups)
+    with_employer_scopes(f.placement for f in followups)
     context = {
         "employer": employer,
         "profiles": TaskProfile.objects.visible_to(request.user)

@@ -57,15 +57,19 @@ def participant_list(request):
     if mine:
         qs = qs.filter(guide=request.user)
     today = timezone.localdate()
-    qs = qs.annotate(
-        next_followup=Min(
-            "placements__followups__planned_on",
-            filter=Q(
-                placements__followups__status="planned",
-                placements__status__in=["agreed", "ongoing"],
+    qs = (
+        qs.annotate(
+            next_followup=Min(
+                "placements__followups__planned_on",
+                filter=Q(
+                    placements__followups__status="planned",
+                    placements__status__in=["agreed", "ongoing"],
+                ),
             ),
-        ),
-    ).order_by("next_followup", "code")
+        )
+        .order_by("next_followup", "code")
+        .select_related("guide")
+    )
     page = paginate(request, qs)
     # A list (and a search) reads participants too: each one shown is logged (issue 13).
     audit_participants_read(
