@@ -263,8 +263,12 @@ def test_contact_log_names_participants_in_api_and_page(
     client.force_login(coordinator)
     url = reverse("portal:employer_detail", args=[employer.pk])
     page = client.get(url).content.decode()
-    assert f'<option value="{mine.code}">' in page and 'list="participant-options"' in page
-    assert stranger.code not in page
+    # The codes are suggested as one types (issue 22), not listed on the page.
+    assert 'list="participant-options"' in page and mine.code not in page
+    search = reverse("portal:participant_code_search")
+    options = client.get(search, {"participants": mine.code[:4]}).content.decode()
+    assert f'<option value="{mine.code}">' in options
+    assert stranger.code not in client.get(search, {"participants": stranger.code}).content.decode()
     response = client.post(
         url,
         {
