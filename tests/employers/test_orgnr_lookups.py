@@ -59,14 +59,14 @@ def test_an_unknown_query_parameter_is_a_400_naming_it(api, coordinator, two):
     [
         ("/api/v1/employers/", {"page": 1, "search": "Kalmar", "ordering": "-name"}),
         ("/api/v1/employers/", {"format": "json", "municipality": "0880", "status": "active"}),
-        ("/api/v1/interactions/", {"open": "true", "kind": "call", "employer": 1}),
+        ("/api/v1/interactions/", {"open": "true", "kind": "call", "employer": "EMPLOYER"}),
         ("/api/v1/task-profiles/", {"has_free_slots": "true", "municipality": "0880"}),
         ("/api/v1/placements/", {"participant": "PARTICIPANT", "guide": "GUIDE"}),
         ("/api/v1/employers/possible-duplicates/", {}),
     ],
 )
 def test_the_known_parameters_still_work(api, coordinator, two, participant, guide, path, query):
-    ids = {"PARTICIPANT": participant.pk, "GUIDE": guide.pk}
+    ids = {"PARTICIPANT": participant.pk, "GUIDE": guide.pk, "EMPLOYER": two[0].pk}
     response = api(coordinator).get(path, {k: ids.get(v, v) for k, v in query.items()})
     assert response.status_code == 200, response.json()
 
