@@ -327,7 +327,7 @@ _SHARED_CACHE = not any(
     name in CACHES["default"]["BACKEND"].lower() for name in ("locmem", "dummy")
 )
 if _SHARED_CACHE:
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_ENGINE = "core.security.sessions"  # cached_db that survives a cache outage
 AUTH_USER_CACHE_SECONDS = env.int("AUTH_USER_CACHE_SECONDS", default=300 if _SHARED_CACHE else 0)
 
 # How long a process trusts the shared change counter before confirming the engine's full version
