@@ -4,12 +4,23 @@ from core.models import Municipality
 from matching.models import Participant
 
 
+def _tag(n: int) -> str:
+    """Four capital letters, different for every n below 26**4 (no tag is part of another)."""
+    letters = ""
+    for _ in range(4):
+        n, rest = divmod(n, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
 class ParticipantFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Participant
 
-    first_name = factory.Faker("first_name", locale="sv_SE")
-    last_name = factory.Faker("last_name", locale="sv_SE")
+    # Unique, fixed-width names that no user, employer or label can contain: a test that
+    # asserts a participant's name is *absent* from a page must not fail on a namesake.
+    first_name = factory.Sequence(lambda n: f"Test{_tag(n)}")
+    last_name = factory.Sequence(lambda n: f"Person{_tag(n)}")
     municipality = factory.LazyFunction(lambda: Municipality.objects.get(code="0880"))
     home_locality = "Kalmar"
     latitude = 56.6634
