@@ -28,8 +28,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from matching.engine.transit import compile_timetable, read_gtfs  # noqa: E402
+from matching.engine.transit import compile_timetable  # noqa: E402
 from matching.engine.transit_routing import earliest_arrivals, last_trip_home  # noqa: E402
+from matching.transit.gtfs import read_gtfs  # noqa: E402
 
 TARGETS = {"all_pairs_s": 10.0, "one_origin_ms": 100.0}
 TOWNS = [  # name, lat, lon, urban lines

@@ -432,7 +432,7 @@ LOGGING = {
     },
 }
 
-# The participant's digital consent (matching.services.consent_links): how long a one-time
+# The participant's digital consent (matching.participants.services.consent_links): how long a one-time
 # invitation and the personal link work, and how many FAILED link/code look-ups (guesses) one client
 # address, and one link, may make per window before getting a 429 (core.throttle). Using a valid
 # link is never counted.

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.apps import apps
+
 from core.choices import STAFF_ROLES, Role
 
 if TYPE_CHECKING:
@@ -66,18 +68,17 @@ def region_id_of(user: User | None) -> int | None:
     cached = getattr(user, "_brygga_region", False)
     if cached is not False:
         return cached
-    from core.models import Unit
-
-    region_id = Unit.objects.filter(pk=user.unit_id).values_list("region_id", flat=True).first()
+    unit_model = apps.get_model("core", "Unit")  # by name: core.models imports this module
+    region_id = (
+        unit_model.objects.filter(pk=user.unit_id).values_list("region_id", flat=True).first()
+    )
     user._brygga_region = region_id
     return region_id
 
 
-def sync_role_groups(apps=None, **_kwargs) -> None:
+def sync_role_groups(apps_registry=None, **_kwargs) -> None:
     """Create the role groups and give them their model permissions (idempotent; runs after migrate)."""
-    from django.apps import apps as global_apps
-
-    registry = apps or global_apps
+    registry = apps_registry or apps
     group_model = registry.get_model("auth", "Group")
     permission_model = registry.get_model("auth", "Permission")
     for role, app_perms in ROLE_APP_PERMISSIONS.items():

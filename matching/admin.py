@@ -4,7 +4,7 @@ assurers, the progression indicator set)."""
 from django.contrib import admin
 
 from matching.models import ProgressionIndicator, QualityAssurer
-from matching.services.validations import quality_assurer_grant, quality_assurer_revoke
+from matching.participants.services.validations import quality_assurer_grant, quality_assurer_revoke
 
 
 @admin.register(QualityAssurer)

@@ -7,7 +7,7 @@ class MatchingConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from matching import engine_version, models
+        from matching import engine_version, models, receivers  # noqa: F401  (connects them)
 
         engine_version.connect()
 
@@ -42,6 +42,6 @@ class MatchingConfig(AppConfig):
         auditlog.register(models.ConsentInvitation, exclude_fields=["token_hash", "code_hash"])
         auditlog.register(models.PersonalLink, exclude_fields=["token_hash"])
 
-        from matching.retention import register_matching_rules
+        from matching.participants.retention import register_matching_rules
 
         register_matching_rules()

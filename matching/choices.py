@@ -19,7 +19,7 @@ class Phase(models.TextChoices):
 
 
 class ParticipantState(models.TextChoices):
-    """Where the participant stands in the programme, as one value (``matching.selectors.
+    """Where the participant stands in the programme, as one value (``matching.participants.selectors.
     participant_state`` decides it; every page and the API show that one)."""
 
     IN_MATCHING = "in_matching", _("Active in matching")

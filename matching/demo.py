@@ -24,8 +24,8 @@ from core.models import (
 from employers.models import Employer
 from matching.choices import OCN_ORDER, OcnStatus
 from matching.models import Participant
-from matching.models.participants import seeded_participant_codes
-from matching.services import consents, participants, validations
+from matching.participants.models.participants import seeded_participant_codes
+from matching.participants.services import consents, participants, validations
 
 WOMEN = [
     "Amina",

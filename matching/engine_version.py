@@ -28,7 +28,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from core.locks import file_lock
+from matching.engine.locks import file_lock
 
 KEY = "matching:engine-version"
 LOG_KEY = KEY + ":log:{}"

@@ -37,8 +37,8 @@ from matching.models import (
     ParticipantAdaptationNeed,
     ParticipantSkill,
 )
-from matching.selectors import certified_modules, latest_kga_levels
-from matching.services.consents import consented_employer_ids
+from matching.participants.selectors import certified_modules, latest_kga_levels
+from matching.participants.services.consents import consented_employer_ids
 
 LOAD_WINDOW_DAYS = 60
 

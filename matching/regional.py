@@ -5,7 +5,7 @@ the pseudonymous code and matching data, never identity, until a placement at on
 profiles is agreed and the consent covers identity. Units the participant did not name, and the
 regional administrator (who holds no participant records), see nothing.
 
-Consent is checked on every read, through ``matching.services.consents.recipient_q``, so a
+Consent is checked on every read, through ``matching.participants.services.consents.recipient_q``, so a
 withdrawal takes effect at once (no stored copy)."""
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from core.models import User
 from core.roles import region_id_of, role_of
 from matching.choices import ConsentScope, RecipientKind
 from matching.models import Participant
-from matching.services.consents import recipient_q, shared_scopes, valid_consents
+from matching.participants.services.consents import recipient_q, shared_scopes, valid_consents
 
 AGREED_STATUSES = ("agreed", "ongoing")
 # The staff of a unit. A consent to a unit does not reach the regional administrator: that role
@@ -52,7 +52,7 @@ def _shares_skills_with_some_unit(participant: Participant) -> bool:
 def participant_regional_set(*, participant: Participant, by: User, open: bool) -> Participant:
     """Open (or close) a participant for regional matching. Opening needs a valid consent to
     another unit that covers skills and experience (the matching data)."""
-    from matching.services.participants import ensure_can_edit
+    from matching.participants.services.participants import ensure_can_edit
 
     ensure_can_edit(by, participant)
     if open and not _shares_skills_with_some_unit(participant):

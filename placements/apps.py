@@ -5,8 +5,8 @@ class PlacementsConfig(AppConfig):
     name = "placements"
 
     def ready(self) -> None:
-        from matching.extract import register_extract_section
-        from matching.retention import register_participant_eraser
+        from matching.participants.extract import register_extract_section
+        from matching.participants.retention import register_participant_eraser
         from placements.extract import placements_section
         from placements.retention import participant_notes_erase
 

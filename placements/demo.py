@@ -14,7 +14,7 @@ from core.models import User
 from employers.models import ContactPerson, EmployerMembership, TaskProfile
 from matching.features import unit_engine
 from matching.models import Consent, Participant
-from matching.services.consents import consent_record
+from matching.participants.services.consents import consent_record
 from placements import services
 from placements.choices import FollowUpStatus
 from placements.models import FollowUp, Placement

@@ -18,7 +18,7 @@ from matching.models import (
     ProgressionIndicator,
     ProgressionMeasurement,
 )
-from matching.services.progression import add_months, interval_months
+from matching.participants.services.progression import add_months, interval_months
 
 
 def build(*, rng, stdout) -> None:

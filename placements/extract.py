@@ -1,12 +1,12 @@
-"""What placements adds to the register extract (``matching.extract``): the participant's
+"""What placements adds to the register extract (``matching.participants.extract``): the participant's
 placements with their evaluations and follow-ups, and the exit with its six-month follow-up."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from matching.extract import Section, person, table
 from matching.models import Participant
+from matching.participants.extract import Section, person, table
 from placements.models import (
     Exit,
     ExitFollowUp,

@@ -32,8 +32,12 @@ from employers.choices import ProfileKind, ProfileStatus
 from employers.models import Employer, ImportJob, Site, TaskProfile
 from employers.services import fold_name, normalise_orgnr
 from matching.choices import Gender, Phase
-from matching.identity import birth_year_of, check_birth_year, normalise_personal_number
 from matching.models import Participant
+from matching.participants.identity import (
+    birth_year_of,
+    check_birth_year,
+    normalise_personal_number,
+)
 from placements.choices import ExitOutcome, PlacementKind, PlacementPhase, PlacementStatus
 from placements.models import Exit, Placement, Project, ProjectEnrolment
 

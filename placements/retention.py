@@ -1,4 +1,4 @@
-"""What placements clears when a participant is anonymised (``matching.retention``): the free
+"""What placements clears when a participant is anonymised (``matching.participants.retention``): the free
 text written about them in placements, evaluations, extensions, follow-ups, exits, six-month
 follow-ups and starts in work or studies. Dates, kinds, statuses, coded reasons, outcomes and situations stay — they are what statistics,
 ESF reporting and fidelity count."""

@@ -22,7 +22,7 @@ from employers.models import ContactPerson, EmployerMembership, TaskProfile
 from employers.services import task_profile_transition
 from matching.choices import Phase
 from matching.models import MatchDecision, Participant
-from matching.services.participants import ensure_can_edit, participant_set_phase
+from matching.participants.services.participants import ensure_can_edit, participant_set_phase
 from placements import rules
 from placements.choices import (
     OPEN_STATUSES,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Prefetch
 
 from matching.choices import ConsentScope
-from matching.services.consents import shared_scopes, shared_scopes_with_employers
+from matching.participants.services.consents import shared_scopes, shared_scopes_with_employers
 
 # Set by ``with_employer_scopes`` on each placement of a list: the scopes read in one query.
 _SCOPES = "_employer_scopes"

@@ -12,7 +12,7 @@ from core.roles import role_of
 def _counts(user) -> dict[str, int]:
     from employers.models import TaskProfile
     from matching.models import QualityAssurer
-    from matching.selectors import ocn_cases_awaiting_internal_qa
+    from matching.participants.selectors import ocn_cases_awaiting_internal_qa
 
     role = role_of(user)
     counts: dict[str, int] = {}

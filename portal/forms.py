@@ -8,8 +8,8 @@ from core.tabular import check_upload
 from employers.choices import EmployerStatus, InteractionKind, ProfileKind
 from employers.models import ContactPerson, Employer, TaskProfile
 from matching.choices import CommuteMeans, ConsentMethod, ConsentScope, Gender, Phase
-from matching.consent_wording import CURRENT_WORDING_VERSION, WORDINGS
 from matching.models import Participant
+from matching.participants.consent_wording import CURRENT_WORDING_VERSION, WORDINGS
 from placements.rules import date_errors
 from portal.method_forms import ParticipantCodesField
 
@@ -163,7 +163,7 @@ class ProposeForm(forms.Form):
         return data
 
 
-# Both limits are stored as entered; the engine uses the shorter reach (matching.commute).
+# Both limits are stored as entered; the engine uses the shorter reach (matching.participants.commute).
 COMMUTE_MINUTES_HELP = _(
     "One way, by the ways of travelling ticked above (at most 90 minutes count). Empty: the "
     "usual time for those ways of travelling."

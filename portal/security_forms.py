@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 class AnonymiseForm(forms.Form):
     """The erasure request: always a reason; for a participant who has not exited, an explicit
-    confirmation too (the rule itself is ``matching.retention.participant_anonymise``)."""
+    confirmation too (the rule itself is ``matching.participants.retention.participant_anonymise``)."""
 
     reason = forms.CharField(
         label=_("Reason for anonymising"),

@@ -11,7 +11,8 @@ from core.choices import Role
 from employers.models import TaskProfile
 from matching.api import match_serializers as s
 from matching.models import MatchDecision, MatchWeights, Participant, RecomputeJob
-from matching.services import audit, decisions, recompute, suggestions, weights
+from matching.participants.services import audit
+from matching.services import decisions, recompute, suggestions, weights
 
 STAFF = (Role.GUIDE, Role.COORDINATOR, Role.MANAGER, Role.ADMIN)
 

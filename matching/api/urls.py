@@ -1,7 +1,8 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from matching.api import consent_link_views, match_views, progression, regional_views, views
+from matching.api import match_views, regional_views
+from matching.participants.api import consent_link_views, progression, views
 
 router = DefaultRouter(trailing_slash=True)
 router.register("participants", views.ParticipantViewSet, basename="participant")

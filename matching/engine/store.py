@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
-from core.locks import file_lock
+from matching.engine.locks import file_lock
 from matching.engine.ranking import Engine
 from matching.engine.tables import ParticipantTable, ProfileTable, Tables, Vocab
 

@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import matching.models.participants
+import matching.participants.models.participants
 from django.conf import settings
 from django.db import migrations, models
 
@@ -65,7 +65,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('code', models.CharField(default=matching.models.participants.new_participant_code, editable=False, max_length=12, unique=True, verbose_name='code')),
+                ('code', models.CharField(default=matching.participants.models.participants.new_participant_code, editable=False, max_length=12, unique=True, verbose_name='code')),
                 ('first_name', models.CharField(max_length=100, verbose_name='first name')),
                 ('last_name', models.CharField(max_length=100, verbose_name='last name')),
                 ('personnummer', models.CharField(blank=True, max_length=13, verbose_name='personal identity number')),

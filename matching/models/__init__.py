@@ -1,20 +1,6 @@
 """Participant side of Brygga and the matching results. Each submodule owns one area."""
 
-from matching.models.consent_links import ConsentInvitation, InvitedRecipient, PersonalLink
-from matching.models.consents import Consent
 from matching.models.learning import MatchWeightsVersion, ProposalStatus, WeightProposal
-from matching.models.participants import (
-    Participant,
-    ParticipantAdaptationNeed,
-    ParticipantLanguage,
-    ParticipantSkill,
-    PhaseChange,
-)
-from matching.models.progression import (
-    ProgressionAnswer,
-    ProgressionIndicator,
-    ProgressionMeasurement,
-)
 from matching.models.suggestions import (
     DecisionKind,
     DecisionReason,
@@ -24,7 +10,25 @@ from matching.models.suggestions import (
     MatchWeights,
     RecomputeJob,
 )
-from matching.models.validations import (
+from matching.participants.models.consent_links import (
+    ConsentInvitation,
+    InvitedRecipient,
+    PersonalLink,
+)
+from matching.participants.models.consents import Consent
+from matching.participants.models.participants import (
+    Participant,
+    ParticipantAdaptationNeed,
+    ParticipantLanguage,
+    ParticipantSkill,
+    PhaseChange,
+)
+from matching.participants.models.progression import (
+    ProgressionAnswer,
+    ProgressionIndicator,
+    ProgressionMeasurement,
+)
+from matching.participants.models.validations import (
     KgaAssessment,
     KgaScore,
     OcnCase,

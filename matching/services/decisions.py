@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from core.models import User
 from employers.models import TaskProfile
 from matching.models import DecisionKind, DecisionReason, MatchDecision, Participant
-from matching.services.participants import ensure_can_edit
+from matching.participants.services.participants import ensure_can_edit
 
 
 @transaction.atomic

@@ -18,7 +18,7 @@ from matching.explanations import _ as _fast
 from matching.explanations import breakdown, label, num, one_language, reason_text
 from matching.features import UnitEngine, unit_engine
 from matching.models import MatchSuggestion, Participant
-from matching.selectors import ended_collaborations
+from matching.participants.selectors import ended_collaborations
 
 REASON_TEXT = {
     "adaptation_not_offered": gettext_lazy("an adaptation the participant needs is not offered"),

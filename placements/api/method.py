@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.tabular import CONTENT_TYPES, Filter, export_response
-from matching.services.audit import client_address
+from matching.participants.services.audit import client_address
 from placements import fidelity as fd
 from placements import progression_stats as ps
 from placements import sus

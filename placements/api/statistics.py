@@ -18,7 +18,7 @@ from core.choices import Role
 from core.tabular import export_response as export_file
 from employers.api.serializers import ImportInputSerializer
 from matching.models import Participant
-from matching.services.audit import client_address
+from matching.participants.services.audit import client_address
 from placements import services
 from placements import statistics as st
 from placements.choices import SixMonthSituation

@@ -2,7 +2,7 @@ import phonenumbers
 from django import template
 
 from matching.choices import CommuteMeans, ConsentScope
-from matching.selectors import participant_state as decide_state
+from matching.participants.selectors import participant_state as decide_state
 
 register = template.Library()
 
@@ -51,5 +51,5 @@ def employer_option(employer) -> str:
 
 @register.simple_tag
 def participant_state(participant):
-    """``{% participant_state p as state %}``: the one state ``matching.selectors`` decides."""
+    """``{% participant_state p as state %}``: the one state ``matching.participants.selectors`` decides."""
     return decide_state(participant)

@@ -1,9 +1,9 @@
 """``{{ value|extract_text }}``: a register-extract value as a person reads it (see
-``matching.extract.value_text``)."""
+``matching.participants.extract.value_text``)."""
 
 from django import template
 
-from matching.extract import value_text
+from matching.participants.extract import value_text
 
 register = template.Library()
 

@@ -15,6 +15,6 @@ def progression_series(participant):
 
 @register.simple_tag
 def progression_due_list(user):
-    from matching.services.progression import due_measurements
+    from matching.participants.services.progression import due_measurements
 
     return due_measurements(user)

@@ -18,10 +18,10 @@ from core.choices import Role
 from core.retention import RetentionRun, retention_overview, retention_setting
 from core.tabular import Export, Filter, Sheet, export_response
 from matching.choices import Phase
-from matching.extract import extract_json, extract_xlsx, participant_extract
 from matching.models import Participant
-from matching.retention import participant_anonymise
-from matching.services.audit import audit_participant_read, participant_reads_by_user
+from matching.participants.extract import extract_json, extract_xlsx, participant_extract
+from matching.participants.retention import participant_anonymise
+from matching.participants.services.audit import audit_participant_read, participant_reads_by_user
 from portal.access import role_required
 from portal.security_forms import AnonymiseForm
 from portal.views.common import run_service
@@ -92,7 +92,7 @@ EXTRACT_FORMATS = ("html", "json", "xlsx")
 def participant_data_export(request, pk, form=None, status=200):
     """The register extract (art. 15): everything held on one participant as a printable page,
     an XLSX workbook (``?format=xlsx``, one sheet per section) or JSON (``?format=json``), all
-    from ``matching.extract.participant_extract``; the page carries the anonymisation form (the
+    from ``matching.participants.extract.participant_extract``; the page carries the anonymisation form (the
     erase view shows it again with its errors)."""
     participant = get_object_or_404(Participant.objects.visible_to(request.user), pk=pk)
     kind = request.GET.get("format") or "html"

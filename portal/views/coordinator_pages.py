@@ -390,7 +390,7 @@ def profile_detail_view(request, pk):
         m["who"] = participant
         m["percent"] = round(m["score"] * 100)
         candidates.append(m)
-    from matching.services.audit import audit_participants_read
+    from matching.participants.services.audit import audit_participants_read
 
     audit_participants_read(
         ids=[m["participant"] for m in candidates],

@@ -16,15 +16,15 @@ from core.exceptions import DomainError
 from core.models import Municipality
 from employers.models import TaskProfile
 from matching.choices import Weekday
-from matching.commute import commute_limit_text
-from matching.identity import mask
 from matching.models import Consent, DecisionReason, KgaAssessment, OcnCase, Participant
-from matching.selectors import latest_kga_levels
-from matching.services.audit import audit_participant_read, audit_participants_read
-from matching.services.consents import consent_record, consent_withdraw
-from matching.services.participants import can_edit, participant_create
+from matching.participants.commute import commute_limit_text
+from matching.participants.identity import mask
+from matching.participants.selectors import latest_kga_levels
+from matching.participants.services.audit import audit_participant_read, audit_participants_read
+from matching.participants.services.consents import consent_record, consent_withdraw
+from matching.participants.services.participants import can_edit, participant_create
+from matching.participants.visibility import may_see_sensitive
 from matching.services.suggestions import rank_profiles_for
-from matching.visibility import may_see_sensitive
 from placements.models import FollowUp, Placement
 from placements.services import placement_propose
 from portal.access import STAFF, role_required

@@ -1,7 +1,7 @@
 """The guide's side of the digital consent: invite a participant, follow the invitation, send or
 revoke the personal link, print the paper form, and see consents participants withdrew themselves.
 
-Pages call the same services as the API (``matching.services.consent_links``)."""
+Pages call the same services as the API (``matching.participants.services.consent_links``)."""
 
 from __future__ import annotations
 
@@ -15,11 +15,11 @@ from django.views.decorators.http import require_POST
 
 from core.choices import Role
 from employers.models import Employer
-from matching.consent_wording import CURRENT_WORDING_VERSION, wording
 from matching.models import Consent, ConsentInvitation, Participant, PersonalLink
-from matching.services import consent_links as links
-from matching.services.audit import audit_participant_read
-from matching.services.participants import can_edit
+from matching.participants.consent_wording import CURRENT_WORDING_VERSION, wording
+from matching.participants.services import consent_links as links
+from matching.participants.services.audit import audit_participant_read
+from matching.participants.services.participants import can_edit
 from portal.access import STAFF, role_required
 from portal.consent_forms import DeliveryForm, RecipientFormSet
 from portal.views.common import run_service

@@ -23,7 +23,7 @@ from core.tabular import Export, Sheet
 from core.tabular import export_response as export_file
 from employers.models import ImportJob
 from matching.models import Participant
-from matching.services.audit import client_address
+from matching.participants.services.audit import client_address
 from placements import statistics as st
 from placements.api.statistics import export_response
 from placements.choices import SixMonthSituation

@@ -13,8 +13,12 @@ from django.views.decorators.http import require_POST
 from core.choices import Role
 from employers.models import TaskProfile
 from matching.models import DecisionKind, MatchWeights, Participant
+from matching.participants.services.participants import (
+    PHASE_TRANSITIONS,
+    can_edit,
+    participant_set_phase,
+)
 from matching.services.decisions import decision_record
-from matching.services.participants import PHASE_TRANSITIONS, can_edit, participant_set_phase
 from matching.services.weights import FIELDS as WEIGHT_FIELDS
 from matching.services.weights import weights_update
 from portal.access import STAFF, role_required

@@ -21,9 +21,9 @@ from core.roles import role_of
 from core.tabular import export_response
 from matching.choices import ConsentScope, MeasurementKind, Rater
 from matching.models import Participant, ProgressionMeasurement
-from matching.services import progression, progression_link
-from matching.services.audit import audit_participant_read, client_address
-from matching.services.participants import SUS_FIELDS, can_edit, participant_update
+from matching.participants.services import progression, progression_link
+from matching.participants.services.audit import audit_participant_read, client_address
+from matching.participants.services.participants import SUS_FIELDS, can_edit, participant_update
 from placements import fidelity as fd
 from placements import progression_stats as ps
 from placements import statistics as st

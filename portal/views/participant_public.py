@@ -24,10 +24,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from core import throttle
-from matching.consent_wording import wording
 from matching.models import ConsentInvitation
-from matching.services import consent_links as links
-from matching.services.audit import audit_participant_read, client_address
+from matching.participants.consent_wording import wording
+from matching.participants.services import consent_links as links
+from matching.participants.services.audit import audit_participant_read, client_address
 from portal.views.common import run_service
 
 logger = logging.getLogger("brygga.consent_links")

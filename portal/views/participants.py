@@ -1,5 +1,5 @@
 """The participant's record in the guide's pages: edit the profile, skills, needs. Every write
-goes through ``matching.services.participants`` (the same services as the API)."""
+goes through ``matching.participants.services.participants`` (the same services as the API)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from django.views.decorators.http import require_POST
 
 from core.choices import Role
 from core.roles import role_of
-from matching.commute import commute_limit_text
 from matching.models import Participant, ParticipantSkill
-from matching.services.participants import (
+from matching.participants.commute import commute_limit_text
+from matching.participants.services.participants import (
     can_edit,
     participant_set_adaptation_needs,
     participant_skill_add,
@@ -20,7 +20,7 @@ from matching.services.participants import (
     participant_skill_update,
     participant_update,
 )
-from matching.visibility import may_see_sensitive
+from matching.participants.visibility import may_see_sensitive
 from portal.access import role_required
 from portal.participant_forms import (
     LanguageFormSet,

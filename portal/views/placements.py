@@ -19,8 +19,8 @@ from django.views.decorators.http import require_POST
 from core.choices import Role
 from core.roles import role_of
 from matching.choices import Phase
-from matching.services.audit import audit_participant_read
-from matching.services.participants import can_edit
+from matching.participants.services.audit import audit_participant_read
+from matching.participants.services.participants import can_edit
 from placements import rules, services
 from placements.choices import (
     FollowUpStatus,

@@ -132,7 +132,7 @@ def regional_participants(request):
     from matching.regional import regional_participants_for, regional_view
 
     rows = [regional_view(request.user, p) for p in regional_participants_for(request.user)]
-    from matching.services.audit import audit_participants_read
+    from matching.participants.services.audit import audit_participants_read
 
     audit_participants_read(
         ids=[r["id"] for r in rows], user=request.user, request=request, what="page regional list"

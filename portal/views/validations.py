@@ -1,5 +1,5 @@
 """OCN cases and KGA assessments in the pages, and the administrator's list of internal quality
-assurers. Same services as the API (``matching.services.validations``)."""
+assurers. Same services as the API (``matching.participants.services.validations``)."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from django.views.decorators.http import require_POST
 from core.choices import Role
 from matching.choices import OCN_ORDER, OcnStatus
 from matching.models import KgaAssessment, KgaScore, OcnCase, Participant, QualityAssurer
-from matching.selectors import ocn_cases_awaiting_internal_qa
-from matching.services.audit import audit_participant_read
-from matching.services.participants import can_edit
-from matching.services.validations import (
+from matching.participants.selectors import ocn_cases_awaiting_internal_qa
+from matching.participants.services.audit import audit_participant_read
+from matching.participants.services.participants import can_edit
+from matching.participants.services.validations import (
     kga_assessment_record,
     may_advance,
     ocn_case_advance,

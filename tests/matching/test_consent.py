@@ -4,7 +4,7 @@ import pytest
 import time_machine
 
 from matching.models import Consent
-from matching.services.consents import may_share, shared_scopes
+from matching.participants.services.consents import may_share, shared_scopes
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from matching.models import Consent
-from matching.services.consents import shared_scopes, shared_scopes_with_employers
+from matching.participants.services.consents import shared_scopes, shared_scopes_with_employers
 from tests.factories.matching import ParticipantFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,10 +9,10 @@ from django.core.exceptions import ValidationError
 
 from core.exceptions import DomainError
 from matching.choices import InvitationState
-from matching.consent_wording import CURRENT_WORDING_VERSION
 from matching.models import Consent, ConsentInvitation, PersonalLink
-from matching.services import consent_links as links
-from matching.services.consents import consent_record, may_share
+from matching.participants.consent_wording import CURRENT_WORDING_VERSION
+from matching.participants.services import consent_links as links
+from matching.participants.services.consents import consent_record, may_share
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from matching.models import ConsentInvitation, PersonalLink
-from matching.services import consent_links as links
+from matching.participants.services import consent_links as links
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from matching.engine.transit import read_gtfs
-from matching.transit_feeds import service_date_for, transit_feed_for_unit, transit_feed_path
+from matching.transit.feeds import service_date_for, transit_feed_for_unit, transit_feed_path
+from matching.transit.gtfs import read_gtfs
 from tests.factories.core import UnitFactory
 from tests.matching.gtfs_builder import gtfs_zip, small_county
 

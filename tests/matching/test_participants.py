@@ -114,7 +114,7 @@ def test_kga_assessment_history_and_latest(api, guide, participant):
     assert second.status_code == 201
     history = client.get(f"/api/v1/participants/{participant.pk}/kga-assessments/").json()
     assert [h["assessed_on"] for h in history] == ["2026-11-01", "2026-09-01"]
-    from matching.selectors import latest_kga_levels
+    from matching.participants.selectors import latest_kga_levels
 
     levels = latest_kga_levels([participant.pk])[participant.pk]
     assert levels[competences[0].pk] == 4 and levels[competences[1].pk] == 2

@@ -10,8 +10,8 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from matching.identity import normalise_personal_number
 from matching.models import Participant
+from matching.participants.identity import normalise_personal_number
 from placements.importing_history import import_history
 
 pytestmark = pytest.mark.django_db

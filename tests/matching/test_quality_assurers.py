@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from core.exceptions import Forbidden, NotAllowed
 from core.models import OcnModule, OcnProgramme
 from matching.models import OcnCase
-from matching.services.participants import participant_update
-from matching.services.validations import (
+from matching.participants.services.participants import participant_update
+from matching.participants.services.validations import (
     ocn_case_advance,
     ocn_case_register,
     quality_assurer_grant,
@@ -126,7 +126,7 @@ def test_quality_assurers_of_another_unit_are_invisible(api, admin_user, foreign
     [("guide", 200), ("colleague_guide", 403), ("coordinator", 403), ("employer_user", 403)],
 )
 def test_change_and_remove_a_skill_through_the_api(request, api, participant, guide, who, status):
-    from matching.services.participants import participant_skill_add
+    from matching.participants.services.participants import participant_skill_add
 
     row = participant_skill_add(participant=participant, by=guide, text="Städning", level=2)
     client = api(request.getfixturevalue(who))
@@ -151,7 +151,7 @@ def test_the_worklist_holds_assessed_cases_of_the_units_one_is_named_for(
 ):
     from django.test import Client
 
-    from matching.selectors import ocn_cases_awaiting_internal_qa
+    from matching.participants.selectors import ocn_cases_awaiting_internal_qa
 
     assert list(ocn_cases_awaiting_internal_qa(colleague_guide)) == []  # not named yet
     quality_assurer_grant(unit=unit, user=colleague_guide, by=admin_user)

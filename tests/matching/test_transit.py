@@ -11,19 +11,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matching.engine.transit import (
-    GtfsError,
-    TransitSettings,
-    compile_timetable,
-    parse_times,
-    read_gtfs,
-)
+from matching.engine.transit import TransitSettings, compile_timetable
 from matching.engine.transit_routing import (
     INF,
     earliest_arrivals,
     last_trip_home,
     latest_departures,
 )
+from matching.transit.gtfs import GtfsError, parse_times, read_gtfs
 from tests.matching.gtfs_builder import gtfs_zip, hms, small_county
 
 MONDAY = dt.date(2026, 3, 2)

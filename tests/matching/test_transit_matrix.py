@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from employers.choices import ProfileStatus
-from matching.transit_feeds import transit_feed_store
-from matching.transit_matrix import next_working_day, transit_matrix_for_unit
+from matching.transit.feeds import transit_feed_store
+from matching.transit.matrix import next_working_day, transit_matrix_for_unit
 from tests.factories.core import UnitFactory
 from tests.factories.employers import SiteFactory, TaskProfileFactory
 from tests.factories.matching import ParticipantFactory

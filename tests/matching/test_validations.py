@@ -139,7 +139,7 @@ def test_duplicate_case_for_same_module(api, guide, participant, module):
 
 
 def test_trade_certificate_when_all_mandatory_modules_are_certified(participant, module):
-    from matching.services.validations import trade_certificate_complete
+    from matching.participants.services.validations import trade_certificate_complete
 
     for m in module.programme.modules.all():
         OcnCase.objects.create(

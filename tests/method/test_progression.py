@@ -15,9 +15,9 @@ from openpyxl import load_workbook
 from core.models import Municipality
 from matching.choices import Rater
 from matching.models import ProgressionAnswer, ProgressionIndicator, ProgressionMeasurement
-from matching.services import progression
-from matching.services.consent_links import personal_link_issue, personal_link_revoke
-from matching.services.progression_link import participant_for_token
+from matching.participants.services import progression
+from matching.participants.services.consent_links import personal_link_issue, personal_link_revoke
+from matching.participants.services.progression_link import participant_for_token
 from placements import progression_stats as ps
 from placements import statistics as st
 from tests.factories.matching import ParticipantFactory
@@ -304,7 +304,7 @@ def test_due_measurements_are_on_the_guides_follow_up_list(unit, guide, colleagu
 
 
 def test_an_exit_makes_an_exit_measurement_due(unit, guide):
-    from matching.services.participants import participant_set_phase
+    from matching.participants.services.participants import participant_set_phase
 
     ind_a, ind_b = only("tro-pa-mig-sjalv", "initiativ")
     p = ParticipantFactory(unit=unit, guide=guide, enrolled_on=dt.date(2026, 1, 5))

@@ -12,7 +12,7 @@ from django.test import Client
 
 from matching import features
 from matching.models import Participant
-from matching.selectors import participant_state
+from matching.participants.selectors import participant_state
 from matching.services.suggestions import rank_profiles_for
 from placements import rules, services
 from placements.models import FollowUp, Placement

@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 
 from matching.models import Consent, ProgressionIndicator, ProgressionMeasurement
-from matching.services import consent_links as links
+from matching.participants.services import consent_links as links
 from tests.portal.test_browser import CHROMIUM
 from tests.portal.test_browser import browser as browser  # noqa: F401 - the fixture
 

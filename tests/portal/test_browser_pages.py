@@ -8,7 +8,11 @@ import pytest
 
 from core.models import OcnModule, OcnProgramme
 from matching.models import OcnCase
-from matching.services.validations import ocn_case_advance, ocn_case_register, quality_assurer_grant
+from matching.participants.services.validations import (
+    ocn_case_advance,
+    ocn_case_register,
+    quality_assurer_grant,
+)
 from tests.portal.test_browser import (  # noqa: F401 - fixture
     ARGS,
     CHROMIUM,

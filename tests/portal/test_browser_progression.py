@@ -4,7 +4,7 @@ only, with read-aloud available; the guide then sees the answers beside their ow
 import pytest
 
 from matching.models import ProgressionIndicator, ProgressionMeasurement
-from matching.services.consent_links import personal_link_issue
+from matching.participants.services.consent_links import personal_link_issue
 from tests.factories.matching import ParticipantFactory
 from tests.portal.test_browser import CHROMIUM, login
 from tests.portal.test_browser import browser as browser  # noqa: F401 - the fixture

@@ -8,8 +8,8 @@ from django.core.cache import cache
 from django.test import Client, override_settings
 
 from matching.models import Consent, ConsentInvitation, PersonalLink
-from matching.services import consent_links as links
-from matching.services.consents import may_share
+from matching.participants.services import consent_links as links
+from matching.participants.services.consents import may_share
 from portal.consent_forms import employer_option
 
 pytestmark = pytest.mark.django_db
@@ -280,7 +280,7 @@ def test_guide_resends_and_revokes_the_personal_link(guide, colleague_guide, par
 
 
 def test_printable_paper_form_has_the_same_wording(guide, participant, issued):
-    from matching.consent_wording import wording
+    from matching.participants.consent_wording import wording
 
     body = (
         client_for(guide)

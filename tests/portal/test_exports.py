@@ -21,7 +21,7 @@ from matching.models import (
     ProgressionIndicator,
     ProgressionMeasurement,
 )
-from matching.services.audit import audit_participant_read
+from matching.participants.services.audit import audit_participant_read
 from tests.factories.matching import ParticipantFactory
 
 pytestmark = pytest.mark.django_db

@@ -130,7 +130,7 @@ def test_a_phase_the_rules_do_not_allow_is_refused(client, guide, participant):
 
 def test_the_service_refuses_another_guides_phase_change(colleague_guide, participant):
     from core.exceptions import DomainError
-    from matching.services.participants import participant_set_phase
+    from matching.participants.services.participants import participant_set_phase
 
     with pytest.raises(DomainError):
         participant_set_phase(participant=participant, phase="fa", reason="x", by=colleague_guide)

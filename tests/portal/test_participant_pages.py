@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from core.models import Adaptation, KgaCompetence, OcnModule, OcnProgramme, Skill
 from matching.models import KgaAssessment, OcnCase, ParticipantSkill, QualityAssurer
-from matching.services.validations import ocn_case_advance, ocn_case_register
+from matching.participants.services.validations import ocn_case_advance, ocn_case_register
 
 pytestmark = pytest.mark.django_db
 
@@ -439,7 +439,7 @@ def test_the_edit_form_says_the_minute_limit_applies_when_it_reaches_shorter(
     client, guide, participant
 ):
     from matching import features
-    from matching.commute import commute_reach
+    from matching.participants.commute import commute_reach
 
     participant.commute_means, participant.commute_max_minutes = ["bike"], 20
     participant.commute_max_km = 50

@@ -18,7 +18,7 @@ from matching.models import (
     ProgressionIndicator,
     ProgressionMeasurement,
 )
-from matching.services import consent_links as links
+from matching.participants.services import consent_links as links
 
 pytestmark = pytest.mark.django_db
 

@@ -342,7 +342,7 @@ def test_guide_records_and_withdraws_a_consent_in_the_pages(
     guide, colleague_guide, participant, employer
 ):
     from matching.models import Consent
-    from matching.services.consents import may_share
+    from matching.participants.services.consents import may_share
 
     client = client_for(guide)
     url = f"/deltagare/{participant.pk}/samtycke/"

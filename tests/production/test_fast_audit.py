@@ -3,7 +3,7 @@
 import pytest
 from auditlog.models import LogEntry
 
-from matching.services import audit
+from matching.participants.services import audit
 from tests.factories.matching import ParticipantFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from kombu.exceptions import OperationalError as BrokerError
 from config import health
 from config.celery import app
 from core import request_id
-from matching.models.participants import ParticipantQuerySet
+from matching.participants.models.participants import ParticipantQuerySet
 
 
 @app.task(name="tests.production.current_request_id")

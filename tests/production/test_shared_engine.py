@@ -264,7 +264,7 @@ def test_a_patched_engine_equals_a_full_rebuild(
     assert patched.patched_rows >= 1
     if consent is not None:  # and withdrawn again
         with django_capture_on_commit_callbacks(execute=True):
-            from matching.services.consents import consent_withdraw
+            from matching.participants.services.consents import consent_withdraw
 
             consent_withdraw(consent=consent, by=world["people"][0].guide)
         assert_equals_a_full_rebuild(unit.pk)

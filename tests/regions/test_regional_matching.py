@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from core.exceptions import DomainError, NotAllowed
 from employers.models import Interaction, TaskProfile
 from matching import features
+from matching.participants.services.consents import consent_withdraw
 from matching.regional import participant_regional_set, regional_participants_for
-from matching.services.consents import consent_withdraw
 from matching.services.suggestions import rank_profiles_for
 from placements.models import Placement
 from placements.regional import placement_host_answer

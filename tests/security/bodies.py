@@ -119,7 +119,7 @@ def _exit(world):
 def _invitation(world):
     from employers.models import Employer
     from matching.models import Participant
-    from matching.services.consent_links import consent_invitation_create
+    from matching.participants.services.consent_links import consent_invitation_create
 
     recipient = {**_recipient(world), "employer": Employer.objects.get(pk=world.ids["employers"])}
     return consent_invitation_create(
@@ -141,7 +141,7 @@ def _recipient(world) -> dict:
 
 def _personal_link(world):
     from matching.models import Participant
-    from matching.services.consent_links import personal_link_issue
+    from matching.participants.services.consent_links import personal_link_issue
 
     personal_link_issue(
         participant=Participant.objects.get(pk=world.ids["participants"]),
@@ -180,7 +180,7 @@ def _ocn_case(world, **fields) -> dict:
 def _other_unit_consent(world) -> None:
     """Regional matching needs the participant's consent to share skills with another unit."""
     from matching.models import Participant
-    from matching.services.consents import consent_record
+    from matching.participants.services.consents import consent_record
     from tests.factories.core import UnitFactory
 
     participant = Participant.objects.get(pk=world.ids["participants"])
@@ -218,7 +218,7 @@ def _measurement(world):
 
 
 def _indicator_values() -> dict:
-    from matching.services.progression import indicators
+    from matching.participants.services.progression import indicators
 
     return {str(i.pk): 6 for i in indicators()}
 

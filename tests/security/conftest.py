@@ -36,7 +36,7 @@ class World:
 @pytest.fixture
 def world(request, db):
     from matching.models import Consent, OcnCase
-    from matching.services.consents import consent_record
+    from matching.participants.services.consents import consent_record
     from placements.models import FollowUp
     from tests.factories.employers import ContactPersonFactory, InteractionFactory, SiteFactory
 

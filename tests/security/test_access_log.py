@@ -33,7 +33,7 @@ def reads(user, what=None):
 def test_list_search_match_and_consent_reads_are_logged(api, guide, participant, url, what):
     from datetime import date
 
-    from matching.services.consents import consent_record
+    from matching.participants.services.consents import consent_record
 
     consent_record(
         participant=participant,
@@ -122,7 +122,7 @@ def test_the_review_names_users_without_a_name_and_reads_without_a_user(admin_us
     """Issue 20: a user with no name showed as "None None"; a read with no user linked (a removed
     user, the system or a participant's own link) now has a label, never ``None``."""
     from core.choices import Role
-    from matching.services.audit import audit_participant_read
+    from matching.participants.services.audit import audit_participant_read
     from tests.factories.core import UserFactory
     from tests.portal.visible_text import visible_text
 

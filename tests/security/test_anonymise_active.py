@@ -8,7 +8,7 @@ from auditlog.models import LogEntry
 from django.test import Client
 
 from matching.models import Participant
-from matching.retention import ANONYMISED
+from matching.participants.retention import ANONYMISED
 
 pytestmark = pytest.mark.django_db
 

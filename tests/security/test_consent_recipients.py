@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 
 from core.choices import Role
 from matching.models import Participant, ParticipantSkill
-from matching.services.consents import consent_record, may_share, shared_scopes
+from matching.participants.services.consents import consent_record, may_share, shared_scopes
 from tests.factories.core import UnitFactory, UserFactory, municipality
 from tests.factories.employers import (
     EmployerFactory,
@@ -255,7 +255,7 @@ def test_a_consent_to_an_agency_reaches_that_agency_only(
 def test_an_invitation_to_another_unit_must_name_it_and_covers_that_unit_only(
     tilda, guide_t, unit_k, unit_w
 ):
-    from matching.services import consent_links as links
+    from matching.participants.services import consent_links as links
 
     def invite(name):
         return links.consent_invitation_create(

@@ -1,7 +1,7 @@
 """The register extract (issues 19 and 20; GDPR art. 15): one readable document — sections with
 Swedish labels, names instead of ids, dates in Swedish form, no raw codes, no ``None`` — shown as
 a printable page, downloaded as XLSX (one sheet per section) and as JSON, all from
-``matching.extract.participant_extract``; administrators only."""
+``matching.participants.extract.participant_extract``; administrators only."""
 
 import datetime as dt
 import io

@@ -12,7 +12,7 @@ from django.utils import timezone
 from core.retention import RetentionRun, retention_run
 from matching.choices import Phase
 from matching.models import Participant, PhaseChange
-from matching.retention import ANONYMISED, retention_due, retention_notice_list
+from matching.participants.retention import ANONYMISED, retention_due, retention_notice_list
 from tests.factories.matching import ParticipantFactory
 
 pytestmark = pytest.mark.django_db

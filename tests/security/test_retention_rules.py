@@ -24,7 +24,7 @@ from core.retention import (
 )
 from employers.models import ImportJob, Interaction
 from matching.models import ConsentInvitation, InvitedRecipient, Participant, PersonalLink
-from matching.retention import ANONYMISED, participant_anonymise
+from matching.participants.retention import ANONYMISED, participant_anonymise
 from tests.factories.employers import InteractionFactory
 from tests.factories.matching import ParticipantFactory
 from tests.method.test_fidelity import Q, figures, world  # noqa: F401  (world: fixture)

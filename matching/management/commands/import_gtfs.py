@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from core.models import Unit
-from matching.transit_feeds import TransitFeedRefused, transit_feed_check, transit_feed_store
+from matching.transit.feeds import TransitFeedRefused, transit_feed_check, transit_feed_store
 
 
 class Command(BaseCommand):

@@ -18,7 +18,8 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
-from matching.engine.transit import Feed, GtfsError, read_gtfs
+from matching.engine.transit import Feed
+from matching.transit.gtfs import GtfsError, read_gtfs
 
 MAX_FEED_BYTES = 500 * 1024**2  # Sweden's national GTFS is ~250 MB zipped; a county's far less
 

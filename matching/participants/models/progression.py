@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
 from matching.choices import AnswerSource, MeasurementKind, Rater
-from matching.models.participants import Participant
+from matching.participants.models.participants import Participant
 
 SCALE_MIN, SCALE_MID, SCALE_MAX = 1, 5, 10
 

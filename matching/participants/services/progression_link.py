@@ -1,11 +1,14 @@
 """Which participant a link opens, for the progression answering page: the participant's
-**personal link** (``matching.services.consent_links``, the same link as their own consent page).
+**personal link** (``matching.participants.services.consent_links``, the same link as their own consent page).
 A revoked or replaced link opens nothing, and ends a session opened with it."""
 
 from __future__ import annotations
 
 from matching.models import Participant, PersonalLink
-from matching.services.consent_links import active_personal_link, personal_link_by_token
+from matching.participants.services.consent_links import (
+    active_personal_link,
+    personal_link_by_token,
+)
 
 
 def link_for_token(token: str) -> PersonalLink | None:

@@ -29,11 +29,11 @@ from matching.choices import (
     SusIncome,
     Weekday,
 )
-from matching.consent_wording import CURRENT_WORDING_VERSION, WORDINGS
-from matching.identity import mask
 from matching.models import Consent, KgaAssessment, OcnCase, Participant, QualityAssurer
-from matching.selectors import participant_state
-from matching.visibility import Access, participant_access
+from matching.participants.consent_wording import CURRENT_WORDING_VERSION, WORDINGS
+from matching.participants.identity import mask
+from matching.participants.selectors import participant_state
+from matching.participants.visibility import Access, participant_access
 
 # --- output -------------------------------------------------------------------------------------
 
@@ -52,7 +52,7 @@ class ParticipantSkillSerializer(serializers.Serializer):
 
 
 class ParticipantStateSerializer(serializers.Serializer):
-    """The participant's one state (``matching.selectors.participant_state``), as the pages show it."""
+    """The participant's one state (``matching.participants.selectors.participant_state``), as the pages show it."""
 
     code = serializers.ChoiceField(choices=ParticipantState.choices)
     label = serializers.CharField()

@@ -31,8 +31,8 @@ from matching.models import (
     ProgressionIndicator,
     ProgressionMeasurement,
 )
-from matching.models.progression import SCALE_MAX, SCALE_MIN
-from matching.services.participants import ensure_can_edit
+from matching.participants.models.progression import SCALE_MAX, SCALE_MIN
+from matching.participants.services.participants import ensure_can_edit
 
 
 def interval_months() -> int:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from matching.choices import OcnStatus
-from matching.models.participants import Participant
+from matching.participants.models.participants import Participant
 
 
 class OcnCase(models.Model):

@@ -4,7 +4,7 @@ The guide invites a participant to give or refuse consent to a list of recipient
 answers on a public page (no account) reached by a one-time link or a short printed code; answering
 creates the consents and gives the participant a personal link to their own page, where they can
 withdraw any consent at once. Withdrawal goes through the same ``Consent`` rows that
-``matching.services.consents.may_share`` reads, so it takes effect everywhere on the next request.
+``matching.participants.services.consents.may_share`` reads, so it takes effect everywhere on the next request.
 
 Secrets: tokens are 256-bit random and shown once; short codes are 8 characters from a 31-letter
 alphabet (~40 bits, so guessing is stopped by the rate limit in the pages). Only keyed hashes
@@ -38,7 +38,6 @@ from matching.choices import (
     InvitationState,
     RecipientKind,
 )
-from matching.consent_wording import CURRENT_WORDING_VERSION
 from matching.models import (
     Consent,
     ConsentInvitation,
@@ -46,13 +45,14 @@ from matching.models import (
     Participant,
     PersonalLink,
 )
-from matching.services.consents import (
+from matching.participants.consent_wording import CURRENT_WORDING_VERSION
+from matching.participants.services.consents import (
     consent_create,
     other_units_named,
     recipient_unit_named,
     withdraw_by_participant,
 )
-from matching.services.participants import ensure_can_edit
+from matching.participants.services.participants import ensure_can_edit
 
 logger = logging.getLogger("brygga.consent_links")
 

@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 
 from core.models import Unit, User
 from matching.choices import ConsentMethod, ConsentScope, RecipientKind
-from matching.consent_wording import CURRENT_WORDING_VERSION, WORDINGS
 from matching.models import Consent, Participant
-from matching.services.participants import ensure_can_edit
+from matching.participants.consent_wording import CURRENT_WORDING_VERSION, WORDINGS
+from matching.participants.services.participants import ensure_can_edit
 
 
 def _valid_at(at: dt.date) -> Q:

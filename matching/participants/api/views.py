@@ -8,10 +8,10 @@ from rest_framework.response import Response
 
 from core.api.base import AuditActorMixin, ScopedViewSetMixin
 from core.choices import Role
-from matching.api import serializers as s
 from matching.models import Consent, KgaAssessment, OcnCase, Participant, QualityAssurer
-from matching.retention import participant_anonymise
-from matching.services import audit, consents, participants, validations
+from matching.participants.api import serializers as s
+from matching.participants.retention import participant_anonymise
+from matching.participants.services import audit, consents, participants, validations
 
 STAFF = (Role.GUIDE, Role.COORDINATOR, Role.MANAGER, Role.ADMIN)
 EDITORS = (Role.GUIDE, Role.ADMIN)

@@ -23,7 +23,7 @@ from matching.models import (
     ParticipantSkill,
     QualityAssurer,
 )
-from matching.services.participants import can_edit, ensure_can_edit
+from matching.participants.services.participants import can_edit, ensure_can_edit
 
 
 def is_quality_assurer(user: User, unit_id: int) -> bool:

@@ -19,7 +19,7 @@ addresses links were sent to — and, through ``register_participant_eraser``, w
 so the anonymisation itself writes nothing about the person into the log.
 
 ``participant_anonymise`` is also what an administrator runs for an erasure request; everything
-held on one participant (art. 15) is ``matching.extract.participant_extract``."""
+held on one participant (art. 15) is ``matching.participants.extract.participant_extract``."""
 
 from __future__ import annotations
 

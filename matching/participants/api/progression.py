@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 from core.choices import Role
 from matching.choices import MeasurementKind, Rater
 from matching.models import Participant, ProgressionMeasurement
-from matching.services import progression
+from matching.participants.services import progression
 
 STAFF = (Role.COORDINATOR, Role.GUIDE, Role.MANAGER, Role.ADMIN)
 WRITERS = (Role.GUIDE, Role.ADMIN)

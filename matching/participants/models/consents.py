@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
 from matching.choices import ConsentMethod, RecipientKind
-from matching.models.participants import Participant
+from matching.participants.models.participants import Participant
 
 
 class Consent(TimeStampedModel):

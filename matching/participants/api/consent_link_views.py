@@ -1,5 +1,5 @@
 """The staff side of the digital consent in the API: consent requests (invitations) and the
-participant's personal link. Same services as the pages (``matching.services.consent_links``).
+participant's personal link. Same services as the pages (``matching.participants.services.consent_links``).
 
 The raw link, code and token are returned once, in the response that creates them; they are never
 stored and never listed again."""
@@ -18,7 +18,7 @@ from core.choices import Role
 from employers.models import Employer
 from matching.choices import ConsentScope, DeliveryChannel, RecipientKind
 from matching.models import ConsentInvitation, Participant
-from matching.services import consent_links as links
+from matching.participants.services import consent_links as links
 
 STAFF = (Role.GUIDE, Role.COORDINATOR, Role.MANAGER, Role.ADMIN)
 EDITORS = (Role.GUIDE, Role.ADMIN)

@@ -16,7 +16,6 @@ from core.geography import gazetteer_lookup
 from core.models import Adaptation, Skill, User
 from core.roles import role_of
 from matching.choices import CommuteMeans, Phase, SkillSource, Weekday
-from matching.identity import birth_year_of, check_birth_year, normalise_personal_number
 from matching.models import (
     Participant,
     ParticipantAdaptationNeed,
@@ -24,6 +23,12 @@ from matching.models import (
     ParticipantSkill,
     PhaseChange,
 )
+from matching.participants.identity import (
+    birth_year_of,
+    check_birth_year,
+    normalise_personal_number,
+)
+from matching.participants.signals import participant_changed
 
 PROFILE_FIELDS = (
     "first_name",
@@ -170,7 +175,7 @@ def _place(participant: Participant) -> None:
 
 
 def _set_identity(participant: Participant, value: str | None, data: dict) -> None:
-    """The number in its one normalised form (matching.identity's century rule); the birth year
+    """The number in its one normalised form (matching.participants.identity's century rule); the birth year
     follows it unless one is given beside it, which must then agree (a field error)."""
     if value is not None:
         number, coordination = normalise_personal_number(value)
@@ -225,9 +230,7 @@ def participant_create(
 
 
 def _refresh(participant: Participant) -> None:
-    from matching.services.recompute import schedule_refresh
-
-    schedule_refresh(participant_id=participant.pk)
+    participant_changed.send(sender=Participant, participant_id=participant.pk)
 
 
 @transaction.atomic
@@ -406,7 +409,7 @@ def participant_set_phase(
     """Move the participant to another phase (finna → få → behålla → exited; back to finna when a
     job ends early). Records who, when and why. Back in matching counts from ``on`` (the day the
     job ended; today when not given); leaving finna again clears it, so an exited or re-employed
-    participant is never also shown as back in matching (``matching.selectors.participant_state``)."""
+    participant is never also shown as back in matching (``matching.participants.selectors.participant_state``)."""
     if by is not None:
         ensure_can_edit(by, participant)
     participant = Participant.objects.select_for_update().get(pk=participant.pk)

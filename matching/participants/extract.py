@@ -8,7 +8,7 @@ Matching builds the sections it and the apps below it own (identity, profile, sk
 validations, consents, the contact log entries naming the participant, progression, the audit
 log). A higher app adds its own section through ``register_extract_section`` from its
 ``AppConfig.ready`` (placements adds placements and follow-ups), as it does for erasure in
-``matching.retention``: matching never imports placements."""
+``matching.participants.retention``: matching never imports placements."""
 
 from __future__ import annotations
 
@@ -659,13 +659,13 @@ def _model_label(model) -> str:
 def actor_label(actor) -> str:
     """Who did it: the person's name, or a label when no user is linked (the user was removed,
     or it was the system or the participant's own link)."""
-    from matching.services.audit import NO_ACTOR
+    from matching.participants.services.audit import NO_ACTOR
 
     return person(actor) if actor is not None else str(NO_ACTOR)
 
 
 def _audit(p: Participant) -> Section:
-    from matching.services.audit import participant_log
+    from matching.participants.services.audit import participant_log
 
     reads, changes = [], []
     for e in participant_log(p).select_related("content_type"):

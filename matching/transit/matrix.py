@@ -1,6 +1,6 @@
 """Travel times by public transport for a unit's participants × its open profiles (issue 24).
 
-Builds the matrix from the unit's stored GTFS feed (``matching.transit_feeds``) with the engine's
+Builds the matrix from the unit's stored GTFS feed (``matching.transit.feeds``) with the engine's
 router. The question asked is the commuter's: *to be at the site by ``arrive_by`` on a working day,
 when must I leave home?* — the latest departure that arrives in time, and the minutes from then to
 ``arrive_by`` (waiting at the site before the start included). Profiles carry no start time yet,
@@ -24,10 +24,11 @@ from core.models import Unit
 from employers.choices import ProfileStatus
 from employers.models import TaskProfile
 from matching.choices import CommuteMeans
-from matching.engine.transit import Timetable, TransitSettings, compile_timetable, read_gtfs
+from matching.engine.transit import Timetable, TransitSettings, compile_timetable
 from matching.engine.transit_routing import INF, Journeys, latest_departures
 from matching.models import Participant
-from matching.transit_feeds import service_date_for, transit_feed_for_unit
+from matching.transit.feeds import service_date_for, transit_feed_for_unit
+from matching.transit.gtfs import read_gtfs
 
 DEFAULT_ARRIVE_BY = dt.time(8, 0)
 

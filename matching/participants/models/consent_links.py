@@ -1,6 +1,6 @@
 """The participant's digital consent: invitations to answer, and the personal link to their own page.
 
-Only keyed hashes of tokens and short codes are stored (``matching.services.consent_links``), so a
+Only keyed hashes of tokens and short codes are stored (``matching.participants.services.consent_links``), so a
 copy of the database gives no working link.
 """
 
@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
 from matching.choices import DeliveryChannel, InvitationDecision, InvitationState, RecipientKind
-from matching.models.consents import Consent
-from matching.models.participants import Participant
+from matching.participants.models.consents import Consent
+from matching.participants.models.participants import Participant
 
 
 class ConsentInvitation(TimeStampedModel):
