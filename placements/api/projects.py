@@ -16,10 +16,10 @@ from core.choices import Role
 from core.models import Unit
 from matching.models import Participant
 from placements import projects as svc
-from placements import statistics as st
-from placements.api.statistics import FILTERS
 from placements.choices import ProjectTargetGroup, StartKind
 from placements.models import ParticipantStart, Project, ProjectEnrolment
+from placements.reporting import statistics as st
+from placements.reporting.api.statistics import FILTERS
 
 STAFF = (Role.GUIDE, Role.COORDINATOR, Role.MANAGER, Role.ADMIN)
 ENROLLERS = (Role.GUIDE, Role.MANAGER, Role.ADMIN)

@@ -9,9 +9,9 @@ from django.test import Client
 
 from core.choices import Role
 from matching.models import Participant
-from placements import statistics as st
 from placements.importing_history import import_history
 from placements.models import Exit, FollowUp, Placement
+from placements.reporting import statistics as st
 from placements.services import send_followup_reminders
 from tests.factories.core import UserFactory
 from tests.factories.employers import EmployerFactory

@@ -1,4 +1,4 @@
-"""Statistics, ESF and SCB endpoints. The figures come from ``placements.statistics`` only."""
+"""Statistics, ESF and SCB endpoints. The figures come from ``placements.reporting.statistics`` only."""
 
 from __future__ import annotations
 
@@ -20,11 +20,11 @@ from employers.api.serializers import ImportInputSerializer
 from matching.models import Participant
 from matching.services.audit import client_address
 from placements import services
-from placements import statistics as st
 from placements.choices import SixMonthSituation
 from placements.importing_history import import_history
 from placements.models import Exit
-from placements.statistics_export import report_response, share_requested
+from placements.reporting import statistics as st
+from placements.reporting.exports import report_response, share_requested
 
 FILTERS = [
     OpenApiParameter(

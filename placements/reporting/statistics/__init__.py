@@ -17,7 +17,7 @@ render its tables with :func:`cell_text`, so they cannot disagree. Definitions (
 * Cells counting fewer than 5 persons (1–4) show "<5" in anything for sharing outside the unit.
 """
 
-from placements.statistics.cells import (
+from placements.reporting.statistics.cells import (
     SUPPRESS_BELOW,
     Cell,
     Report,
@@ -28,7 +28,7 @@ from placements.statistics.cells import (
     half_up,
     percent,
 )
-from placements.statistics.figures import (
+from placements.reporting.statistics.figures import (
     GENDERS,
     REPORT_OUTCOMES,
     Started,
@@ -37,8 +37,8 @@ from placements.statistics.figures import (
     outcome_labels,
     started_persons,
 )
-from placements.statistics.scb import scb_export, scb_month_rows
-from placements.statistics.scope import (
+from placements.reporting.statistics.scb import scb_export, scb_month_rows
+from placements.reporting.statistics.scope import (
     ALL_SECTIONS,
     SCB_ROLES,
     STATS_ROLES,

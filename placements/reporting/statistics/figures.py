@@ -30,7 +30,7 @@ from placements.models import (
     Placement,
     ProjectEnrolment,
 )
-from placements.statistics.cells import (
+from placements.reporting.statistics.cells import (
     Cell,
     Report,
     Section,
@@ -40,7 +40,7 @@ from placements.statistics.cells import (
     number,
     share_of,
 )
-from placements.statistics.scope import Scope, add_months
+from placements.reporting.statistics.scope import Scope, add_months
 
 GENDERS = [Gender.WOMAN, Gender.MAN, Gender.OTHER, Gender.UNKNOWN]
 ON_TIME_DAYS = 7  # a follow-up done within a week of its planned date is on time
