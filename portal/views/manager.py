@@ -241,7 +241,7 @@ SIX_MONTH_ROLES = (Role.GUIDE, Role.MANAGER, Role.ADMIN)
 def six_month_followups(request):
     """Exits whose six months have passed: record where the participant is now. The same service
     as ``POST /api/v1/exit-follow-ups/``."""
-    from placements.services import exit_followup_record
+    from placements.services.exits import exit_followup_record
 
     exits = Exit.objects.filter(
         participant__in=Participant.objects.visible_to(request.user)

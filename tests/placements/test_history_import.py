@@ -12,7 +12,7 @@ from matching.models import Participant
 from placements.importing_history import import_history
 from placements.models import Exit, FollowUp, Placement
 from placements.reporting import statistics as st
-from placements.services import send_followup_reminders
+from placements.services.followups import send_followup_reminders
 from tests.factories.core import UserFactory
 from tests.factories.employers import EmployerFactory
 from tests.factories.history import as_csv, as_xlsx, history_rows, personnummer
