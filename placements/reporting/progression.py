@@ -31,7 +31,7 @@ from placements.reporting.statistics import (
     gender_labels,
 )
 from placements.reporting.statistics.cells import share_of
-from placements.reporting.statistics.figures import _gender, _participants
+from placements.reporting.statistics.data import _gender, _participants
 
 PROGRESSION_ROLES = (Role.MANAGER, Role.ADMIN, Role.GUIDE)
 
