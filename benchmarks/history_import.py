@@ -39,8 +39,8 @@ def main() -> None:
 
     from core.choices import Role
     from core.models import Municipality, Unit
-    from placements import statistics as st
     from placements.importing_history import import_history
+    from placements.reporting import statistics as st
     from tests.factories.core import UserFactory
     from tests.factories.employers import EmployerFactory
     from tests.factories.history import as_csv, as_xlsx, history_rows

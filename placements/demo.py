@@ -15,10 +15,17 @@ from employers.models import ContactPerson, EmployerMembership, TaskProfile
 from matching.features import unit_engine
 from matching.models import Consent, Participant
 from matching.participants.services.consents import consent_record
-from placements import services
 from placements.choices import FollowUpStatus
 from placements.models import FollowUp, Placement
 from placements.regional import awaiting_host, placement_host_answer
+from placements.services.exits import participant_exit
+from placements.services.phases import placement_hire, placement_to_employment
+from placements.services.placements import (
+    placement_agree,
+    placement_end,
+    placement_propose,
+    placement_start,
+)
 
 GOALS = [
     ("Lära sig arbetsuppgifterna med stöd av handledare", "Anställning på 75 %"),
@@ -104,7 +111,7 @@ def build(*, rng, stdout) -> None:
                     given_on=start - dt.timedelta(days=7) if start <= today else today,
                     method="signed_paper",
                 )
-            placement = services.placement_propose(
+            placement = placement_propose(
                 participant=participant,
                 task_profile=profile,
                 by=guide,
@@ -126,12 +133,12 @@ def build(*, rng, stdout) -> None:
                 placement_host_answer(
                     placement=placement, by=_host_coordinator(profile), accept=True
                 )
-            services.placement_agree(placement=placement, by=guide)
+            placement_agree(placement=placement, by=guide)
             if target == "agreed":
                 continue
-            services.placement_start(placement=placement, by=guide, started_on=start)
+            placement_start(placement=placement, by=guide, started_on=start)
             if target in ("fa", "behalla", "early_end", "exit"):
-                services.placement_to_employment(
+                placement_to_employment(
                     placement=placement,
                     by=guide,
                     hours_per_week=placement.hours_per_week,
@@ -141,16 +148,16 @@ def build(*, rng, stdout) -> None:
                 hired = min(
                     today - dt.timedelta(days=3), start + dt.timedelta(days=rng.randint(14, 40))
                 )
-                services.placement_hire(placement=placement, by=guide, hired_on=hired)
+                placement_hire(placement=placement, by=guide, hired_on=hired)
             if target == "early_end":
-                services.placement_end(
+                placement_end(
                     placement=placement,
                     by=guide,
                     ended_on=today - dt.timedelta(days=2),
                     reason="Verksamheten drogs ner",
                 )
             if target == "exit":
-                services.participant_exit(
+                participant_exit(
                     participant=participant,
                     by=guide,
                     # Never before the hiring (placements.rules.DATE_RULES["exit"]).

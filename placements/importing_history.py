@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core import outbox
 from core.api.exceptions import django_validation_error_dict
 from core.choices import Role
 from core.exceptions import DomainError, Forbidden
@@ -589,8 +590,6 @@ def import_history(
 def history_import_job_start(
     *, by: User, filename: str, content: bytes, dry_run: bool
 ) -> ImportJob:
-    from placements.tasks import run_history_import_job
-
     if role_of(by) not in IMPORTERS or not by.unit_id:
         raise Forbidden(_("Only the unit's managers and administrators may import history."))
     job = ImportJob.objects.create(
@@ -601,7 +600,11 @@ def history_import_job_start(
         content=content,
         dry_run=dry_run,
     )
-    transaction.on_commit(lambda: run_history_import_job.delay(job.pk))
+    # Named, not imported (the task module imports this one); an outbox row, as for the employer
+    # import: a broker outage neither fails the upload nor loses the job.
+    outbox.enqueue(
+        "placements.tasks.run_history_import_job", args=[job.pk], key=f"history-import:{job.pk}"
+    )
     return job
 
 

@@ -351,7 +351,7 @@ class ReminderSent(models.Model):
 
 
 # Projects live in their own module; imported here so Django registers them with this app.
-from placements.project_models import (  # noqa: E402, F401
+from placements.projects.models import (  # noqa: E402, F401
     ParticipantStart,
     Project,
     ProjectEnrolment,

@@ -6,7 +6,7 @@ from celery import shared_task
 )
 def send_followup_reminders() -> int:
     """Daily: e-mail guides their due and overdue follow-ups (idempotent per follow-up and day)."""
-    from placements.services import send_followup_reminders as run
+    from placements.services.followups import send_followup_reminders as run
 
     return run()
 

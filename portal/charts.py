@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.utils.html import escape, format_html, mark_safe
 from django.utils.translation import gettext as _
 
-from placements.statistics import Table, cell_text
+from placements.reporting.statistics import Table, cell_text
 
 BAR_H = 22
 GAP = 8

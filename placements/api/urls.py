@@ -1,7 +1,9 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from placements.api import learning, method, projects, statistics, views
+from placements.api import learning, views
+from placements.projects import api as projects
+from placements.reporting.api import method, statistics
 
 router = DefaultRouter(trailing_slash=True)
 router.register("placements", views.PlacementViewSet, basename="placement")

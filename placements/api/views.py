@@ -12,10 +12,31 @@ from core.choices import Role
 from core.roles import role_of
 from employers.models import TaskProfile
 from matching.models import Participant
-from placements import selectors, services
+from placements import selectors
 from placements.api import serializers as s
 from placements.models import Exit, FollowUp, Placement
 from placements.selectors import exit_context
+from placements.services.exits import participant_exit
+from placements.services.followups import (
+    followup_confirm_by_employer,
+    followup_create,
+    followup_record,
+    followup_request_confirmation,
+    followup_reschedule,
+)
+from placements.services.phases import (
+    placement_hire,
+    placement_to_employment,
+    practice_evaluate,
+    practice_extend,
+)
+from placements.services.placements import (
+    placement_agree,
+    placement_end,
+    placement_propose,
+    placement_start,
+    placement_withdraw,
+)
 from placements.visibility import employer_view_prefetch
 
 STAFF = (Role.GUIDE, Role.COORDINATOR, Role.MANAGER, Role.ADMIN)
@@ -73,14 +94,14 @@ class PlacementViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
             TaskProfile.objects.visible_to(request.user).select_related("employer"),
             pk=v["task_profile"].pk,
         )
-        placement = services.placement_propose(by=request.user, **v)
+        placement = placement_propose(by=request.user, **v)
         return self.output(placement, status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=s.PlacementSerializer)
     @action(detail=True, methods=["post"])
     def agree(self, request, pk=None):
         """Agreed with employer and participant: takes a slot (never overbooked)."""
-        return self.output(services.placement_agree(placement=self.get_object(), by=request.user))
+        return self.output(placement_agree(placement=self.get_object(), by=request.user))
 
     @extend_schema(request=s.StartSerializer, responses=s.PlacementSerializer)
     @action(detail=True, methods=["post"])
@@ -88,7 +109,7 @@ class PlacementViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
         placement = self.get_object()
         v = self._input(s.StartSerializer, placement)
         return self.output(
-            services.placement_start(placement=placement, by=request.user, started_on=v.get("date"))
+            placement_start(placement=placement, by=request.user, started_on=v.get("date"))
         )
 
     @extend_schema(request=s.EvaluateSerializer, responses=s.PlacementSerializer)
@@ -96,7 +117,7 @@ class PlacementViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
     def evaluate(self, request, pk=None):
         placement = self.get_object()
         v = self._input(s.EvaluateSerializer, placement)
-        services.practice_evaluate(placement=placement, by=request.user, **v)
+        practice_evaluate(placement=placement, by=request.user, **v)
         return self.output(placement)
 
     @extend_schema(request=s.ExtendSerializer, responses=s.PlacementSerializer)
@@ -104,7 +125,7 @@ class PlacementViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
     def extend(self, request, pk=None):
         placement = self.get_object()
         v = self._input(s.ExtendSerializer, placement)
-        return self.output(services.practice_extend(placement=placement, by=request.user, **v))
+        return self.output(practice_extend(placement=placement, by=request.user, **v))
 
     @extend_schema(request=s.EmploymentSerializer, responses=s.PlacementSerializer)
     @action(detail=True, methods=["post"], url_path="to-employment")
@@ -112,7 +133,7 @@ class PlacementViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
         """The practice becomes an adapted job (phase få)."""
         v = self._input(s.EmploymentSerializer)
         return self.output(
-            services.placement_to_employment(placement=self.get_object(), by=request.user, **v)
+            placement_to_employment(placement=self.get_object(), by=request.user, **v)
         )
 
     @extend_schema(request=s.HireSerializer, responses=s.PlacementSerializer)
@@ -121,16 +142,14 @@ class PlacementViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
         """Hired: phase behålla, follow-ups until three months after hiring."""
         placement = self.get_object()
         v = self._input(s.HireSerializer, placement)
-        return self.output(services.placement_hire(placement=placement, by=request.user, **v))
+        return self.output(placement_hire(placement=placement, by=request.user, **v))
 
     @extend_schema(request=s.WithdrawSerializer, responses=s.PlacementSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         """Withdraw a proposal that was never agreed, with a structured reason."""
         v = self._input(s.WithdrawSerializer)
-        return self.output(
-            services.placement_withdraw(placement=self.get_object(), by=request.user, **v)
-        )
+        return self.output(placement_withdraw(placement=self.get_object(), by=request.user, **v))
 
     @extend_schema(request=s.EndSerializer, responses=s.PlacementSerializer)
     @action(detail=True, methods=["post"])
@@ -138,7 +157,7 @@ class PlacementViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
         """End or cancel; an employment ended within three months of hiring reopens matching."""
         placement = self.get_object()
         v = self._input(s.EndSerializer, placement)
-        return self.output(services.placement_end(placement=placement, by=request.user, **v))
+        return self.output(placement_end(placement=placement, by=request.user, **v))
 
 
 class ExitViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -166,7 +185,7 @@ class ExitViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         data.is_valid(raise_exception=True)
         v = dict(data.validated_data)
         v.pop("participant")
-        row = services.participant_exit(participant=participant, by=request.user, **v)
+        row = participant_exit(participant=participant, by=request.user, **v)
         return Response(s.ExitSerializer(row).data, status=status.HTTP_201_CREATED)
 
 
@@ -203,7 +222,7 @@ class FollowUpViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Read
         data = s.FollowUpCreateSerializer(data=request.data, context={"subject": placement})
         data.is_valid(raise_exception=True)
         v = {**data.validated_data, "placement": placement}
-        return self.out(services.followup_create(by=request.user, **v), status.HTTP_201_CREATED)
+        return self.out(followup_create(by=request.user, **v), status.HTTP_201_CREATED)
 
     @extend_schema(request=s.FollowUpRecordSerializer, responses=s.FollowUpSerializer)
     @action(detail=True, methods=["post"])
@@ -214,9 +233,7 @@ class FollowUpViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Read
             data=request.data, context={"subject": followup.placement}
         )
         data.is_valid(raise_exception=True)
-        return self.out(
-            services.followup_record(followup=followup, by=request.user, **data.validated_data)
-        )
+        return self.out(followup_record(followup=followup, by=request.user, **data.validated_data))
 
     @extend_schema(request=s.RescheduleSerializer, responses={201: s.FollowUpSerializer})
     @action(detail=True, methods=["post"])
@@ -225,24 +242,20 @@ class FollowUpViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Read
         data = s.RescheduleSerializer(data=request.data, context={"subject": followup.placement})
         data.is_valid(raise_exception=True)
         return self.out(
-            services.followup_reschedule(followup=followup, by=request.user, **data.validated_data),
+            followup_reschedule(followup=followup, by=request.user, **data.validated_data),
             status.HTTP_201_CREATED,
         )
 
     @extend_schema(request=None, responses=s.FollowUpSerializer)
     @action(detail=True, methods=["post"], url_path="request-confirmation")
     def request_confirmation(self, request, pk=None):
-        return self.out(
-            services.followup_request_confirmation(followup=self.get_object(), by=request.user)
-        )
+        return self.out(followup_request_confirmation(followup=self.get_object(), by=request.user))
 
     @extend_schema(request=None, responses=s.FollowUpSerializer)
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
         """The employer's supervisor confirms the follow-up."""
-        return self.out(
-            services.followup_confirm_by_employer(followup=self.get_object(), by=request.user)
-        )
+        return self.out(followup_confirm_by_employer(followup=self.get_object(), by=request.user))
 
     @extend_schema(
         parameters=[OpenApiParameter("when", str, enum=["today", "week", "overdue"])],

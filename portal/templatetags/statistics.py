@@ -1,6 +1,6 @@
 from django import template
 
-from placements.statistics import cell_text
+from placements.reporting.statistics import cell_text
 
 register = template.Library()
 

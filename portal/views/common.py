@@ -67,8 +67,8 @@ def overview(request):
     labelled), with labels instead of codes. Unit-wide for every staff role, as before."""
     from dataclasses import replace
 
-    from placements import statistics as st
     from placements.models import Project
+    from placements.reporting import statistics as st
 
     scope, errors = st.parse_filters(request.user, request.GET)
     unit_participants = Participant.objects.visible_to(request.user)

@@ -13,7 +13,7 @@ from core.choices import Role
 from employers.models import EmployerMembership, TaskProfile
 from employers.services import task_profile_request
 from placements.models import FollowUp, Placement
-from placements.services import followup_confirm_by_employer
+from placements.services.followups import followup_confirm_by_employer
 from placements.visibility import (
     employer_followup_view,
     employer_may_see_plan,

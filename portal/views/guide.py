@@ -26,7 +26,7 @@ from matching.participants.services.participants import can_edit, participant_cr
 from matching.participants.visibility import may_see_sensitive
 from matching.services.suggestions import rank_profiles_for
 from placements.models import FollowUp, Placement
-from placements.services import placement_propose
+from placements.services.placements import placement_propose
 from portal.access import STAFF, role_required
 from portal.forms import (
     ConsentForm,

@@ -1,6 +1,6 @@
 """Results pages for managers (coordinators and guides see their own parts): statistics with
 charts, exports, the print report and the SCB file. Every figure comes from
-``placements.statistics``."""
+``placements.reporting.statistics``."""
 
 from __future__ import annotations
 
@@ -24,8 +24,6 @@ from core.tabular import export_response as export_file
 from employers.models import ImportJob
 from matching.models import Participant
 from matching.participants.services.audit import client_address
-from placements import statistics as st
-from placements.api.statistics import export_response
 from placements.choices import SixMonthSituation
 from placements.importing_history import (
     COLUMNS,
@@ -34,7 +32,9 @@ from placements.importing_history import (
     template_rows,
 )
 from placements.models import Exit, Project
-from placements.statistics_export import share_requested
+from placements.reporting import statistics as st
+from placements.reporting.api.statistics import export_response
+from placements.reporting.exports import share_requested
 from portal import charts
 from portal.access import role_required
 from portal.views.common import import_job_page, run_service
@@ -241,7 +241,7 @@ SIX_MONTH_ROLES = (Role.GUIDE, Role.MANAGER, Role.ADMIN)
 def six_month_followups(request):
     """Exits whose six months have passed: record where the participant is now. The same service
     as ``POST /api/v1/exit-follow-ups/``."""
-    from placements.services import exit_followup_record
+    from placements.services.exits import exit_followup_record
 
     exits = Exit.objects.filter(
         participant__in=Participant.objects.visible_to(request.user)

@@ -1,5 +1,5 @@
 """Method pages (issue 15): Supported Employment fidelity, the SUS list and participant
-progression. Figures come from ``placements.fidelity``, ``placements.sus`` and
+progression. Figures come from ``placements.reporting.fidelity``, ``placements.reporting.sus`` and
 ``matching.progression``; writes go through their services."""
 
 from __future__ import annotations
@@ -24,12 +24,12 @@ from matching.models import Participant, ProgressionMeasurement
 from matching.participants.services import progression, progression_link
 from matching.participants.services.audit import audit_participant_read, client_address
 from matching.participants.services.participants import SUS_FIELDS, can_edit, participant_update
-from placements import fidelity as fd
-from placements import progression_stats as ps
-from placements import statistics as st
-from placements import sus
-from placements.api.method import fidelity_export_response, progression_export_response
-from placements.statistics_export import share_requested
+from placements.reporting import fidelity as fd
+from placements.reporting import progression as ps
+from placements.reporting import statistics as st
+from placements.reporting import sus
+from placements.reporting.api.method import fidelity_export_response, progression_export_response
+from placements.reporting.exports import share_requested
 from portal.access import STAFF, role_required
 from portal.method_charts import indicator_chart, score_sparkline
 from portal.method_forms import SusFieldsForm

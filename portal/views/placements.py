@@ -21,7 +21,7 @@ from core.roles import role_of
 from matching.choices import Phase
 from matching.participants.services.audit import audit_participant_read
 from matching.participants.services.participants import can_edit
-from placements import rules, services
+from placements import rules
 from placements.choices import (
     FollowUpStatus,
     PlacementPhase,
@@ -30,6 +30,26 @@ from placements.choices import (
 )
 from placements.models import Exit, FollowUp, Placement
 from placements.selectors import exit_context
+from placements.services.exits import participant_exit
+from placements.services.followups import (
+    employer_has_portal_user,
+    followup_create,
+    followup_record,
+    followup_request_confirmation,
+    followup_reschedule,
+)
+from placements.services.phases import (
+    placement_hire,
+    placement_to_employment,
+    practice_evaluate,
+    practice_extend,
+)
+from placements.services.placements import (
+    placement_agree,
+    placement_end,
+    placement_start,
+    placement_withdraw,
+)
 from placements.visibility import employer_followup_view, employer_may_see_plan, employer_view
 from portal import placement_forms as f
 from portal.access import STAFF, role_required
@@ -51,53 +71,53 @@ STEPS: dict[str, Step] = {
     "agree": Step(
         gettext_lazy("Agree (takes a slot)"),
         f.AgreeForm,
-        lambda p, by, d: services.placement_agree(placement=p, by=by),
+        lambda p, by, d: placement_agree(placement=p, by=by),
         gettext_lazy("Agree"),
         gettext_lazy("The employer and the participant have agreed; one slot is taken."),
     ),
     "withdraw": Step(
         gettext_lazy("Withdraw the proposal"),
         f.WithdrawForm,
-        lambda p, by, d: services.placement_withdraw(placement=p, by=by, **d),
+        lambda p, by, d: placement_withdraw(placement=p, by=by, **d),
         gettext_lazy("Withdraw proposal"),
     ),
     "start": Step(
         gettext_lazy("Start the placement"),
         f.StartForm,
-        lambda p, by, d: services.placement_start(placement=p, by=by, **d),
+        lambda p, by, d: placement_start(placement=p, by=by, **d),
         gettext_lazy("Start the placement"),
         gettext_lazy("Follow-ups are planned from the start date."),
     ),
     "evaluate": Step(
         gettext_lazy("Practice evaluation"),
         f.EvaluateForm,
-        lambda p, by, d: services.practice_evaluate(placement=p, by=by, **d),
+        lambda p, by, d: practice_evaluate(placement=p, by=by, **d),
         gettext_lazy("Save the evaluation"),
     ),
     "extend": Step(
         gettext_lazy("Extend the practice"),
         f.ExtendForm,
-        lambda p, by, d: services.practice_extend(placement=p, by=by, **d),
+        lambda p, by, d: practice_extend(placement=p, by=by, **d),
         gettext_lazy("Extend"),
     ),
     "to_employment": Step(
         gettext_lazy("Employment (få)"),
         f.EmploymentForm,
-        lambda p, by, d: services.placement_to_employment(placement=p, by=by, **d),
+        lambda p, by, d: placement_to_employment(placement=p, by=by, **d),
         gettext_lazy("Make it an employment"),
         gettext_lazy("The practice becomes an adapted job at the same employer."),
     ),
     "hire": Step(
         gettext_lazy("Hire (behålla)"),
         f.HireForm,
-        lambda p, by, d: services.placement_hire(placement=p, by=by, **d),
+        lambda p, by, d: placement_hire(placement=p, by=by, **d),
         gettext_lazy("Record the hiring"),
         gettext_lazy("Follow-ups continue until three months after hiring."),
     ),
     "end": Step(
         gettext_lazy("End the placement"),
         f.EndForm,
-        lambda p, by, d: services.placement_end(placement=p, by=by, **d),
+        lambda p, by, d: placement_end(placement=p, by=by, **d),
         gettext_lazy("End"),
         gettext_lazy(
             "An employment that ends within three months of hiring sends the participant back to "
@@ -107,7 +127,7 @@ STEPS: dict[str, Step] = {
     "exit": Step(
         gettext_lazy("Exit from the programme"),
         f.ExitForm,
-        lambda p, by, d: services.participant_exit(participant=p.participant, by=by, **d),
+        lambda p, by, d: participant_exit(participant=p.participant, by=by, **d),
         gettext_lazy("Record the exit"),
         gettext_lazy("The participant leaves the programme; open placements end."),
     ),
@@ -299,7 +319,7 @@ def _render_staff(
         "planned_on", "pk"
     )
     editable = can_edit(request.user, placement.participant)
-    confirmable = services.employer_has_portal_user(placement.task_profile.employer_id)
+    confirmable = employer_has_portal_user(placement.task_profile.employer_id)
     # A step that is not (or no longer) possible has no form on the page: show why it was refused.
     refused = [
         str(msg)
@@ -436,7 +456,7 @@ def followup_record_view(request, pk):
         and run_service(
             request,
             form,
-            services.followup_record,
+            followup_record,
             followup=followup,
             by=request.user,
             **form.cleaned_data,
@@ -464,7 +484,7 @@ def followup_reschedule_view(request, pk):
         and run_service(
             request,
             form,
-            services.followup_reschedule,
+            followup_reschedule,
             followup=followup,
             by=request.user,
             **form.cleaned_data,
@@ -491,7 +511,7 @@ def followup_create_view(request, pk):
     if form.is_valid() and run_service(
         request,
         form,
-        services.followup_create,
+        followup_create,
         placement=placement,
         by=request.user,
         **form.cleaned_data,
@@ -510,7 +530,7 @@ def followup_request_confirmation_view(request, pk):
     if run_service(
         request,
         None,
-        services.followup_request_confirmation,
+        followup_request_confirmation,
         followup=followup,
         by=request.user,
     ):

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from core.choices import Role
 from core.roles import role_of
 from matching.models import Participant
-from placements import projects as svc
-from placements import statistics as st
 from placements.choices import ProjectTargetGroup, StartKind
+from placements.projects import services as svc
+from placements.reporting import statistics as st
 from portal.access import role_required
 from portal.project_forms import EnrolmentForm, ProjectForm, StartForm
 from portal.views.common import run_service

@@ -10,8 +10,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from employers.models import Interaction
-from placements import fidelity as fd
 from placements.models import Exit
+from placements.reporting import fidelity as fd
 from tests.factories.employers import EmployerFactory, SiteFactory, TaskProfileFactory
 from tests.factories.matching import ParticipantFactory
 from tests.factories.placements import PlacementFactory

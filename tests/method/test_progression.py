@@ -18,8 +18,8 @@ from matching.models import ProgressionAnswer, ProgressionIndicator, Progression
 from matching.participants.services import progression
 from matching.participants.services.consent_links import personal_link_issue, personal_link_revoke
 from matching.participants.services.progression_link import participant_for_token
-from placements import progression_stats as ps
-from placements import statistics as st
+from placements.reporting import progression as ps
+from placements.reporting import statistics as st
 from tests.factories.matching import ParticipantFactory
 
 pytestmark = pytest.mark.django_db

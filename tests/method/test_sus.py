@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 
 from core.exceptions import Forbidden
 from matching.models import Consent
-from placements import sus
 from placements.models import Exit
+from placements.reporting import sus
 from tests.factories.matching import ParticipantFactory
 
 pytestmark = pytest.mark.django_db

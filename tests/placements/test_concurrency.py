@@ -8,7 +8,7 @@ from django.db import connection, connections
 from core.exceptions import SlotUnavailable
 from employers.models import TaskProfile
 from placements.models import Placement
-from placements.services import placement_agree
+from placements.services.placements import placement_agree
 from tests.factories.matching import ParticipantFactory
 from tests.factories.placements import PlacementFactory
 
@@ -69,7 +69,7 @@ def test_two_proposals_for_the_same_pair_at_once_make_one(
 
     from django.core.exceptions import ValidationError
 
-    from placements.services import placement_propose
+    from placements.services.placements import placement_propose
 
     barrier = threading.Barrier(2)
     outcomes: dict[str, str] = {}

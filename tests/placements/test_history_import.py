@@ -9,10 +9,10 @@ from django.test import Client
 
 from core.choices import Role
 from matching.models import Participant
-from placements import statistics as st
 from placements.importing_history import import_history
 from placements.models import Exit, FollowUp, Placement
-from placements.services import send_followup_reminders
+from placements.reporting import statistics as st
+from placements.services.followups import send_followup_reminders
 from tests.factories.core import UserFactory
 from tests.factories.employers import EmployerFactory
 from tests.factories.history import as_csv, as_xlsx, history_rows, personnummer

@@ -14,9 +14,18 @@ from matching import features
 from matching.models import Participant
 from matching.participants.selectors import participant_state
 from matching.services.suggestions import rank_profiles_for
-from placements import rules, services
+from placements import rules
 from placements.models import FollowUp, Placement
 from placements.selectors import exit_context, my_followups
+from placements.services.exits import participant_exit
+from placements.services.followups import followup_create
+from placements.services.phases import placement_hire, placement_to_employment
+from placements.services.placements import (
+    placement_agree,
+    placement_end,
+    placement_propose,
+    placement_start,
+)
 from portal import placement_forms
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +41,7 @@ def _clock():
 
 def _employment(guide, participant, profile, *, started, hired=None) -> Placement:
     """A practice started on ``started`` that became an adapted job (få), hired on ``hired``."""
-    placement = services.placement_propose(
+    placement = placement_propose(
         participant=participant,
         task_profile=profile,
         by=guide,
@@ -40,13 +49,11 @@ def _employment(guide, participant, profile, *, started, hired=None) -> Placemen
         planned_end=started + dt.timedelta(weeks=12),
         hours_per_week=20,
     )
-    services.placement_agree(placement=placement, by=guide)
-    services.placement_start(placement=placement, by=guide, started_on=started)
-    services.placement_to_employment(placement=placement, by=guide, hours_per_week=25)
+    placement_agree(placement=placement, by=guide)
+    placement_start(placement=placement, by=guide, started_on=started)
+    placement_to_employment(placement=placement, by=guide, hours_per_week=25)
     if hired:
-        services.placement_hire(
-            placement=Placement.objects.get(pk=placement.pk), by=guide, hired_on=hired
-        )
+        placement_hire(placement=Placement.objects.get(pk=placement.pk), by=guide, hired_on=hired)
     return Placement.objects.get(pk=placement.pk)
 
 
@@ -58,9 +65,7 @@ def test_an_end_cancels_every_planned_followup_with_the_reason(guide, participan
     due = placement.followups.filter(status="planned", planned_on__lte=dt.date(2026, 11, 20))
     assert due.count() >= 3  # week 1, 2, 4 and monthly ones, never recorded: overdue
 
-    services.placement_end(
-        placement=placement, by=guide, ended_on=dt.date(2026, 11, 20), reason="Konkurs"
-    )
+    placement_end(placement=placement, by=guide, ended_on=dt.date(2026, 11, 20), reason="Konkurs")
 
     assert not FollowUp.objects.filter(placement=placement, status="planned").exists()
     cancelled = FollowUp.objects.filter(placement=placement, status="cancelled")
@@ -79,15 +84,13 @@ def test_an_exit_withdraws_proposals_cancels_followups_and_leaves_one_state(
     job = _employment(
         guide, participant, task_profile, started=dt.date(2026, 9, 1), hired=dt.date(2026, 10, 1)
     )
-    services.placement_end(
-        placement=job, by=guide, ended_on=dt.date(2026, 11, 10), reason="Omorganisation"
-    )
+    placement_end(placement=job, by=guide, ended_on=dt.date(2026, 11, 10), reason="Omorganisation")
     participant.refresh_from_db()
     assert participant_state(participant).code == "back_in_matching"
     assert participant_state(participant).since == dt.date(2026, 11, 10)
     # … a new proposal is made, then the participant leaves.
     other = TaskProfileFactory(employer=other_employer, site=SiteFactory(employer=other_employer))
-    proposal = services.placement_propose(
+    proposal = placement_propose(
         participant=participant,
         task_profile=other,
         by=guide,
@@ -95,9 +98,7 @@ def test_an_exit_withdraws_proposals_cancels_followups_and_leaves_one_state(
         planned_end=dt.date(2027, 2, 1),
         hours_per_week=10,
     )
-    services.participant_exit(
-        participant=participant, by=guide, exited_on=TODAY, outcome="job_seeking"
-    )
+    participant_exit(participant=participant, by=guide, exited_on=TODAY, outcome="job_seeking")
 
     proposal.refresh_from_db()
     assert (proposal.status, proposal.withdraw_reason) == ("ended", "participant_exited")
@@ -141,7 +142,7 @@ def test_the_participant_has_exactly_one_state(participant, fields, code):
 def test_a_followup_before_the_placement_starts_is_refused_everywhere(api, guide, placement):
     early = dt.date(2026, 10, 20)  # the placement started 2026-11-02
     with pytest.raises(ValidationError) as exc:
-        services.followup_create(placement=placement, by=guide, planned_on=early)
+        followup_create(placement=placement, by=guide, planned_on=early)
     assert "planned_on" in exc.value.message_dict
 
     response = api(guide).post(
@@ -164,7 +165,7 @@ def test_an_end_in_the_future_is_refused_and_back_in_matching_counts_from_the_en
     )
     future = TODAY + dt.timedelta(days=10)
     with pytest.raises(ValidationError) as exc:
-        services.placement_end(placement=job, by=guide, ended_on=future, reason="Slutar")
+        placement_end(placement=job, by=guide, ended_on=future, reason="Slutar")
     assert "ended_on" in exc.value.message_dict
     response = api(guide).post(
         f"/api/v1/placements/{job.pk}/end/", {"ended_on": future.isoformat(), "reason": "Slutar"}
@@ -185,14 +186,10 @@ def test_an_end_in_the_future_is_refused_and_back_in_matching_counts_from_the_en
 
 
 def test_an_exit_before_the_placements_end_is_refused(api, guide, participant, placement):
-    services.placement_end(
-        placement=placement, by=guide, ended_on=dt.date(2026, 11, 20), reason="Klar"
-    )
+    placement_end(placement=placement, by=guide, ended_on=dt.date(2026, 11, 20), reason="Klar")
     before = dt.date(2026, 11, 10)
     with pytest.raises(ValidationError) as exc:
-        services.participant_exit(
-            participant=participant, by=guide, exited_on=before, outcome="studies"
-        )
+        participant_exit(participant=participant, by=guide, exited_on=before, outcome="studies")
     assert "exited_on" in exc.value.message_dict
     response = api(guide).post(
         "/api/v1/exits/",
@@ -209,7 +206,7 @@ def test_an_exit_before_the_placements_end_is_refused(api, guide, participant, p
 
 def test_an_exit_before_an_open_placements_start_is_refused(guide, participant, placement):
     with pytest.raises(ValidationError) as exc:
-        services.participant_exit(
+        participant_exit(
             participant=participant, by=guide, exited_on=dt.date(2026, 10, 1), outcome="other"
         )
     assert "exited_on" in exc.value.message_dict
@@ -255,9 +252,7 @@ def test_after_an_early_end_the_employer_that_ended_it_is_marked_in_the_matches(
     job = _employment(
         guide, participant, task_profile, started=dt.date(2026, 9, 1), hired=dt.date(2026, 10, 1)
     )
-    services.placement_end(
-        placement=job, by=guide, ended_on=dt.date(2026, 11, 12), reason="Neddragning"
-    )
+    placement_end(placement=job, by=guide, ended_on=dt.date(2026, 11, 12), reason="Neddragning")
     features.forget()
     person = Participant.objects.get(pk=participant.pk)
     matches = rank_profiles_for(person, limit=20, include_excluded=True)

@@ -12,14 +12,9 @@ from core.exceptions import InvalidTransition
 from matching.models import MatchDecision
 from placements import rules
 from placements.models import FollowUp, Placement
-from placements.services import (
-    followup_record,
-    followup_request_confirmation,
-    participant_exit,
-    placement_end,
-    placement_propose,
-    placement_withdraw,
-)
+from placements.services.exits import participant_exit
+from placements.services.followups import followup_record, followup_request_confirmation
+from placements.services.placements import placement_end, placement_propose, placement_withdraw
 from tests.factories.matching import ParticipantFactory
 from tests.factories.placements import PlacementFactory
 

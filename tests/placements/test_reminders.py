@@ -8,7 +8,7 @@ import time_machine
 from django.core import mail
 
 from placements.models import FollowUp, ReminderSent
-from placements.services import send_followup_reminders
+from placements.services.followups import send_followup_reminders
 
 pytestmark = pytest.mark.django_db
 

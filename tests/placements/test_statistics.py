@@ -7,7 +7,7 @@ import re
 import pytest
 import time_machine
 
-from placements import statistics as st
+from placements.reporting import statistics as st
 from tests.factories.statistics import END, START, TODAY, build_statistics_dataset
 
 pytestmark = pytest.mark.django_db

@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from matching import features
 from matching.models import Participant
-from placements import services
 from placements.models import FollowUp, Placement
+from placements.services.phases import placement_hire, placement_to_employment
+from placements.services.placements import placement_agree, placement_propose, placement_start
 from tests.portal.test_browser import (  # noqa: F401 - fixture, helper
     CHROMIUM,
     axe_problems,
@@ -51,7 +52,7 @@ def test_guide_ends_an_employment_early_then_records_the_exit(
 ):
     today = timezone.localdate()
     # An employment hired a month ago (within the three-month keep period), never followed up.
-    job = services.placement_propose(
+    job = placement_propose(
         participant=participant,
         task_profile=task_profile,
         by=guide,
@@ -59,10 +60,10 @@ def test_guide_ends_an_employment_early_then_records_the_exit(
         planned_end=today + dt.timedelta(days=30),
         hours_per_week=20,
     )
-    services.placement_agree(placement=job, by=guide)
-    services.placement_start(placement=job, by=guide, started_on=today - dt.timedelta(days=60))
-    services.placement_to_employment(placement=job, by=guide, hours_per_week=25)
-    services.placement_hire(placement=job, by=guide, hired_on=today - dt.timedelta(days=30))
+    placement_agree(placement=job, by=guide)
+    placement_start(placement=job, by=guide, started_on=today - dt.timedelta(days=60))
+    placement_to_employment(placement=job, by=guide, hours_per_week=25)
+    placement_hire(placement=job, by=guide, hired_on=today - dt.timedelta(days=30))
     assert FollowUp.objects.filter(placement=job, status="planned", planned_on__lt=today).exists()
     features.forget()
 

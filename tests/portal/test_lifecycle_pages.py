@@ -10,8 +10,10 @@ import time_machine
 from django.test import Client
 
 from matching.models import Participant
-from placements import services
 from placements.models import Placement
+from placements.services.followups import followup_create
+from placements.services.phases import placement_hire, placement_to_employment
+from placements.services.placements import placement_agree, placement_propose, placement_start
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +49,7 @@ def step(web, placement, name, data):
 def test_the_suggested_start_and_hiring_dates_are_accepted(web, guide, participant, task_profile):
     """A proposal a week ahead (the page's own suggestion), then each step with the date its form
     suggests: the hiring used to default to today, before the start the form had suggested."""
-    placement = services.placement_propose(
+    placement = placement_propose(
         participant=participant,
         task_profile=task_profile,
         by=guide,
@@ -55,7 +57,7 @@ def test_the_suggested_start_and_hiring_dates_are_accepted(web, guide, participa
         planned_end=TODAY + dt.timedelta(weeks=12),
         hours_per_week=20,
     )
-    services.placement_agree(placement=placement, by=guide)
+    placement_agree(placement=placement, by=guide)
     html = web.get(f"/placeringar/{placement.pk}/").content.decode()
     started = suggested(html, "start-started_on")
     assert step(web, placement, "start", {"started_on": started}).status_code == 302
@@ -87,8 +89,8 @@ def test_a_wrong_date_is_an_error_on_its_field(web, placement):
 
 def test_after_an_end_nothing_stays_on_the_guides_list(web, guide, participant, placement):
     # The fixture's practice started 2026-11-02; one follow-up is overdue, one is coming.
-    services.followup_create(placement=placement, by=guide, planned_on=dt.date(2026, 11, 9))
-    services.followup_create(placement=placement, by=guide, planned_on=dt.date(2026, 11, 30))
+    followup_create(placement=placement, by=guide, planned_on=dt.date(2026, 11, 9))
+    followup_create(placement=placement, by=guide, planned_on=dt.date(2026, 11, 30))
     planned = set(placement.followups.values_list("pk", flat=True))
 
     def on_the_list() -> set[int]:
@@ -106,7 +108,7 @@ def test_after_an_end_nothing_stays_on_the_guides_list(web, guide, participant, 
 def test_the_participant_shows_one_state_on_the_page_and_in_the_list(
     web, guide, participant, task_profile
 ):
-    job = services.placement_propose(
+    job = placement_propose(
         participant=participant,
         task_profile=task_profile,
         by=guide,
@@ -114,10 +116,10 @@ def test_the_participant_shows_one_state_on_the_page_and_in_the_list(
         planned_end=dt.date(2026, 12, 1),
         hours_per_week=20,
     )
-    services.placement_agree(placement=job, by=guide)
-    services.placement_start(placement=job, by=guide, started_on=dt.date(2026, 9, 1))
-    services.placement_to_employment(placement=job, by=guide, hours_per_week=25)
-    services.placement_hire(placement=job, by=guide, hired_on=dt.date(2026, 10, 1))
+    placement_agree(placement=job, by=guide)
+    placement_start(placement=job, by=guide, started_on=dt.date(2026, 9, 1))
+    placement_to_employment(placement=job, by=guide, hours_per_week=25)
+    placement_hire(placement=job, by=guide, hired_on=dt.date(2026, 10, 1))
     step(web, job, "end", {"ended_on": "2026-11-12", "reason": "Neddragning"})
 
     detail = web.get(f"/deltagare/{participant.pk}/").content.decode()

@@ -438,7 +438,7 @@ def test_only_the_assigned_guide_plans_moves_or_asks_for_confirmation(
 def test_the_employer_reads_what_the_followup_says_before_confirming(
     guide, employer_user, portal_world
 ):
-    from placements.services import followup_record, followup_request_confirmation
+    from placements.services.followups import followup_record, followup_request_confirmation
 
     followup = portal_world["followup"]
     FollowUp.objects.filter(pk=followup.pk).update(
@@ -478,7 +478,7 @@ def test_without_consent_to_the_plan_the_employer_sees_only_date_and_with_whom(
 
 def test_no_confirmation_is_asked_of_an_employer_without_portal_user(guide, followup):
     from core.exceptions import DomainError
-    from placements.services import followup_request_confirmation
+    from placements.services.followups import followup_request_confirmation
 
     html = page(guide, followup.placement).content.decode()
     assert "/be-om-bekraftelse/" not in html

@@ -10,7 +10,7 @@ import time_machine
 from django.test import Client
 from openpyxl import load_workbook
 
-from placements import statistics as st
+from placements.reporting import statistics as st
 from tests.factories.projects import END, START, build_project_dataset
 
 pytestmark = pytest.mark.django_db

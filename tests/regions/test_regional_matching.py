@@ -13,7 +13,7 @@ from matching.regional import participant_regional_set, regional_participants_fo
 from matching.services.suggestions import rank_profiles_for
 from placements.models import Placement
 from placements.regional import placement_host_answer
-from placements.services import placement_agree, placement_propose
+from placements.services.placements import placement_agree, placement_propose
 from tests.factories.employers import TaskProfileFactory
 
 pytestmark = pytest.mark.django_db

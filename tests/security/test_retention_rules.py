@@ -350,7 +350,7 @@ def test_anonymising_writes_no_old_values_into_the_audit_log(admin_user, partici
 def test_statistics_are_the_same_after_everyone_is_anonymised(
     unit, guide, colleague_guide, manager
 ):
-    from placements import statistics as st
+    from placements.reporting import statistics as st
     from tests.factories.statistics import END, START, build_statistics_dataset
 
     with time_machine.travel(dt.datetime(2026, 12, 31, 12), tick=False):
@@ -371,7 +371,7 @@ def test_statistics_are_the_same_after_everyone_is_anonymised(
 def test_fidelity_is_the_same_after_anonymisation_and_clearing_the_contact_log(
     unit, guide, colleague_guide, coordinator, manager, request
 ):
-    from placements import fidelity as fd
+    from placements.reporting import fidelity as fd
 
     request.getfixturevalue("world")  # the fidelity world, imported above (not the security one)
     Interaction.objects.update(notes="Pratade om deltagaren")

@@ -1,4 +1,4 @@
-"""Statistics, ESF and SCB endpoints. The figures come from ``placements.statistics`` only."""
+"""Statistics, ESF and SCB endpoints. The figures come from ``placements.reporting.statistics`` only."""
 
 from __future__ import annotations
 
@@ -19,12 +19,12 @@ from core.tabular import export_response as export_file
 from employers.api.serializers import ImportInputSerializer
 from matching.models import Participant
 from matching.participants.services.audit import client_address
-from placements import services
-from placements import statistics as st
 from placements.choices import SixMonthSituation
 from placements.importing_history import import_history
 from placements.models import Exit
-from placements.statistics_export import report_response, share_requested
+from placements.reporting import statistics as st
+from placements.reporting.exports import report_response, share_requested
+from placements.services.exits import exit_followup_record
 
 FILTERS = [
     OpenApiParameter(
@@ -213,7 +213,7 @@ class ExitFollowUpView(APIView):
             Exit.objects.filter(participant__in=Participant.objects.visible_to(request.user)),
             pk=v.pop("exit"),
         )
-        row = services.exit_followup_record(exit_row=exit_row, by=request.user, **v)
+        row = exit_followup_record(exit_row=exit_row, by=request.user, **v)
         return Response(ExitFollowUpSerializer(row).data, status=status.HTTP_201_CREATED)
 
 

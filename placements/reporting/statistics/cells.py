@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from placements.statistics.scope import Scope
+    from placements.reporting.statistics.scope import Scope
 
 
 SUPPRESS_BELOW = 5

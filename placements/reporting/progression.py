@@ -1,6 +1,6 @@
 """Progression statistics: averages at start and latest, the change, the share who improved, and
 follow-up rates, by indicator, gender and municipality — with the number of persons behind every
-figure. Same filters, tables and exports as ``placements.statistics``.
+figure. Same filters, tables and exports as ``placements.reporting.statistics``.
 
 Definitions: a person counts when their first self-rated measurement (the *start*) was taken in
 the period. *Latest* is their last self-rated measurement taken by the end of the period, other
@@ -21,9 +21,17 @@ from django.utils.translation import gettext as _
 from core.choices import Role
 from matching.choices import Rater
 from matching.models import ProgressionAnswer, ProgressionIndicator
-from placements.statistics import GENDERS, Cell, Report, Scope, Section, Table, gender_labels
-from placements.statistics.cells import share_of
-from placements.statistics.figures import _gender, _participants
+from placements.reporting.statistics import (
+    GENDERS,
+    Cell,
+    Report,
+    Scope,
+    Section,
+    Table,
+    gender_labels,
+)
+from placements.reporting.statistics.cells import share_of
+from placements.reporting.statistics.data import _gender, _participants
 
 PROGRESSION_ROLES = (Role.MANAGER, Role.ADMIN, Role.GUIDE)
 

@@ -41,7 +41,7 @@ from employers.models import Interaction
 from matching.models import Participant
 from placements.choices import FollowUpStatus, SubsidyType
 from placements.models import Exit, FollowUp, Placement
-from placements.statistics import Cell, Report, Scope, Section, Table, add_months, percent
+from placements.reporting.statistics import Cell, Report, Scope, Section, Table, add_months, percent
 
 FIDELITY_ROLES = (Role.MANAGER, Role.ADMIN, Role.GUIDE)
 

@@ -31,8 +31,8 @@ from matching.choices import (
 )
 from matching.models import Consent, Participant
 from placements.models import Exit
-from placements.statistics import add_months
-from placements.statistics.scb import log_export
+from placements.reporting.statistics import add_months
+from placements.reporting.statistics.scb import log_export
 
 SUS_ROLES = (Role.MANAGER, Role.ADMIN)
 WRITTEN = (ConsentMethod.SIGNED_PAPER, ConsentMethod.DIGITAL)

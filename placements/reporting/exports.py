@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from core.models import Municipality, Unit, User
 from core.tabular import Export, Filter, Sheet, Styled, export_response
-from placements.project_models import Project
-from placements.statistics import SUPPRESS_BELOW, Cell, Report, Scope
+from placements.projects.models import Project
+from placements.reporting.statistics import SUPPRESS_BELOW, Cell, Report, Scope
 
 
 def share_requested(data) -> bool:

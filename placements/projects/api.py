@@ -1,5 +1,5 @@
 """Projects, enrolments in them and starts in work or studies: input → service → output, every
-queryset scoped to the user's unit (``placements.projects``)."""
+queryset scoped to the user's unit (``placements.projects.services``)."""
 
 from __future__ import annotations
 
@@ -15,11 +15,11 @@ from core.api.base import ScopedViewSetMixin
 from core.choices import Role
 from core.models import Unit
 from matching.models import Participant
-from placements import projects as svc
-from placements import statistics as st
-from placements.api.statistics import FILTERS
 from placements.choices import ProjectTargetGroup, StartKind
 from placements.models import ParticipantStart, Project, ProjectEnrolment
+from placements.projects import services as svc
+from placements.reporting import statistics as st
+from placements.reporting.api.statistics import FILTERS
 
 STAFF = (Role.GUIDE, Role.COORDINATOR, Role.MANAGER, Role.ADMIN)
 ENROLLERS = (Role.GUIDE, Role.MANAGER, Role.ADMIN)

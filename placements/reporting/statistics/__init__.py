@@ -1,5 +1,5 @@
 """Results and ESF reporting: every figure a unit reports, defined once (a package: ``cells``,
-``scope``, ``figures``, ``scb``).
+``scope``, ``data``, one module per section, ``figures`` assembling them, ``scb``).
 
 The API, the pages, the CSV/XLSX exports and the print report all call :func:`build_report` and
 render its tables with :func:`cell_text`, so they cannot disagree. Definitions (see the README):
@@ -17,7 +17,7 @@ render its tables with :func:`cell_text`, so they cannot disagree. Definitions (
 * Cells counting fewer than 5 persons (1–4) show "<5" in anything for sharing outside the unit.
 """
 
-from placements.statistics.cells import (
+from placements.reporting.statistics.cells import (
     SUPPRESS_BELOW,
     Cell,
     Report,
@@ -28,17 +28,16 @@ from placements.statistics.cells import (
     half_up,
     percent,
 )
-from placements.statistics.figures import (
+from placements.reporting.statistics.data import (
     GENDERS,
     REPORT_OUTCOMES,
-    Started,
-    build_report,
     gender_labels,
     outcome_labels,
-    started_persons,
 )
-from placements.statistics.scb import scb_export, scb_month_rows
-from placements.statistics.scope import (
+from placements.reporting.statistics.figures import build_report
+from placements.reporting.statistics.participants import Started, started_persons
+from placements.reporting.statistics.scb import scb_export, scb_month_rows
+from placements.reporting.statistics.scope import (
     ALL_SECTIONS,
     SCB_ROLES,
     STATS_ROLES,

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from core.choices import Role
 from core.models import Municipality, Unit, User
 from core.roles import role_of
-from placements.project_models import Project
+from placements.projects.models import Project
 
 STATS_ROLES = (Role.MANAGER, Role.ADMIN, Role.COORDINATOR, Role.GUIDE)
 SCB_ROLES = (Role.MANAGER, Role.ADMIN)

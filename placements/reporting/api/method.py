@@ -1,5 +1,5 @@
 """Method endpoints (issue 15): Supported Employment fidelity from the records, the SUS list and
-participant progression. Every figure comes from ``placements.fidelity``, ``placements.sus`` and
+participant progression. Every figure comes from ``placements.reporting.fidelity``, ``placements.reporting.sus`` and
 ``matching.progression`` — the pages and exports call the same functions."""
 
 from __future__ import annotations
@@ -13,17 +13,17 @@ from rest_framework.views import APIView
 
 from core.tabular import CONTENT_TYPES, Filter, export_response
 from matching.participants.services.audit import client_address
-from placements import fidelity as fd
-from placements import progression_stats as ps
-from placements import sus
-from placements.api.statistics import (
+from placements.reporting import fidelity as fd
+from placements.reporting import progression as ps
+from placements.reporting import sus
+from placements.reporting.api.statistics import (
     FILTERS,
     ReportSerializer,
     _share,
     parse_month,
 )
-from placements.api.statistics import _scope as _stats_scope
-from placements.statistics_export import report_response
+from placements.reporting.api.statistics import _scope as _stats_scope
+from placements.reporting.exports import report_response
 
 FIDELITY_FILTERS = [
     OpenApiParameter("quarter", OpenApiTypes.STR, description="YYYY-Qn (default this quarter)"),

@@ -22,7 +22,7 @@ from core.models import Unit, User
 from core.roles import role_of
 from matching.models import Participant
 from placements.choices import ProjectTargetGroup, StartKind
-from placements.project_models import ParticipantStart, Project, ProjectEnrolment
+from placements.projects.models import ParticipantStart, Project, ProjectEnrolment
 
 PROJECT_MANAGERS = (Role.MANAGER, Role.ADMIN)
 ENROLLERS = (Role.GUIDE, Role.MANAGER, Role.ADMIN)

@@ -12,7 +12,7 @@ from core.roles import role_of
 from core.tabular import Export, Filter, Sheet
 from matching.models import Participant
 from placements.models import Exit
-from placements.statistics.scope import SCB_ROLES, add_months
+from placements.reporting.statistics.scope import SCB_ROLES, add_months
 
 
 def scb_month_rows(*, user: User, month: dt.date) -> list[tuple[str, str, str]]:
