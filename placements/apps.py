@@ -5,7 +5,7 @@ class PlacementsConfig(AppConfig):
     name = "placements"
 
     def ready(self) -> None:
-        from matching.participants.extract import register_extract_section
+        from matching.participants.extract.sections import register_extract_section
         from matching.participants.retention import register_participant_eraser
         from placements.extract import placements_section
         from placements.retention import participant_notes_erase

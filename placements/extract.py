@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from matching.models import Participant
-from matching.participants.extract import Section, person, table
+from matching.participants.extract.document import Section, person, table
 from placements.models import (
     Exit,
     ExitFollowUp,

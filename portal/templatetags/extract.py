@@ -1,9 +1,9 @@
 """``{{ value|extract_text }}``: a register-extract value as a person reads it (see
-``matching.participants.extract.value_text``)."""
+``matching.participants.extract.document.value_text``)."""
 
 from django import template
 
-from matching.participants.extract import value_text
+from matching.participants.extract.document import value_text
 
 register = template.Library()
 

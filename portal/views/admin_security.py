@@ -19,7 +19,8 @@ from core.retention import RetentionRun, retention_overview, retention_setting
 from core.tabular import Export, Filter, Sheet, export_response
 from matching.choices import Phase
 from matching.models import Participant
-from matching.participants.extract import extract_json, extract_xlsx, participant_extract
+from matching.participants.extract.document import extract_json, extract_xlsx
+from matching.participants.extract.sections import participant_extract
 from matching.participants.retention import participant_anonymise
 from matching.participants.services.audit import audit_participant_read, participant_reads_by_user
 from portal.access import role_required
