@@ -33,9 +33,13 @@ from core.api.exceptions import django_validation_error_dict
 from core.exceptions import DomainError
 from core.models import Industry, Municipality, Occupation, User
 from core.tabular import is_json, read_table_named
-from employers import services
 from employers.choices import EmployerStatus, ProfileKind, Sector, SizeClass
 from employers.models import Employer, Site
+from employers.services.contacts import contact_create
+from employers.services.employers import employer_create
+from employers.services.identifiers import fold_name, normalise_orgnr
+from employers.services.profiles import task_profile_create
+from employers.services.sites import site_create
 
 COLUMNS = [
     "name",
@@ -570,8 +574,8 @@ def _import_row(
         raise ValidationError(missing)
     municipality = _municipality(row["municipality"])
     with _step(EMPLOYER_FIELDS, "name"):
-        orgnr = services.normalise_orgnr(row.get("orgnr", ""))
-    key = orgnr or f"{services.fold_name(row['name'])}|{municipality.code}"
+        orgnr = normalise_orgnr(row.get("orgnr", ""))
+    key = orgnr or f"{fold_name(row['name'])}|{municipality.code}"
     employer = state.employers.get(key)
     action = "added to"
     if employer is None:
@@ -582,7 +586,7 @@ def _import_row(
     site = _site(row, by, employer, municipality, key, state, counts, made)
     if row.get("contact_name", "").strip():
         with _step(CONTACT_FIELDS, "contact_name"):
-            services.contact_create(
+            contact_create(
                 employer=employer,
                 by=by,
                 name=row["contact_name"].strip(),
@@ -615,7 +619,7 @@ def _employer(row: dict[str, str], by: User, orgnr: str, municipality) -> Employ
         "status": _choice(row.get("status", ""), EmployerStatus, "status", EmployerStatus.PROSPECT),
     }
     with _step(EMPLOYER_FIELDS, "name"):
-        return services.employer_create(
+        return employer_create(
             by=by,
             name=row["name"].strip(),
             orgnr=orgnr,
@@ -639,13 +643,13 @@ def _site(row, by, employer, municipality, key, state, counts, made) -> Site | N
     if not wanted:
         return None
     name = name or row.get("locality", "").strip() or municipality.name
-    place = (key, services.fold_name(name), row.get("address", "").strip().casefold(), latitude)
+    place = (key, fold_name(name), row.get("address", "").strip().casefold(), latitude)
     site = state.sites.get(place) or made.get("sites", {}).get(place)
     if site is not None:
         return site
     coordinates = {} if latitude is None else {"latitude": latitude, "longitude": longitude}
     with _step(SITE_FIELDS, "site_name"):
-        site = services.site_create(
+        site = site_create(
             employer=employer,
             by=by,
             name=name[:200],
@@ -675,7 +679,7 @@ def _profile(row: dict[str, str], by: User, employer: Employer, site: Site) -> N
     if slots is not None:
         values["slots_total"] = slots
     with _step(PROFILE_FIELDS, "profile_title"):
-        services.task_profile_create(
+        task_profile_create(
             employer=employer,
             by=by,
             site=site,

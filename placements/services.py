@@ -19,7 +19,7 @@ from core.models import Adaptation, User
 from core.roles import role_of
 from employers.choices import ProfileStatus
 from employers.models import ContactPerson, EmployerMembership, TaskProfile
-from employers.services import task_profile_transition
+from employers.services.profiles import task_profile_transition
 from matching.choices import Phase
 from matching.models import MatchDecision, Participant
 from matching.services.participants import ensure_can_edit, participant_set_phase
