@@ -12,9 +12,9 @@ from rest_framework.response import Response
 from core.api.base import ScopedViewSetMixin
 from core.choices import Role
 from core.roles import role_of
-from employers import importing
 from employers.api import serializers as s
 from employers.filters import EmployerFilter, InteractionFilter, TaskProfileFilter
+from employers.importing.employers import import_employers
 from employers.models import ContactPerson, Employer, Interaction, Site, TaskProfile
 from employers.selectors import relation_summary
 from employers.services.contact_log import interaction_create, interaction_update
@@ -183,7 +183,7 @@ class EmployerViewSet(WriteViewSet):
         data = s.ImportInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]
-        report = importing.import_employers(
+        report = import_employers(
             content=upload.read(),
             filename=upload.name,
             by=request.user,

@@ -42,7 +42,7 @@ IMPORT_STALE_RUNNING = timedelta(minutes=30)
 
 def import_job_run(job_id: int) -> ImportJob:
 
-    from employers.importing import import_employers
+    from employers.importing.employers import import_employers
 
     job = ImportJob.objects.select_related("by").get(pk=job_id)
     if job.status == ImportJob.Status.DONE:

@@ -16,8 +16,8 @@ from core.choices import Role
 from core.exceptions import DomainError
 from core.models import Industry, Occupation, Skill
 from core.tabular import Export, Sheet, export_response
-from employers import importing
 from employers.choices import EmployerStatus, ProfileKind, ProfileStatus, Sector, SizeClass
+from employers.importing.reading import ALIASES, COLUMNS
 from employers.models import ContactPerson, Employer, Site, TaskProfile
 from employers.services.contacts import contact_create, contact_update
 from employers.services.duplicates import (
@@ -594,7 +594,7 @@ def _template_rows() -> list[list[str]]:
         "skills_required": "Truckvana; Orderplockning",
         "skills_nice": "Packning",
     }
-    return [importing.COLUMNS, [example.get(c, "") for c in importing.COLUMNS]]
+    return [COLUMNS, [example.get(c, "") for c in COLUMNS]]
 
 
 @role_required(*WRITERS)
@@ -684,9 +684,9 @@ def import_columns(request):
         ("skills_required", _("Required skills, separated by ;."), False, None),
         ("skills_nice", _("Nice-to-have skills, separated by ;."), False, None),
     ]
-    assert [c[0] for c in columns] == importing.COLUMNS
+    assert [c[0] for c in columns] == COLUMNS
     also = {}
-    for alias, column in importing.ALIASES.items():
+    for alias, column in ALIASES.items():
         also.setdefault(column, []).append(alias)
     columns = [(*c, also.get(c[0], [])) for c in columns]
     return render(

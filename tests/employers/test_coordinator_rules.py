@@ -6,7 +6,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 
 from core.exceptions import NotAllowed
-from employers.importing import import_employers
+from employers.importing.employers import import_employers
 from employers.models import Employer, Interaction, NotDuplicate, TaskProfile
 from employers.services.contact_log import interaction_create
 from employers.services.duplicates import employer_merge, employer_merges, not_duplicate_mark

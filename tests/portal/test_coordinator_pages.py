@@ -389,7 +389,8 @@ def test_import_template_files_are_accepted_by_the_import(coordinator):
 
     from openpyxl import load_workbook
 
-    from employers.importing import COLUMNS, import_employers
+    from employers.importing.employers import import_employers
+    from employers.importing.reading import COLUMNS
 
     client = client_for(coordinator)
     csv_body = client.get("/arbetsgivare/import/mall.csv").content
