@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from employers import models, services
+from employers import models
+from employers.services.duplicates import find_possible_duplicates
 
 
 class SiteInline(admin.StackedInline):
@@ -30,7 +31,7 @@ class EmployerAdmin(admin.ModelAdmin):
     def possible_duplicates(self, obj):
         if not obj.pk:
             return "–"
-        dupes = services.find_possible_duplicates(
+        dupes = find_possible_duplicates(
             name=obj.name, municipality_id=obj.municipality_id, exclude_id=obj.pk
         )
         if not dupes:

@@ -13,9 +13,13 @@ from stdnum import luhn
 from core.choices import Role
 from core.demo import DEMO_PASSWORD, KALMAR_COUNTY, REGIONAL_UNITS, demo_unit
 from core.models import Adaptation, Industry, Locality, Municipality, Occupation, Skill, Unit, User
-from employers import services
 from employers.choices import EmployerStatus, ProfileStatus
 from employers.models import Employer, EmployerMembership, Interaction, TaskProfile
+from employers.services.contact_log import interaction_create
+from employers.services.contacts import contact_create
+from employers.services.employers import employer_create
+from employers.services.profiles import task_profile_create, task_profile_transition
+from employers.services.sites import site_create
 
 # industry key: (SNI section, sector, name patterns, profiles: (title, occupation label, kind, skills, hours))
 INDUSTRIES = {
@@ -432,7 +436,7 @@ def build(*, rng, stdout) -> None:
             continue
         names_used.add(name)
         owner = coordinators[index % 2]
-        employer = services.employer_create(
+        employer = employer_create(
             by=owner,
             name=name,
             orgnr=_orgnr(rng, used_orgnr) if rng.random() < 0.9 else "",
@@ -452,7 +456,7 @@ def build(*, rng, stdout) -> None:
             offered = [adaptations[c] for c in adaptations if rng.random() < 0.25]
             if rng.random() < 0.6:
                 offered.append(adaptations["step-free-access"])
-            site = services.site_create(
+            site = site_create(
                 employer=employer,
                 by=owner,
                 name="Huvudkontor" if site_no == 0 else f"Enhet {loc.name if loc else muni.name}",
@@ -468,7 +472,7 @@ def build(*, rng, stdout) -> None:
         contacts = []
         for c_no in range(rng.randint(1, 3)):
             contacts.append(
-                services.contact_create(
+                contact_create(
                     employer=employer,
                     by=owner,
                     name=f"{rng.choice(FIRST)} {rng.choice(LAST)}",
@@ -519,7 +523,7 @@ def build(*, rng, stdout) -> None:
                 )
                 if rng.random() < 0.3
             }
-            profile = services.task_profile_create(
+            profile = task_profile_create(
                 employer=employer,
                 by=owner,
                 site=site,
@@ -549,24 +553,20 @@ def build(*, rng, stdout) -> None:
                 [ProfileStatus.OPEN, ProfileStatus.DRAFT, ProfileStatus.PAUSED], [85, 10, 5]
             )[0]
             if target != ProfileStatus.DRAFT:
-                services.task_profile_transition(
-                    profile=profile, to_status=ProfileStatus.OPEN, by=owner
-                )
+                task_profile_transition(profile=profile, to_status=ProfileStatus.OPEN, by=owner)
             if target == ProfileStatus.PAUSED:
-                services.task_profile_transition(
-                    profile=profile, to_status=ProfileStatus.PAUSED, by=owner
-                )
+                task_profile_transition(profile=profile, to_status=ProfileStatus.PAUSED, by=owner)
             profiles += 1
 
     # Near-duplicates for the coordinators' review list.
     first = employers[0]
-    services.employer_create(
+    employer_create(
         by=coordinators[0],
         name=first.name.upper().replace(" ", ", ", 1),
         municipality=first.municipality,
         industry=first.industry,
     )
-    services.employer_create(
+    employer_create(
         by=coordinators[1],
         name=f"{employers[5].name} AB",
         municipality=employers[5].municipality,
@@ -628,7 +628,7 @@ def build_regional(*, stdout) -> None:
             shared += 1
             if TaskProfile.objects.filter(employer=employer, unit=other).exists():
                 continue
-            services.interaction_create(
+            interaction_create(
                 employer=employer,
                 by=coordinator,
                 kind="call",
@@ -637,7 +637,7 @@ def build_regional(*, stdout) -> None:
                 next_step="Stäm av med ansvarig koordinator",
                 next_step_due=today + dt.timedelta(days=4 + i),
             )
-            profile = services.task_profile_create(
+            profile = task_profile_create(
                 employer=employer,
                 by=coordinator,
                 site=employer.sites.order_by("pk").first(),
@@ -651,7 +651,7 @@ def build_regional(*, stdout) -> None:
                 period_start=today,
                 period_end=today + dt.timedelta(days=180),
             )
-            services.task_profile_transition(profile=profile, to_status="open", by=coordinator)
+            task_profile_transition(profile=profile, to_status="open", by=coordinator)
     stdout.write(
         f"employers: {len(regional_ids)} regional profiles of {unit.name}, "
         f"{shared} employers shared with the county's other units"

@@ -3,7 +3,7 @@ from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 
 from employers.models import Employer, Interaction, TaskProfile
-from employers.services import orgnr_stored_form
+from employers.services.identifiers import orgnr_stored_form
 
 
 class EmployerFilter(django_filters.FilterSet):

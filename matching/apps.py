@@ -7,9 +7,10 @@ class MatchingConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from matching import engine_version, models, receivers  # noqa: F401  (connects them)
+        from matching import engine_version, models, receivers
 
         engine_version.connect()
+        receivers.connect()
 
         auditlog.register(
             models.Participant,

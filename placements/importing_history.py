@@ -31,7 +31,7 @@ from core.roles import role_of
 from core.tabular import read_table
 from employers.choices import ProfileKind, ProfileStatus
 from employers.models import Employer, ImportJob, Site, TaskProfile
-from employers.services import fold_name, normalise_orgnr
+from employers.services.identifiers import fold_name, normalise_orgnr
 from matching.choices import Gender, Phase
 from matching.models import Participant
 from matching.participants.identity import (

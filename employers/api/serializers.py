@@ -5,9 +5,9 @@ from core.choices import Role
 from core.models import Adaptation, KgaCompetence, OcnModule, Skill
 from core.roles import role_of
 from core.tabular import check_upload
-from employers import services
 from employers.choices import ProfileStatus
 from employers.models import ContactPerson, Employer, Interaction, Site, TaskProfile
+from employers.services.duplicates import find_possible_duplicates
 
 PROFILE_INPUT_FIELDS = [
     "employer",
@@ -89,7 +89,7 @@ class EmployerSerializer(serializers.ModelSerializer):
     def get_possible_duplicates(self, obj) -> list[dict]:
         if not self.context.get("with_duplicates"):
             return []
-        dupes = services.find_possible_duplicates(
+        dupes = find_possible_duplicates(
             name=obj.name,
             municipality_id=obj.municipality_id,
             exclude_id=obj.pk,

@@ -12,11 +12,23 @@ from rest_framework.response import Response
 from core.api.base import ScopedViewSetMixin
 from core.choices import Role
 from core.roles import role_of
-from employers import importing, services
 from employers.api import serializers as s
 from employers.filters import EmployerFilter, InteractionFilter, TaskProfileFilter
+from employers.importing.employers import import_employers
 from employers.models import ContactPerson, Employer, Interaction, Site, TaskProfile
 from employers.selectors import relation_summary
+from employers.services.contact_log import interaction_create, interaction_update
+from employers.services.contacts import contact_create, contact_update
+from employers.services.duplicates import duplicate_pairs, employer_merge, not_duplicate_mark
+from employers.services.employers import employer_create, employer_update
+from employers.services.identifiers import orgnr_search_term
+from employers.services.profile_requests import task_profile_request, task_profile_request_handle
+from employers.services.profiles import (
+    task_profile_create,
+    task_profile_transition,
+    task_profile_update,
+)
+from employers.services.sites import site_create, site_update
 
 EVERYONE = (
     Role.COORDINATOR,
@@ -84,7 +96,7 @@ class EmployerViewSet(WriteViewSet):
 
     @staticmethod
     def normalise_search_term(term: str) -> str:
-        return services.orgnr_search_term(term)
+        return orgnr_search_term(term)
 
     def scope_queryset(self, user):
         return Employer.objects.visible_to(user).select_related("owner", "municipality", "industry")
@@ -101,9 +113,9 @@ class EmployerViewSet(WriteViewSet):
 
     def perform_service(self, data, instance=None):
         if instance is None:
-            return services.employer_create(by=self.request.user, **data)
+            return employer_create(by=self.request.user, **data)
         data.pop("unit", None)
-        return services.employer_update(employer=instance, by=self.request.user, **data)
+        return employer_update(employer=instance, by=self.request.user, **data)
 
     @extend_schema(request=s.MergeInputSerializer, responses=s.EmployerSerializer)
     @action(detail=True, methods=["post"])
@@ -113,7 +125,7 @@ class EmployerViewSet(WriteViewSet):
         data = s.MergeInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         remove = get_object_or_404(self.get_queryset(), pk=data.validated_data["remove"].pk)
-        merged = services.employer_merge(keep=keep, remove=remove, by=request.user)
+        merged = employer_merge(keep=keep, remove=remove, by=request.user)
         return Response(self.output(merged))
 
     @extend_schema(responses=s.RelationSummarySerializer)
@@ -136,7 +148,7 @@ class EmployerViewSet(WriteViewSet):
         data = s.NotDuplicateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         other = get_object_or_404(self.get_queryset(), pk=data.validated_data["other"].pk)
-        services.not_duplicate_mark(a=employer, b=other, by=request.user)
+        not_duplicate_mark(a=employer, b=other, by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(responses=s.DuplicatePairSerializer(many=True))
@@ -151,7 +163,7 @@ class EmployerViewSet(WriteViewSet):
                 "b_name": b.name,
                 "score": score,
             }
-            for a, b, score in services.duplicate_pairs(
+            for a, b, score in duplicate_pairs(
                 self.filter_queryset(self.get_queryset()).exclude(status="ended")
             )
         ]
@@ -171,7 +183,7 @@ class EmployerViewSet(WriteViewSet):
         data = s.ImportInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]
-        report = importing.import_employers(
+        report = import_employers(
             content=upload.read(),
             filename=upload.name,
             by=request.user,
@@ -198,9 +210,9 @@ class SiteViewSet(WriteViewSet):
     def perform_service(self, data, instance=None):
         if instance is None:
             employer = self.visible_employer(data.pop("employer"))
-            return services.site_create(employer=employer, by=self.request.user, **data)
+            return site_create(employer=employer, by=self.request.user, **data)
         data.pop("employer", None)
-        return services.site_update(site=instance, by=self.request.user, **data)
+        return site_update(site=instance, by=self.request.user, **data)
 
 
 class ContactPersonViewSet(WriteViewSet):
@@ -215,9 +227,9 @@ class ContactPersonViewSet(WriteViewSet):
     def perform_service(self, data, instance=None):
         if instance is None:
             employer = self.visible_employer(data.pop("employer"))
-            return services.contact_create(employer=employer, by=self.request.user, **data)
+            return contact_create(employer=employer, by=self.request.user, **data)
         data.pop("employer", None)
-        return services.contact_update(contact=instance, by=self.request.user, **data)
+        return contact_update(contact=instance, by=self.request.user, **data)
 
 
 class InteractionViewSet(WriteViewSet):
@@ -245,9 +257,9 @@ class InteractionViewSet(WriteViewSet):
         if instance is None:
             employer = self.visible_employer(data.pop("employer"))
             data.pop("next_step_done", None)
-            return services.interaction_create(employer=employer, by=self.request.user, **data)
+            return interaction_create(employer=employer, by=self.request.user, **data)
         data.pop("employer", None)
-        return services.interaction_update(interaction=instance, by=self.request.user, **data)
+        return interaction_update(interaction=instance, by=self.request.user, **data)
 
     @extend_schema(responses=s.InteractionSerializer(many=True))
     @action(detail=False, methods=["get"], url_path="my-next-steps")
@@ -277,9 +289,9 @@ class TaskProfileViewSet(WriteViewSet):
     def perform_service(self, data, instance=None):
         if instance is None:
             employer = self.visible_employer(data.pop("employer"))
-            return services.task_profile_create(employer=employer, by=self.request.user, **data)
+            return task_profile_create(employer=employer, by=self.request.user, **data)
         data.pop("employer", None)
-        return services.task_profile_update(profile=instance, by=self.request.user, **data)
+        return task_profile_update(profile=instance, by=self.request.user, **data)
 
     @extend_schema(request=s.TransitionInputSerializer, responses=s.TaskProfileSerializer)
     @action(detail=True, methods=["post"])
@@ -288,7 +300,7 @@ class TaskProfileViewSet(WriteViewSet):
         profile = self.get_object()
         data = s.TransitionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        profile = services.task_profile_transition(
+        profile = task_profile_transition(
             profile=profile, to_status=data.validated_data["status"], by=request.user
         )
         return Response(self.output(profile))
@@ -312,16 +324,14 @@ class TaskProfileViewSet(WriteViewSet):
         change_of = values.pop("change_of", None)
         if change_of is not None:
             change_of = get_object_or_404(self.get_queryset(), pk=change_of.pk)
-        profile = services.task_profile_request(
-            employer_user=request.user, change_of=change_of, **values
-        )
+        profile = task_profile_request(employer_user=request.user, change_of=change_of, **values)
         return Response(self.output(profile), status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=s.TaskProfileSerializer)
     @action(detail=True, methods=["post"], url_path="handle-request")
     def handle_request(self, request, pk=None):
         """The coordinator has handled the employer's request (the badge and next step go)."""
-        profile = services.task_profile_request_handle(profile=self.get_object(), by=request.user)
+        profile = task_profile_request_handle(profile=self.get_object(), by=request.user)
         return Response(self.output(profile))
 
     def get_permissions(self):

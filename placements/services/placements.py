@@ -15,7 +15,7 @@ from core.exceptions import SlotUnavailable
 from core.models import Adaptation, User
 from employers.choices import ProfileStatus
 from employers.models import ContactPerson, TaskProfile
-from employers.services import task_profile_transition
+from employers.services.profiles import task_profile_transition
 from matching.choices import Phase
 from matching.models import MatchDecision, Participant
 from matching.participants.services.participants import ensure_can_edit, participant_set_phase

@@ -11,8 +11,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from core.choices import Role
-from employers import services
 from employers.models import Employer, ImportJob, Interaction, TaskProfile
+from employers.services.contact_log import interaction_create, interaction_update
+from employers.services.duplicates import duplicate_pairs, employer_merges, find_possible_duplicates
+from employers.services.identifiers import orgnr_search_term
+from employers.services.imports import import_job_start
+from employers.services.profiles import task_profile_transition
 from placements.models import Placement
 from portal.access import STAFF, role_required
 from portal.forms import EmployerFilterForm, EmployerImportForm, InteractionForm
@@ -30,7 +34,7 @@ def employer_list(request):
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:
-            term = services.orgnr_search_term(data["q"].strip())
+            term = orgnr_search_term(data["q"].strip())
             qs = qs.filter(Q(name__icontains=data["q"]) | Q(orgnr__icontains=term))
         for field in ("municipality", "industry", "status"):
             if data[field]:
@@ -99,7 +103,7 @@ def employer_detail(request, pk):
         if form.is_valid() and run_service(
             request,
             form,
-            services.interaction_create,
+            interaction_create,
             employer=employer,
             by=request.user,
             **form.cleaned_data,
@@ -119,11 +123,11 @@ def employer_detail(request, pk):
         "open_requests": employer.task_profiles.filter(
             requested_by__isnull=False, request_handled_at__isnull=True
         ).select_related("requested_by"),
-        "merges": services.employer_merges(employer),
+        "merges": employer_merges(employer),
         "placements": Placement.objects.visible_to(request.user)
         .filter(task_profile__employer=employer)
         .select_related("participant", "task_profile"),
-        "duplicates": services.find_possible_duplicates(
+        "duplicates": find_possible_duplicates(
             name=employer.name,
             municipality_id=employer.municipality_id,
             exclude_id=employer.pk,
@@ -142,7 +146,7 @@ def profile_transition(request, pk):
     if run_service(
         request,
         None,
-        services.task_profile_transition,
+        task_profile_transition,
         profile=profile,
         to_status=request.POST.get("status", ""),
         by=request.user,
@@ -187,7 +191,7 @@ def next_step_done(request, pk):
     run_service(
         request,
         None,
-        services.interaction_update,
+        interaction_update,
         interaction=interaction,
         by=request.user,
         next_step_done=True,
@@ -203,7 +207,7 @@ def duplicates(request):
     visible = Employer.objects.visible_to(request.user)
     pairs = [
         (a, b, round(score))
-        for a, b, score in services.duplicate_pairs(
+        for a, b, score in duplicate_pairs(
             visible.exclude(status="ended").only(
                 "pk", "name", "municipality_id", "unit_id", "orgnr"
             )
@@ -221,7 +225,7 @@ def import_employers(request):
         job = run_service(
             request,
             form,
-            services.import_job_start,
+            import_job_start,
             by=request.user,
             filename=upload.name,
             content=upload.read(),
@@ -252,7 +256,7 @@ def import_job(request, pk):
             real = run_service(
                 request,
                 None,
-                services.import_job_start,
+                import_job_start,
                 by=request.user,
                 filename=job.filename,
                 content=bytes(job.content),
@@ -264,7 +268,7 @@ def import_job(request, pk):
     return import_job_page(
         request,
         job,
-        start=services.import_job_start,
+        start=import_job_start,
         url_name="portal:import_job",
         template="portal/coordinator/import_job.html",
         partial="portal/partials/import_job.html",

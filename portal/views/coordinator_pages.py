@@ -16,9 +16,21 @@ from core.choices import Role
 from core.exceptions import DomainError
 from core.models import Industry, Occupation, Skill
 from core.tabular import Export, Sheet, export_response
-from employers import importing, services
 from employers.choices import EmployerStatus, ProfileKind, ProfileStatus, Sector, SizeClass
+from employers.importing.reading import ALIASES, COLUMNS
 from employers.models import ContactPerson, Employer, Site, TaskProfile
+from employers.services.contacts import contact_create, contact_update
+from employers.services.duplicates import (
+    employer_merge,
+    employer_merge_preview,
+    find_possible_duplicates,
+    not_duplicate_mark,
+)
+from employers.services.employers import employer_create, employer_update
+from employers.services.identifiers import normalise_orgnr
+from employers.services.profile_requests import task_profile_request_handle
+from employers.services.profiles import task_profile_create, task_profile_update
+from employers.services.sites import site_create, site_update
 from matching.services.suggestions import rank_participants_for
 from placements.models import Placement
 from portal.access import STAFF, role_required
@@ -56,7 +68,7 @@ def _orgnr_owner(request, form) -> Employer | None:
     if "orgnr" not in form.errors:
         return None
     try:
-        orgnr = services.normalise_orgnr(form.data.get("orgnr", ""))
+        orgnr = normalise_orgnr(form.data.get("orgnr", ""))
     except Exception:  # noqa: BLE001 - an invalid orgnr has no owner
         return None
     return Employer.objects.visible_to(request.user).filter(orgnr=orgnr).first() if orgnr else None
@@ -69,14 +81,14 @@ def employer_create_view(request):
         data = form.cleaned_data
         # The duplicate warning comes before saving; the coordinator saves anyway on purpose.
         if request.POST.get("confirmed") != "1":
-            dupes = services.find_possible_duplicates(
+            dupes = find_possible_duplicates(
                 name=data["name"],
                 municipality_id=data["municipality"].pk,
                 unit_id=request.user.unit_id,
             )
             if dupes:
                 return _employer_form_page(request, form, duplicates=dupes)
-        employer = run_service(request, form, services.employer_create, by=request.user, **data)
+        employer = run_service(request, form, employer_create, by=request.user, **data)
         if employer is not None:
             messages.success(request, _("The employer was created."))
             return redirect("portal:employer_detail", pk=employer.pk)
@@ -96,7 +108,7 @@ def employer_edit_view(request, pk):
         if run_service(
             request,
             form,
-            services.employer_update,
+            employer_update,
             employer=employer,
             by=request.user,
             **form.cleaned_data,
@@ -120,7 +132,7 @@ def employer_status_view(request, pk):
         if run_service(
             request,
             form,
-            services.employer_update,
+            employer_update,
             employer=employer,
             by=request.user,
             **form.cleaned_data,
@@ -163,7 +175,7 @@ def site_create_view(request, pk):
         and run_service(
             request,
             form,
-            services.site_create,
+            site_create,
             employer=employer,
             by=request.user,
             **form.cleaned_data,
@@ -191,9 +203,7 @@ def site_edit_view(request, pk):
     if (
         request.method == "POST"
         and form.is_valid()
-        and run_service(
-            request, form, services.site_update, site=site, by=request.user, **form.cleaned_data
-        )
+        and run_service(request, form, site_update, site=site, by=request.user, **form.cleaned_data)
     ):
         messages.success(request, _("The site was saved."))
         return redirect("portal:employer_detail", pk=site.employer_id)
@@ -210,7 +220,7 @@ def contact_create_view(request, pk):
         and run_service(
             request,
             form,
-            services.contact_create,
+            contact_create,
             employer=employer,
             by=request.user,
             **form.cleaned_data,
@@ -249,7 +259,7 @@ def contact_edit_view(request, pk):
         and run_service(
             request,
             form,
-            services.contact_update,
+            contact_update,
             contact=contact,
             by=request.user,
             **form.cleaned_data,
@@ -299,7 +309,7 @@ def profile_create_view(request, pk):
         profile = run_service(
             request,
             form,
-            services.task_profile_create,
+            task_profile_create,
             employer=employer,
             by=request.user,
             **form.service_kwargs(),
@@ -327,7 +337,7 @@ def profile_edit_full_view(request, pk):
         and run_service(
             request,
             form,
-            services.task_profile_update,
+            task_profile_update,
             profile=profile,
             by=request.user,
             **form.service_kwargs(),
@@ -434,9 +444,7 @@ def _next_statuses(profile):
 @role_required(*WRITERS)
 def profile_request_handled(request, pk):
     profile = get_object_or_404(TaskProfile.objects.visible_to(request.user), pk=pk)
-    if run_service(
-        request, None, services.task_profile_request_handle, profile=profile, by=request.user
-    ):
+    if run_service(request, None, task_profile_request_handle, profile=profile, by=request.user):
         messages.success(request, _("The request is marked as handled."))
     return redirect("portal:employer_detail", pk=profile.employer_id)
 
@@ -510,9 +518,7 @@ def duplicate_review(request, a, b):
         if request.user.role not in WRITERS:
             raise PermissionDenied
         if request.POST.get("action") == "not_duplicate":
-            if run_service(
-                request, None, services.not_duplicate_mark, a=first, b=second, by=request.user
-            ):
+            if run_service(request, None, not_duplicate_mark, a=first, b=second, by=request.user):
                 messages.success(
                     request, _("Marked as not duplicates; the pair will not be proposed again.")
                 )
@@ -537,7 +543,7 @@ def duplicate_confirm(request, keep, remove):
     if keeper.pk == removed.pk:
         raise Http404
     if request.method == "POST" and run_service(
-        request, None, services.employer_merge, keep=keeper, remove=removed, by=request.user
+        request, None, employer_merge, keep=keeper, remove=removed, by=request.user
     ):
         messages.success(
             request,
@@ -550,7 +556,7 @@ def duplicate_confirm(request, keep, remove):
         {
             "keep": keeper,
             "remove": removed,
-            "moved": services.employer_merge_preview(remove=removed),
+            "moved": employer_merge_preview(remove=removed),
         },
     )
 
@@ -588,7 +594,7 @@ def _template_rows() -> list[list[str]]:
         "skills_required": "Truckvana; Orderplockning",
         "skills_nice": "Packning",
     }
-    return [importing.COLUMNS, [example.get(c, "") for c in importing.COLUMNS]]
+    return [COLUMNS, [example.get(c, "") for c in COLUMNS]]
 
 
 @role_required(*WRITERS)
@@ -678,9 +684,9 @@ def import_columns(request):
         ("skills_required", _("Required skills, separated by ;."), False, None),
         ("skills_nice", _("Nice-to-have skills, separated by ;."), False, None),
     ]
-    assert [c[0] for c in columns] == importing.COLUMNS
+    assert [c[0] for c in columns] == COLUMNS
     also = {}
-    for alias, column in importing.ALIASES.items():
+    for alias, column in ALIASES.items():
         also.setdefault(column, []).append(alias)
     columns = [(*c, also.get(c[0], [])) for c in columns]
     return render(

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from core.choices import Role
 from employers.models import EmployerMembership, TaskProfile
-from employers.services import task_profile_request
+from employers.services.profile_requests import task_profile_request
 from placements.models import FollowUp, Placement
 from placements.services.followups import followup_confirm_by_employer
 from placements.visibility import (

@@ -6,9 +6,12 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 
 from core.exceptions import NotAllowed
-from employers import services
-from employers.importing import import_employers
+from employers.importing.employers import import_employers
 from employers.models import Employer, Interaction, NotDuplicate, TaskProfile
+from employers.services.contact_log import interaction_create
+from employers.services.duplicates import employer_merge, employer_merges, not_duplicate_mark
+from employers.services.employers import employer_update
+from employers.services.profile_requests import task_profile_request, task_profile_request_handle
 from tests.factories.employers import EmployerFactory, SiteFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 def test_empty_contact_log_entry_is_refused_by_the_service(coordinator, employer):
     with pytest.raises(ValidationError) as exc:
-        services.interaction_create(employer=employer, by=coordinator, kind="call", notes="  ")
+        interaction_create(employer=employer, by=coordinator, kind="call", notes="  ")
     assert "notes" in exc.value.message_dict
     assert not Interaction.objects.exists()
 
@@ -28,7 +31,7 @@ def test_empty_contact_log_entry_is_refused_by_the_service(coordinator, employer
     "fields", [{"notes": "Ringde Lena"}, {"next_step": "Boka studiebesök"}], ids=["note", "outcome"]
 )
 def test_a_note_or_an_outcome_is_enough(coordinator, employer, fields):
-    services.interaction_create(employer=employer, by=coordinator, kind="call", **fields)
+    interaction_create(employer=employer, by=coordinator, kind="call", **fields)
     assert Interaction.objects.count() == 1
 
 
@@ -41,7 +44,7 @@ def test_api_refuses_an_empty_contact_log_entry_with_a_400(api, coordinator, emp
 
 
 def test_api_cannot_empty_an_existing_entry(api, coordinator, employer):
-    entry = services.interaction_create(employer=employer, by=coordinator, kind="call", notes="x")
+    entry = interaction_create(employer=employer, by=coordinator, kind="call", notes="x")
     response = api(coordinator).patch(f"/api/v1/interactions/{entry.pk}/", {"notes": ""})
     assert response.status_code == 400
     entry.refresh_from_db()
@@ -86,7 +89,7 @@ def test_only_coordinators_mark_not_duplicates(api, request, role, employer, twi
 
 def test_not_duplicate_with_itself_is_refused(coordinator, employer):
     with pytest.raises(ValidationError):
-        services.not_duplicate_mark(a=employer, b=employer, by=coordinator)
+        not_duplicate_mark(a=employer, b=employer, by=coordinator)
 
 
 def test_other_units_employer_cannot_be_marked(api, coordinator, employer, foreign_employer):
@@ -102,8 +105,8 @@ def test_other_units_employer_cannot_be_marked(api, coordinator, employer, forei
 
 def test_merge_is_in_the_audit_log_with_what_moved(coordinator, employer, twin, site):
     SiteFactory(employer=twin, name="Lilla lagret")
-    services.employer_merge(keep=twin, remove=employer, by=coordinator)
-    merges = services.employer_merges(twin)
+    employer_merge(keep=twin, remove=employer, by=coordinator)
+    merges = employer_merges(twin)
     assert len(merges) == 1
     assert merges[0]["by"] == coordinator
     assert merges[0]["removed"]["orgnr"] == "556036-0793"
@@ -127,10 +130,8 @@ def test_ending_a_relation_needs_a_reason_in_the_api(api, coordinator, employer)
 
 
 def test_reactivating_clears_the_reason(coordinator, employer):
-    services.employer_update(
-        employer=employer, by=coordinator, status="paused", status_reason="Sommar"
-    )
-    services.employer_update(employer=employer, by=coordinator, status="active")
+    employer_update(employer=employer, by=coordinator, status="paused", status_reason="Sommar")
+    employer_update(employer=employer, by=coordinator, status="active")
     employer.refresh_from_db()
     assert employer.status_reason == ""
 
@@ -165,14 +166,14 @@ def test_request_reaches_the_owner_by_mail_and_next_step(
     employer_user, coordinator, employer, site, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        profile = services.task_profile_request(
+        profile = task_profile_request(
             employer_user=employer_user, title="Kassa lördagar", kind="practice"
         )
     assert [m.to for m in mail.outbox] == [[coordinator.email]]
     assert "Kassa lördagar" in mail.outbox[0].subject
     step = Interaction.objects.get(employer=employer, by=coordinator)
     assert "Kassa lördagar" in step.next_step and not step.next_step_done
-    services.task_profile_request_handle(profile=profile, by=coordinator)
+    task_profile_request_handle(profile=profile, by=coordinator)
     step.refresh_from_db()
     profile.refresh_from_db()
     assert step.next_step_done and profile.request_handled_by == coordinator
@@ -191,16 +192,14 @@ def test_request_without_owner_reaches_every_coordinator_of_the_unit(
     user = UserFactory(username="ulla", role=Role.EMPLOYER)
     MembershipFactory(user=user, employer=orphan)
     with django_capture_on_commit_callbacks(execute=True):
-        services.task_profile_request(employer_user=user, title="Städ", kind="practice")
+        task_profile_request(employer_user=user, title="Städ", kind="practice")
     recipients = [to for m in mail.outbox for to in m.to]
     assert sorted(recipients) == sorted([coordinator.email, second.email])
     assert foreign_coordinator.email not in recipients
 
 
 def test_handle_request_through_the_api(api, coordinator, guide, employer_user, site):
-    profile = services.task_profile_request(
-        employer_user=employer_user, title="Kassa", kind="practice"
-    )
+    profile = task_profile_request(employer_user=employer_user, title="Kassa", kind="practice")
     url = f"/api/v1/task-profiles/{profile.pk}/handle-request/"
     assert api(guide).post(url).status_code == 403
     assert api(employer_user).post(url).status_code == 403
@@ -210,15 +209,13 @@ def test_handle_request_through_the_api(api, coordinator, guide, employer_user, 
 
 def test_only_requests_can_be_handled(coordinator, task_profile):
     with pytest.raises(ValidationError):
-        services.task_profile_request_handle(profile=task_profile, by=coordinator)
+        task_profile_request_handle(profile=task_profile, by=coordinator)
 
 
 def test_other_unit_coordinator_cannot_handle(foreign_coordinator, employer_user, site):
-    profile = services.task_profile_request(
-        employer_user=employer_user, title="Kassa", kind="practice"
-    )
+    profile = task_profile_request(employer_user=employer_user, title="Kassa", kind="practice")
     with pytest.raises(NotAllowed):
-        services.task_profile_request_handle(profile=profile, by=foreign_coordinator)
+        task_profile_request_handle(profile=profile, by=foreign_coordinator)
     assert TaskProfile.objects.get(pk=profile.pk).request_handled_at is None
 
 

@@ -4,7 +4,7 @@ import pytest
 from django.core.cache import cache
 from django.test import override_settings
 
-from employers.services import site_create, site_geocode_online
+from employers.services.sites import site_create, site_geocode_online
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +86,9 @@ def test_saving_a_site_queues_the_background_geocoding(
     coordinator, employer, monkeypatch, django_capture_on_commit_callbacks
 ):
     queued = []
-    monkeypatch.setattr("employers.tasks.geocode_site.delay", lambda pk: queued.append(pk))
+    monkeypatch.setattr(
+        "employers.tasks.geocode_site.apply_async", lambda args, **kw: queued.append(*args)
+    )
     with django_capture_on_commit_callbacks(execute=True):
         site = site_create(
             employer=employer,

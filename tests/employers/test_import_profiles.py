@@ -8,7 +8,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
-from employers.importing import import_employers, mask_personnummer
+from employers.importing.employers import import_employers
+from employers.importing.report import mask_personnummer
 from employers.models import Employer, Site, TaskProfile
 
 pytestmark = pytest.mark.django_db

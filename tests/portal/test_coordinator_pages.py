@@ -34,7 +34,7 @@ def twin(employer):
 
 @pytest.fixture
 def request_profile(employer, site, employer_user):
-    from employers.services import task_profile_request
+    from employers.services.profile_requests import task_profile_request
 
     return task_profile_request(
         employer_user=employer_user, title="Kassa lördagar", kind="practice", request_note="Gärna"
@@ -280,7 +280,7 @@ def test_profile_page_ranks_participants_with_explanations(
 
 
 def test_profile_status_history_shows_who_opened_it(coordinator, employer, site):
-    from employers.services import task_profile_create, task_profile_transition
+    from employers.services.profiles import task_profile_create, task_profile_transition
 
     profile = task_profile_create(employer=employer, by=coordinator, title="Ny", site=site)
     task_profile_transition(profile=profile, to_status="open", by=coordinator)
@@ -389,7 +389,8 @@ def test_import_template_files_are_accepted_by_the_import(coordinator):
 
     from openpyxl import load_workbook
 
-    from employers.importing import COLUMNS, import_employers
+    from employers.importing.employers import import_employers
+    from employers.importing.reading import COLUMNS
 
     client = client_for(coordinator)
     csv_body = client.get("/arbetsgivare/import/mall.csv").content
@@ -433,7 +434,7 @@ def test_other_units_employer_is_a_404_everywhere(coordinator, foreign_employer)
 
 
 def test_editing_a_profile_with_many_skills_keeps_them_all(coordinator, task_profile):
-    from employers.services import task_profile_update
+    from employers.services.profiles import task_profile_update
 
     labels = list(Skill.objects.order_by("pk").values_list("label", flat=True)[:10])
     task_profile_update(
@@ -494,7 +495,7 @@ def test_a_handled_request_is_no_longer_waiting_in_the_portal(
 def test_the_coordinators_menu_counts_open_requests(
     coordinator, guide, employer, employer_user, request_profile
 ):
-    from employers.services import task_profile_request
+    from employers.services.profile_requests import task_profile_request
 
     second = task_profile_request(employer_user=employer_user, title="Disk", kind="practice")
     staff = client_for(coordinator)

@@ -5,8 +5,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from employers import services
 from employers.models import Employer, ImportJob, TaskProfile
+from employers.services.imports import import_job_run
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def _dry_run(client) -> ImportJob:
     response = client.post("/arbetsgivare/import/", {"file": file, "dry_run": "on"})
     assert response.status_code == 302
     job = ImportJob.objects.get()
-    services.import_job_run(job.pk)
+    import_job_run(job.pk)
     return job
 
 
@@ -49,7 +49,7 @@ def test_dry_run_lists_the_refused_rows_and_offers_the_valid_ones(coordinator):
     real = ImportJob.objects.exclude(pk=job.pk).get()
     assert response.status_code == 302 and response.url.endswith(f"/{real.pk}/")
     assert real.valid_rows_only and not real.dry_run
-    services.import_job_run(real.pk)
+    import_job_run(real.pk)
     assert sorted(Employer.objects.values_list("name", flat=True)) == ["Bra AB", "Också Bra AB"]
     assert TaskProfile.objects.count() == 2
     html = client.get(f"/arbetsgivare/import/{real.pk}/").content.decode()
@@ -62,7 +62,7 @@ def test_a_clean_dry_run_offers_no_valid_rows_button(coordinator):
     file = SimpleUploadedFile("lista.csv", b"name;municipality\nA AB;Kalmar\n")
     client.post("/arbetsgivare/import/", {"file": file, "dry_run": "on"})
     job = ImportJob.objects.get()
-    services.import_job_run(job.pk)
+    import_job_run(job.pk)
     html = client.get(f"/arbetsgivare/import/{job.pk}/").content.decode()
     assert "Importera nu" in html and 'id="import-valid-rows"' not in html
 
@@ -88,6 +88,6 @@ def test_json_ads_are_accepted_by_the_page(coordinator):
     client = _client(coordinator)
     file = SimpleUploadedFile("annonser.json", json.dumps({"hits": [ad]}).encode())
     assert client.post("/arbetsgivare/import/", {"file": file}).status_code == 302
-    services.import_job_run(ImportJob.objects.get().pk)
+    import_job_run(ImportJob.objects.get().pk)
     profile = TaskProfile.objects.get()
     assert profile.employer.name == "Annons AB" and profile.hours_max == 40

@@ -115,7 +115,7 @@ def test_the_employer_load_explanation_counts_one_free_slot_in_the_singular():
 
 def test_a_duplicate_orgnr_is_named_without_an_internal_id(coordinator, employer):
     from core.exceptions import DomainError
-    from employers.services import employer_create
+    from employers.services.employers import employer_create
 
     with pytest.raises(DomainError) as caught:
         employer_create(

@@ -142,10 +142,11 @@ def test_a_queued_import_job_page_answers_while_the_cache_is_down(coordinator, m
 def test_stale_import_jobs_are_rescued(
     coordinator, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from employers import services
+    from employers.services import imports
+    from employers.services.imports import import_jobs_rescue_stale
 
     ran: list[int] = []
-    monkeypatch.setattr(services, "import_job_run", lambda job_id: ran.append(job_id) or job)
+    monkeypatch.setattr(imports, "import_job_run", lambda job_id: ran.append(job_id) or job)
     job = ImportJob.objects.create(
         unit=coordinator.unit, by=coordinator, filename="a.csv", content=b"x", dry_run=True
     )
@@ -163,7 +164,7 @@ def test_stale_import_jobs_are_rescued(
         created_at=timezone.now() - timedelta(hours=1)
     )
     with django_capture_on_commit_callbacks(execute=True):
-        result = services.import_jobs_rescue_stale()
+        result = import_jobs_rescue_stale()
     assert result == {"queued_again": [job.pk], "failed": [running.pk]}
     assert ran == [job.pk]  # the fresh one is left to its own task
     running.refresh_from_db()

@@ -6,8 +6,12 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from core.exceptions import DuplicateRecord, NotAllowed
-from employers import services
 from employers.models import Employer, Interaction
+from employers.services.contact_log import interaction_create
+from employers.services.contacts import contact_create, contact_update
+from employers.services.employers import employer_create, employer_update
+from employers.services.profiles import task_profile_create, task_profile_update
+from employers.services.sites import site_create, site_update
 from tests.factories.core import municipality
 
 pytestmark = pytest.mark.django_db
@@ -108,35 +112,35 @@ def test_other_region_employer_page_is_404(client, shared_employer, coord_v):
 def test_another_unit_adds_its_own_site_contact_and_profile(
     shared_employer, shared_site, coord_t, coord_k
 ):
-    site = services.site_create(
+    site = site_create(
         employer=shared_employer, by=coord_t, name="Torsås lager", municipality=municipality("0834")
     )
-    contact = services.contact_create(employer=shared_employer, by=coord_t, name="Tina Hamn")
-    profile = services.task_profile_create(
+    contact = contact_create(employer=shared_employer, by=coord_t, name="Tina Hamn")
+    profile = task_profile_create(
         employer=shared_employer, by=coord_t, site=site, title="Truckförare", regional=True
     )
     assert (site.unit_id, contact.unit_id, profile.unit_id) == (coord_t.unit_id,) * 3
     assert profile.regional is True
     # Only the unit that added a thing changes it; only the lead unit changes the employer.
     with pytest.raises(NotAllowed):
-        services.site_update(site=shared_site, by=coord_t, name="Nytt namn")
+        site_update(site=shared_site, by=coord_t, name="Nytt namn")
     with pytest.raises(NotAllowed):
-        services.contact_update(contact=contact, by=coord_k, name="Annat")
+        contact_update(contact=contact, by=coord_k, name="Annat")
     with pytest.raises(NotAllowed):
-        services.employer_update(employer=shared_employer, by=coord_t, name="Annat AB")
+        employer_update(employer=shared_employer, by=coord_t, name="Annat AB")
     with pytest.raises(NotAllowed):
-        services.task_profile_update(profile=profile, by=coord_k, title="Annat")
+        task_profile_update(profile=profile, by=coord_k, title="Annat")
 
 
 def test_other_region_cannot_add_to_the_employer(shared_employer, coord_v):
     with pytest.raises(NotAllowed):
-        services.contact_create(employer=shared_employer, by=coord_v, name="X")
+        contact_create(employer=shared_employer, by=coord_v, name="X")
 
 
 def test_contact_log_details_stay_in_the_unit_but_the_summary_crosses(
     client, shared_employer, coord_k, coord_t, coord_v
 ):
-    services.interaction_create(
+    interaction_create(
         employer=shared_employer,
         by=coord_k,
         kind="call",
@@ -158,9 +162,7 @@ def test_contact_log_details_stay_in_the_unit_but_the_summary_crosses(
 
 def test_duplicate_raises_domain_error_for_the_service(shared_employer, coord_t):
     with pytest.raises(DuplicateRecord):
-        services.employer_create(
-            by=coord_t, name="X", orgnr="5560360793", municipality=municipality("0834")
-        )
+        employer_create(by=coord_t, name="X", orgnr="5560360793", municipality=municipality("0834"))
 
 
 PAGES = {
@@ -224,10 +226,10 @@ def test_local_profile_of_another_unit_is_hidden_in_pages(
 def test_relation_summary_in_the_api_per_role(
     api, shared_employer, shared_site, coord_k, coord_t, coord_v, shared_employer_user, unit_t
 ):
-    services.interaction_create(
+    interaction_create(
         employer=shared_employer, by=coord_t, kind="visit", notes="Besök i hamnen (detalj)"
     )
-    services.task_profile_create(
+    task_profile_create(
         employer=shared_employer, by=coord_t, site=shared_site, title="Torsåsprofil", regional=True
     )
     response = api(coord_k).get(f"/api/v1/employers/{shared_employer.pk}/relation/")

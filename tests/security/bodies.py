@@ -225,7 +225,7 @@ def _indicator_values() -> dict:
 
 def _requested_profile(world):
     from employers.models import Employer
-    from employers.services import task_profile_request
+    from employers.services.profile_requests import task_profile_request
 
     return task_profile_request(
         employer_user=world.users["employer_user"],

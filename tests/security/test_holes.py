@@ -64,7 +64,7 @@ def _xlsx_with_dimension(dimension: str, rows: int = 1) -> bytes:
 def test_a_declared_full_sheet_dimension_does_not_allocate():
     import tracemalloc
 
-    from employers.importing import read_rows
+    from employers.importing.reading import read_rows
 
     # Every row is padded to the declared 16 384 columns unless the dimension is ignored:
     # ~130 MB for these 1 000 rows, ~650 MB for 5 000.
@@ -91,9 +91,10 @@ def test_an_xlsx_with_a_full_sheet_dimension_imports_through_the_api(api, coordi
 
 
 def test_rows_beyond_the_limit_are_refused_without_reading_the_rest(monkeypatch):
-    from employers import importing
+    from employers.importing import reading
+    from employers.importing.reading import read_rows
 
-    monkeypatch.setattr(importing, "MAX_ROWS", 3)
+    monkeypatch.setattr(reading, "MAX_ROWS", 3)
     wb = Workbook()
     wb.active.append(["name", "municipality"])
     for i in range(10):
@@ -101,14 +102,14 @@ def test_rows_beyond_the_limit_are_refused_without_reading_the_rest(monkeypatch)
     buffer = io.BytesIO()
     wb.save(buffer)
     with pytest.raises(ValueError, match="3"):
-        importing.read_rows(buffer.getvalue(), "lista.xlsx")
+        read_rows(buffer.getvalue(), "lista.xlsx")
 
 
 def test_an_upload_over_the_size_cap_is_a_file_error():
-    from employers import importing
+    from employers.importing.reading import read_rows
 
     with pytest.raises(ValueError, match="5 MB"):
-        importing.read_rows(b"name;municipality\n" + b"x" * (5 * 1024 * 1024), "lista.csv")
+        read_rows(b"name;municipality\n" + b"x" * (5 * 1024 * 1024), "lista.csv")
 
 
 # --- 3. lockout: see test_lockout.py -------------------------------------------------------

@@ -11,8 +11,9 @@ Profile columns (all optional; a profile is made when ``profile_title`` is given
 code, taxonomy id, label or synonym), hours as ``hours_min``/``hours_max`` or ``hours_percent``
 (100 % = 40 h a week; ``50-100`` a range), ``slots``, ``period_start``/``period_end``,
 ``latitude``/``longitude`` of the site, ``skills_required``/``skills_nice`` separated by ``;``.
-Headers may be written in Swedish or English (:data:`ALIASES`). Ads in the JSON shape of
-JobTech's JobSearch API are turned into the same rows by :mod:`employers.importing_ads`.
+Headers may be written in Swedish or English (:data:`employers.importing.reading.ALIASES`). Ads
+in the JSON shape of JobTech's JobSearch API are turned into the same rows by
+:mod:`employers.importing.ads`.
 """
 
 from __future__ import annotations
@@ -32,108 +33,19 @@ from core import taxonomy
 from core.api.exceptions import django_validation_error_dict
 from core.exceptions import DomainError
 from core.models import Industry, Municipality, Occupation, User
-from core.tabular import is_json, read_table_named
-from employers import services
+from core.tabular import is_json
 from employers.choices import EmployerStatus, ProfileKind, Sector, SizeClass
+from employers.importing.reading import COLUMNS, REQUIRED, read_named
+from employers.importing.report import Counts, ImportReport, RowResult
 from employers.models import Employer, Site
+from employers.services.contacts import contact_create
+from employers.services.employers import employer_create
+from employers.services.identifiers import fold_name, normalise_orgnr
+from employers.services.profiles import task_profile_create
+from employers.services.sites import site_create
 
-COLUMNS = [
-    "name",
-    "orgnr",
-    "municipality",
-    "industry",
-    "sector",
-    "size_class",
-    "status",
-    "notes",
-    "site_name",
-    "address",
-    "postal_code",
-    "locality",
-    "contact_name",
-    "contact_title",
-    "contact_phone",
-    "contact_email",
-    "contact_is_supervisor",
-    "latitude",
-    "longitude",
-    "profile_title",
-    "occupation",
-    "profile_kind",
-    "profile_description",
-    "hours_min",
-    "hours_max",
-    "hours_percent",
-    "slots",
-    "period_start",
-    "period_end",
-    "skills_required",
-    "skills_nice",
-]
-REQUIRED = ("name", "municipality")
-MAX_ROWS = 5000
 FULL_TIME_HOURS = 40
 SKILL_SEPARATOR = ";"
-
-# Headers people write, in Swedish and English, for each column (case, spaces, "_" and "-" do not
-# matter). A header that is none of these nor a column is reported with the nearest names.
-ALIASES = {
-    **dict.fromkeys(("namn", "arbetsgivare", "employer", "employer name", "företag"), "name"),
-    **dict.fromkeys(
-        (
-            "organisationsnummer",
-            "org nr",
-            "orgnummer",
-            "organization number",
-            "organisation number",
-            "org no",
-        ),
-        "orgnr",
-    ),
-    **dict.fromkeys(
-        ("kommun", "kommunkod", "kommunnamn", "municipality code", "kommun kod"), "municipality"
-    ),
-    **dict.fromkeys(("bransch", "sni", "sni kod", "sni code"), "industry"),
-    "sektor": "sector",
-    "storlek": "size_class",
-    "storleksklass": "size_class",
-    "size": "size_class",
-    "relation": "status",
-    "anteckningar": "notes",
-    **dict.fromkeys(("arbetsplats", "arbetsställe", "site", "workplace"), "site_name"),
-    **dict.fromkeys(("adress", "gatuadress", "street address"), "address"),
-    **dict.fromkeys(("postnummer", "postnr", "postcode", "zip"), "postal_code"),
-    **dict.fromkeys(("ort", "postort", "city"), "locality"),
-    **dict.fromkeys(("kontaktperson", "kontakt", "contact"), "contact_name"),
-    **dict.fromkeys(("befattning", "kontaktens titel"), "contact_title"),
-    **dict.fromkeys(("telefon", "phone", "telefonnummer"), "contact_phone"),
-    **dict.fromkeys(("e post", "epost", "email", "mejl"), "contact_email"),
-    **dict.fromkeys(("handledare", "supervisor"), "contact_is_supervisor"),
-    **dict.fromkeys(("lat", "latitud"), "latitude"),
-    **dict.fromkeys(("lon", "lng", "longitud"), "longitude"),
-    **dict.fromkeys(("rubrik", "headline", "kravprofil", "title", "titel"), "profile_title"),
-    **dict.fromkeys(("yrke", "yrkesbenämning", "ssyk", "occupation label"), "occupation"),
-    **dict.fromkeys(("typ", "kind", "profiltyp"), "profile_kind"),
-    **dict.fromkeys(
-        ("beskrivning", "arbetsuppgifter", "description", "uppgifter"), "profile_description"
-    ),
-    **dict.fromkeys(("timmar min", "min timmar", "timmar från"), "hours_min"),
-    **dict.fromkeys(("timmar max", "max timmar", "timmar till"), "hours_max"),
-    **dict.fromkeys(
-        ("omfattning", "sysselsättningsgrad", "procent", "scope", "scope of work"), "hours_percent"
-    ),
-    **dict.fromkeys(
-        ("platser", "antal platser", "number of vacancies", "vacancies", "antal"), "slots"
-    ),
-    **dict.fromkeys(("startdatum", "start date", "från", "from", "start"), "period_start"),
-    **dict.fromkeys(
-        ("avslutsdatum", "slutdatum", "end date", "till", "until", "end"), "period_end"
-    ),
-    **dict.fromkeys(("krav", "kompetenskrav", "required skills", "must have"), "skills_required"),
-    **dict.fromkeys(
-        ("meriterande", "önskvärt", "nice to have", "nice to have skills"), "skills_nice"
-    ),
-}
 
 # Which column a service's field comes from, per step of a row: an error names the column.
 EMPLOYER_FIELDS = {f: f for f in COLUMNS[:8]}
@@ -166,141 +78,6 @@ PROFILE_FIELDS = {
     "skills": "skills_required",
     "site": "site_name",
 }
-
-# A Swedish personal identity number (or coordination number), 10 or 12 digits, with or
-# without its separator: never echoed in a report. Organisation numbers (month digits >= 20)
-# are not personal and stay readable.
-PERSONNUMMER = re.compile(
-    r"(?<![\d])(?:(?:19|20)\d{2}|\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01]|[6-8]\d|9[01])"
-    r"[-+ ]?\d{4}(?![\d])"
-)
-MASK = "••••••-••••"
-
-
-def mask_personnummer(text: str) -> str:
-    """``text`` with every personnummer-like number replaced by a mask."""
-    return PERSONNUMMER.sub(MASK, text) if text else text
-
-
-@dataclass
-class RowResult:
-    row: int
-    employer: str
-    errors: dict[str, list[str]] = field(default_factory=dict)
-    action: str = ""
-    profile: str = ""
-
-
-@dataclass
-class Counts:
-    employers: int = 0
-    sites: int = 0
-    contacts: int = 0
-    profiles: int = 0
-
-    def add(self, other: Counts) -> None:
-        self.employers += other.employers
-        self.sites += other.sites
-        self.contacts += other.contacts
-        self.profiles += other.profiles
-
-
-@dataclass
-class ImportReport:
-    dry_run: bool
-    rows: list[RowResult]
-    file_errors: list[str] = field(default_factory=list)
-    valid_rows_only: bool = False
-    counts: Counts = field(default_factory=Counts)
-
-    @property
-    def refused(self) -> list[RowResult]:
-        return [r for r in self.rows if r.errors]
-
-    @property
-    def ok(self) -> bool:
-        return not self.file_errors and not self.refused
-
-    @property
-    def valid_rows(self) -> int:
-        return len(self.rows) - len(self.refused)
-
-    @property
-    def imported(self) -> bool:
-        """Whether anything was written: a clean file, or the valid rows when asked for."""
-        if self.dry_run or self.file_errors:
-            return False
-        return self.ok or (self.valid_rows_only and self.valid_rows > 0)
-
-    # Kept for callers that read the counts by name.
-    @property
-    def employers_created(self) -> int:
-        return self.counts.employers
-
-    @property
-    def sites_created(self) -> int:
-        return self.counts.sites
-
-    @property
-    def contacts_created(self) -> int:
-        return self.counts.contacts
-
-    @property
-    def profiles_created(self) -> int:
-        return self.counts.profiles
-
-    def as_dict(self) -> dict:
-        shown = self.imported or self.dry_run
-        return {
-            "ok": self.ok,
-            "dry_run": self.dry_run,
-            "valid_rows_only": self.valid_rows_only,
-            "imported": self.imported,
-            "file_errors": [mask_personnummer(e) for e in self.file_errors],
-            "employers_created": self.counts.employers if shown else 0,
-            "sites_created": self.counts.sites if shown else 0,
-            "contacts_created": self.counts.contacts if shown else 0,
-            "profiles_created": self.counts.profiles if shown else 0,
-            "valid_rows": self.valid_rows if not self.file_errors else 0,
-            "refused_rows": len(self.refused),
-            "rows": [
-                {
-                    "row": r.row,
-                    "employer": mask_personnummer(r.employer),
-                    "profile": mask_personnummer(r.profile),
-                    "action": r.action,
-                    "errors": {
-                        mask_personnummer(k): [mask_personnummer(m) for m in v]
-                        for k, v in r.errors.items()
-                    },
-                }
-                for r in self.rows
-            ],
-        }
-
-
-def read_rows(content: bytes, filename: str) -> list[dict[str, str]]:
-    """Rows as dicts keyed by column (see ``core.tabular``)."""
-    return read_named(content, filename)[0]
-
-
-def read_named(content: bytes, filename: str) -> tuple[list[dict[str, str]], dict[str, str]]:
-    """The rows, and each column's name as the file writes it (a header, or a JSON field)."""
-    if is_json(filename):
-        from employers.importing_ads import read_ads
-
-        return read_ads(content, max_rows=MAX_ROWS)
-    return read_table_named(
-        content,
-        filename,
-        columns=COLUMNS,
-        required=REQUIRED,
-        max_rows=MAX_ROWS,
-        aliases=ALIASES,
-    )
-
-
-# --- values -------------------------------------------------------------------------------------
 
 
 def _municipality(value: str) -> Municipality:
@@ -498,9 +275,6 @@ def _step(fields: dict[str, str], main: str) -> Iterator[None]:
         ) from exc
 
 
-# --- the import ---------------------------------------------------------------------------------
-
-
 @dataclass
 class _FileState:
     """What earlier rows of the file made, so later rows add to them. Only rows that succeeded
@@ -570,8 +344,8 @@ def _import_row(
         raise ValidationError(missing)
     municipality = _municipality(row["municipality"])
     with _step(EMPLOYER_FIELDS, "name"):
-        orgnr = services.normalise_orgnr(row.get("orgnr", ""))
-    key = orgnr or f"{services.fold_name(row['name'])}|{municipality.code}"
+        orgnr = normalise_orgnr(row.get("orgnr", ""))
+    key = orgnr or f"{fold_name(row['name'])}|{municipality.code}"
     employer = state.employers.get(key)
     action = "added to"
     if employer is None:
@@ -582,7 +356,7 @@ def _import_row(
     site = _site(row, by, employer, municipality, key, state, counts, made)
     if row.get("contact_name", "").strip():
         with _step(CONTACT_FIELDS, "contact_name"):
-            services.contact_create(
+            contact_create(
                 employer=employer,
                 by=by,
                 name=row["contact_name"].strip(),
@@ -615,7 +389,7 @@ def _employer(row: dict[str, str], by: User, orgnr: str, municipality) -> Employ
         "status": _choice(row.get("status", ""), EmployerStatus, "status", EmployerStatus.PROSPECT),
     }
     with _step(EMPLOYER_FIELDS, "name"):
-        return services.employer_create(
+        return employer_create(
             by=by,
             name=row["name"].strip(),
             orgnr=orgnr,
@@ -639,13 +413,13 @@ def _site(row, by, employer, municipality, key, state, counts, made) -> Site | N
     if not wanted:
         return None
     name = name or row.get("locality", "").strip() or municipality.name
-    place = (key, services.fold_name(name), row.get("address", "").strip().casefold(), latitude)
+    place = (key, fold_name(name), row.get("address", "").strip().casefold(), latitude)
     site = state.sites.get(place) or made.get("sites", {}).get(place)
     if site is not None:
         return site
     coordinates = {} if latitude is None else {"latitude": latitude, "longitude": longitude}
     with _step(SITE_FIELDS, "site_name"):
-        site = services.site_create(
+        site = site_create(
             employer=employer,
             by=by,
             name=name[:200],
@@ -675,7 +449,7 @@ def _profile(row: dict[str, str], by: User, employer: Employer, site: Site) -> N
     if slots is not None:
         values["slots_total"] = slots
     with _step(PROFILE_FIELDS, "profile_title"):
-        services.task_profile_create(
+        task_profile_create(
             employer=employer,
             by=by,
             site=site,
