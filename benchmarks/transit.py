@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from matching.engine.transit import compile_timetable  # noqa: E402
 from matching.engine.transit_routing import earliest_arrivals, last_trip_home  # noqa: E402
-from matching.transit.gtfs import read_gtfs  # noqa: E402
+from matching.transit.gtfs import COLUMNS, read_gtfs  # noqa: E402
 
 TARGETS = {"all_pairs_s": 10.0, "one_origin_ms": 100.0}
 TOWNS = [  # name, lat, lon, urban lines
@@ -221,18 +221,7 @@ class FeedBuilder:
             z.writestr(
                 "calendar.txt",
                 table(
-                    [
-                        "service_id",
-                        "monday",
-                        "tuesday",
-                        "wednesday",
-                        "thursday",
-                        "friday",
-                        "saturday",
-                        "sunday",
-                        "start_date",
-                        "end_date",
-                    ],
+                    list(COLUMNS["calendar.txt"]),
                     [("WK", 1, 1, 1, 1, 1, 0, 0, "20260101", "20261231")],
                 ),
             )
