@@ -12,6 +12,7 @@ from matching.engine.records import ParticipantRecord, ProfileRecord
 from matching.engine.related import effective_strengths
 from matching.engine.scoring import BlockResult, reason_codes, score_block, top_k
 from matching.engine.tables import Tables, build_tables, own_strengths
+from matching.engine.transit_times import TransitGrid
 
 
 @dataclass
@@ -54,6 +55,10 @@ class Explanation:
     reach_basis: str = "default"  # "own_km", "own_minutes" or "default"
     reach_means: str = "walk"  # the way of travelling that gives the reach
     hours_overlap: tuple | None = None  # (from, to) when the hours overlap, else None
+    # Public transport from the unit's timetable: minutes (inf: no journey) and the limit; None
+    # when the timetable does not cover the pair (then ``travel_minutes`` holds the estimate).
+    timetable_minutes: float | None = None
+    timetable_limit: float | None = None
     reasons: list[Reason] = field(default_factory=list)
     details: dict[str, dict] = field(default_factory=dict)  # component → the facts behind it
 
@@ -72,6 +77,7 @@ class Engine:
     ) -> None:
         self.weights = weights or c.Weights()
         self.tables: Tables = build_tables(participants, profiles, related=related, travel=travel)
+        self.transit: TransitGrid | None = None
         self._index_rows()
 
     @classmethod
@@ -80,8 +86,22 @@ class Engine:
         engine = cls.__new__(cls)
         engine.weights = weights or c.Weights()
         engine.tables = tables
+        engine.transit = None
         engine._index_rows()
         return engine
+
+    def with_transit(self, transit: TransitGrid | None) -> Engine:
+        """This engine's tables and weights with timetable travel times (a new engine object;
+        the tables are shared, not copied)."""
+        engine = Engine.from_tables(self.tables, weights=self.weights)
+        engine.transit = transit
+        return engine
+
+    def _search_reach(self) -> np.ndarray:
+        """How far each participant may reach a site (timetable trips included)."""
+        if self.transit is not None:
+            return self.transit.search_reach_km
+        return self.tables.participants.reach_km
 
     def _index_rows(self) -> None:
         self._participant_row = {
@@ -122,14 +142,19 @@ class Engine:
         row = self.participant_row(participant_id)
         pt, pr = self.tables.participants, self.tables.profiles
         cols = None
-        radius = None if include_excluded else float(pt.reach_km[row])
+        radius = None if include_excluded else float(self._search_reach()[row])
         if max_distance_km is not None:
             radius = max_distance_km if radius is None else min(radius, max_distance_km)
         if radius is not None and pt.has_coords[row]:
             # Only profiles within reach can be included: a BallTree radius search narrows the block.
             cols = pr.radius_index().within(pt.lat[row], pt.lon[row], radius * (1 + 1e-9))
         block = score_block(
-            self.tables, np.array([row]), cols, self.weights, employer_facing=employer_facing
+            self.tables,
+            np.array([row]),
+            cols,
+            self.weights,
+            employer_facing=employer_facing,
+            transit=self.transit,
         )
         include = np.ones(len(block.cols), dtype=bool) if include_excluded else ~block.excluded[0]
         if kind is not None:
@@ -154,10 +179,15 @@ class Engine:
         if not include_excluded and pr.has_coords[col] and pt.size:
             # Nobody farther away than the longest reach can be included.
             rows = pt.radius_index().within(
-                pr.lat[col], pr.lon[col], float(pt.reach_km.max()) * (1 + 1e-9)
+                pr.lat[col], pr.lon[col], float(self._search_reach().max()) * (1 + 1e-9)
             )
         block = score_block(
-            self.tables, rows, np.array([col]), self.weights, employer_facing=employer_facing
+            self.tables,
+            rows,
+            np.array([col]),
+            self.weights,
+            employer_facing=employer_facing,
+            transit=self.transit,
         )
         scores = block.scores[:, 0]
         include = np.ones(len(scores), dtype=bool) if include_excluded else ~block.excluded[:, 0]
@@ -187,12 +217,18 @@ class Engine:
             located = rows[pt.has_coords[rows]]
             if len(located):
                 cols = index.within_any(
-                    pt.lat[located], pt.lon[located], pt.reach_km[located] * (1 + 1e-9)
+                    pt.lat[located], pt.lon[located], self._search_reach()[located] * (1 + 1e-9)
                 )
             else:
                 cols = np.array([], dtype=np.int64)
             block = score_block(
-                self.tables, rows, cols, self.weights, employer_facing=employer_facing, compact=True
+                self.tables,
+                rows,
+                cols,
+                self.weights,
+                employer_facing=employer_facing,
+                compact=True,
+                transit=self.transit,
             )
             ids = pr.ids[block.cols]
             included = ~block.excluded
@@ -211,6 +247,7 @@ class Engine:
             np.array([col]),
             self.weights,
             employer_facing=employer_facing,
+            transit=self.transit,
         )
         return self.explain_matches([self._match(block, 0, 0)])[0]
 
@@ -292,6 +329,11 @@ class Engine:
             if p.own_minutes is not None
             else "default"
         )
+        if self.transit is not None and self.transit.covers(row, col):
+            out.timetable_minutes = float(
+                self.transit.pairs(np.array([row]), np.array([col]))[0, 0]
+            )
+            out.timetable_limit = float(self.transit.limit[row])
         low, high = max(p.hours_min, r.hours_min), min(p.hours_max, r.hours_max)
         out.hours_overlap = (low, high) if low <= high else None
         out.reasons = self._reasons(out, p, r)
@@ -339,6 +381,19 @@ class Engine:
                             "hours_max": p.hours_max,
                             "profile_min": r.hours_min,
                             "profile_max": r.hours_max,
+                        },
+                    )
+                )
+            elif code == "outside_commute_reach" and out.timetable_minutes is not None:
+                minutes = out.timetable_minutes
+                found.append(
+                    Reason(
+                        code,
+                        {
+                            "distance_km": out.match.distance_km,
+                            "basis": "timetable",
+                            "minutes": None if not np.isfinite(minutes) else minutes,
+                            "limit_minutes": out.timetable_limit,
                         },
                     )
                 )

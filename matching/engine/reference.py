@@ -8,6 +8,7 @@ from matching.engine.geo import haversine_km
 from matching.engine.records import ParticipantRecord, ProfileRecord
 from matching.engine.related import effective_strengths
 from matching.engine.tables import own_strengths, reach_km
+from matching.engine.transit_times import other_reach_km, transit_limit, usable_means
 
 
 def score_pair(
@@ -18,8 +19,12 @@ def score_pair(
     related: dict | None = None,
     travel: c.TravelModel | None = None,
     employer_facing: bool = False,
+    transit_minutes: float | None = None,
 ) -> tuple[float, dict[str, float], list[str], float]:
-    """(score, components, reasons, distance km) for one participant and one profile."""
+    """(score, components, reasons, distance km) for one participant and one profile.
+
+    ``transit_minutes``: the timetable's trip for a person who travels by public transport (inf
+    for none), or None where no timetable covers the pair."""
     travel = travel or c.TravelModel()
     strengths = effective_strengths(own_strengths(p), related or {}, c.RELATED_SKILL_FACTOR)
 
@@ -56,6 +61,14 @@ def score_pair(
         distance = haversine_km(p.lat, p.lon, r.lat, r.lon)
     reach = reach_km(p, travel)
     geography = min(max(1.0 - distance / reach, 0.0), 1.0) if reach > 0 else 0.0
+    within_reach = distance <= reach
+    if transit_minutes is not None and "public_transport" in usable_means(p):
+        limit = transit_limit(p, travel)
+        other = other_reach_km(p, travel)
+        by_others = min(max(1.0 - distance / other, 0.0), 1.0) if other > 0 else 0.0
+        by_timetable = min(max(1.0 - transit_minutes / limit, 0.0), 1.0)
+        geography = max(by_timetable, by_others)
+        within_reach = transit_minutes <= limit or distance <= other
 
     overlap = min(p.hours_max, r.hours_max) - max(p.hours_min, r.hours_min)
     hours_fit = min(max((overlap + 1.0) / (max(r.hours_max - r.hours_min, 0.0) + 1.0), 0.0), 1.0)
@@ -89,7 +102,7 @@ def score_pair(
         reasons.append(c.REASONS[c.REASON_VALIDATION])
     if p.hours_max < r.hours_min or p.hours_min > r.hours_max:
         reasons.append(c.REASONS[c.REASON_HOURS])
-    if distance > reach:
+    if not within_reach:
         reasons.append(c.REASONS[c.REASON_DISTANCE])
     if not r.available:
         reasons.append(c.REASONS[c.REASON_NOT_AVAILABLE])

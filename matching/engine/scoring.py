@@ -14,6 +14,7 @@ import numpy as np
 from matching.engine import config as c
 from matching.engine.geo import distance_matrix_km
 from matching.engine.tables import Tables
+from matching.engine.transit_times import TransitGrid
 
 
 @dataclass
@@ -92,10 +93,12 @@ def score_block(
     *,
     employer_facing: bool = False,
     compact: bool = False,
+    transit: TransitGrid | None = None,
 ) -> BlockResult:
     """Score every (row, col) pair. With ``compact`` only pairs within the participant's reach
     are evaluated (the others are excluded for distance anyway) and no components are returned:
-    the fast path for batches."""
+    the fast path for batches. ``transit``: timetable minutes where the unit's feed covers a pair
+    (``transit_times``); elsewhere the straight-line estimate."""
     pt, pr = tables.participants, tables.profiles
     rows = np.asarray(rows, dtype=np.int64)
     cols = np.arange(pr.size, dtype=np.int64) if cols is None else np.asarray(cols, dtype=np.int64)
@@ -109,8 +112,9 @@ def score_block(
     coords_ok = pt.has_coords[rows][:, None] & col(pr.has_coords)[None, :]
     distance_grid = np.where(coords_ok, distance_grid, np.inf)
     shape = distance_grid.shape
+    search_reach = (transit.search_reach_km if transit is not None else pt.reach_km)[rows]
     if compact:
-        bi, ni = np.nonzero(distance_grid <= pt.reach_km[rows][:, None])
+        bi, ni = np.nonzero(distance_grid <= search_reach[:, None])
 
         def P(a):  # participant side, one value per evaluated pair
             return a[rows][bi]
@@ -170,10 +174,19 @@ def score_block(
     # --- geography ----------------------------------------------------------------------------
     distance = G(distance_grid)
     reach = P(pt.reach_km)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        geography = np.where(
-            reach > 0, np.clip(1.0 - distance / np.where(reach > 0, reach, 1.0), 0.0, 1.0), 0.0
-        )
+    geography = _closeness(distance, reach)
+    out_of_reach = distance > reach
+    if transit is not None:
+        # Where the timetable covers the pair, its minutes decide for public transport; the
+        # person's other ways of travelling keep their estimate.
+        minutes = G(transit.pairs(rows, cols))
+        covered = ~np.isnan(minutes)
+        if covered.any():
+            limit, other = P(transit.limit), P(transit.other_reach_km)
+            by_timetable = np.clip(1.0 - np.where(covered, minutes, 0.0) / limit, 0.0, 1.0)
+            by_others = _closeness(distance, other)
+            geography = np.where(covered, np.maximum(by_timetable, by_others), geography)
+            out_of_reach = np.where(covered, (minutes > limit) & (distance > other), out_of_reach)
 
     # --- adaptations and hours ----------------------------------------------------------------
     t_min, t_max = R(pr.hours_min), R(pr.hours_max)
@@ -205,7 +218,7 @@ def score_block(
     reasons |= _flag(needs_met < need_count, c.REASON_ADAPTATION)
     reasons |= _flag(validation_fail, c.REASON_VALIDATION)
     reasons |= _flag((p_max < t_min) | (p_min > t_max), c.REASON_HOURS)
-    reasons |= _flag(distance > reach, c.REASON_DISTANCE)
+    reasons |= _flag(out_of_reach, c.REASON_DISTANCE)
     reasons |= _flag(np.broadcast_to(~R(pr.available), reasons.shape), c.REASON_NOT_AVAILABLE)
     if employer_facing:
         consent = G(_gather(pt.consent, rows, col(pr.employer_idx)))
@@ -231,6 +244,14 @@ def score_block(
     grid_scores[bi, ni] = scores
     grid_reasons[bi, ni] = reasons
     return BlockResult(rows, cols, grid_scores, grid_reasons, {}, distance_grid)
+
+
+def _closeness(distance: np.ndarray, reach: np.ndarray) -> np.ndarray:
+    """1 at the door, falling linearly to 0 at the edge of ``reach`` (0 with no reach)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(
+            reach > 0, np.clip(1.0 - distance / np.where(reach > 0, reach, 1.0), 0.0, 1.0), 0.0
+        )
 
 
 def reason_codes(flags: int) -> list[str]:

@@ -1,0 +1,125 @@
+"""Timetable travel times in the engine (issue 24): the scorer's view of a unit's transit matrix.
+
+A participant who travels by public transport has a minute limit for the trip (their own, capped
+at the travel model's maximum; else the unit's default for public transport). Where the unit's
+timetable covers a (participant, profile) pair, the router's minutes replace the straight-line
+estimate for that way of travelling:
+
+- the pair is within reach when the timetable trip fits the limit, or another of the person's
+  ways of travelling (walk, bike, car: still estimated) reaches the site;
+- the geography score is the better of ``1 − minutes / limit`` and the estimate of the other ways;
+- no journey at all (``inf``) is out of reach by public transport, however close the site is.
+
+Where no timetable covers the pair (no feed, a home or site moved since the matrix was computed,
+a participant not yet routed) the estimate stays, and the explanation says it is one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from matching.engine import config as c
+from matching.engine.geo import distance_matrix_km
+from matching.engine.records import ParticipantRecord
+
+PT = "public_transport"
+
+
+def usable_means(record: ParticipantRecord) -> list[str]:
+    """The person's ways of travelling the engine counts (a car needs a licence and a car)."""
+    return [
+        m
+        for m in record.means
+        if m in c.MEANS and (m != "car" or (record.has_licence and record.has_car))
+    ]
+
+
+def transit_limit(record: ParticipantRecord, travel: c.TravelModel) -> float:
+    """The longest trip by public transport the person accepts, in minutes."""
+    if record.own_minutes is not None:
+        return min(float(record.own_minutes), travel.max_minutes)
+    return travel.default_limits[PT]
+
+
+def other_reach_km(record: ParticipantRecord, travel: c.TravelModel) -> float:
+    """How far the person's other ways of travelling reach (estimated), 0 when there are none."""
+    others = [m for m in usable_means(record) if m != PT]
+    if not others:
+        return 0.0
+    limit = transit_limit(record, travel) if record.own_minutes is not None else None
+    by_time = max(
+        travel.reach_km(m, limit if limit is not None else travel.default_limits[m]) for m in others
+    )
+    if record.own_km is not None:
+        return (
+            float(record.own_km)
+            if record.own_minutes is None
+            else min(float(record.own_km), by_time)
+        )
+    return by_time
+
+
+@dataclass
+class TransitGrid:
+    """Timetable minutes for the pairs a unit's matrix covers, addressed by engine rows/columns."""
+
+    row_of: np.ndarray  # engine participant row → matrix row (−1: not covered)
+    col_of: np.ndarray  # engine profile row → matrix column (−1: not covered)
+    minutes: np.ndarray  # matrix rows × columns; inf where the timetable has no journey
+    limit: np.ndarray  # per engine participant row, minutes
+    other_reach_km: np.ndarray  # per engine participant row
+    search_reach_km: np.ndarray  # per engine participant row: the farthest site within reach
+
+    def pairs(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """B×N timetable minutes for engine ``rows`` × ``cols``: NaN where not covered."""
+        r, k = self.row_of[rows], self.col_of[cols]
+        out = np.full((len(rows), len(cols)), np.nan)
+        rs, ks = np.flatnonzero(r >= 0), np.flatnonzero(k >= 0)
+        if len(rs) and len(ks):
+            out[np.ix_(rs, ks)] = self.minutes[np.ix_(r[rs], k[ks])]
+        return out
+
+    def covers(self, row: int, col: int) -> bool:
+        return bool(self.row_of[row] >= 0 and self.col_of[col] >= 0)
+
+
+def build_transit_grid(
+    tables,
+    *,
+    participant_ids: np.ndarray,
+    profile_ids: np.ndarray,
+    minutes: np.ndarray,
+    valid_rows: np.ndarray | None = None,
+    valid_cols: np.ndarray | None = None,
+) -> TransitGrid:
+    """The grid for ``tables`` from a matrix over ``participant_ids`` × ``profile_ids``.
+
+    ``valid_rows``/``valid_cols`` drop matrix rows/columns that no longer describe the person or
+    the site (moved since the matrix was computed); participants who do not travel by public
+    transport are never covered."""
+    pt, pr, travel = tables.participants, tables.profiles, tables.travel
+    valid_rows = np.ones(len(participant_ids), bool) if valid_rows is None else valid_rows
+    valid_cols = np.ones(len(profile_ids), bool) if valid_cols is None else valid_cols
+    matrix_row = {int(pid): i for i, pid in enumerate(participant_ids) if valid_rows[i]}
+    matrix_col = {int(rid): j for j, rid in enumerate(profile_ids) if valid_cols[j]}
+    row_of = np.full(pt.size, -1, dtype=np.int64)
+    limit = np.zeros(pt.size)
+    other = np.zeros(pt.size)
+    for row, record in enumerate(pt.records):
+        limit[row] = transit_limit(record, travel)
+        other[row] = other_reach_km(record, travel)
+        if PT in usable_means(record) and record.lat is not None:
+            row_of[row] = matrix_row.get(int(record.id), -1)
+    col_of = np.array([matrix_col.get(int(rid), -1) for rid in pr.ids.tolist()], dtype=np.int64)
+    search = pt.reach_km.astype(np.float64).copy()
+    grid = TransitGrid(row_of, col_of, np.asarray(minutes, dtype=np.float64), limit, other, search)
+    rows = np.flatnonzero(row_of >= 0)
+    cols = np.flatnonzero(col_of >= 0)
+    if len(rows) and len(cols):
+        within = grid.pairs(rows, cols) <= limit[rows][:, None]
+        distance = distance_matrix_km(pt.units[rows], pr.units[cols])
+        farthest = np.where(within, distance, 0.0).max(axis=1)
+        search[rows] = np.maximum(search[rows], farthest)
+    return grid
