@@ -291,6 +291,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "employers.tasks.rescue_stale_import_jobs",
         "schedule": 120.0,
     },
+    "refresh-transit-matrices": {
+        "task": "matching.tasks.refresh_all_transit_matrices",
+        "schedule": crontab(hour=3, minute=15),
+    },
     "apply-retention-rules": {
         "task": "core.tasks.apply_retention",
         "schedule": crontab(hour=2, minute=30),

@@ -144,6 +144,13 @@ def reason_text(reason: Reason, labels) -> str:
             "low": num(p["profile_min"]),
             "high": num(p["profile_max"]),
         }
+    if reason.code == "outside_commute_reach" and p.get("basis") == "timetable":
+        if p["minutes"] is None:
+            return _("No trip by public transport there in time and home after the day (timetable)")
+        return _("%(minutes)s min by public transport (timetable) – the limit is %(limit)s min") % {
+            "minutes": num(p["minutes"], 0),
+            "limit": num(p["limit_minutes"], 0),
+        }
     if reason.code == "outside_commute_reach":
         if p["distance_km"] is None:
             return _("The distance is unknown (no coordinates)")
@@ -193,6 +200,12 @@ def component_text(name: str, value: float, facts: dict) -> str:
             }
         return _("no requirements")
     if name == "geography":
+        timetable = facts.get("timetable_minutes")
+        if timetable is not None and timetable != float("inf"):
+            return _("%(minutes)s min by public transport of at most %(limit)s min (timetable)") % {
+                "minutes": num(timetable, 0),
+                "limit": num(facts["timetable_limit"], 0),
+            }
         if facts["distance_km"] is None:
             return _("distance unknown")
         return _("%(distance)s km of a reach of %(reach)s km %(by_means)s") % {
@@ -260,3 +273,58 @@ def breakdown(components: dict[str, float], details: dict[str, dict]) -> list[di
         }
         for name, value in components.items()
     ]
+
+
+# GTFS route types (basic and the extended European ones) → what a traveller calls the vehicle.
+def _vehicle(route_type: int) -> str:
+    if route_type in (2,) or 100 <= route_type < 200:
+        return "train"
+    if route_type in (0, 5, 6, 7) or 900 <= route_type < 1000:
+        return "tram"
+    if route_type == 1 or 400 <= route_type < 500:
+        return "metro"
+    if route_type == 4 or 1000 <= route_type < 1300:
+        return "boat"
+    if route_type in (3, 11) or 200 <= route_type < 300 or 700 <= route_type < 800:
+        return "bus"
+    return "line"
+
+
+def transit_text(trip: dict | None, estimated_minutes: float | None) -> str | None:
+    """The trip a guide reads: "52 min med buss 5 (1 byte), avgång 07:08, framme 08:00; sista hem
+    17:40" from the timetable, or "ca 45 min med kollektivtrafik (uppskattad)" without one."""
+    if trip is None:
+        if estimated_minutes is None:
+            return None
+        return _("about %(minutes)s min by public transport (estimated)") % {
+            "minutes": num(estimated_minutes, 0)
+        }
+    if not trip["found"]:
+        return _("No trip by public transport there in time and home after the day (timetable)")
+    if trip["line"] is None:
+        how = _("%(minutes)s min on foot") % {"minutes": trip["minutes"]}
+    else:
+        vehicle = {
+            "train": _("train %(line)s"),
+            "tram": _("tram %(line)s"),
+            "metro": _("metro %(line)s"),
+            "boat": _("boat %(line)s"),
+            "bus": _("bus %(line)s"),
+            "line": _("line %(line)s"),
+        }[_vehicle(trip["route_type"])] % {"line": trip["line"]}
+        changes = (
+            ngettext("%(n)s change", "%(n)s changes", trip["transfers"]) % {"n": trip["transfers"]}
+            if trip["transfers"]
+            else _("no change")
+        )
+        how = _("%(minutes)s min by %(vehicle)s (%(changes)s)") % {
+            "minutes": trip["minutes"],
+            "vehicle": vehicle,
+            "changes": changes,
+        }
+    return _("%(how)s, leave %(leave)s, there by %(arrive)s; last trip home %(home)s") % {
+        "how": how,
+        "leave": trip["leave"],
+        "arrive": trip["arrive_by"],
+        "home": trip["last_home"],
+    }

@@ -80,6 +80,7 @@ class UnitEngine:
     skill_counts: Counter = field(default_factory=Counter)
     patched_rows: int = 0  # rows patched since the last full build
     checked_at: float = 0.0  # when the full version was last confirmed (time.monotonic)
+    transit: object | None = None  # the unit's stored public-transport matrix (issue 24)
 
 
 def participant_records(participants) -> list[ParticipantRecord]:
@@ -384,7 +385,30 @@ _cache: dict[int, UnitEngine] = {}
 _lock = threading.Lock()
 
 
+_transit: dict[int, tuple[Engine, int, Engine, object]] = {}
+
+
 def unit_engine(unit_id: int) -> UnitEngine:
+    """The unit's engine with its timetable travel times (``matching.transit.matrix``): the
+    stored matrix is attached once per engine and matrix version (one ``stat`` when warm)."""
+    from matching.transit.matrix import matrix_path, stored_matrix, transit_grid_for
+
+    ue = _current_engine(unit_id)
+    try:
+        mtime = matrix_path(unit_id).stat().st_mtime_ns
+    except FileNotFoundError:
+        return ue
+    hit = _transit.get(unit_id)
+    if hit is None or hit[0] is not ue.engine or hit[1] != mtime:
+        matrix = stored_matrix(unit_id)
+        grid = transit_grid_for(unit_id, ue.engine) if matrix is not None else None
+        hit = (ue.engine, mtime, ue.engine.with_transit(grid), matrix)
+        with _lock:
+            _transit[unit_id] = hit
+    return replace(ue, engine=hit[2], transit=hit[3])
+
+
+def _current_engine(unit_id: int) -> UnitEngine:
     """The unit's engine, current with its inputs (see matching/engine_version.py).
 
     Warm: one read of the shared change counter. After changes the process patches the rows they
@@ -438,8 +462,10 @@ def forget(unit_id: int | None = None) -> None:
     with _lock:
         if unit_id is None:
             _cache.clear()
+            _transit.clear()
         else:
             _cache.pop(unit_id, None)
+            _transit.pop(unit_id, None)
 
 
 __all__ = ["Q", "unit_engine", "forget", "participant_records", "profile_records"]

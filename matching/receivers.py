@@ -5,17 +5,35 @@ sender's transaction, so the refresh is an outbox row written with the change. C
 
 from __future__ import annotations
 
+from employers.models import TaskProfile
 from employers.signals import task_profile_changed
+from matching.models import Participant
 from matching.participants.signals import participant_changed
-from matching.services.recompute import schedule_refresh
+from matching.services.recompute import refreshes_suppressed_now, schedule_refresh
+from matching.transit.refresh import schedule_transit_refresh, schedule_transit_refresh_for_region
 
 
 def refresh_changed_participant(sender, *, participant_id: int, **kwargs) -> None:
     schedule_refresh(participant_id=participant_id)
+    if not refreshes_suppressed_now():
+        unit_id = Participant.objects.filter(pk=participant_id).values_list("unit_id", flat=True)
+        for unit in unit_id:
+            schedule_transit_refresh(unit_id=unit)
 
 
 def refresh_changed_profile(sender, *, profile_id: int, **kwargs) -> None:
     schedule_refresh(profile_id=profile_id)
+    if not refreshes_suppressed_now():
+        row = (
+            TaskProfile.objects.filter(pk=profile_id)
+            .values("unit_id", "unit__region_id", "regional")
+            .first()
+        )
+        if row is not None:
+            schedule_transit_refresh_for_region(
+                region_id=row["unit__region_id"] if row["regional"] else None,
+                unit_id=row["unit_id"],
+            )
 
 
 def connect() -> None:

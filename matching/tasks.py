@@ -60,3 +60,20 @@ def apply_retention() -> dict:
     from core.tasks import apply_retention as core_apply_retention
 
     return core_apply_retention()
+
+
+@shared_task(acks_late=True, **RETRY)
+def refresh_transit_matrix(unit_id: int) -> dict | None:
+    """Route the unit's participants × open profiles by its timetable (issue 24)."""
+    from matching.transit.matrix import transit_matrix_store
+
+    return transit_matrix_store(unit_id=unit_id)
+
+
+@shared_task
+def refresh_all_transit_matrices() -> int:
+    """Nightly: the service day moves on, and a new feed may have come in."""
+    from core.models import Unit
+    from matching.transit.refresh import schedule_transit_refresh_for_units
+
+    return schedule_transit_refresh_for_units(Unit.objects.values_list("pk", flat=True))

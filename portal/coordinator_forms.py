@@ -187,6 +187,12 @@ class TaskProfileFullForm(HoursRangeMixin, forms.Form):
     hours_min = forms.IntegerField(label=_("Hours per week, min"), min_value=0, max_value=60)
     hours_max = forms.IntegerField(label=_("Hours per week, max"), min_value=0, max_value=60)
     schedule_notes = forms.CharField(label=_("Schedule"), max_length=300, required=False)
+    start_time = forms.TimeField(
+        label=_("Starts at"), widget=forms.TimeInput(attrs={"type": "time"}), required=False
+    )
+    end_time = forms.TimeField(
+        label=_("Ends at"), widget=forms.TimeInput(attrs={"type": "time"}), required=False
+    )
     period_start = forms.DateField(label=_("From"), widget=DateInput, required=False)
     period_end = forms.DateField(label=_("Until"), widget=DateInput, required=False)
     slots_total = forms.IntegerField(label=_("Slots"), min_value=0, max_value=500)
@@ -264,6 +270,8 @@ class TaskProfileFullForm(HoursRangeMixin, forms.Form):
                 "hours_min",
                 "hours_max",
                 "schedule_notes",
+                "start_time",
+                "end_time",
                 "period_start",
                 "period_end",
                 "slots_total",
@@ -309,6 +317,8 @@ class TaskProfileFullForm(HoursRangeMixin, forms.Form):
                 "hours_min",
                 "hours_max",
                 "schedule_notes",
+                "start_time",
+                "end_time",
                 "period_start",
                 "period_end",
                 "slots_total",

@@ -19,6 +19,8 @@ PROFILE_INPUT_FIELDS = [
     "hours_min",
     "hours_max",
     "schedule_notes",
+    "start_time",
+    "end_time",
     "swedish_level",
     "physical_demands",
     "offered_adaptations",

@@ -83,6 +83,10 @@ class TaskProfile(TimeStampedModel):
         _("hours per week, max"), default=40, validators=[MaxValueValidator(60)]
     )
     schedule_notes = models.CharField(_("schedule"), max_length=300, blank=True)
+    # The working day's usual start and end: the trip there is routed to arrive by the start,
+    # and the last trip home must leave after the end (issue 24).
+    start_time = models.TimeField(_("starts at"), null=True, blank=True)
+    end_time = models.TimeField(_("ends at"), null=True, blank=True)
     swedish_level = models.PositiveSmallIntegerField(
         _("required Swedish level"), choices=SwedishLevel.choices, default=SwedishLevel.NONE
     )

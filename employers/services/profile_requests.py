@@ -61,6 +61,8 @@ def task_profile_request(
         "hours_max",
         "slots_total",
         "schedule_notes",
+        "start_time",
+        "end_time",
         "period_start",
         "period_end",
     ):

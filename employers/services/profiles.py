@@ -32,6 +32,8 @@ PROFILE_FIELDS = (
     "hours_min",
     "hours_max",
     "schedule_notes",
+    "start_time",
+    "end_time",
     "swedish_level",
     "physical_demands",
     "supervisor_available",
@@ -57,6 +59,8 @@ def validate_profile(profile: TaskProfile) -> None:
             "min": profile.hours_min,
             "max": profile.hours_max,
         }
+    if profile.start_time and profile.end_time and profile.end_time <= profile.start_time:
+        errors["end_time"] = _("The working day must end after it starts.")
     if profile.period_start and profile.period_end and profile.period_end < profile.period_start:
         errors["period_end"] = _("The period cannot end before it starts.")
     if profile.slots_total is not None and profile.slots_total < profile.slots_taken:

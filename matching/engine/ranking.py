@@ -459,6 +459,8 @@ class Engine:
                 "distance_km": out.match.distance_km,
                 "reach_km": out.reach_km,
                 "means": out.reach_means,
+                "timetable_minutes": out.timetable_minutes,
+                "timetable_limit": out.timetable_limit,
             },
             "adaptations_hours": {
                 "hours_min": p.hours_min,

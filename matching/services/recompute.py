@@ -47,6 +47,10 @@ def refreshes_suppressed():
         _suppressed.on = False
 
 
+def refreshes_suppressed_now() -> bool:
+    return bool(getattr(_suppressed, "on", False))
+
+
 def schedule_refresh(*, participant_id: int | None = None, profile_id: int | None = None) -> bool:
     """Ask for a background refresh after the current transaction commits. Bursts coalesce: while
     a refresh for the same record waits to start, further requests add nothing. True if queued.

@@ -15,7 +15,7 @@ from employers.models import TaskProfile
 from matching.engine import Explanation, Match
 from matching.engine.config import REASONS
 from matching.explanations import _ as _fast
-from matching.explanations import breakdown, label, num, one_language, reason_text
+from matching.explanations import breakdown, label, num, one_language, reason_text, transit_text
 from matching.features import UnitEngine, unit_engine
 from matching.models import MatchSuggestion, Participant
 from matching.participants.selectors import ended_collaborations
@@ -71,10 +71,28 @@ def _explained(ue: UnitEngine, explanation: Explanation) -> dict:
         "validations_missing": [_validation_label(ue, v) for v in explanation.validations_missing],
         "needs_met": [labels.name("adaptations", a) for a in explanation.needs_met],
         "needs_unmet": [labels.name("adaptations", a) for a in explanation.needs_unmet],
-        "travel_minutes": explanation.travel_minutes,
+        "travel_minutes": {
+            means: minutes
+            for means, minutes in explanation.travel_minutes.items()
+            if means != "public_transport"  # said by ``transit`` below, from the timetable or not
+        },
+        "transit": _transit(ue, explanation),
         "reach_km": round(explanation.reach_km, 1),
         "hours_overlap": list(explanation.hours_overlap) if explanation.hours_overlap else None,
     }
+
+
+def _transit(ue: UnitEngine, explanation: Explanation) -> dict | None:
+    """The public-transport trip of a match: the timetable's where it covers the pair, else the
+    estimate, marked as one. None for a person who does not travel by public transport."""
+    estimate = explanation.travel_minutes.get("public_transport")
+    m = explanation.match
+    trip = None
+    if explanation.timetable_minutes is not None and ue.transit is not None:
+        trip = ue.transit.trip(m.participant_id, m.profile_id)
+    if trip is None and estimate is None:
+        return None
+    return {"text": transit_text(trip, estimate), "estimated": trip is None}
 
 
 def _validation_label(ue: UnitEngine, item) -> str:

@@ -23,12 +23,42 @@ D = (56.60, 16.30)
 E = (56.70, 16.20)
 
 
+def county_with_evening_returns():
+    """The small county, plus line 9 home to A in the afternoon: from D at 15:30 and 17:00, from
+    E at 17:05."""
+    feed = small_county()
+    feed["routes.txt"].append(
+        {"route_id": "R9", "route_short_name": "9", "route_long_name": "", "route_type": 3}
+    )
+    returns = [("9a", "D", "15:30:00", "15:50:00"), ("9b", "D", "17:00:00", "17:20:00")]
+    returns.append(("9c", "E", "17:05:00", "17:30:00"))
+    for trip, origin, leave, home in returns:
+        feed["trips.txt"].append({"route_id": "R9", "service_id": "WK", "trip_id": trip})
+        feed["stop_times.txt"] += [
+            {
+                "trip_id": trip,
+                "arrival_time": leave,
+                "departure_time": leave,
+                "stop_id": origin,
+                "stop_sequence": 1,
+            },
+            {
+                "trip_id": trip,
+                "arrival_time": home,
+                "departure_time": home,
+                "stop_id": "A",
+                "stop_sequence": 2,
+            },
+        ]
+    return feed
+
+
 @pytest.fixture
 def unit(settings, tmp_path):
     settings.VAR_DIR = tmp_path / "var"
     unit = UnitFactory()
     source = tmp_path / "feed.zip"
-    source.write_bytes(gtfs_zip(small_county()))
+    source.write_bytes(gtfs_zip(county_with_evening_returns()))
     transit_feed_store(source=source, unit_id=unit.pk)
     return unit
 

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from core.models import Unit
 from matching.transit.feeds import TransitFeedRefused, transit_feed_check, transit_feed_store
+from matching.transit.refresh import schedule_transit_refresh_for_units
 
 
 class Command(BaseCommand):
@@ -42,3 +43,6 @@ class Command(BaseCommand):
             self.stdout.write("dry run: nothing stored")
         else:
             self.stdout.write(f"stored: {stored}")
+            units = [unit] if unit is not None else list(Unit.objects.values_list("pk", flat=True))
+            queued = schedule_transit_refresh_for_units(units)
+            self.stdout.write(f"travel-time runs queued: {queued}")
