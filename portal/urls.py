@@ -15,6 +15,7 @@ from portal.views import (
     participant_public,
     projects,
     regions,
+    transit,
 )
 
 app_name = "portal"
@@ -237,6 +238,8 @@ urlpatterns = [
     path("deltagare/historik/mall/<str:kind>/", manager.history_template, name="history_template"),
     path("sakerhet/atkomstlogg/", admin_security.access_log, name="access_log"),
     path("sakerhet/gallring/", admin_security.retention, name="retention"),
+    path("kollektivtrafik/", transit.transit_feed, name="transit_feed"),
+    path("kollektivtrafik/berakna/", transit.transit_refresh, name="transit_refresh"),
     path(
         "sakerhet/deltagare/<int:pk>/utdrag/",
         admin_security.participant_data_export,

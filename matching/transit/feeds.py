@@ -17,6 +17,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from matching.engine.transit import Feed
 from matching.transit.gtfs import GtfsError, read_gtfs
@@ -60,11 +61,28 @@ def transit_feed_check(*, source: Path) -> Feed:
     return feed
 
 
+def feed_report(feed: Feed) -> dict:
+    """The dry-run report, with each problem's message and facts for the page's language."""
+    return feed.report() | {
+        "problem_messages": [
+            [getattr(p, "msgid", str(p)), getattr(p, "params", {})] for p in feed.problems
+        ]
+    }
+
+
+def problem_texts(report: dict) -> list[str]:
+    """The report's problems in the active language."""
+    messages = report.get("problem_messages")
+    if messages is None:
+        return list(report.get("problems", []))
+    return [gettext(msgid) % params if params else gettext(msgid) for msgid, params in messages]
+
+
 def transit_feed_store(*, source: Path, unit_id: int | None) -> tuple[Path, dict]:
     """Check ``source`` and store it as the unit's (or the shared) feed, replacing the old one in
     one step so a reader never sees half a file. Returns the stored path and the report."""
     feed = transit_feed_check(source=source)
-    report = feed.report() | {
+    report = feed_report(feed) | {
         "source": source.name,
         "imported_at": timezone.now().isoformat(timespec="seconds"),
         "unit_id": unit_id,

@@ -21,6 +21,24 @@ import pyarrow.csv as pacsv
 
 from matching.engine.transit import Feed
 
+
+class Problem(str):
+    """A problem found in a feed: reads as English text (logs, the command), and keeps its
+    message and facts so a page shows it in the reader's language (``problem_text``)."""
+
+    msgid: str
+    params: dict
+
+    def __new__(cls, msgid: str, params: dict):
+        text = super().__new__(cls, msgid % params if params else msgid)
+        text.msgid, text.params = msgid, params
+        return text
+
+
+def _problem(msgid: str, **params) -> Problem:
+    return Problem(msgid, params)
+
+
 BOM = b"\xef\xbb\xbf"
 
 # The columns we read from each file; any other column is ignored, a missing optional one is empty.
@@ -137,14 +155,16 @@ def read_gtfs(
     stops = tables["stops.txt"]
     stop_ids = _strings(stops, "stop_id")
     if len(set(stop_ids)) != len(stop_ids):
-        problems.append("stops.txt: duplicate stop_id")
+        problems.append(_problem("stops.txt: duplicate stop_id"))
     lat = pc.cast(pc.fill_null(stops.column("stop_lat"), ""), pa.string()).to_pylist()
     lon = pc.cast(pc.fill_null(stops.column("stop_lon"), ""), pa.string()).to_pylist()
     stop_lat = np.array([_float(v) for v in lat], dtype=np.float64)
     stop_lon = np.array([_float(v) for v in lon], dtype=np.float64)
     no_position = int((np.isnan(stop_lat) | np.isnan(stop_lon)).sum())
     if no_position:
-        problems.append(f"stops.txt: {no_position} stops without a position (never walked to)")
+        problems.append(
+            _problem("stops.txt: %(n)s stops without a position (never walked to)", n=no_position)
+        )
 
     routes = tables["routes.txt"]
     route_ids = _strings(routes, "route_id")
@@ -152,13 +172,21 @@ def read_gtfs(
     route_names = [s or lg or rid for s, lg, rid in zip(short, long_, route_ids, strict=True)]
     route_types = np.array([_int(v, -1) for v in _strings(routes, "route_type")], dtype=np.int64)
     if (route_types < 0).any():
-        problems.append(f"routes.txt: {(route_types < 0).sum()} routes without a route_type")
+        problems.append(
+            _problem(
+                "routes.txt: %(n)s routes without a route_type", n=int((route_types < 0).sum())
+            )
+        )
 
     trips = tables["trips.txt"]
     trip_ids = _strings(trips, "trip_id")
     trip_route = _index(trips.column("route_id"), route_ids)
     if (trip_route < 0).any():
-        problems.append(f"trips.txt: {(trip_route < 0).sum()} trips with an unknown route_id")
+        problems.append(
+            _problem(
+                "trips.txt: %(n)s trips with an unknown route_id", n=int((trip_route < 0).sum())
+            )
+        )
     trip_service = _strings(trips, "service_id")
 
     calendar: dict[str, tuple[tuple[bool, ...], dt.date, dt.date]] = {}
@@ -180,7 +208,9 @@ def read_gtfs(
                     _date(end),
                 )
             except ValueError:
-                problems.append(f"calendar.txt: service {service!r} has a malformed date")
+                problems.append(
+                    _problem("calendar.txt: service %(s)s has a malformed date", s=repr(service))
+                )
     calendar_dates: dict[str, dict[dt.date, int]] = {}
     if tables["calendar_dates.txt"] is not None:
         cd = tables["calendar_dates.txt"]
@@ -193,11 +223,17 @@ def read_gtfs(
             try:
                 calendar_dates.setdefault(service, {})[_date(day)] = int(kind)
             except ValueError:
-                problems.append(f"calendar_dates.txt: service {service!r} has a malformed row")
+                problems.append(
+                    _problem(
+                        "calendar_dates.txt: service %(s)s has a malformed row", s=repr(service)
+                    )
+                )
     known_services = set(calendar) | set(calendar_dates)
     no_service = sum(1 for s in trip_service if s not in known_services)
     if no_service:
-        problems.append(f"trips.txt: {no_service} trips whose service_id has no calendar")
+        problems.append(
+            _problem("trips.txt: %(n)s trips whose service_id has no calendar", n=no_service)
+        )
 
     st = tables["stop_times.txt"]
     st_trip = _index(st.column("trip_id"), trip_ids)
@@ -214,13 +250,24 @@ def read_gtfs(
     if unknown_stop.any():
         examples = sorted(set(np.array(_strings(st, "stop_id"))[unknown_stop][:3].tolist()))
         problems.append(
-            f"stop_times.txt: {unknown_stop.sum()} rows with an unknown stop_id (e.g. {examples})"
+            _problem(
+                "stop_times.txt: %(n)s rows with an unknown stop_id (e.g. %(e)s)",
+                n=int(unknown_stop.sum()),
+                e=str(examples),
+            )
         )
     if unknown_trip.any():
-        problems.append(f"stop_times.txt: {unknown_trip.sum()} rows with an unknown trip_id")
+        problems.append(
+            _problem(
+                "stop_times.txt: %(n)s rows with an unknown trip_id", n=int(unknown_trip.sum())
+            )
+        )
     if no_time.any():
         problems.append(
-            f"stop_times.txt: {no_time.sum()} rows without a time (not used for boarding)"
+            _problem(
+                "stop_times.txt: %(n)s rows without a time (not used for boarding)",
+                n=int(no_time.sum()),
+            )
         )
     keep = ~(unknown_stop | unknown_trip | no_time)
     st_trip, st_stop, arr, dep, seq = (a[keep] for a in (st_trip, st_stop, arr, dep, seq))
@@ -237,13 +284,18 @@ def read_gtfs(
     if bad_trips.any():
         examples = [trip_ids[i] for i in np.flatnonzero(bad_trips)[:3]]
         problems.append(
-            f"stop_times.txt: {bad_trips.sum()} trips whose times are not increasing "
-            f"(left out, e.g. {examples})"
+            _problem(
+                "stop_times.txt: %(n)s trips whose times are not increasing (left out, e.g. %(e)s)",
+                n=int(bad_trips.sum()),
+                e=str(examples),
+            )
         )
     counts = np.bincount(st_trip, minlength=len(trip_ids))
     short_trips = int((counts < 2).sum())
     if short_trips:
-        problems.append(f"trips.txt: {short_trips} trips with fewer than two timed stops")
+        problems.append(
+            _problem("trips.txt: %(n)s trips with fewer than two timed stops", n=short_trips)
+        )
 
     transfers: dict[tuple[int, int], tuple[int, int | None]] = {}
     if tables["transfers.txt"] is not None:
@@ -259,7 +311,9 @@ def read_gtfs(
                 continue
             transfers[(int(a), int(b))] = (_int(kind, 0), _int(minimum, None))
         if unknown:
-            problems.append(f"transfers.txt: {unknown} rows with an unknown stop_id")
+            problems.append(
+                _problem("transfers.txt: %(n)s rows with an unknown stop_id", n=unknown)
+            )
 
     return Feed(
         stop_ids=stop_ids,

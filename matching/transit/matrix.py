@@ -17,6 +17,7 @@ row or column whose home or site has moved since — those pairs are estimated u
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import tempfile
 from dataclasses import dataclass
@@ -203,6 +204,7 @@ def transit_matrix_store(*, unit_id: int, day: dt.date | None = None) -> dict | 
     matrix = transit_matrix_for_unit(unit_id=unit_id, day=day)
     if matrix is None:
         path.unlink(missing_ok=True)
+        path.with_suffix(".json").unlink(missing_ok=True)
         return None
     people = {p.pk: p for p in _routed_people(unit_id, set(matrix.participant_ids))}
     profiles = {p.pk: p for p in _routed_profiles(unit_id)}
@@ -233,11 +235,28 @@ def transit_matrix_store(*, unit_id: int, day: dt.date | None = None) -> dict | 
     with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".npz") as tmp:
         np.savez(tmp, **arrays)
     os.replace(tmp.name, path)
-    return {
+    counts = {
         "participants": len(matrix.participant_ids),
         "profiles": len(matrix.profile_ids),
         "pairs_with_trip": int(np.isfinite(arrays["minutes"]).sum()),
     }
+    status = counts | {
+        "service_date": matrix.service_date.isoformat(),
+        "computed_at": timezone.now().isoformat(timespec="seconds"),
+    }
+    path.with_suffix(".json").write_text(json.dumps(status))
+    return counts
+
+
+def transit_matrix_status(unit_id: int) -> dict | None:
+    """When the unit's matrix was computed, for which day, and what it holds; None if never."""
+    path = matrix_path(unit_id).with_suffix(".json")
+    if not path.is_file() or not matrix_path(unit_id).is_file():
+        return None
+    status = json.loads(path.read_text())
+    status["computed_at"] = dt.datetime.fromisoformat(status["computed_at"])
+    status["service_date"] = dt.date.fromisoformat(status["service_date"])
+    return status
 
 
 @dataclass
