@@ -97,7 +97,9 @@ def num(value, decimals: int = 1) -> str:
     """A number in the active locale with at most ``decimals`` decimals (28,9 in Swedish; 15)."""
     if value is None:
         return "–"
-    text = f"{round(float(value), decimals):.{decimals}f}".rstrip("0").rstrip(".")
+    text = f"{round(float(value), decimals):.{decimals}f}"
+    if decimals > 0:  # 28,90 → 28,9 and 15,0 → 15; never 60 → 6
+        text = text.rstrip("0").rstrip(".")
     return text.replace(".", _decimal_separator(_current_language()))
 
 
@@ -301,8 +303,8 @@ def transit_text(trip: dict | None, estimated_minutes: float | None) -> str | No
         }
     if not trip["found"]:
         return _("No trip by public transport there in time and home after the day (timetable)")
-    if trip["line"] is None:
-        how = _("%(minutes)s min on foot") % {"minutes": trip["minutes"]}
+    if trip["line"] is None:  # the site is within walking distance: no timetable involved
+        return _("%(minutes)s min on foot") % {"minutes": max(trip["minutes"], 1)}
     else:
         vehicle = {
             "train": _("train %(line)s"),

@@ -191,3 +191,18 @@ def test_vectorised_scores_with_timetables_equal_the_reference(persons, profiles
             )
         included = sorted((r.id for r in profiles if not got[r.id].reasons), key=lambda rid: rid)
         assert sorted(rid for rid, _ in batch[p.id]) == included
+
+
+def test_whole_numbers_keep_their_zeros():
+    from django.utils import translation
+
+    from matching.explanations import num
+
+    with translation.override("sv"):
+        assert [num(60, 0), num(100, 0), num(28.9), num(15.0), num(0.5, 0)] == [
+            "60",
+            "100",
+            "28,9",
+            "15",
+            "0",
+        ]

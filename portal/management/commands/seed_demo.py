@@ -15,6 +15,7 @@ DEMO_PARTS = [
     "matching.demo",
     "placements.demo",
     "placements.demo_method",
+    "matching.transit.demo",
 ]
 
 
