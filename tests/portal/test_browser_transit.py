@@ -27,8 +27,15 @@ pytestmark = [
 ]
 
 
-def test_the_guide_reads_the_bus_trip_after_the_admin_stores_the_timetable(  # noqa: F811
-    browser, live_server, settings, tmp_path, admin_user, guide, unit, employer
+def test_the_guide_reads_the_bus_trip_after_the_admin_stores_the_timetable(
+    browser,  # noqa: F811
+    live_server,
+    settings,
+    tmp_path,
+    admin_user,
+    guide,
+    unit,
+    employer,
 ):
     settings.VAR_DIR = tmp_path / "var"
     rider = ParticipantFactory(
