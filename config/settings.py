@@ -339,6 +339,8 @@ AUTH_USER_CACHE_SECONDS = env.int("AUTH_USER_CACHE_SECONDS", default=300 if _SHA
 ENGINE_VERSION_RECHECK_SECONDS = env.float("ENGINE_VERSION_RECHECK_SECONDS", default=5.0)
 # Where the engines are shared by every process on the machine (matching/engine/store.py): one
 # build per unit and version, memory-mapped by the others. Empty: each process keeps its own.
+# Timetables (GTFS zips) and the travel-time matrices computed from them (issue 24).
+TRANSIT_DIR = env.str("TRANSIT_DIR", default=str(VAR_DIR / "transit"))
 ENGINE_STORE_DIR = env.str("ENGINE_STORE_DIR", default=str(VAR_DIR / "engine"))
 
 # A full recompute split into this many tasks, run by any number of workers (1: one task, as before).

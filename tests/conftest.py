@@ -29,6 +29,13 @@ def _no_rate_limit_counts_between_tests():
 
 
 @pytest.fixture(autouse=True)
+def _own_transit_dir(settings, tmp_path_factory):
+    """Each test has its own timetable folder: a feed or travel-time matrix one test stores (the
+    demo stores both) must not reach another test, whose rows reuse the same ids."""
+    settings.TRANSIT_DIR = str(tmp_path_factory.mktemp("transit", numbered=True))
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in the default language (Swedish): a request made with
     ``Accept-Language: en`` leaves English active in the thread, and the next test, run in

@@ -30,7 +30,7 @@ class TransitFeedRefused(ValueError):
 
 
 def transit_dir() -> Path:
-    return Path(settings.VAR_DIR) / "transit"
+    return Path(getattr(settings, "TRANSIT_DIR", "") or Path(settings.VAR_DIR) / "transit")
 
 
 def transit_feed_path(*, unit_id: int | None) -> Path:
