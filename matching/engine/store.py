@@ -33,7 +33,7 @@ from matching.engine.locks import file_lock
 from matching.engine.ranking import Engine
 from matching.engine.tables import ParticipantTable, ProfileTable, Tables, Vocab
 
-FORMAT = 1
+FORMAT = 2  # 2: the participant table holds the public-transport columns (issue 24)
 MANIFEST = "manifest.json"
 logger = logging.getLogger("brygga.engine")
 

@@ -12,6 +12,7 @@ from matching.engine import config as c
 from matching.engine.geo import RadiusIndex, unit_vectors
 from matching.engine.records import ParticipantRecord, ProfileRecord
 from matching.engine.related import effective_strengths
+from matching.engine.transit_times import PT, other_reach_km, transit_limit, usable_means
 
 
 class Vocab:
@@ -178,6 +179,11 @@ class ParticipantTable(_Located):
     needs: np.ndarray
     needs_count: np.ndarray
     reach_km: np.ndarray
+    # Public transport (issue 24): whether the person travels by it, their limit in minutes, and
+    # how far their other ways of travelling reach (``transit_times``).
+    uses_transit: np.ndarray
+    transit_limit: np.ndarray
+    other_reach_km: np.ndarray
     strengths: sparse.csr_matrix  # own + related
     validated: sparse.csr_matrix
     certified: sparse.csr_matrix
@@ -376,6 +382,15 @@ def _participant_table(
         needs=_bitmask(vocab, [p.needs for p in participants]),
         needs_count=np.array([len(p.needs) for p in participants], dtype=np.float64),
         reach_km=np.array([reach_km(p, travel) for p in participants], dtype=np.float64),
+        uses_transit=np.array([PT in usable_means(p) for p in participants], dtype=bool).reshape(
+            -1
+        ),
+        transit_limit=np.array(
+            [transit_limit(p, travel) for p in participants], dtype=np.float64
+        ).reshape(-1),
+        other_reach_km=np.array(
+            [other_reach_km(p, travel) for p in participants], dtype=np.float64
+        ).reshape(-1),
         strengths=_csr(strengths, vocab.size("skill")),
         validated=_csr(validated, vocab.size("skill")),
         certified=_csr(certified, vocab.size("module")),

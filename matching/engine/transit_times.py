@@ -85,6 +85,18 @@ class TransitGrid:
         return bool(self.row_of[row] >= 0 and self.col_of[col] >= 0)
 
 
+def _positions(ids: np.ndarray, wanted: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    """For each of ``wanted``: its index in ``ids`` where present and valid, else −1."""
+    ids = np.asarray(ids, dtype=np.int64)
+    if len(ids) == 0:
+        return np.full(len(wanted), -1, dtype=np.int64)
+    order = np.argsort(ids, kind="stable")
+    pos = np.clip(np.searchsorted(ids[order], wanted), 0, len(ids) - 1)
+    index = order[pos]
+    hit = (ids[index] == wanted) & np.asarray(valid, dtype=bool)[index]
+    return np.where(hit, index, -1)
+
+
 def build_transit_grid(
     tables,
     *,
@@ -93,33 +105,32 @@ def build_transit_grid(
     minutes: np.ndarray,
     valid_rows: np.ndarray | None = None,
     valid_cols: np.ndarray | None = None,
+    distance_km: np.ndarray | None = None,
 ) -> TransitGrid:
     """The grid for ``tables`` from a matrix over ``participant_ids`` × ``profile_ids``.
 
     ``valid_rows``/``valid_cols`` drop matrix rows/columns that no longer describe the person or
     the site (moved since the matrix was computed); participants who do not travel by public
-    transport are never covered."""
-    pt, pr, travel = tables.participants, tables.profiles, tables.travel
+    transport are never covered. ``distance_km``: the matrix's home–site distances, when stored
+    with it (else worked out here). Vectorised: it runs again for every patched engine."""
+    pt, pr = tables.participants, tables.profiles
     valid_rows = np.ones(len(participant_ids), bool) if valid_rows is None else valid_rows
     valid_cols = np.ones(len(profile_ids), bool) if valid_cols is None else valid_cols
-    matrix_row = {int(pid): i for i, pid in enumerate(participant_ids) if valid_rows[i]}
-    matrix_col = {int(rid): j for j, rid in enumerate(profile_ids) if valid_cols[j]}
-    row_of = np.full(pt.size, -1, dtype=np.int64)
-    limit = np.zeros(pt.size)
-    other = np.zeros(pt.size)
-    for row, record in enumerate(pt.records):
-        limit[row] = transit_limit(record, travel)
-        other[row] = other_reach_km(record, travel)
-        if PT in usable_means(record) and record.lat is not None:
-            row_of[row] = matrix_row.get(int(record.id), -1)
-    col_of = np.array([matrix_col.get(int(rid), -1) for rid in pr.ids.tolist()], dtype=np.int64)
+    row_of = _positions(participant_ids, pt.ids, valid_rows)
+    row_of[~(pt.uses_transit & pt.has_coords)] = -1
+    col_of = _positions(profile_ids, pr.ids, valid_cols)
+    limit, other = pt.transit_limit, pt.other_reach_km
     search = pt.reach_km.astype(np.float64).copy()
     grid = TransitGrid(row_of, col_of, np.asarray(minutes, dtype=np.float64), limit, other, search)
     rows = np.flatnonzero(row_of >= 0)
     cols = np.flatnonzero(col_of >= 0)
     if len(rows) and len(cols):
-        within = grid.pairs(rows, cols) <= limit[rows][:, None]
-        distance = distance_matrix_km(pt.units[rows], pr.units[cols])
+        r, k = np.ix_(row_of[rows], col_of[cols])
+        within = grid.minutes[r, k] <= limit[rows][:, None]
+        if distance_km is not None:
+            distance = distance_km[r, k]
+        else:
+            distance = distance_matrix_km(pt.units[rows], pr.units[cols])
         farthest = np.where(within, distance, 0.0).max(axis=1)
         search[rows] = np.maximum(search[rows], farthest)
     return grid

@@ -30,9 +30,10 @@ from core.models import Unit
 from employers.choices import ProfileStatus
 from employers.models import TaskProfile
 from matching.choices import CommuteMeans
+from matching.engine.geo import distance_matrix_km, unit_vectors
 from matching.engine.transit import Timetable, TransitSettings, compile_timetable
 from matching.engine.transit_routing import INF, Journeys, clock, last_trip_home, latest_departures
-from matching.engine.transit_times import TransitGrid, build_transit_grid
+from matching.engine.transit_times import TransitGrid, _positions, build_transit_grid
 from matching.models import Participant
 from matching.transit.feeds import service_date_for, transit_dir, transit_feed_for_unit
 from matching.transit.gtfs import read_gtfs
@@ -212,16 +213,20 @@ def transit_matrix_store(*, unit_id: int, day: dt.date | None = None) -> dict | 
     col = matrix.site_column
     names = np.array(j.line_names + [""], dtype=object)
     types = np.append(matrix.route_types, -1)
+    homes = np.array(
+        [[people[i].latitude, people[i].longitude] for i in matrix.participant_ids], dtype=float
+    ).reshape(-1, 2)
+    sites = np.array(
+        [[profiles[i].site.latitude, profiles[i].site.longitude] for i in matrix.profile_ids],
+        dtype=float,
+    ).reshape(-1, 2)
     arrays = {
         "participant_ids": np.array(matrix.participant_ids, dtype=np.int64),
-        "homes": np.array(
-            [[people[i].latitude, people[i].longitude] for i in matrix.participant_ids]
-        ).reshape(-1, 2),
+        "homes": homes,
         "profile_ids": np.array(matrix.profile_ids, dtype=np.int64),
-        "sites": np.array(
-            [[profiles[i].site.latitude, profiles[i].site.longitude] for i in matrix.profile_ids]
-        ).reshape(-1, 2),
+        "sites": sites,
         "minutes": np.where(np.isnan(matrix.minutes), np.inf, matrix.minutes),
+        "distance_km": distance_matrix_km(unit_vectors(*homes.T), unit_vectors(*sites.T)),
         "leave_at": matrix.leave_at.astype(np.int64),
         "home_at": matrix.home_leave_at.astype(np.int64),
         "first_line": names[j.first_line[:, col]].astype(str)
@@ -266,6 +271,7 @@ class StoredMatrix:
     profile_ids: np.ndarray
     sites: np.ndarray
     minutes: np.ndarray
+    distance_km: np.ndarray
     leave_at: np.ndarray
     home_at: np.ndarray
     first_line: np.ndarray
@@ -318,8 +324,13 @@ def stored_matrix(unit_id: int) -> StoredMatrix | None:
     return matrix
 
 
-def _same_place(stored: np.ndarray, current: np.ndarray) -> np.ndarray:
-    return np.all(np.abs(stored - current) < 1e-9, axis=1)
+def _unmoved(stored: np.ndarray, ids: np.ndarray, table) -> np.ndarray:
+    """True where the stored point of each id still is the table's point (False if not there)."""
+    at = _positions(table.ids, np.asarray(ids, dtype=np.int64), np.ones(table.size, bool))
+    here = at >= 0
+    current = np.full(stored.shape, np.nan)
+    current[here, 0], current[here, 1] = table.lat[at[here]], table.lon[at[here]]
+    return here & np.all(np.abs(stored - current) < 1e-9, axis=1)
 
 
 def transit_grid_for(unit_id: int, engine) -> TransitGrid | None:
@@ -329,21 +340,12 @@ def transit_grid_for(unit_id: int, engine) -> TransitGrid | None:
     if matrix is None:
         return None
     pt, pr = engine.tables.participants, engine.tables.profiles
-    row_at = {int(pid): i for i, pid in enumerate(pt.ids.tolist())}
-    col_at = {int(rid): j for j, rid in enumerate(pr.ids.tolist())}
-
-    def current(ids, at, table):
-        out = np.full((len(ids), 2), np.nan)
-        for k, pk in enumerate(ids.tolist()):
-            if pk in at:
-                out[k] = (table.lat[at[pk]], table.lon[at[pk]])
-        return out
-
     return build_transit_grid(
         engine.tables,
         participant_ids=matrix.participant_ids,
         profile_ids=matrix.profile_ids,
         minutes=matrix.minutes,
-        valid_rows=_same_place(matrix.homes, current(matrix.participant_ids, row_at, pt)),
-        valid_cols=_same_place(matrix.sites, current(matrix.profile_ids, col_at, pr)),
+        valid_rows=_unmoved(matrix.homes, matrix.participant_ids, pt),
+        valid_cols=_unmoved(matrix.sites, matrix.profile_ids, pr),
+        distance_km=matrix.distance_km,
     )
