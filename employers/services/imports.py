@@ -89,18 +89,30 @@ def _progress(key: str, done: int | None, total: int | None) -> None:
         pass
 
 
+# The task that runs each kind of import job, by name (a history import belongs to placements, a
+# layer above: the outbox calls it by name), and its outbox key prefix.
+RUN_TASKS = {
+    ImportJob.Kind.EMPLOYERS: ("employers.tasks.run_import_job", "import"),
+    ImportJob.Kind.PARTICIPANT_HISTORY: (
+        "placements.tasks.run_history_import_job",
+        "history-import",
+    ),
+}
+
+
 def import_jobs_rescue_stale() -> dict[str, list[int]]:
     """Queued jobs whose task never ran are queued again; a job still "running" after
     ``IMPORT_STALE_RUNNING`` lost its worker mid-import and is failed with a clear message (an
     import is not resumable, and re-running half of one could duplicate rows)."""
     now = timezone.now()
-    queued = list(
-        ImportJob.objects.filter(
-            status=ImportJob.Status.QUEUED, created_at__lt=now - IMPORT_STALE_QUEUED
-        ).values_list("pk", flat=True)
-    )
-    for job_id in queued:
-        outbox.enqueue("employers.tasks.run_import_job", args=[job_id], key=f"import:{job_id}")
+    stale = ImportJob.objects.filter(
+        status=ImportJob.Status.QUEUED, created_at__lt=now - IMPORT_STALE_QUEUED
+    ).values_list("pk", "kind")
+    queued = []
+    for job_id, kind in stale:
+        task, prefix = RUN_TASKS[kind]  # each job goes back to its own kind's task
+        outbox.enqueue(task, args=[job_id], key=f"{prefix}:{job_id}")
+        queued.append(job_id)
     interrupted = list(
         ImportJob.objects.filter(
             status=ImportJob.Status.RUNNING, created_at__lt=now - IMPORT_STALE_RUNNING

@@ -267,3 +267,31 @@ def test_the_worker_ready_signal_requeues(participant):
     worker_ready.send(sender=None)
     held.refresh_from_db()
     assert held.published_at is None
+
+
+@pytest.mark.django_db
+def test_a_stale_history_import_goes_back_to_the_history_task(coordinator):
+    """A stale participant-history job went to the employer import's task (whatever its kind)."""
+    from core.models import OutboxMessage
+    from employers.services.imports import import_jobs_rescue_stale
+
+    employers_job, history_job = (
+        ImportJob.objects.create(
+            unit=coordinator.unit,
+            by=coordinator,
+            filename=f"{kind}.csv",
+            content=b"x",
+            dry_run=True,
+            kind=kind,
+        )
+        for kind in (ImportJob.Kind.EMPLOYERS, ImportJob.Kind.PARTICIPANT_HISTORY)
+    )
+    ImportJob.objects.update(created_at=timezone.now() - timedelta(hours=1))
+    OutboxMessage.objects.all().delete()
+    result = import_jobs_rescue_stale()
+    assert sorted(result["queued_again"]) == sorted([employers_job.pk, history_job.pk])
+    sent = dict(OutboxMessage.objects.values_list("task", "args"))
+    assert sent == {
+        "employers.tasks.run_import_job": [employers_job.pk],
+        "placements.tasks.run_history_import_job": [history_job.pk],
+    }
