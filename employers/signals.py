@@ -6,3 +6,7 @@ from django.dispatch import Signal
 # A task profile was created or changed (fields, skills, requirements, status). ``profile_id``.
 # Matching refreshes its stored suggestions for the profile (matching/receivers.py).
 task_profile_changed = Signal()
+
+# A site's position changed (edited, or placed by the gazetteer or the geocoder). ``site_id``.
+# Matching computes its public-transport travel times again (matching/receivers.py).
+site_moved = Signal()

@@ -6,7 +6,7 @@ sender's transaction, so the refresh is an outbox row written with the change. C
 from __future__ import annotations
 
 from employers.models import TaskProfile
-from employers.signals import task_profile_changed
+from employers.signals import site_moved, task_profile_changed
 from matching.models import Participant
 from matching.participants.signals import participant_changed
 from matching.services.recompute import refreshes_suppressed_now, schedule_refresh
@@ -36,7 +36,20 @@ def refresh_changed_profile(sender, *, profile_id: int, **kwargs) -> None:
             )
 
 
+def refresh_moved_site(sender, *, site_id: int, **kwargs) -> None:
+    """Every unit whose open profiles are at the site routes to it again."""
+    rows = TaskProfile.objects.filter(site_id=site_id).values_list(
+        "unit_id", "unit__region_id", "regional"
+    )
+    for unit_id, region_id, regional in set(rows):
+        if unit_id is not None:
+            schedule_transit_refresh_for_region(
+                region_id=region_id if regional else None, unit_id=unit_id
+            )
+
+
 def connect() -> None:
+    site_moved.connect(refresh_moved_site, dispatch_uid="matching.transit_site_moved")
     participant_changed.connect(
         refresh_changed_participant, dispatch_uid="matching.refresh_participant"
     )

@@ -11,6 +11,7 @@ from core.geography import gazetteer_lookup
 from core.models import User
 from employers.models import Employer, Site
 from employers.services._shared import ensure_in_region, ensure_own_unit, set_fields
+from employers.signals import site_moved
 
 SITE_FIELDS = ("name", "address", "postal_code", "locality", "municipality", "accessibility_notes")
 
@@ -65,6 +66,7 @@ def site_create(*, employer: Employer, by: User, offered_adaptations=None, **dat
 @transaction.atomic
 def site_update(*, site: Site, by: User, offered_adaptations=None, **data) -> Site:
     ensure_own_unit(by, site.unit_id)
+    before = (site.latitude, site.longitude)
     place_changed = any(
         f in data and data[f] != getattr(site, f if f != "municipality" else "municipality")
         for f in ("address", "postal_code", "locality", "municipality")
@@ -75,12 +77,15 @@ def site_update(*, site: Site, by: User, offered_adaptations=None, **data) -> Si
         _place_site(site, manual=True)
     elif place_changed and site.coordinate_precision != CoordinatePrecision.MANUAL:
         _place_site(site, manual=False)
+    moved = (site.latitude, site.longitude) != before
     site.full_clean()
     site.save()
     if offered_adaptations is not None:
         site.offered_adaptations.set(offered_adaptations)
     if place_changed:
         _after_site_saved(site)
+    if moved:
+        site_moved.send(sender=Site, site_id=site.pk)
     return site
 
 
@@ -120,5 +125,6 @@ def site_geocode_online(*, site_id: int, geocoder=None) -> Site:
             geocode_status=GeocodeStatus.DONE,
             geocode_error="",
         )
+        site_moved.send(sender=Site, site_id=site.pk)
     site.refresh_from_db()
     return site

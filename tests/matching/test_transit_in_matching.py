@@ -126,3 +126,19 @@ def test_the_nightly_run_routes_the_next_working_day(unit):
     profile(unit, D, start_time=dt.time(9, 0))
     counts = transit_matrix_store(unit_id=unit.pk)  # a Saturday: Monday's timetable
     assert counts == {"participants": 1, "profiles": 1, "pairs_with_trip": 1}
+
+
+def test_a_moved_site_queues_a_run_for_the_units_matched_to_it(unit):
+    from core.choices import Role
+    from employers.services.sites import site_update
+
+    coordinator = UserFactory(unit=unit, role=Role.COORDINATOR)
+    job = profile(unit, D)
+    job.site.unit = unit
+    job.site.save()
+    OutboxMessage.objects.all().delete()
+    site_update(site=job.site, by=coordinator, name="Nytt namn")  # not moved: nothing to route
+    assert not OutboxMessage.objects.filter(task="matching.tasks.refresh_transit_matrix").exists()
+    site_update(site=job.site, by=coordinator, latitude=56.61, longitude=16.31)
+    runs = OutboxMessage.objects.filter(task="matching.tasks.refresh_transit_matrix")
+    assert list(runs.values_list("args", flat=True)) == [[unit.pk]]
