@@ -8,9 +8,11 @@ class MatchingConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from matching import engine_version, models, receivers
+        from matching.participants.selectors import connect_user_facts
 
         engine_version.connect()
         receivers.connect()
+        connect_user_facts()
 
         auditlog.register(
             models.Participant,

@@ -3,3 +3,10 @@ from django.apps import AppConfig
 
 class PortalConfig(AppConfig):
     name = "portal"
+
+    def ready(self) -> None:
+        from core.choice_cache import invalidate_on
+        from employers.models import Site, TaskProfile
+
+        # The match filter's municipalities: where the profiles a user sees are.
+        invalidate_on("profile-municipalities", Site, TaskProfile)

@@ -11,8 +11,7 @@ from core.roles import role_of
 
 def _counts(user) -> dict[str, int]:
     from employers.models import TaskProfile
-    from matching.models import QualityAssurer
-    from matching.participants.selectors import ocn_cases_awaiting_internal_qa
+    from matching.participants.selectors import is_quality_assurer, ocn_cases_awaiting_internal_qa
 
     role = role_of(user)
     counts: dict[str, int] = {}
@@ -24,8 +23,7 @@ def _counts(user) -> dict[str, int]:
             .count()
         )
     if role == Role.ADMIN or (
-        role in (Role.GUIDE, Role.COORDINATOR, Role.MANAGER)
-        and QualityAssurer.objects.filter(user=user, unit_id=user.unit_id).exists()
+        role in (Role.GUIDE, Role.COORDINATOR, Role.MANAGER) and is_quality_assurer(user)
     ):
         counts["qa_waiting"] = ocn_cases_awaiting_internal_qa(user).count()
     return counts

@@ -29,10 +29,17 @@ def _no_rate_limit_counts_between_tests():
 
 
 @pytest.fixture(autouse=True)
-def _own_transit_dir(settings, tmp_path_factory):
+def _own_transit_dir(tmp_path_factory):
     """Each test has its own timetable folder: a feed or travel-time matrix one test stores (the
-    demo stores both) must not reach another test, whose rows reuse the same ids."""
+    demo stores both) must not reach another test, whose rows reuse the same ids. Set on the
+    settings object itself, not through pytest-django's ``settings`` fixture: an override in every
+    test would also change what Celery reads from the settings (its app configuration)."""
+    from django.conf import settings
+
+    before = settings.TRANSIT_DIR
     settings.TRANSIT_DIR = str(tmp_path_factory.mktemp("transit", numbered=True))
+    yield
+    settings.TRANSIT_DIR = before
 
 
 @pytest.fixture(autouse=True)

@@ -31,6 +31,12 @@ def _seconds() -> int:
     return int(getattr(settings, "AUTH_USER_CACHE_SECONDS", 0) or 0)
 
 
+# Facts about a user that the apps above core compute once and keep with the cached user (e.g.
+# matching's "named quality assurer"): each is called with the user before it is cached, and sets
+# its own attribute. The app that registers one forgets the users its changes affect.
+USER_FACTS: list = []
+
+
 def _key(user_id) -> str:
     return f"brygga:auth-user:{user_id}"
 
@@ -68,6 +74,8 @@ def cached_user(request):
     user = auth.get_user(request)
     if user.is_authenticated:
         role_of(user), region_id_of(user)  # computed once, kept with the user
+        for fact in USER_FACTS:
+            fact(user)
         try:
             cache.set(_key(user.pk), user, seconds)
         except Exception:

@@ -42,14 +42,14 @@ def ocn_cases_awaiting_internal_qa(user):
     out: someone else must assure it."""
     from core.choices import Role
     from core.roles import role_of
-    from matching.models import Participant, QualityAssurer
+    from matching.models import Participant
 
     if not getattr(user, "is_authenticated", False):
         return OcnCase.objects.none()
     if role_of(user) == Role.ADMIN:
         units = [user.unit_id] if user.unit_id else []
     else:
-        units = QualityAssurer.objects.filter(user=user, unit_id=user.unit_id).values("unit_id")
+        units = [user.unit_id] if is_quality_assurer(user) else []
     return (
         OcnCase.objects.filter(
             status=OcnStatus.ASSESSED,
@@ -131,3 +131,43 @@ def ended_collaborations(participant_ids: Iterable[int]) -> dict[int, dict[int, 
         if employer_id not in seen or ended_on > seen[employer_id]:
             seen[employer_id] = ended_on
     return result
+
+
+def is_quality_assurer(user) -> bool:
+    """Whether the user is named internal quality assurer for their own unit. Kept on the user
+    object (and with the cached signed-in user, ``core.security.user_cache``): the menu asks on
+    every page. A change to the named quality assurers forgets the users it concerns."""
+    from matching.models import QualityAssurer
+
+    if not getattr(user, "is_authenticated", False) or not user.unit_id:
+        return False
+    known = getattr(user, "_brygga_qa", None)
+    if known is None or known[0] != user.unit_id:
+        known = (
+            user.unit_id,
+            QualityAssurer.objects.filter(user=user, unit_id=user.unit_id).exists(),
+        )
+        user._brygga_qa = known
+    return known[1]
+
+
+def _quality_assurers_changed(sender, instance, **kwargs) -> None:
+    from core.security.user_cache import forget_users
+
+    forget_users([instance.user_id])
+
+
+def connect_user_facts() -> None:
+    from django.db.models.signals import post_delete, post_save
+
+    from core.security.user_cache import USER_FACTS
+    from matching.models import QualityAssurer
+
+    if is_quality_assurer not in USER_FACTS:
+        USER_FACTS.append(is_quality_assurer)
+    post_save.connect(
+        _quality_assurers_changed, sender=QualityAssurer, dispatch_uid="brygga-qa-user-cache"
+    )
+    post_delete.connect(
+        _quality_assurers_changed, sender=QualityAssurer, dispatch_uid="brygga-qa-user-cache-del"
+    )

@@ -36,7 +36,9 @@ from portal.views.guide import (
     ocn_certificate,
     participant_create_view,
     participant_detail,
+    participant_history,
     participant_list,
+    participant_method,
 )
 from portal.views.participants import (
     participant_edit,
@@ -112,6 +114,8 @@ __all__ = [
     "ocn_certificate",
     "overview",
     "participant_detail",
+    "participant_history",
+    "participant_method",
     "participant_list",
     "placement_detail",
     "placement_step",

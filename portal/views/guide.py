@@ -11,15 +11,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.choice_cache import cached_choices
 from core.choices import Role
 from core.exceptions import DomainError
 from core.models import Municipality
+from core.roles import region_id_of
 from employers.models import TaskProfile
 from matching.choices import Weekday
 from matching.models import Consent, DecisionReason, KgaAssessment, OcnCase, Participant
 from matching.participants.commute import commute_limit_text
 from matching.participants.identity import mask
-from matching.participants.selectors import latest_kga_levels
 from matching.participants.services.audit import audit_participant_read, audit_participants_read
 from matching.participants.services.consents import consent_record, consent_withdraw
 from matching.participants.services.participants import can_edit, participant_create
@@ -114,12 +115,18 @@ def participant_detail(request, pk):
     listing = filtered_matches(
         request,
         participant=participant,
-        municipalities=Municipality.objects.filter(
-            sites__task_profiles__in=TaskProfile.objects.visible_to(request.user)
-        )
-        .distinct()
-        .order_by("name")
-        .values_list("code", "name"),
+        municipalities=cached_choices(
+            "profile-municipalities",
+            f"{request.user.unit_id}:{region_id_of(request.user)}",
+            lambda: (
+                Municipality.objects.filter(
+                    sites__task_profiles__in=TaskProfile.objects.visible_to(request.user)
+                )
+                .distinct()
+                .order_by("name")
+                .values_list("code", "name")
+            ),
+        ),
     )
     matches = listing["matches"]
     if matches is None:
@@ -136,7 +143,6 @@ def participant_detail(request, pk):
     for m in matches:
         m["profile"] = profiles.get(m["task_profile"])
         m["percent"] = round(m["score"] * 100)
-    kga = latest_kga_levels([participant.pk]).get(participant.pk, {})
     context = {
         "p": participant,
         "full": full,
@@ -149,7 +155,6 @@ def participant_detail(request, pk):
         "kga": KgaAssessment.objects.filter(participant=participant)
         .select_related("assessor")
         .prefetch_related("scores__competence")[:1],
-        "kga_levels": kga,
         "consents": Consent.objects.filter(participant=participant).select_related("employer"),
         "placements": Placement.objects.filter(participant=participant).select_related(
             "task_profile__employer"
@@ -157,10 +162,6 @@ def participant_detail(request, pk):
         "followups_done": FollowUp.objects.filter(placement__participant=participant, status="done")
         .select_related("placement__task_profile__employer")
         .order_by("-done_on"),
-        "phase_changes": participant.phase_changes.select_related("by"),
-        "decisions": participant.match_decisions.select_related(
-            "task_profile__employer", "decided_by"
-        ).order_by("-decided_at"),
         "languages": participant.languages.all(),
         "occupations": [str(o) for o in participant.desired_occupations.all()],
         "industries": [str(i) for i in participant.desired_industries.all()],
@@ -180,6 +181,36 @@ def participant_detail(request, pk):
         "default_end": timezone.localdate() + dt.timedelta(weeks=12),
     }
     return render(request, "portal/guide/participant_detail.html", context)
+
+
+@role_required(*STAFF)
+def participant_history(request, pk):
+    """The participant's phase changes and decisions on suggestions: loaded when the guide opens
+    them on the participant's page (issue 22: what a page rarely shows loads on demand)."""
+    participant = get_object_or_404(Participant.objects.visible_to(request.user), pk=pk)
+    audit_participant_read(
+        participant=participant, user=request.user, request=request, what="history"
+    )
+    return render(
+        request,
+        "portal/guide/_participant_history.html",
+        {
+            "phase_changes": participant.phase_changes.select_related("by"),
+            "decisions": participant.match_decisions.select_related(
+                "task_profile__employer", "decided_by"
+            ).order_by("-decided_at"),
+        },
+    )
+
+
+@role_required(*STAFF)
+def participant_method(request, pk):
+    """The progression section of the participant's page, loaded when it scrolls into view."""
+    participant = get_object_or_404(Participant.objects.visible_to(request.user), pk=pk)
+    audit_participant_read(
+        participant=participant, user=request.user, request=request, what="progression"
+    )
+    return render(request, "portal/method/_participant_method.html", {"p": participant})
 
 
 @role_required(*STAFF)

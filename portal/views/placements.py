@@ -161,10 +161,11 @@ DATE_FIELDS = {
 }
 
 
-def _initial(placement: Placement, name: str) -> dict:
+def _initial(placement: Placement, name: str, subject=None) -> dict:
     if name in DATE_FIELDS:
         field = DATE_FIELDS[name]
-        return {field: rules.default_date(name, field, _subject(placement, name))}
+        subject = subject if subject is not None else _subject(placement, name)
+        return {field: rules.default_date(name, field, subject)}
     if name == "to_employment":
         return {"hours_per_week": placement.hours_per_week, "subsidy_type": placement.subsidy_type}
     return {}
@@ -205,8 +206,11 @@ def _transition_text(t, placement: Placement) -> str:
     return _("Changed")
 
 
-def _history(placement: Placement) -> list[dict]:
-    """Every step with who and when, oldest first."""
+def _history(
+    placement: Placement, *, followups: list, evaluations: list, extensions: list, exits: list
+) -> list[dict]:
+    """Every step with who and when, oldest first. The related rows come fetched once for the
+    whole page (issue 22)."""
     tz = timezone.get_current_timezone()
     events = [
         {
@@ -217,7 +221,7 @@ def _history(placement: Placement) -> list[dict]:
         }
         for t in placement.transitions.select_related("by")
     ]
-    for e in placement.evaluations.select_related("by"):
+    for e in evaluations:
         events.append(
             {
                 "at": timezone.make_aware(dt.datetime.combine(e.evaluated_on, dt.time(12)), tz),
@@ -226,7 +230,7 @@ def _history(placement: Placement) -> list[dict]:
                 "detail": e.progress,
             }
         )
-    for x in placement.extensions.select_related("by"):
+    for x in extensions:
         events.append(
             {
                 "at": x.at,
@@ -235,10 +239,8 @@ def _history(placement: Placement) -> list[dict]:
                 "detail": x.reason,
             }
         )
-    for fu in placement.followups.filter(status=FollowUpStatus.RESCHEDULED).select_related(
-        "rescheduled_by"
-    ):
-        if fu.rescheduled_at:
+    for fu in followups:
+        if fu.status == FollowUpStatus.RESCHEDULED and fu.rescheduled_at:
             events.append(
                 {
                     "at": fu.rescheduled_at,
@@ -248,47 +250,46 @@ def _history(placement: Placement) -> list[dict]:
                     "detail": fu.reschedule_reason,
                 }
             )
-    for fu in placement.followups.filter(status=FollowUpStatus.DONE).select_related("done_by"):
-        events.append(
-            {
-                "at": timezone.make_aware(dt.datetime.combine(fu.done_on, dt.time(12)), tz),
-                "what": _("Follow-up done (planned %(d)s)")
-                % {"d": fu.planned_on.strftime("%Y-%m-%d")},
-                "by": _who(fu.done_by),
-                "detail": fu.notes,
-            }
-        )
-    for fu in placement.followups.exclude(confirmation_requested_at=None).select_related(
-        "confirmation_requested_by"
-    ):
-        events.append(
-            {
-                "at": fu.confirmation_requested_at,
-                "what": _("The supervisor was asked to confirm the follow-up of %(d)s")
-                % {"d": fu.planned_on.strftime("%Y-%m-%d")},
-                "by": _who(fu.confirmation_requested_by),
-                "detail": "",
-            }
-        )
-    for fu in placement.followups.exclude(confirmed_at=None).select_related("confirmed_by"):
-        events.append(
-            {
-                "at": fu.confirmed_at,
-                "what": _("Follow-up of %(d)s confirmed by the employer")
-                % {"d": fu.planned_on.strftime("%Y-%m-%d")},
-                "by": _who(fu.confirmed_by),
-                "detail": "",
-            }
-        )
-    for ex in Exit.objects.filter(placement=placement).select_related("by"):
-        events.append(
-            {
-                "at": ex.recorded_at,
-                "what": _("Exit from the programme: %(o)s") % {"o": ex.get_outcome_display()},
-                "by": _who(ex.by),
-                "detail": ex.note,
-            }
-        )
+        if fu.status == FollowUpStatus.DONE:
+            events.append(
+                {
+                    "at": timezone.make_aware(dt.datetime.combine(fu.done_on, dt.time(12)), tz),
+                    "what": _("Follow-up done (planned %(d)s)")
+                    % {"d": fu.planned_on.strftime("%Y-%m-%d")},
+                    "by": _who(fu.done_by),
+                    "detail": fu.notes,
+                }
+            )
+        if fu.confirmation_requested_at is not None:
+            events.append(
+                {
+                    "at": fu.confirmation_requested_at,
+                    "what": _("The supervisor was asked to confirm the follow-up of %(d)s")
+                    % {"d": fu.planned_on.strftime("%Y-%m-%d")},
+                    "by": _who(fu.confirmation_requested_by),
+                    "detail": "",
+                }
+            )
+        if fu.confirmed_at is not None:
+            events.append(
+                {
+                    "at": fu.confirmed_at,
+                    "what": _("Follow-up of %(d)s confirmed by the employer")
+                    % {"d": fu.planned_on.strftime("%Y-%m-%d")},
+                    "by": _who(fu.confirmed_by),
+                    "detail": "",
+                }
+            )
+    for ex in exits:
+        if ex.placement_id == placement.pk:
+            events.append(
+                {
+                    "at": ex.recorded_at,
+                    "what": _("Exit from the programme: %(o)s") % {"o": ex.get_outcome_display()},
+                    "by": _who(ex.by),
+                    "detail": ex.note,
+                }
+            )
     return sorted(events, key=lambda e: e["at"])
 
 
@@ -301,6 +302,7 @@ def _render_staff(
 ):
     bound = bound or {}
     names = _steps_for(placement, request.user)
+    subjects = {name: _subject(placement, name) for name in {"exit"} & set(names)}
     steps = [
         {
             "name": name,
@@ -308,16 +310,22 @@ def _render_staff(
             "form": bound.get(name)
             or STEPS[name].form(
                 prefix=name,
-                initial=_initial(placement, name),
-                subject=_subject(placement, name),
+                initial=_initial(placement, name, subjects.get(name)),
+                subject=subjects.get(name, placement),
             ),
             "open": name in bound,
         }
         for name in names
     ]
-    followups = placement.followups.select_related("done_by", "confirmed_by").order_by(
-        "planned_on", "pk"
+    # Each kind of related row once for the whole page (issue 22): the lists, the history.
+    followups = list(
+        placement.followups.select_related(
+            "done_by", "confirmed_by", "rescheduled_by", "confirmation_requested_by"
+        ).order_by("planned_on", "pk")
     )
+    evaluations = list(placement.evaluations.select_related("by"))
+    extensions = list(placement.extensions.select_related("by"))
+    exits = list(Exit.objects.filter(participant=placement.participant).select_related("by"))
     editable = can_edit(request.user, placement.participant)
     confirmable = employer_has_portal_user(placement.task_profile.employer_id)
     # A step that is not (or no longer) possible has no form on the page: show why it was refused.
@@ -335,7 +343,13 @@ def _render_staff(
         "refused": refused,
         "can_edit": editable,
         "employer_can_confirm": confirmable,
-        "history": _history(placement),
+        "history": _history(
+            placement,
+            followups=followups,
+            evaluations=evaluations,
+            extensions=extensions,
+            exits=exits,
+        ),
         "planned": [
             {
                 "f": fu,
@@ -359,11 +373,11 @@ def _render_staff(
         if editable and placement.status != PlacementStatus.ENDED
         else None,
         "moved": [fu for fu in followups if fu.status == FollowUpStatus.RESCHEDULED],
-        "exit": Exit.objects.filter(participant=placement.participant).first(),
+        "exit": exits[0] if exits else None,
         "free_slots": placement.task_profile.slots_total - placement.task_profile.slots_taken,
         "adaptations": placement.agreed_adaptations.all(),
-        "evaluations": placement.evaluations.select_related("by"),
-        "extensions": placement.extensions.select_related("by"),
+        "evaluations": evaluations,
+        "extensions": extensions,
     }
     return render(request, "portal/placement/detail.html", context, status=status)
 

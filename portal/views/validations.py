@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from core.choices import Role
 from matching.choices import OCN_ORDER, OcnStatus
 from matching.models import KgaAssessment, KgaScore, OcnCase, Participant, QualityAssurer
-from matching.participants.selectors import ocn_cases_awaiting_internal_qa
+from matching.participants.selectors import is_quality_assurer, ocn_cases_awaiting_internal_qa
 from matching.participants.services.audit import audit_participant_read
 from matching.participants.services.participants import can_edit
 from matching.participants.services.validations import (
@@ -190,7 +190,7 @@ def qa_worklist(request):
     cases = ocn_cases_awaiting_internal_qa(request.user).select_related(
         "participant", "module__programme", "assessor"
     )
-    named = QualityAssurer.objects.filter(user=request.user, unit_id=request.user.unit_id).exists()
+    named = is_quality_assurer(request.user)
     return render(
         request,
         "portal/guide/qa_worklist.html",

@@ -140,10 +140,7 @@ def budgets(world: World, user, urls) -> dict[str, tuple[int, int]]:
 # restructuring them (each kind is one prefetch): their budget is what they cost now, so that
 # any new query per page fails here. Issue 22 leaves them to be merged further.
 DETAIL_BUDGETS = {
-    "participant detail": 19,
-    "placement detail": 20,  # + the exit's date bounds (issue 19's date rules); issue 22 open
-    "employer detail": 19,
-    "profile detail": 14,
+    "employer detail": 18,
 }
 
 
@@ -164,6 +161,8 @@ def check(result: dict[str, tuple[int, int]], budget: int | None) -> None:
 GUIDE_PAGES = {
     "participant list": lambda w: "/deltagare/",
     "participant detail": lambda w: f"/deltagare/{w.participant.pk}/",
+    "participant history": lambda w: f"/deltagare/{w.participant.pk}/historik/",
+    "participant progression": lambda w: f"/deltagare/{w.participant.pk}/metod/",
     "placement detail": lambda w: f"/placeringar/{w.placement.pk}/",
     "follow-ups": lambda w: "/uppfoljningar/",
     "overview": lambda w: "/oversikt/",

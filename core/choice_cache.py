@@ -1,0 +1,60 @@
+"""Choice lists that many pages show and that change rarely (the municipalities a unit's profiles
+are in, for the match filter), kept in the shared cache per scope and dropped when what they are
+built from changes (issue 22: per-unit choice lists cached and invalidated on change).
+
+Each list has a name; ``invalidate_on(name, *models)`` drops every scope of it when a row of those
+models is saved or deleted (a version number in the cache moves on). A cache outage only costs the
+query: the list is then built as before."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+
+log = logging.getLogger(__name__)
+SECONDS = 3600
+
+
+def _version_key(name: str) -> str:
+    return f"brygga:choices:{name}:version"
+
+
+def cached_choices(name: str, scope, build: Callable[[], list]) -> list:
+    """``build()`` for (``name``, ``scope``), from the cache while nothing it names changed."""
+    try:
+        version = cache.get_or_set(_version_key(name), 1, None)
+        key = f"brygga:choices:{name}:{version}:{scope}"
+        found = cache.get(key)
+    except Exception:
+        log.warning("choice cache unavailable", exc_info=True)
+        return list(build())
+    if found is not None:
+        return found
+    value = list(build())
+    try:
+        cache.set(key, value, SECONDS)
+    except Exception:
+        log.warning("choice cache unavailable", exc_info=True)
+    return value
+
+
+def forget_choices(name: str) -> None:
+    try:
+        cache.incr(_version_key(name))
+    except ValueError:  # not there yet: nothing cached under any version
+        pass
+    except Exception:
+        log.warning("could not forget cached choices %s", name, exc_info=True)
+
+
+def invalidate_on(name: str, *models) -> None:
+    def changed(sender, **kwargs):
+        forget_choices(name)
+
+    for model in models:
+        uid = f"brygga-choices-{name}-{model._meta.label}"
+        post_save.connect(changed, sender=model, dispatch_uid=uid, weak=False)
+        post_delete.connect(changed, sender=model, dispatch_uid=f"{uid}-del", weak=False)
