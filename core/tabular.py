@@ -356,9 +356,7 @@ def read_json_records(content: bytes, *, max_rows: int, max_bytes: int | None = 
         try:
             records.append(json.loads(line))
         except (ValueError, RecursionError) as exc:
-            raise ValueError(
-                _("Line %(n)s is not readable JSON.") % {"n": number}
-            ) from exc
+            raise ValueError(_("Line %(n)s is not readable JSON.") % {"n": number}) from exc
     if not records:
         raise ValueError(_("The file is empty."))
     return records

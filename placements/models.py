@@ -356,3 +356,4 @@ from placements.projects.models import (  # noqa: E402, F401
     Project,
     ProjectEnrolment,
 )
+from placements.outreach.models import OutreachSuggestion  # noqa: E402, F401

@@ -70,9 +70,7 @@ class HistoricalAd(models.Model):
         ]
         indexes = [
             models.Index(fields=["region", "orgnr"], name="historical_ad_region_orgnr"),
-            models.Index(
-                fields=["region", "published_on"], name="historical_ad_region_published"
-            ),
+            models.Index(fields=["region", "published_on"], name="historical_ad_region_published"),
         ]
 
     def __str__(self) -> str:
