@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.exceptions import DuplicateRecord, NotAllowed
 from core.models import Occupation
@@ -34,7 +34,10 @@ TODAY = dt.date(2026, 11, 18)  # a Wednesday; the week starts on Monday 16 Novem
 
 @pytest.fixture(autouse=True)
 def pinned():
-    with time_machine.travel(dt.datetime(2026, 11, 18, 10, tzinfo=dt.UTC), tick=False):
+    with (
+        time_machine.travel(dt.datetime(2026, 11, 18, 10, tzinfo=dt.UTC), tick=False),
+        translation.override("en"),
+    ):
         yield
 
 
