@@ -15,6 +15,7 @@ DEMO_PARTS = [
     "matching.demo",
     "placements.demo",
     "placements.demo_method",
+    "employers.demo_ads",  # last, with its own seeded generator: the parts above draw as before
 ]
 
 
