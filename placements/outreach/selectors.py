@@ -293,11 +293,11 @@ def build_list(
         i = registered_index[employer_id]
         if ssyk:
             ssyk_of[i].add(ssyk)
-        if status == ProfileStatus.OPEN:
-            if hours:
-                min_hours[i] = hours if min_hours[i] == 0 else min(min_hours[i], hours)
-            if (p_unit == unit.pk or regional) and total > taken:
-                free_slots[i] += total - taken
+        # The fewest hours any of its profiles asked for: what it has taken before.
+        if hours:
+            min_hours[i] = hours if min_hours[i] == 0 else min(min_hours[i], hours)
+        if status == ProfileStatus.OPEN and (p_unit == unit.pk or regional) and total > taken:
+            free_slots[i] += total - taken
     employer_skills: dict[int, set[int]] = defaultdict(set)
     for employer_id, skill in TaskProfileSkill.objects.filter(
         profile__employer_id__in=registered_index,

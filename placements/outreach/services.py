@@ -47,9 +47,9 @@ def ensure_may_write(by: User) -> Unit:
 
 @transaction.atomic
 def outreach_outcomes_settle(*, unit: Unit, today: dt.date | None = None) -> int:
-    """Contacted suggestions whose outcome is still open: a task profile of the unit (or a
-    regional one) created for the employer from the contact until ``profile_window_weeks`` after
-    it settles it as led to a profile; the window passing without one settles it as not.
+    """Contacted suggestions whose outcome is still open: a task profile the unit creates for the
+    employer from the contact until ``profile_window_weeks`` after it settles it as led to a
+    profile; the window passing without one settles it as not.
     Returns how many were settled."""
     now = (
         timezone.now()
@@ -57,30 +57,45 @@ def outreach_outcomes_settle(*, unit: Unit, today: dt.date | None = None) -> int
         else timezone.make_aware(dt.datetime.combine(today, dt.time(23, 59)))
     )
     window = dt.timedelta(weeks=profile_window_weeks())
-    settled = 0
-    for s in OutreachSuggestion.objects.filter(
-        unit=unit, contacted_at__isnull=False, led_to_profile__isnull=True
-    ).order_by("pk"):
-        profile = None
-        if s.employer_id is not None:
-            profile = (
-                TaskProfile.objects.filter(
-                    employer_id=s.employer_id,
-                    unit_id=unit.pk,
-                    created_at__gte=s.contacted_at,
-                    created_at__lte=s.contacted_at + window,
-                )
-                .order_by("created_at", "pk")
-                .first()
-            )
-        if profile is not None:
-            s.led_to_profile, s.profile = True, profile
+    open_rows = list(
+        OutreachSuggestion.objects.filter(
+            unit=unit, contacted_at__isnull=False, led_to_profile__isnull=True
+        ).order_by("pk")
+    )
+    if not open_rows:
+        return 0
+    # One read of the candidate profiles for every open suggestion, not one per suggestion.
+    earliest = min(s.contacted_at for s in open_rows)
+    profiles: dict[int, list[tuple]] = {}
+    for pk, employer_id, created in (
+        TaskProfile.objects.filter(
+            unit_id=unit.pk,
+            employer_id__in={s.employer_id for s in open_rows if s.employer_id},
+            created_at__gte=earliest,
+        )
+        .order_by("created_at", "pk")
+        .values_list("pk", "employer_id", "created_at")
+    ):
+        profiles.setdefault(employer_id, []).append((created, pk))
+    changed = []
+    for s in open_rows:
+        found = next(
+            (
+                pk
+                for created, pk in profiles.get(s.employer_id, ())
+                if s.contacted_at <= created <= s.contacted_at + window
+            ),
+            None,
+        )
+        if found is not None:
+            s.led_to_profile, s.profile_id = True, found
         elif now > s.contacted_at + window:
             s.led_to_profile = False
         else:
             continue
-        s.save(update_fields=["led_to_profile", "profile", "updated_at"])
-        settled += 1
+        changed.append(s)
+    OutreachSuggestion.objects.bulk_update(changed, ["led_to_profile", "profile"])
+    settled = len(changed)
     return settled
 
 

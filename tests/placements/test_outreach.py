@@ -298,3 +298,80 @@ def test_the_units_list_learns_from_its_settled_suggestions(unit, coordinator):
     assert learned.learned and learned.outcomes == 120
     assert learned.weights["hiring"] > scoring.DEFAULT_WEIGHTS["hiring"]
     assert learned.weights["demand"] <= scoring.DEFAULT_WEIGHTS["demand"]
+
+
+def test_hours_the_participant_cannot_work_are_no_demand_and_shared_skills_are(unit, coordinator):
+    from core.models import Skill
+    from matching.models import ParticipantSkill
+    from tests.factories.employers import SiteFactory
+
+    employer = EmployerFactory(unit=unit, name="Lagret AB", orgnr=stored(1))
+    profile = TaskProfileFactory(
+        employer=employer,
+        site=SiteFactory(employer=employer),
+        unit=unit,
+        hours_min=25,
+        occupation=Occupation.objects.filter(ssyk_id="4322").first(),
+        slots_total=1,
+        status="filled",
+    )
+    truck = Skill.objects.order_by("pk").first()
+    profile.skills.create(skill=truck, weight=3)
+    wants_it = ParticipantFactory(unit=unit, hours_max=30)
+    wants_it.desired_occupations.add(Occupation.objects.filter(ssyk_id="4322").first())
+    too_few_hours = ParticipantFactory(unit=unit, hours_max=10)
+    too_few_hours.desired_occupations.add(Occupation.objects.filter(ssyk_id="4322").first())
+    has_skill = ParticipantFactory(unit=unit, hours_max=40)
+    ParticipantSkill.objects.create(participant=has_skill, skill=truck, source="observed")
+    ParticipantFactory(unit=unit, hours_max=40)  # wants nothing they hire for
+    listing = outreach_list_show(by=coordinator)
+    only = row(listing, "Lagret AB")
+    assert only.components["demand"] == pytest.approx(1 - np.exp(-2 / 3), abs=1e-4)
+    text = " ".join(only.reason_texts)
+    assert "2 waiting participants within reach" in text
+    assert "skills its profiles ask for" in text
+
+
+def test_another_units_contact_does_not_lower_this_units_priority(unit, coordinator, other_unit):
+    from core.choices import Role
+    from tests.factories.core import UserFactory
+
+    other_unit.region = unit.region
+    other_unit.save()
+    colleague = UserFactory(username="olle", role=Role.COORDINATOR, unit=other_unit)
+    cleaners(unit)
+    employer = EmployerFactory(unit=unit, name="Städbolaget AB", orgnr=stored(1))
+    load(unit, [ad(1, org=orgnr(1), name="Städbolaget AB")])
+    InteractionFactory(employer=employer, by=colleague, occurred_on=TODAY)
+    assert row(outreach_list_show(by=coordinator), "Städbolaget AB").components["not_recent"] == 1
+    theirs = row(outreach_list_show(by=colleague), "Städbolaget AB")  # the ads alone
+    assert theirs.components["not_recent"] == 0 and theirs.components["demand"] == 0
+    assert OutreachSuggestion.objects.filter(unit=other_unit).count() == 1
+    assert OutreachSuggestion.objects.filter(unit=unit).count() == 1
+
+
+def test_settling_outcomes_costs_the_same_queries_for_more_contacted_suggestions(
+    unit, coordinator, django_assert_max_num_queries
+):
+    from placements.outreach.services import outreach_outcomes_settle
+
+    employers = [EmployerFactory(unit=unit, name=f"E{i} AB") for i in range(12)]
+    now = timezone.now() - dt.timedelta(days=3)
+    OutreachSuggestion.objects.bulk_create(
+        OutreachSuggestion(
+            unit=unit,
+            week=dt.date(2026, 11, 9),
+            key=f"e{e.pk}",
+            employer=e,
+            name=e.name,
+            rank=i + 1,
+            score=0.5,
+            contacted_at=now,
+        )
+        for i, e in enumerate(employers)
+    )
+    for e in employers[:6]:
+        TaskProfileFactory(employer=e, unit=unit)
+    with django_assert_max_num_queries(6):
+        assert outreach_outcomes_settle(unit=unit) == 6
+    assert OutreachSuggestion.objects.filter(led_to_profile=True).count() == 6
