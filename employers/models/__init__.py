@@ -11,7 +11,7 @@ from employers.models.employers import (
     EmployerQuerySet,
     EmployerScopedQuerySet,
 )
-from employers.models.hiring import HistoricalAd, HistoricalAdQuerySet
+from employers.models.hiring import HistoricalAd
 from employers.models.imports import ImportJob
 from employers.models.profiles import (
     TaskProfile,
@@ -29,7 +29,6 @@ __all__ = [
     "EmployerQuerySet",
     "EmployerScopedQuerySet",
     "HistoricalAd",
-    "HistoricalAdQuerySet",
     "ImportJob",
     "Interaction",
     "InteractionQuerySet",

@@ -6,23 +6,6 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.roles import region_id_of, role_of
-
-
-class HistoricalAdQuerySet(models.QuerySet):
-    def visible_to(self, user) -> HistoricalAdQuerySet:
-        """Ads are public data, but held per region like the register: staff of the region's units
-        read the region's ads; admins all; employer users none."""
-        from core.choices import Role
-        from employers.models.employers import REGION_ROLES
-
-        role = role_of(user)
-        if role == Role.ADMIN:
-            return self.all()
-        if role in REGION_ROLES:
-            return self.filter(region_id=region_id_of(user))
-        return self.none()
-
 
 class HistoricalAd(models.Model):
     """One published job ad, as imported from JobTech's historical ads: which employer (by
@@ -49,8 +32,6 @@ class HistoricalAd(models.Model):
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
     vacancies = models.PositiveSmallIntegerField(_("vacancies"), default=1)
     imported_at = models.DateTimeField(_("imported"), auto_now_add=True)
-
-    objects = HistoricalAdQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_on", "ad_id"]

@@ -553,14 +553,3 @@ def learned_weights(unit: Unit) -> scoring.LearnedWeights:
     x = np.array([[c.get(k, 0.0) for k in scoring.COMPONENTS] for c, _y in settled])
     y = np.array([bool(v) for _c, v in settled])
     return scoring.learn_weights(x, y)
-
-
-def suggestions_for(user):
-    """The suggestions recorded for the user's unit (administrators: all)."""
-    from core.choices import Role
-    from core.roles import role_of
-
-    rows = OutreachSuggestion.objects.all()
-    if role_of(user) != Role.ADMIN:
-        rows = rows.filter(unit_id=user.unit_id)
-    return rows
