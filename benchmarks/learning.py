@@ -1,12 +1,17 @@
 """Learned-weights benchmark (issue 25): score and fit 20 000 generated placements.
 
     uv run python benchmarks/learning.py [--placements 20000] [--profiles 500] [--seed 7]
+        [--no-weekly-list]
 
 Pure engine, no database: participants and task profiles are generated as engine records, each
 placement's six component scores come from the engine's own vectorised scorer, and whether a
 placement lasted is drawn from a known model (short trips and good skills last). Then the same
 fit the manager's page runs (``matching.engine.learning.learn_weights``). Target: the fit within
 30 s on 2 cores; printed, not asserted (a shared machine is noisy).
+
+Then the coordinator's weekly list "Vem kontaktar jag nu?" for a county (``benchmarks/outreach.py``:
+2 000 employers, 50 000 historical ads, 1 000 waiting participants in a throw-away database).
+Target: ≤ 5 s. ``--no-weekly-list`` skips it.
 """
 
 from __future__ import annotations
@@ -74,6 +79,7 @@ def main() -> None:
     parser.add_argument("--placements", type=int, default=20_000)
     parser.add_argument("--profiles", type=int, default=500)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--no-weekly-list", action="store_true")
     args = parser.parse_args()
 
     t0 = time.perf_counter()
@@ -116,6 +122,10 @@ def main() -> None:
     for name in COMPONENTS:
         new = result.proposed[name] if result.proposed else float("nan")
         print(f"  {name:18} today {result.current[name]:.3f}  proposed {new:.3f}")
+    if not args.no_weekly_list:
+        from benchmarks.outreach import run as weekly_list
+
+        weekly_list()
 
 
 if __name__ == "__main__":

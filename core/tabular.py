@@ -317,6 +317,51 @@ def read_json(content: bytes, *, max_rows: int) -> object:
     return records
 
 
+def read_json_records(content: bytes, *, max_rows: int, max_bytes: int | None = None) -> list:
+    """A JSON upload of records in either shape JobTech publishes: one document (a list, or an
+    object with ``hits``) or JSON lines (one record per line, as in the historical-ads files).
+    Bounded like ``read_json``; ``max_bytes`` lets an operator's command read a larger file."""
+    import json
+
+    if max_bytes is None:
+        _check_size(len(content))
+    elif len(content) > max_bytes:
+        raise ValueError(_("The file is larger than %(mb)s MB.") % {"mb": _megabytes(max_bytes)})
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValueError(_("The file is not readable JSON.")) from exc
+    if text.lstrip()[:1] == "[" or (text.lstrip()[:1] == "{" and '"hits"' in text[:2000]):
+        try:
+            data = json.loads(text)
+        except (ValueError, RecursionError):
+            data = None
+        if data is not None:
+            records = data.get("hits") if isinstance(data, dict) else data
+            if not isinstance(records, list):
+                raise ValueError(
+                    _("The JSON file must hold a list of ads or an object with “hits”.")
+                )
+            if len(records) > max_rows:
+                raise ValueError(_("At most %(n)s rows per file.") % {"n": max_rows})
+            if not records:
+                raise ValueError(_("The file is empty."))
+            return records
+    records = []
+    for number, line in enumerate(_lines(text), start=1):
+        if not line.strip():
+            continue
+        if len(records) >= max_rows:
+            raise ValueError(_("At most %(n)s rows per file.") % {"n": max_rows})
+        try:
+            records.append(json.loads(line))
+        except (ValueError, RecursionError) as exc:
+            raise ValueError(_("Line %(n)s is not readable JSON.") % {"n": number}) from exc
+    if not records:
+        raise ValueError(_("The file is empty."))
+    return records
+
+
 # --- writing ------------------------------------------------------------------------------------
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

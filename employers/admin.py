@@ -94,3 +94,18 @@ class MembershipAdmin(admin.ModelAdmin):
 
 admin.site.register(models.Site)
 admin.site.register(models.ContactPerson)
+
+
+@admin.register(models.HistoricalAd)
+class HistoricalAdAdmin(admin.ModelAdmin):
+    """Imported ads are read here; they change only by importing (``import_historical_ads``)."""
+
+    list_display = ["published_on", "employer_name", "orgnr", "ssyk", "municipality", "vacancies"]
+    list_filter = ["region", "ssyk"]
+    search_fields = ["employer_name", "orgnr", "headline"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

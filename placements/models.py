@@ -350,7 +350,9 @@ class ReminderSent(models.Model):
         return f"{self.followup_id} {self.sent_on}"
 
 
-# Projects live in their own module; imported here so Django registers them with this app.
+# Projects and outreach suggestions live in their own modules; imported here so Django registers
+# them with this app.
+from placements.outreach.models import OutreachSuggestion  # noqa: E402, F401
 from placements.projects.models import (  # noqa: E402, F401
     ParticipantStart,
     Project,

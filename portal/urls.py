@@ -12,6 +12,7 @@ from portal.views import (
     manager,
     matching_pages,
     method,
+    outreach,
     participant_public,
     projects,
     regions,
@@ -182,6 +183,18 @@ urlpatterns = [
     path("deltagare/<int:pk>/historik/", views.participant_history, name="participant_history"),
     path("deltagare/<int:pk>/metod/", views.participant_method, name="participant_method"),
     path("matchningsvikter/", matching_pages.match_weights, name="match_weights"),
+    path("vem-kontaktar-jag-nu/", outreach.outreach_list, name="outreach"),
+    path(
+        "vem-kontaktar-jag-nu/samtal/<int:pk>/",
+        outreach.outreach_log_call,
+        name="outreach_log_call",
+    ),
+    path(
+        "vem-kontaktar-jag-nu/till-registret/",
+        outreach.outreach_add_to_register,
+        name="outreach_add_to_register",
+    ),
+    path("arbetsgivare/annonshistorik/", outreach.historical_ads_upload, name="historical_ads"),
     path("larda-vikter/", learning.learned_weights, name="learned_weights"),
     path("larda-vikter/anpassa/", learning.learned_weights_fit, name="learned_weights_fit"),
     path(

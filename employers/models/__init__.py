@@ -11,6 +11,7 @@ from employers.models.employers import (
     EmployerQuerySet,
     EmployerScopedQuerySet,
 )
+from employers.models.hiring import HistoricalAd
 from employers.models.imports import ImportJob
 from employers.models.profiles import (
     TaskProfile,
@@ -27,6 +28,7 @@ __all__ = [
     "EmployerMembership",
     "EmployerQuerySet",
     "EmployerScopedQuerySet",
+    "HistoricalAd",
     "ImportJob",
     "Interaction",
     "InteractionQuerySet",

@@ -2,6 +2,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from placements.api import learning, views
+from placements.outreach import api as outreach
 from placements.projects import api as projects
 from placements.reporting.api import method, statistics
 
@@ -18,6 +19,13 @@ urlpatterns = [
     *router.urls,
     path(
         "match-weights/rollback/", learning.WeightsRollbackView.as_view(), name="weights-rollback"
+    ),
+    path("outreach/", outreach.OutreachListView.as_view(), name="outreach"),
+    path("outreach/log-call/", outreach.OutreachLogCallView.as_view(), name="outreach-log-call"),
+    path(
+        "outreach/add-to-register/",
+        outreach.OutreachAddEmployerView.as_view(),
+        name="outreach-add-to-register",
     ),
     path("statistics/", statistics.StatisticsView.as_view(), name="statistics"),
     path("statistics/export/", statistics.StatisticsExportView.as_view(), name="statistics-export"),

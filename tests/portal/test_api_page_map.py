@@ -51,6 +51,9 @@ API_WRITE_TO_PAGE: dict[str, str | tuple[str, str]] = {
     "interactions_create": "employer_detail",
     "interactions_update": "next_step_done",
     "interactions_partial_update": "next_step_done",
+    # whom to approach next (issue 25): the coordinator's list has a button for each
+    "outreach_log_call_create": "outreach_log_call",
+    "outreach_add_to_register_create": "outreach_add_to_register",
     # task profiles
     "task_profiles_create": "profile_create",
     "task_profiles_update": "profile_edit_full",

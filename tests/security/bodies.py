@@ -42,6 +42,24 @@ def iso(day: dt.date) -> str:
 # --- objects made on demand, inside the request's savepoint -----------------------------------------
 
 
+def _outreach_orgnr(world) -> str:
+    """An employer the region's job ads name but the register does not (issue 25)."""
+    from core.models import Unit
+    from employers.models import HistoricalAd
+
+    unit = Unit.objects.get(pk=world.users["coordinator"].unit_id)
+    HistoricalAd.objects.create(
+        region_id=unit.region_id,
+        ad_id="matrix-1",
+        published_on=today(),
+        orgnr="556100-0018",
+        employer_name="Annonsföretaget AB",
+        ssyk="9111",
+        municipality_id="0880",
+    )
+    return "5561000018"
+
+
 def _weight_proposal(world, **extra):
     """An open proposal of learned weights for the cast's unit, fitted against today's weights."""
     from matching.engine import Weights
@@ -516,6 +534,8 @@ BODIES = {
         "participant": w.ids["participants"],
         "started_on": iso(today()),
     },
+    "POST /api/v1/outreach/log-call/": lambda w: {"employer": w.ids["employers"]},
+    "POST /api/v1/outreach/add-to-register/": lambda w: {"orgnr": _outreach_orgnr(w)},
     "POST /api/v1/participant-starts/": lambda w: {
         "participant": w.ids["participants"],
         "kind": "studies",

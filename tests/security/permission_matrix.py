@@ -87,6 +87,11 @@ MATRIX = {
     "POST /api/v1/match-decisions/": "DODHDODDD",
     "GET /api/v1/match-decisions/{id}/": "OOOHOODDD",
     "GET /api/v1/match-weights/": "OOOOOODDD",
+    # Whom to approach next (issue 25): the unit's coordinators act, its manager reads; guides
+    # (participants' caseworkers, not employer work), employers and participants never.
+    "GET /api/v1/outreach/": "ODDDOODDD",
+    "POST /api/v1/outreach/log-call/": "ODDDDODDD",
+    "POST /api/v1/outreach/add-to-register/": "ODDDDODDD",
     "PUT /api/v1/match-weights/": "DDDDDODDD",
     "PATCH /api/v1/match-weights/": "DDDDDODDD",
     # Learned weights (issue 25): the unit's manager and administrators only.

@@ -15,7 +15,8 @@ DEMO_PARTS = [
     "matching.demo",
     "placements.demo",
     "placements.demo_method",
-    "matching.transit.demo",
+    "employers.demo_ads",  # with its own seeded generator: the parts above draw as before
+    "matching.transit.demo",  # draws nothing: the timetable and travel times for what is above
 ]
 
 
