@@ -16,7 +16,7 @@ from matching.engine.related import effective_strengths
 
 class Vocab:
     """Index of every key seen: skills, OCN modules, KGA competences, occupations, industries,
-    employers, adaptations (bit positions)."""
+    employers, adaptations (bit positions), licences."""
 
     def __init__(self) -> None:
         self.maps: dict[str, dict[Hashable, int]] = {
@@ -29,6 +29,7 @@ class Vocab:
                 "industry",
                 "employer",
                 "adaptation",
+                "licence",
             )
         }
 
@@ -161,6 +162,10 @@ class ProfileTable(_Located):
     has_requirements: np.ndarray
     supervisor: np.ndarray
     load_score: np.ndarray
+    licence_required: sparse.csr_matrix  # profiles × licences, 1 = required
+    licence_count: np.ndarray
+    skill_must: sparse.csr_matrix  # profiles × skills, 1 = must have (a hard requirement)
+    must_count: np.ndarray
     records: list[ProfileRecord]
     _radius: RadiusIndex | None = None
 
@@ -186,6 +191,8 @@ class ParticipantTable(_Located):
     industry_affinity: np.ndarray
     has_preferences: np.ndarray
     consent: sparse.csr_matrix
+    licences: sparse.csr_matrix  # participants × licences held (with those they include)
+    owned: sparse.csr_matrix  # participants × skills they have themselves (no related skills)
     records: list[ParticipantRecord]
     _radius: RadiusIndex | None = None
 
@@ -228,6 +235,8 @@ def build_tables(
             vocab.index("employer", e)
         for a in p.needs:
             vocab.index("adaptation", a)
+        for licence in p.licences:
+            vocab.index("licence", licence)
     for r in profiles:
         for key in r.skills:
             vocab.index("skill", key)
@@ -242,6 +251,10 @@ def build_tables(
         vocab.index("employer", r.employer_id)
         for a in r.offered:
             vocab.index("adaptation", a)
+        for licence in r.required_licences:
+            vocab.index("licence", licence)
+        for key in r.must_skills:
+            vocab.index("skill", key)
     for key, others in related.items():
         for other, _sim in others:
             if key in vocab.maps["skill"]:
@@ -280,6 +293,14 @@ def _profile_table(vocab: Vocab, profiles: Sequence[ProfileRecord]) -> ProfileTa
     for row, r in enumerate(profiles):
         for comp, level in r.kga_required.items():
             kga_min[row, vocab.get("competence", comp)] = level
+    licences = _csr(
+        [{vocab.get("licence", k): 1.0 for k in r.required_licences} for r in profiles],
+        vocab.size("licence"),
+    )
+    must = _csr(
+        [{vocab.get("skill", k): 1.0 for k in r.must_skills} for r in profiles],
+        vocab.size("skill"),
+    )
     slots_free = np.array([max(r.slots_free, 1) for r in profiles], dtype=np.float64)
     proposals = np.array([r.open_proposals for r in profiles], dtype=np.float64)
     return ProfileTable(
@@ -322,6 +343,10 @@ def _profile_table(vocab: Vocab, profiles: Sequence[ProfileRecord]) -> ProfileTa
         ),
         supervisor=np.array([r.supervisor for r in profiles], dtype=bool),
         load_score=1.0 - np.minimum(1.0, proposals / (3.0 * slots_free)),
+        licence_required=licences,
+        licence_count=np.asarray(licences.sum(axis=1)).ravel(),
+        skill_must=must,
+        must_count=np.asarray(must.sum(axis=1)).ravel(),
         records=list(profiles),
     )
 
@@ -386,5 +411,13 @@ def _participant_table(
             [bool(p.desired_occupations or p.desired_industries) for p in participants], dtype=bool
         ),
         consent=_csr(consent, vocab.size("employer")),
+        licences=_csr(
+            [{vocab.get("licence", k): 1.0 for k in p.licences} for p in participants],
+            vocab.size("licence"),
+        ),
+        owned=_csr(
+            [{vocab.get("skill", k): 1.0 for k in p.skills} for p in participants],
+            vocab.size("skill"),
+        ),
         records=list(participants),
     )

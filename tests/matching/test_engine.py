@@ -382,6 +382,7 @@ participants = st.builds(
     substitute_occupations=st.dictionaries(st.integers(1, 4), st.integers(10, 100), max_size=2),
     desired_industries=st.frozensets(st.sampled_from(["A", "G", "I"]), max_size=2),
     consent_employers=st.frozensets(st.integers(1, 3), max_size=2),
+    licences=st.frozensets(st.integers(1, 3), max_size=2),
 )
 profiles = st.builds(
     ProfileRecord,
@@ -402,6 +403,8 @@ profiles = st.builds(
     supervisor=st.booleans(),
     open_proposals=st.integers(0, 8),
     slots_free=st.integers(0, 4),
+    required_licences=st.frozensets(st.integers(1, 3), max_size=2),
+    must_skills=st.frozensets(skill_keys, max_size=2),
 )
 RELATED = {"a": [("b", 0.8)], "c": [("d", 0.6), ("a", 0.55)]}
 
