@@ -98,8 +98,10 @@ def own_strengths(record: ParticipantRecord) -> dict[Hashable, float]:
 
 
 def reach_km(record: ParticipantRecord, travel: c.TravelModel) -> float:
-    """How far (great-circle km) the participant can get: own km limit if given, else the best of
-    their ways of travelling within the minute limit (own, capped; or the unit's defaults)."""
+    """How far (great-circle km) the participant can get: the best of their ways of travelling
+    within the minute limit (own, capped; or the unit's defaults), and no farther than their own km
+    limit. A km limit only ever shortens the reach: it never admits a trip the product estimates
+    longer than the minutes that apply (a 100 km limit is not a two-hour drive)."""
     means = [
         m
         for m in record.means
@@ -113,11 +115,7 @@ def reach_km(record: ParticipantRecord, travel: c.TravelModel) -> float:
     else:
         by_time = max(travel.reach_km(m, travel.default_limits[m]) for m in means)
     if record.own_km is not None:
-        return (
-            float(record.own_km)
-            if record.own_minutes is None
-            else min(float(record.own_km), by_time)
-        )
+        return min(float(record.own_km), by_time)
     return by_time
 
 
