@@ -42,6 +42,7 @@ from portal.coordinator_forms import (
     TaskProfileFullForm,
     adaptation_groups,
 )
+from portal.licence_fields import licence_name
 from portal.views.common import run_service
 from portal.views.match_lists import filtered_matches
 
@@ -419,6 +420,7 @@ def profile_detail_view(request, pk):
         "skills": profile.skills.select_related("skill"),
         "ocn": profile.ocn_requirements.select_related("module__programme"),
         "kga": profile.kga_requirements.select_related("competence"),
+        "licences": [licence_name(x) for x in profile.required_licences.all()],
         "adaptations": profile.offered_adaptations.order_by("category", "label"),
         "placements": [p for p in placements if p.status != "proposed"],
         "proposals": [p for p in placements if p.status == "proposed"],
