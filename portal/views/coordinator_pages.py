@@ -595,6 +595,7 @@ def _template_rows() -> list[list[str]]:
         "period_end": "2027-03-31",
         "skills_required": "Truckvana; Orderplockning",
         "skills_nice": "Packning",
+        "licences": "Truckkort B",
     }
     return [COLUMNS, [example.get(c, "") for c in COLUMNS]]
 
@@ -685,6 +686,21 @@ def import_columns(request):
         ("period_end", _("Until, YYYY-MM-DD."), False, None),
         ("skills_required", _("Required skills, separated by ;."), False, None),
         ("skills_nice", _("Nice-to-have skills, separated by ;."), False, None),
+        (
+            "skills_must",
+            _("Must-have skills, separated by ;: a participant without one is not matched."),
+            False,
+            None,
+        ),
+        (
+            "licences",
+            _(
+                "Required licences and legitimations, separated by ;: a driving-licence class "
+                "(B, CE), a name (Truckkort B, Tandläkarlegitimation) or a code."
+            ),
+            False,
+            None,
+        ),
     ]
     assert [c[0] for c in columns] == COLUMNS
     also = {}
