@@ -144,3 +144,22 @@ def test_a_must_skill_excludes_and_a_weighted_one_does_not(api, unit, guide, emp
     assert by_profile[weighted.pk]["reasons"] == []
     ranked = api(guide).get(f"/api/v1/task-profiles/{must.pk}/matches/").json()
     assert ranked == []
+
+
+def test_the_register_extract_lists_the_licences_held(unit, guide, admin_user):
+    import json
+
+    from django.test import Client
+
+    person = ParticipantFactory(unit=unit, guide=guide)
+    participant_update(participant=person, by=guide, licences=[lic("truck-b"), lic("b")])
+    client = Client()
+    client.force_login(admin_user)
+    data = json.loads(client.get(f"/sakerhet/deltagare/{person.pk}/utdrag/?format=json").content)
+    profile = {s["key"]: s for s in data["sections"]}["profile"]
+    fields = {f["key"]: f for f in profile["fields"]}
+    assert fields["licences"]["label"] == "Behörigheter och legitimationer"
+    assert sorted(fields["licences"]["value"]) == [
+        "Körkort B (personbil)",
+        "Truckkort B (motviktstruckar, skjutstativtruckar)",
+    ]
