@@ -342,6 +342,12 @@ ENGINE_VERSION_RECHECK_SECONDS = env.float("ENGINE_VERSION_RECHECK_SECONDS", def
 # Timetables (GTFS zips) and the travel-time matrices computed from them (issue 24).
 TRANSIT_DIR = env.str("TRANSIT_DIR", default=str(VAR_DIR / "transit"))
 ENGINE_STORE_DIR = env.str("ENGINE_STORE_DIR", default=str(VAR_DIR / "engine"))
+# The JobTech Taxonomy export the unit downloads (SSYK 2012, 2 412 occupation names, skills): the
+# demo imports it when present. Default: ../shared/data/jobtech beside the checkout, if it exists.
+_SHARED_TAXONOMY = BASE_DIR.parent / "shared" / "data" / "jobtech"
+TAXONOMY_DIR = env.str(
+    "BRYGGA_TAXONOMY_DIR", default=str(_SHARED_TAXONOMY) if _SHARED_TAXONOMY.is_dir() else ""
+)
 
 # A full recompute split into this many tasks, run by any number of workers (1: one task, as before).
 RECOMPUTE_PARTS = env.int("RECOMPUTE_PARTS", default=1)

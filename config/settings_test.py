@@ -26,6 +26,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 ENGINE_VERSION_RECHECK_SECONDS = 0
 # No engine files shared between tests (their databases differ); the store's tests opt in.
 ENGINE_STORE_DIR = ""
+# The full taxonomy import runs only in the tests that need it (they point here themselves).
+TAXONOMY_DIR = ""
 # LocMemCache is per process: the production settings then keep sessions and users in the
 # database (tests/core/test_request_cost.py turns the shared-cache setup on to test it).
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

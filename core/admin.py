@@ -71,6 +71,14 @@ class AdaptationAdmin(admin.ModelAdmin):
     search_fields = ("label", "code")
 
 
+@admin.register(models.Licence)
+class LicenceAdmin(admin.ModelAdmin):
+    list_display = ("label", "code", "kind", "issuer", "active")
+    list_filter = ("kind", "active")
+    search_fields = ("label", "code", "ad_label")
+    filter_horizontal = ("includes",)
+
+
 class OcnModuleInline(admin.TabularInline):
     model = models.OcnModule
     extra = 0

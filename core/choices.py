@@ -40,6 +40,12 @@ class AdaptationCategory(models.TextChoices):
     AIDS = "aids", _("Aids and equipment")
 
 
+class LicenceKind(models.TextChoices):
+    DRIVING = "driving", _("Driving licence")
+    MACHINE = "machine", _("Machine or forklift card")
+    LEGITIMATION = "legitimation", _("Professional legitimation")
+
+
 class SwedishLevel(models.IntegerChoices):
     """One ordinal scale for Swedish: SFI courses A–D and CEFR, so requirements compare by number."""
 

@@ -10,7 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.choices import AdaptationCategory, OcnLevel
+from core.choices import AdaptationCategory, LicenceKind, OcnLevel
 
 
 class TimeStampedModel(models.Model):
@@ -313,6 +313,39 @@ class Adaptation(models.Model):
         ordering = ["category", "label"]
         verbose_name = _("adaptation")
         verbose_name_plural = _("adaptations")
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Licence(models.Model):
+    """A licence or legitimation a job may require and a person may hold: driving-licence classes
+    (Transportstyrelsen), forklift cards (TLP10), legitimations (Socialstyrelsen, Skolverket). A
+    profile that requires one excludes whoever does not hold it; it is never a score. A licence
+    ``includes`` those it gives the right to as well (class CE includes C and B), so a profile
+    that requires B accepts a holder of CE."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    label = models.CharField(_("label"), max_length=200)
+    label_en = models.CharField(_("English label"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=LicenceKind.choices)
+    issuer = models.CharField(_("issued by"), max_length=100, blank=True)
+    # How job ads name it (JobTech's driving-licence labels are the class: "B", "CE").
+    ad_label = models.CharField(_("label in job ads"), max_length=40, blank=True)
+    includes = models.ManyToManyField(
+        "self",
+        verbose_name=_("includes"),
+        symmetrical=False,
+        blank=True,
+        related_name="included_in",
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["kind", "order", "label"]
+        verbose_name = _("licence")
+        verbose_name_plural = _("licences")
 
     def __str__(self) -> str:
         return self.label

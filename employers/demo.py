@@ -12,7 +12,17 @@ from stdnum import luhn
 
 from core.choices import Role
 from core.demo import DEMO_PASSWORD, KALMAR_COUNTY, REGIONAL_UNITS, demo_unit
-from core.models import Adaptation, Industry, Locality, Municipality, Occupation, Skill, Unit, User
+from core.models import (
+    Adaptation,
+    Industry,
+    Licence,
+    Locality,
+    Municipality,
+    Occupation,
+    Skill,
+    Unit,
+    User,
+)
 from employers.choices import EmployerStatus, ProfileStatus
 from employers.models import Employer, EmployerMembership, Interaction, TaskProfile
 from employers.services.contact_log import interaction_create
@@ -20,6 +30,9 @@ from employers.services.contacts import contact_create
 from employers.services.employers import employer_create
 from employers.services.profiles import task_profile_create, task_profile_transition
 from employers.services.sites import site_create
+
+# Template skills that are really licences: the demo's profiles require them as licences.
+LICENCE_SKILLS = {"Körkort B": "b"}
 
 # industry key: (SNI section, sector, name patterns, profiles: (title, occupation label, kind, skills, hours))
 INDUSTRIES = {
@@ -414,6 +427,7 @@ def build(*, rng, stdout) -> None:
     adaptations = {a.code: a for a in Adaptation.objects.all()}
     occupations = {o.label: o for o in Occupation.objects.all()}
     skills = {s.label: s for s in Skill.objects.all()}
+    licences = {x.code: x for x in Licence.objects.all()}
     industries = {i.code: i for i in Industry.objects.filter(level=1)}
     today = timezone.localdate()
     used_orgnr: set[str] = set()
@@ -539,14 +553,26 @@ def build(*, rng, stdout) -> None:
                 period_start=today - dt.timedelta(days=rng.randint(0, 60)),
                 period_end=today + dt.timedelta(days=rng.randint(60, 300)),
                 offered_adaptations=profile_adaptations,
+                # A licence written as a skill ("Körkort B") is a required licence, not a score.
+                # The list is built in full first, so the random stream stays as before.
                 skills=[
-                    {
-                        "skill": skills.get(label),
-                        "text": "" if label in skills else label,
-                        "weight": rng.randint(2, 5),
-                        "required": i == 0 and rng.random() < 0.5,
-                    }
-                    for i, label in enumerate(skill_labels)
+                    item
+                    for item in [
+                        {
+                            "skill": skills.get(label),
+                            "text": "" if label in skills else label,
+                            "weight": rng.randint(2, 5),
+                            "required": i == 0 and rng.random() < 0.5,
+                        }
+                        for i, label in enumerate(skill_labels)
+                    ]
+                    if (item["skill"].label if item["skill"] else item["text"])
+                    not in LICENCE_SKILLS
+                ],
+                required_licences=[
+                    licences[LICENCE_SKILLS[label]]
+                    for label in skill_labels
+                    if label in LICENCE_SKILLS and LICENCE_SKILLS[label] in licences
                 ],
             )
             target = rng.choices(

@@ -165,6 +165,12 @@ def reason_text(reason: Reason, labels) -> str:
         return _("The profile is not open or has no free slot")
     if reason.code == "no_consent":
         return _("No valid consent to share with this employer")
+    if reason.code == "licence_missing":
+        return _("Requires %(licence)s – not held") % {
+            "licence": labels.name("licences", p["licence"])
+        }
+    if reason.code == "must_skill_missing":
+        return _("Must have %(skill)s – missing") % {"skill": labels.skill(p["skill"])}
     return reason.code
 
 

@@ -12,9 +12,11 @@ from django.conf import settings
 from django.db.models import Count, Max, Q
 from django.utils import timezone, translation
 
+from core.licences import CAR_LICENCE, inclusion_map, with_included
 from core.models import (
     Adaptation,
     KgaCompetence,
+    Licence,
     OccupationSubstitution,
     OcnModule,
     Skill,
@@ -53,6 +55,7 @@ class Labels:
     adaptations: dict = field(default_factory=dict)
     modules: dict = field(default_factory=dict)
     competences: dict = field(default_factory=dict)
+    licences: dict = field(default_factory=dict)
     # The English names, where the vocabulary has them: an explanation in English names an
     # adaptation "Quiet workspace", not "Lugn arbetsplats".
     english: dict = field(default_factory=dict)
@@ -121,6 +124,19 @@ def participant_records(participants) -> list[ParticipantRecord]:
     kga = latest_kga_levels(ids)
     certified = certified_modules(ids)
     consents = consented_employer_ids(ids)
+    held = defaultdict(set)
+    for pid, lid in Participant.licences.through.objects.filter(participant_id__in=ids).values_list(
+        "participant_id", "licence_id"
+    ):
+        held[pid].add(lid)
+    included = inclusion_map()
+    # The flag means the car licence (class B): rows written before the licence list, or by a
+    # bulk path that skips the services, still count as holding it.
+    car = Licence.objects.filter(code=CAR_LICENCE).values_list("pk", flat=True).first()
+    if car is not None:
+        for p in participants:
+            if p.has_driving_licence:
+                held[p.pk].add(car)
     records = []
     for p in participants:
         subs: dict[int, int] = {}
@@ -149,6 +165,7 @@ def participant_records(participants) -> list[ParticipantRecord]:
                 substitute_occupations=subs,
                 desired_industries=frozenset(desired_ind[p.pk]),
                 consent_employers=frozenset(consents.get(p.pk, set())),
+                licences=frozenset(with_included(held[p.pk], included)),
             )
         )
     return records
@@ -157,10 +174,18 @@ def participant_records(participants) -> list[ParticipantRecord]:
 def profile_records(profiles) -> list[ProfileRecord]:
     ids = [r.pk for r in profiles]
     skills = defaultdict(dict)
-    for rid, sid, text, weight, required in TaskProfileSkill.objects.filter(
+    must = defaultdict(set)
+    for rid, sid, text, weight, required, is_must in TaskProfileSkill.objects.filter(
         profile_id__in=ids
-    ).values_list("profile_id", "skill_id", "free_text", "weight", "required"):
+    ).values_list("profile_id", "skill_id", "free_text", "weight", "required", "must"):
         skills[rid][skill_key(sid, text)] = (float(weight), bool(required))
+        if is_must:
+            must[rid].add(skill_key(sid, text))
+    licences = defaultdict(set)
+    for rid, lid in TaskProfile.required_licences.through.objects.filter(
+        taskprofile_id__in=ids
+    ).values_list("taskprofile_id", "licence_id"):
+        licences[rid].add(lid)
     offered = defaultdict(set)
     for rid, aid in TaskProfile.offered_adaptations.through.objects.filter(
         taskprofile_id__in=ids
@@ -216,6 +241,8 @@ def profile_records(profiles) -> list[ProfileRecord]:
             supervisor=r.supervisor_available,
             open_proposals=load.get(r.pk, 0),
             slots_free=max(r.slots_total - r.slots_taken, 0),
+            required_licences=frozenset(licences[r.pk]),
+            must_skills=frozenset(must[r.pk]),
         )
         for r in profiles
     ]
@@ -252,6 +279,9 @@ def unit_version(unit_id: int) -> tuple:
         agg(MatchDecision.objects.filter(participant__unit_id=unit_id), "pk"),
         agg(MatchWeights.objects.filter(unit_id=unit_id)),
         agg(Skill.objects.all(), "pk"),
+        agg(Participant.licences.through.objects.filter(participant__unit_id=unit_id), "pk"),
+        agg(TaskProfile.required_licences.through.objects.filter(taskprofile__in=profiles), "pk"),
+        agg(Licence.includes.through.objects.all(), "pk"),
     )
 
 
@@ -272,7 +302,9 @@ def _engine_from_db(unit_id: int) -> tuple[Engine, Labels, Counter]:
         adaptations=dict(Adaptation.objects.values_list("pk", "label")),
         modules=dict(OcnModule.objects.values_list("pk", "name")),
         competences=dict(KgaCompetence.objects.values_list("pk", "name")),
+        licences=dict(Licence.objects.values_list("pk", "label")),
         english={
+            "licences": dict(Licence.objects.exclude(label_en="").values_list("pk", "label_en")),
             "adaptations": dict(
                 Adaptation.objects.exclude(label_en="").values_list("pk", "label_en")
             ),

@@ -27,6 +27,10 @@ from employers.choices import (
 )
 from employers.models import TaskProfile
 from portal.forms import DateInput, HoursRangeMixin
+from portal.licence_fields import LicenceChoiceField, licence_groups
+
+# A skill's requirement in the form: must have (excludes), required (weighted) or nice to have.
+SKILL_MUST, SKILL_REQUIRED, SKILL_NICE = "must", "1", "0"
 
 SKILL_ROWS = 8
 
@@ -215,6 +219,10 @@ class TaskProfileFullForm(HoursRangeMixin, forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    required_licences = LicenceChoiceField(label=_("Licences and legitimations required"))
+
+    def licence_groups(self):
+        return licence_groups(self["required_licences"])
 
     def __init__(self, *args, employer=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -252,11 +260,14 @@ class TaskProfileFullForm(HoursRangeMixin, forms.Form):
                 coerce=int,
                 initial=3,
             )
-            self.fields[f"skill_{i}_required"] = forms.TypedChoiceField(
+            self.fields[f"skill_{i}_required"] = forms.ChoiceField(
                 label=_("Required or nice to have"),
-                choices=[("1", _("Required")), ("0", _("Nice to have"))],
-                coerce=lambda v: v == "1",
-                initial="0",
+                choices=[
+                    (SKILL_MUST, _("Must have (excludes who lacks it)")),
+                    (SKILL_REQUIRED, _("Required (weighted)")),
+                    (SKILL_NICE, _("Nice to have")),
+                ],
+                initial=SKILL_NICE,
             )
 
     @classmethod
@@ -290,7 +301,10 @@ class TaskProfileFullForm(HoursRangeMixin, forms.Form):
         for i, s in enumerate(profile.skills.select_related("skill")):
             data[f"skill_{i}"] = s.skill.label if s.skill_id else s.free_text
             data[f"skill_{i}_weight"] = s.weight
-            data[f"skill_{i}_required"] = "1" if s.required else "0"
+            data[f"skill_{i}_required"] = (
+                SKILL_MUST if s.must else SKILL_REQUIRED if s.required else SKILL_NICE
+            )
+        data["required_licences"] = [x.pk for x in profile.required_licences.all()]
         return data
 
     def clean_occupation(self):
@@ -330,6 +344,7 @@ class TaskProfileFullForm(HoursRangeMixin, forms.Form):
         }
         kwargs["offered_adaptations"] = list(data["offered_adaptations"])
         kwargs["ocn_modules"] = list(data["ocn_modules"])
+        kwargs["required_licences"] = list(data["required_licences"])
         kwargs["kga_requirements"] = [
             {"competence": c, "min_level": int(data[f"kga_{c.pk}"])}
             for c in self.kga_competences
@@ -339,7 +354,8 @@ class TaskProfileFullForm(HoursRangeMixin, forms.Form):
             {
                 "text": data[f"skill_{i}"].strip(),
                 "weight": data[f"skill_{i}_weight"],
-                "required": data[f"skill_{i}_required"],
+                "required": data[f"skill_{i}_required"] in (SKILL_MUST, SKILL_REQUIRED),
+                "must": data[f"skill_{i}_required"] == SKILL_MUST,
             }
             for i in range(self.skill_count)
             if (data.get(f"skill_{i}") or "").strip()

@@ -22,6 +22,7 @@ from core.models import (
 )
 from matching.choices import CommuteMeans, Gender, LanguageLevel, SkillSource, Weekday
 from portal.forms import DateInput, HoursRangeMixin, commute_limit_fields
+from portal.licence_fields import LicenceChoiceField
 
 
 class LabelledChoiceField(forms.CharField):
@@ -84,6 +85,13 @@ class ParticipantEditForm(HoursRangeMixin, forms.Form):
     )
     has_driving_licence = forms.BooleanField(label=_("Driving licence"), required=False)
     has_car = forms.BooleanField(label=_("Has a car"), required=False)
+    licences = LicenceChoiceField(
+        label=_("Licences and legitimations"),
+        help_text=_(
+            "Driving licence means class B or a class that includes it (C, CE, D …): ticking it "
+            "adds class B."
+        ),
+    )
     commute_max_minutes, commute_max_km = commute_limit_fields()
     hours_min = forms.IntegerField(label=_("Hours per week, min"), min_value=0, max_value=60)
     hours_max = forms.IntegerField(label=_("Hours per week, max"), min_value=0, max_value=60)

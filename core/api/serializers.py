@@ -77,6 +77,15 @@ class AdaptationSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "label", "label_en", "category", "description"]
 
 
+class LicenceSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    includes = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = models.Licence
+        fields = ["id", "code", "label", "label_en", "kind", "kind_label", "issuer", "includes"]
+
+
 class OcnModuleSerializer(serializers.ModelSerializer):
     class Meta:
         model = models.OcnModule

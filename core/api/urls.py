@@ -14,6 +14,7 @@ router.register("skills", views.SkillViewSet, basename="skill")
 router.register("occupations", views.OccupationViewSet, basename="occupation")
 router.register("industries", views.IndustryViewSet, basename="industry")
 router.register("adaptations", views.AdaptationViewSet, basename="adaptation")
+router.register("licences", views.LicenceViewSet, basename="licence")
 router.register("ocn-programmes", views.OcnProgrammeViewSet, basename="ocn-programme")
 router.register("kga-competences", views.KgaCompetenceViewSet, basename="kga-competence")
 

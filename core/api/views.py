@@ -146,6 +146,12 @@ class AdaptationViewSet(ReferenceViewSet):
     filterset_fields = ["category"]
 
 
+class LicenceViewSet(ReferenceViewSet):
+    queryset = models.Licence.objects.filter(active=True).prefetch_related("includes")
+    serializer_class = serializers.LicenceSerializer
+    filterset_fields = ["kind"]
+
+
 class OcnProgrammeViewSet(ReferenceViewSet):
     queryset = models.OcnProgramme.objects.prefetch_related("modules__skills")
     serializer_class = serializers.OcnProgrammeSerializer

@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.choices import Role
-from core.models import Adaptation, KgaCompetence, OcnModule, Skill
+from core.models import Adaptation, KgaCompetence, Licence, OcnModule, Skill
 from core.roles import role_of
 from core.tabular import check_upload
 from employers.choices import ProfileStatus
@@ -24,6 +24,7 @@ PROFILE_INPUT_FIELDS = [
     "swedish_level",
     "physical_demands",
     "offered_adaptations",
+    "required_licences",
     "supervisor_available",
     "wage_subsidy_eligible",
     "slots_total",
@@ -193,6 +194,9 @@ class ProfileSkillOutSerializer(serializers.Serializer):
     free_text = serializers.CharField()
     weight = serializers.IntegerField()
     required = serializers.BooleanField()
+    must = serializers.BooleanField(
+        help_text="A must-have skill: a participant without it is not matched."
+    )
 
     def get_label(self, obj) -> str:
         return obj.skill.label if obj.skill_id else obj.free_text
@@ -204,6 +208,9 @@ class TaskProfileSerializer(serializers.ModelSerializer):
     kga_requirements = serializers.SerializerMethodField()
     slots_free = serializers.IntegerField(read_only=True)
     employer_name = serializers.CharField(source="employer.name", read_only=True)
+    required_licence_labels = serializers.SerializerMethodField(
+        help_text="The required licences and legitimations by name, in the order of the ids."
+    )
 
     class Meta:
         model = TaskProfile
@@ -212,6 +219,7 @@ class TaskProfileSerializer(serializers.ModelSerializer):
             "employer_name",
             "unit",
             *PROFILE_INPUT_FIELDS,
+            "required_licence_labels",
             "slots_taken",
             "slots_free",
             "status",
@@ -223,6 +231,9 @@ class TaskProfileSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
+
+    def get_required_licence_labels(self, obj) -> list[str]:
+        return [licence.label for licence in obj.required_licences.all()]
 
     def get_ocn_modules(self, obj) -> list[int]:
         return [r.module_id for r in obj.ocn_requirements.all()]
@@ -363,6 +374,10 @@ class ProfileSkillInputSerializer(serializers.Serializer):
     text = serializers.CharField(required=False, allow_blank=True, max_length=300)
     weight = serializers.IntegerField(min_value=1, max_value=5, default=3)
     required = serializers.BooleanField(default=False)
+    must = serializers.BooleanField(
+        default=False,
+        help_text="Must have (a participant without it is not matched); implies required.",
+    )
 
     def validate(self, attrs):
         if attrs.get("skill") is None and not (attrs.get("text") or "").strip():
@@ -386,6 +401,9 @@ class TaskProfileInputSerializer(serializers.ModelSerializer):
         queryset=OcnModule.objects.all(), many=True, required=False
     )
     kga_requirements = KgaRequirementInputSerializer(many=True, required=False)
+    required_licences = serializers.PrimaryKeyRelatedField(
+        queryset=Licence.objects.filter(active=True), many=True, required=False
+    )
     slots_total = serializers.IntegerField(min_value=0, max_value=500, required=False)
     hours_min = serializers.IntegerField(min_value=0, max_value=60, required=False)
     hours_max = serializers.IntegerField(min_value=0, max_value=60, required=False)

@@ -282,7 +282,11 @@ class TaskProfileViewSet(WriteViewSet):
             TaskProfile.objects.visible_to(user)
             .select_related("employer")
             .prefetch_related(
-                "skills__skill", "ocn_requirements", "kga_requirements", "offered_adaptations"
+                "skills__skill",
+                "ocn_requirements",
+                "kga_requirements",
+                "offered_adaptations",
+                "required_licences",
             )
         )
 

@@ -34,6 +34,7 @@ FIELD_NAMES = {
     "period_end": "application_deadline",
     "skills_required": "must_have.skills",
     "skills_nice": "nice_to_have.skills",
+    "licences": "driving_license",
     "contact_name": "application_contacts",
     "contact_phone": "application_contacts",
     "contact_email": "application_contacts",
@@ -100,6 +101,15 @@ def _description(ad: dict) -> str:
     return text[:DESCRIPTION_MAX]
 
 
+def _driving_licences(ad: dict) -> str:
+    """The classes an ad requires: ``driving_license`` labels (B, CE) when it says a licence is
+    required (``driving_license_required``); a required licence with no class named is class B,
+    the ordinary car licence."""
+    if not ad.get("driving_license_required"):
+        return ""
+    return _labels(ad, "driving_license") or "B"
+
+
 def ad_row(ad: dict) -> dict[str, str]:
     """One ad as a row of the employer import."""
     if not isinstance(ad, dict):
@@ -125,6 +135,7 @@ def ad_row(ad: dict) -> dict[str, str]:
         "slots": _text(ad.get("number_of_vacancies")),
         "skills_required": _labels(ad, "must_have.skills"),
         "skills_nice": _labels(ad, "nice_to_have.skills"),
+        "licences": _driving_licences(ad),
     }
 
 

@@ -26,13 +26,14 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from core import taxonomy
 from core.api.exceptions import django_validation_error_dict
 from core.exceptions import DomainError
-from core.models import Industry, Municipality, Occupation, User
+from core.models import Industry, Licence, Municipality, Occupation, User
 from core.tabular import is_json
 from employers.choices import EmployerStatus, ProfileKind, Sector, SizeClass
 from employers.importing.reading import COLUMNS, REQUIRED, read_named
@@ -76,6 +77,7 @@ PROFILE_FIELDS = {
     "period_start": "period_start",
     "period_end": "period_end",
     "skills": "skills_required",
+    "required_licences": "licences",
     "site": "site_name",
 }
 
@@ -251,12 +253,43 @@ def _one_occupation(text: str, title: str) -> Occupation:
 
 
 def _skills(row: dict[str, str]) -> list[dict]:
+    """Required skills are weighted (a missing one lowers the score); only the ``skills_must``
+    column makes a skill a hard requirement. A JobTech ad's "must have" list is the employer's
+    wish list, not a legal bar, so it stays weighted."""
     skills = []
-    for column, required in (("skills_required", True), ("skills_nice", False)):
+    for column, required, must in (
+        ("skills_must", True, True),
+        ("skills_required", True, False),
+        ("skills_nice", False, False),
+    ):
         for text in row.get(column, "").split(SKILL_SEPARATOR):
             if text.strip():
-                skills.append({"text": text.strip()[:300], "required": required, "weight": 3})
+                skills.append(
+                    {"text": text.strip()[:300], "required": required, "must": must, "weight": 3}
+                )
     return skills
+
+
+def _licences(value: str) -> list[Licence]:
+    """Each ``;``-separated licence by its class as ads write it (B, CE), its name or its code."""
+    found, unknown = [], []
+    for text in value.split(SKILL_SEPARATOR):
+        text = text.strip()
+        if not text:
+            continue
+        active = Licence.objects.filter(active=True).order_by("pk")
+        licence = active.filter(
+            Q(ad_label__iexact=text) | Q(label__iexact=text) | Q(code__iexact=text)
+        ).first()
+        if licence is None:  # "Truckkort B" for "Truckkort B (motviktstruckar, …)", if only one
+            named = list(active.filter(label__istartswith=f"{text} ")[:2])
+            licence = named[0] if len(named) == 1 else None
+        (found if licence is not None else unknown).append(licence or text)
+    if unknown:
+        raise ValidationError(
+            {"licences": _("Unknown licence: %(v)s.") % {"v": ", ".join(unknown)}}
+        )
+    return list(dict.fromkeys(found))
 
 
 @contextmanager
@@ -444,6 +477,7 @@ def _profile(row: dict[str, str], by: User, employer: Employer, site: Site) -> N
         **_hours(row),
         "period_start": _date(row.get("period_start", ""), "period_start"),
         "period_end": _date(row.get("period_end", ""), "period_end"),
+        "required_licences": _licences(row.get("licences", "")),
     }
     slots = _whole(row.get("slots", ""), "slots")
     if slots is not None:

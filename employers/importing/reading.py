@@ -37,6 +37,8 @@ COLUMNS = [
     "period_end",
     "skills_required",
     "skills_nice",
+    "skills_must",
+    "licences",
 ]
 REQUIRED = ("name", "municipality")
 MAX_ROWS = 5000
@@ -98,6 +100,11 @@ ALIASES = {
     **dict.fromkeys(("krav", "kompetenskrav", "required skills", "must have"), "skills_required"),
     **dict.fromkeys(
         ("meriterande", "önskvärt", "nice to have", "nice to have skills"), "skills_nice"
+    ),
+    **dict.fromkeys(("måste", "måste ha", "ska krav", "must", "must skills"), "skills_must"),
+    **dict.fromkeys(
+        ("behörigheter", "körkort", "legitimation", "legitimationer", "licence", "license"),
+        "licences",
     ),
 }
 

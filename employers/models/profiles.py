@@ -102,6 +102,16 @@ class TaskProfile(TimeStampedModel):
         blank=True,
         related_name="task_profiles",
     )
+    required_licences = models.ManyToManyField(
+        "core.Licence",
+        verbose_name=_("required licences"),
+        blank=True,
+        related_name="task_profiles",
+        help_text=_(
+            "Licences and legitimations the job requires by law or by the employer: a participant "
+            "without one is not matched."
+        ),
+    )
     supervisor_available = models.BooleanField(_("supervisor available"), default=True)
     wage_subsidy_eligible = models.BooleanField(_("wage subsidy possible"), default=False)
     slots_total = models.PositiveSmallIntegerField(_("slots"), default=1)
@@ -195,15 +205,23 @@ class TaskProfileSkill(models.Model):
         _("weight"), default=3, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     required = models.BooleanField(_("required"), default=False)
+    # A required skill is weighted (missing it lowers the score) unless marked "must": then a
+    # participant without it is not matched at all.
+    must = models.BooleanField(_("must have"), default=False)
 
     class Meta:
-        ordering = ["-required", "-weight", "pk"]
+        ordering = ["-must", "-required", "-weight", "pk"]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(must=False) | Q(required=True),
+                name="taskprofileskill_must_is_required",
+                violation_error_message=_("A must-have skill is a required skill."),
+            ),
             models.CheckConstraint(
                 condition=Q(skill__isnull=False) | ~Q(free_text=""),
                 name="taskprofileskill_skill_or_text",
                 violation_error_message=_("Give a skill."),
-            )
+            ),
         ]
 
     def __str__(self) -> str:

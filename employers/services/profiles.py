@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from core import taxonomy
 from core.exceptions import InvalidTransition
-from core.models import Adaptation, KgaCompetence, KgaScale, OcnModule, Skill, User
+from core.models import Adaptation, KgaCompetence, KgaScale, Licence, OcnModule, Skill, User
 from employers.choices import PROFILE_TRANSITIONS, ProfileStatus
 from employers.models import (
     Employer,
@@ -76,8 +76,9 @@ def validate_profile(profile: TaskProfile) -> None:
 
 
 def _set_profile_skills(profile: TaskProfile, skills: list[dict]) -> None:
-    """Each item: {skill (Skill)|text (str), weight 1–5, required bool}. Free text is normalised to
-    the taxonomy; text that matches nothing is kept as written."""
+    """Each item: {skill (Skill)|text (str), weight 1–5, required bool, must bool}. Free text is
+    normalised to the taxonomy; text that matches nothing is kept as written. A must-have skill is
+    a required one that excludes whoever lacks it (``must`` implies ``required``)."""
     profile.skills.all().delete()
     rows = []
     for index, item in enumerate(skills):
@@ -93,7 +94,8 @@ def _set_profile_skills(profile: TaskProfile, skills: list[dict]) -> None:
             skill=skill,
             free_text="" if skill is not None and not text else text,
             weight=item.get("weight", 3),
-            required=bool(item.get("required", False)),
+            required=bool(item.get("required", False) or item.get("must", False)),
+            must=bool(item.get("must", False)),
         )
         row.full_clean(exclude=["profile"])
         rows.append(row)
@@ -146,6 +148,7 @@ def task_profile_create(
     offered_adaptations: Iterable[Adaptation] | None = None,
     ocn_modules: list[OcnModule] | None = None,
     kga_requirements: list[dict] | None = None,
+    required_licences: Iterable[Licence] | None = None,
     **data,
 ) -> TaskProfile:
     """Create a profile as a draft; it goes live with ``task_profile_transition(to_status="open")``.
@@ -163,6 +166,8 @@ def task_profile_create(
         profile.offered_adaptations.set(offered_adaptations)
     _set_profile_skills(profile, skills or [])
     _set_requirements(profile, ocn_modules, kga_requirements)
+    if required_licences is not None:
+        profile.required_licences.set(required_licences)
     _refresh(profile)
     return profile
 
@@ -182,6 +187,7 @@ def task_profile_update(
     offered_adaptations: Iterable[Adaptation] | None = None,
     ocn_modules: list[OcnModule] | None = None,
     kga_requirements: list[dict] | None = None,
+    required_licences: Iterable[Licence] | None = None,
     **data,
 ) -> TaskProfile:
     ensure_own_unit(by, profile.unit_id)
@@ -197,6 +203,8 @@ def task_profile_update(
     if skills is not None:
         _set_profile_skills(profile, skills)
     _set_requirements(profile, ocn_modules, kga_requirements)
+    if required_licences is not None:
+        profile.required_licences.set(required_licences)
     _refresh(profile)
     return profile
 

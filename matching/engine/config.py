@@ -13,6 +13,8 @@ REASON_HOURS = 4
 REASON_DISTANCE = 8
 REASON_NOT_AVAILABLE = 16
 REASON_CONSENT = 32
+REASON_LICENCE = 64
+REASON_MUST_SKILL = 128
 REASONS = {
     REASON_ADAPTATION: "adaptation_not_offered",
     REASON_VALIDATION: "validation_missing",
@@ -20,6 +22,8 @@ REASONS = {
     REASON_DISTANCE: "outside_commute_reach",
     REASON_NOT_AVAILABLE: "profile_not_open_or_full",
     REASON_CONSENT: "no_consent",
+    REASON_LICENCE: "licence_missing",
+    REASON_MUST_SKILL: "must_skill_missing",
 }
 
 

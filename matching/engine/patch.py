@@ -41,6 +41,8 @@ def participant_keys(p: ParticipantRecord) -> Iterable[tuple[str, object]]:
         yield "employer", e
     for a in p.needs:
         yield "adaptation", a
+    for licence in p.licences:
+        yield "licence", licence
 
 
 def profile_keys(r: ProfileRecord) -> Iterable[tuple[str, object]]:
@@ -57,6 +59,10 @@ def profile_keys(r: ProfileRecord) -> Iterable[tuple[str, object]]:
     yield "employer", r.employer_id
     for a in r.offered:
         yield "adaptation", a
+    for licence in r.required_licences:
+        yield "licence", licence
+    for key in r.must_skills:
+        yield "skill", key
 
 
 def record_skills(records: Iterable) -> Counter:

@@ -63,6 +63,18 @@ class Explanation:
     details: dict[str, dict] = field(default_factory=dict)  # component → the facts behind it
 
 
+REQUIREMENT_CODES = (c.REASONS[c.REASON_LICENCE], c.REASONS[c.REASON_MUST_SKILL])
+
+
+def requirement_reasons(code: str, p: ParticipantRecord, r: ProfileRecord) -> list[Reason]:
+    """One reason per licence or must-have skill the profile requires and the participant lacks
+    (sorted, so the explanation reads the same every time)."""
+    if code == c.REASONS[c.REASON_LICENCE]:
+        return [Reason(code, {"licence": k}) for k in sorted(r.required_licences - p.licences)]
+    missing = sorted((k for k in r.must_skills if k not in p.skills), key=str)
+    return [Reason(code, {"skill": k}) for k in missing]
+
+
 class Engine:
     """Holds the feature tables of one unit (or a whole batch) and answers ranking questions."""
 
@@ -411,6 +423,8 @@ class Engine:
                 )
             elif code == "no_consent":
                 found.append(Reason(code, {"employer": r.employer_id}))
+            elif code in REQUIREMENT_CODES:
+                found += requirement_reasons(code, p, r)
             else:
                 found.append(Reason(code, {}))
         return found

@@ -33,6 +33,8 @@ class ParticipantRecord:
     )  # occupation → substitutability %
     desired_industries: frozenset[str] = frozenset()
     consent_employers: frozenset[int] = frozenset()
+    # Licences and legitimations held, with those they include (class CE includes C and B).
+    licences: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,9 @@ class ProfileRecord:
     supervisor: bool = True
     open_proposals: int = 0
     slots_free: int = 1
+    # Hard requirements: a participant without every one of these is excluded, with the reason.
+    required_licences: frozenset[int] = frozenset()
+    must_skills: frozenset[SkillKey] = frozenset()  # keys of ``skills`` the participant must have
 
     def __post_init__(self) -> None:
         # A bare set of modules (older callers) requires each at level 1, i.e. any certificate.

@@ -108,6 +108,10 @@ def score_pair(
         reasons.append(c.REASONS[c.REASON_NOT_AVAILABLE])
     if employer_facing and r.employer_id not in p.consent_employers:
         reasons.append(c.REASONS[c.REASON_CONSENT])
+    if r.required_licences - p.licences:
+        reasons.append(c.REASONS[c.REASON_LICENCE])
+    if r.must_skills - set(p.skills):
+        reasons.append(c.REASONS[c.REASON_MUST_SKILL])
 
     components = {
         "skills": skills,

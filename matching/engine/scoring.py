@@ -223,6 +223,7 @@ def score_block(
     if employer_facing:
         consent = G(_gather(pt.consent, rows, col(pr.employer_idx)))
         reasons |= _flag(consent <= 0, c.REASON_CONSENT)
+    reasons |= _requirement_flags(tables, rows, cols, G, R)
 
     components = {
         "skills": skills,
@@ -252,6 +253,21 @@ def _closeness(distance: np.ndarray, reach: np.ndarray) -> np.ndarray:
         return np.where(
             reach > 0, np.clip(1.0 - distance / np.where(reach > 0, reach, 1.0), 0.0, 1.0), 0.0
         )
+
+
+def _requirement_flags(tables: Tables, rows: np.ndarray, cols: np.ndarray, G, R) -> np.ndarray:
+    """Licences and must-have skills: every one the profile requires must be held, or the pair
+    is excluded. A must-have skill counts only as the participant's own (a related skill does not
+    meet it). Skipped entirely when no profile in the block has such a requirement."""
+    pt, pr = tables.participants, tables.profiles
+    flags = np.uint8(0)
+    if pr.licence_count[cols].any():
+        held = G(_cross(pt.licences, rows, pr.licence_required, cols, binary=True))
+        flags = flags | _flag(held < R(pr.licence_count), c.REASON_LICENCE)
+    if pr.must_count[cols].any():
+        owned = G(_cross(pt.owned, rows, pr.skill_must, cols, binary=True))
+        flags = flags | _flag(owned < R(pr.must_count), c.REASON_MUST_SKILL)
+    return flags
 
 
 def reason_codes(flags: int) -> list[str]:

@@ -17,7 +17,7 @@ from matching.engine.transit_times import PT, other_reach_km, transit_limit, usa
 
 class Vocab:
     """Index of every key seen: skills, OCN modules, KGA competences, occupations, industries,
-    employers, adaptations (bit positions)."""
+    employers, adaptations (bit positions), licences."""
 
     def __init__(self) -> None:
         self.maps: dict[str, dict[Hashable, int]] = {
@@ -30,6 +30,7 @@ class Vocab:
                 "industry",
                 "employer",
                 "adaptation",
+                "licence",
             )
         }
 
@@ -98,8 +99,10 @@ def own_strengths(record: ParticipantRecord) -> dict[Hashable, float]:
 
 
 def reach_km(record: ParticipantRecord, travel: c.TravelModel) -> float:
-    """How far (great-circle km) the participant can get: own km limit if given, else the best of
-    their ways of travelling within the minute limit (own, capped; or the unit's defaults)."""
+    """How far (great-circle km) the participant can get: the best of their ways of travelling
+    within the minute limit (own, capped; or the unit's defaults), and no farther than their own km
+    limit. A km limit only ever shortens the reach: it never admits a trip the product estimates
+    longer than the minutes that apply (a 100 km limit is not a two-hour drive)."""
     means = [
         m
         for m in record.means
@@ -113,11 +116,7 @@ def reach_km(record: ParticipantRecord, travel: c.TravelModel) -> float:
     else:
         by_time = max(travel.reach_km(m, travel.default_limits[m]) for m in means)
     if record.own_km is not None:
-        return (
-            float(record.own_km)
-            if record.own_minutes is None
-            else min(float(record.own_km), by_time)
-        )
+        return min(float(record.own_km), by_time)
     return by_time
 
 
@@ -162,6 +161,10 @@ class ProfileTable(_Located):
     has_requirements: np.ndarray
     supervisor: np.ndarray
     load_score: np.ndarray
+    licence_required: sparse.csr_matrix  # profiles × licences, 1 = required
+    licence_count: np.ndarray
+    skill_must: sparse.csr_matrix  # profiles × skills, 1 = must have (a hard requirement)
+    must_count: np.ndarray
     records: list[ProfileRecord]
     _radius: RadiusIndex | None = None
 
@@ -192,6 +195,8 @@ class ParticipantTable(_Located):
     industry_affinity: np.ndarray
     has_preferences: np.ndarray
     consent: sparse.csr_matrix
+    licences: sparse.csr_matrix  # participants × licences held (with those they include)
+    owned: sparse.csr_matrix  # participants × skills they have themselves (no related skills)
     records: list[ParticipantRecord]
     _radius: RadiusIndex | None = None
 
@@ -234,6 +239,8 @@ def build_tables(
             vocab.index("employer", e)
         for a in p.needs:
             vocab.index("adaptation", a)
+        for licence in p.licences:
+            vocab.index("licence", licence)
     for r in profiles:
         for key in r.skills:
             vocab.index("skill", key)
@@ -248,6 +255,10 @@ def build_tables(
         vocab.index("employer", r.employer_id)
         for a in r.offered:
             vocab.index("adaptation", a)
+        for licence in r.required_licences:
+            vocab.index("licence", licence)
+        for key in r.must_skills:
+            vocab.index("skill", key)
     for key, others in related.items():
         for other, _sim in others:
             if key in vocab.maps["skill"]:
@@ -286,6 +297,14 @@ def _profile_table(vocab: Vocab, profiles: Sequence[ProfileRecord]) -> ProfileTa
     for row, r in enumerate(profiles):
         for comp, level in r.kga_required.items():
             kga_min[row, vocab.get("competence", comp)] = level
+    licences = _csr(
+        [{vocab.get("licence", k): 1.0 for k in r.required_licences} for r in profiles],
+        vocab.size("licence"),
+    )
+    must = _csr(
+        [{vocab.get("skill", k): 1.0 for k in r.must_skills} for r in profiles],
+        vocab.size("skill"),
+    )
     slots_free = np.array([max(r.slots_free, 1) for r in profiles], dtype=np.float64)
     proposals = np.array([r.open_proposals for r in profiles], dtype=np.float64)
     return ProfileTable(
@@ -328,6 +347,10 @@ def _profile_table(vocab: Vocab, profiles: Sequence[ProfileRecord]) -> ProfileTa
         ),
         supervisor=np.array([r.supervisor for r in profiles], dtype=bool),
         load_score=1.0 - np.minimum(1.0, proposals / (3.0 * slots_free)),
+        licence_required=licences,
+        licence_count=np.asarray(licences.sum(axis=1)).ravel(),
+        skill_must=must,
+        must_count=np.asarray(must.sum(axis=1)).ravel(),
         records=list(profiles),
     )
 
@@ -401,5 +424,13 @@ def _participant_table(
             [bool(p.desired_occupations or p.desired_industries) for p in participants], dtype=bool
         ),
         consent=_csr(consent, vocab.size("employer")),
+        licences=_csr(
+            [{vocab.get("licence", k): 1.0 for k in p.licences} for p in participants],
+            vocab.size("licence"),
+        ),
+        owned=_csr(
+            [{vocab.get("skill", k): 1.0 for k in p.skills} for p in participants],
+            vocab.size("skill"),
+        ),
         records=list(participants),
     )

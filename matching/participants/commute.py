@@ -102,6 +102,15 @@ def commute_limit_text(participant) -> str:
             _("The minute limit applies: %(minutes)s minutes %(means)s reach about %(km)s km.")
             % values
         )
+    if participant.commute_max_km is not None:
+        # A km limit never stretches a trip past the minutes that apply (issue 23).
+        return (
+            _(
+                "The usual %(minutes)s minutes %(means)s apply: about %(km)s km, shorter than "
+                "the km limit (%(own_km)s km). Give minutes to allow a longer trip."
+            )
+            % values
+        )
     return (
         _(
             "No own limit: the usual %(minutes)s minutes %(means)s apply, about %(km)s km. "

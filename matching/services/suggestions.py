@@ -27,6 +27,8 @@ REASON_TEXT = {
     "outside_commute_reach": gettext_lazy("outside the participant's commute reach"),
     "profile_not_open_or_full": gettext_lazy("the profile is not open or has no free slot"),
     "no_consent": gettext_lazy("no valid consent to share with this employer"),
+    "licence_missing": gettext_lazy("a required licence or legitimation is missing"),
+    "must_skill_missing": gettext_lazy("a must-have skill is missing"),
 }
 assert set(REASON_TEXT) == set(REASONS.values())
 

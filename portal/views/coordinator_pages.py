@@ -42,6 +42,7 @@ from portal.coordinator_forms import (
     TaskProfileFullForm,
     adaptation_groups,
 )
+from portal.licence_fields import licence_name
 from portal.views.common import run_service
 from portal.views.match_lists import filtered_matches
 
@@ -419,6 +420,7 @@ def profile_detail_view(request, pk):
         "skills": profile.skills.select_related("skill"),
         "ocn": profile.ocn_requirements.select_related("module__programme"),
         "kga": profile.kga_requirements.select_related("competence"),
+        "licences": [licence_name(x) for x in profile.required_licences.all()],
         "adaptations": profile.offered_adaptations.order_by("category", "label"),
         "placements": [p for p in placements if p.status != "proposed"],
         "proposals": [p for p in placements if p.status == "proposed"],
@@ -593,6 +595,7 @@ def _template_rows() -> list[list[str]]:
         "period_end": "2027-03-31",
         "skills_required": "Truckvana; Orderplockning",
         "skills_nice": "Packning",
+        "licences": "Truckkort B",
     }
     return [COLUMNS, [example.get(c, "") for c in COLUMNS]]
 
@@ -683,6 +686,21 @@ def import_columns(request):
         ("period_end", _("Until, YYYY-MM-DD."), False, None),
         ("skills_required", _("Required skills, separated by ;."), False, None),
         ("skills_nice", _("Nice-to-have skills, separated by ;."), False, None),
+        (
+            "skills_must",
+            _("Must-have skills, separated by ;: a participant without one is not matched."),
+            False,
+            None,
+        ),
+        (
+            "licences",
+            _(
+                "Required licences and legitimations, separated by ;: a driving-licence class "
+                "(B, CE), a name (Truckkort B, Tandläkarlegitimation) or a code."
+            ),
+            False,
+            None,
+        ),
     ]
     assert [c[0] for c in columns] == COLUMNS
     also = {}

@@ -35,6 +35,7 @@ from portal.forms import (
     ParticipantForm,
     ProposeForm,
 )
+from portal.licence_fields import licence_name
 from portal.views.common import paginate, run_service
 from portal.views.match_lists import filtered_matches
 
@@ -165,6 +166,7 @@ def participant_detail(request, pk):
         "languages": participant.languages.all(),
         "occupations": [str(o) for o in participant.desired_occupations.all()],
         "industries": [str(i) for i in participant.desired_industries.all()],
+        "licences": [licence_name(x) for x in participant.licences.all()],
         "available_days": ", ".join(
             str(Weekday(d).label) for d in participant.available_days if d in Weekday.values
         ),

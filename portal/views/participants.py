@@ -87,6 +87,7 @@ def participant_edit(request, pk):
         guide=participant.guide_id,
         desired_occupations=list(participant.desired_occupations.all()),
         desired_industries=list(participant.desired_industries.all()),
+        licences=[x.pk for x in participant.licences.all()],
         active="1" if participant.active else "0",
     )
     form = ParticipantEditForm(

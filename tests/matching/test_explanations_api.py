@@ -107,6 +107,7 @@ def test_an_excluded_pair_shows_low_components_for_what_excluded_it(
 def test_reasons_and_components_follow_accept_language(api, guide, participant, employer):
     participant.adaptation_needs.all().delete()
     participant.commute_means, participant.commute_max_km = ["bike"], 15
+    participant.commute_max_minutes = 90  # ≈ 18 km by bike: the 15 km limit applies
     participant.save()
     job = profile_at(employer, lat=NYBRO[0], lon=NYBRO[1])
     sv = {m["task_profile"]: m for m in matches(api, guide, participant)["results"]}[job.pk]

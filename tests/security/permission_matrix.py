@@ -38,6 +38,8 @@ ROLE_ORDER = (
 MATRIX = {
     "GET /api/v1/adaptations/": "OOOOOOOOD",
     "GET /api/v1/adaptations/{id}/": "OOOOOOOOD",
+    "GET /api/v1/licences/": "OOOOOOOOD",
+    "GET /api/v1/licences/{id}/": "OOOOOOOOD",
     "POST /api/v1/auth/token/": "OOOOOOOOO",  # the log-in: gustav's password, from any client
     "DELETE /api/v1/auth/token/": "OOOOOOOOD",
     "DELETE /api/v1/auth/tokens/{user_id}/": "DDDDDODDD",

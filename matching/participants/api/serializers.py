@@ -6,6 +6,7 @@ from core.models import (
     Adaptation,
     Industry,
     KgaCompetence,
+    Licence,
     Municipality,
     Occupation,
     OcnModule,
@@ -67,6 +68,10 @@ class ParticipantSerializer(serializers.ModelSerializer):
     skills = ParticipantSkillSerializer(many=True, read_only=True)
     adaptation_needs = serializers.SerializerMethodField()
     languages = serializers.SerializerMethodField()
+    licences = serializers.SerializerMethodField(
+        help_text="Licences and legitimations held ({licence, code, label}); has_driving_licence "
+        "is true exactly when one of them includes class B."
+    )
     access = serializers.SerializerMethodField()
     state = serializers.SerializerMethodField()
     is_young = serializers.BooleanField(read_only=True)
@@ -105,6 +110,7 @@ class ParticipantSerializer(serializers.ModelSerializer):
             "commute_means",
             "has_driving_licence",
             "has_car",
+            "licences",
             "hours_min",
             "hours_max",
             "available_days",
@@ -153,6 +159,9 @@ class ParticipantSerializer(serializers.ModelSerializer):
             }
             for n in obj.adaptation_needs.all()
         ]
+
+    def get_licences(self, obj) -> list[dict]:
+        return [{"licence": x.pk, "code": x.code, "label": x.label} for x in obj.licences.all()]
 
     def get_languages(self, obj) -> list[dict]:
         return [{"language": lang.language, "level": lang.level} for lang in obj.languages.all()]
@@ -336,6 +345,9 @@ class ParticipantInputSerializer(serializers.Serializer):
     )
     has_driving_licence = serializers.BooleanField(required=False)
     has_car = serializers.BooleanField(required=False)
+    licences = serializers.PrimaryKeyRelatedField(
+        queryset=Licence.objects.filter(active=True), many=True, required=False
+    )
     hours_min = serializers.IntegerField(min_value=0, max_value=60, required=False)
     hours_max = serializers.IntegerField(min_value=0, max_value=60, required=False)
     available_days = serializers.ListField(

@@ -55,6 +55,7 @@ class ParticipantViewSet(
                 "languages",
                 "desired_occupations",
                 "desired_industries",
+                "licences",
             )
         )
 

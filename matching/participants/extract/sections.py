@@ -125,6 +125,9 @@ def _profile(p: Participant) -> Section:
             [str(i) for i in p.desired_industries.all()],
         )
     )
+    fields.append(
+        Field("licences", _("Licences and legitimations"), [x.label for x in p.licences.all()])
+    )
     fields = [f for f in fields if not is_empty(f.value)]
     from matching.models import ParticipantAdaptationNeed, ParticipantLanguage, PhaseChange
 

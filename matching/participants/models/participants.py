@@ -134,6 +134,10 @@ class Participant(TimeStampedModel):
     commute_means = models.JSONField(_("ways of travelling"), default=list, blank=True)
     has_driving_licence = models.BooleanField(_("driving licence"), default=False)
     has_car = models.BooleanField(_("has a car"), default=False)
+    # Kept equal to "holds class B or a class that includes it" by the participant services.
+    licences = models.ManyToManyField(
+        "core.Licence", verbose_name=_("licences and legitimations"), blank=True, related_name="+"
+    )
     hours_min = models.PositiveSmallIntegerField(
         _("hours per week, min"), default=0, validators=[MaxValueValidator(60)]
     )

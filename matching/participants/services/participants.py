@@ -13,7 +13,8 @@ from core import taxonomy
 from core.choices import CoordinatePrecision, Role
 from core.exceptions import Forbidden, InvalidTransition, NotAllowed
 from core.geography import gazetteer_lookup
-from core.models import Adaptation, Skill, User
+from core.licences import CAR_LICENCE, inclusion_map, with_included
+from core.models import Adaptation, Licence, Skill, User
 from core.roles import role_of
 from matching.choices import CommuteMeans, Phase, SkillSource, Weekday
 from matching.models import (
@@ -135,6 +136,48 @@ def _validate(participant: Participant, data: dict) -> None:
         raise ValidationError(errors)
 
 
+def _licences_and_driving(
+    participant: Participant, data: dict, licences: list[Licence] | None
+) -> list[Licence] | None:
+    """The licences to store, with ``has_driving_licence`` kept equal to "holds class B or a
+    class that includes it" (the car licence the commute rule asks for). Ticking the driving
+    licence without a car class adds B; unticking it alone removes the classes that include B;
+    a list of licences with a car class beside an unticked box is a contradiction (a field
+    error). None: the licences are not changed."""
+    given = "has_driving_licence" in data
+    if licences is None and not given:
+        return None
+    current = (
+        list(licences)
+        if licences is not None
+        else (list(participant.licences.all()) if participant.pk else [])
+    )
+    car = Licence.objects.filter(code=CAR_LICENCE).first()
+    if car is None:  # an installation that removed class B keeps the plain flag
+        return current if licences is not None else None
+    included = inclusion_map()
+
+    def drives(items):
+        return car.pk in with_included([x.pk for x in items], included)
+
+    if given and data["has_driving_licence"] and not drives(current):
+        current.append(car)
+    elif given and not data["has_driving_licence"] and drives(current):
+        if licences is not None:
+            raise ValidationError(
+                {
+                    "has_driving_licence": _(
+                        "%(licences)s include a car driving licence: tick driving licence or "
+                        "remove them."
+                    )
+                    % {"licences": ", ".join(x.label for x in current if drives([x]))}
+                }
+            )
+        current = [x for x in current if not drives([x])]
+    participant.has_driving_licence = drives(current)
+    return current
+
+
 def _check_integrity(participant: Participant, data: dict, by: User) -> None:
     """Rules that keep the records trustworthy (issue 13): someone always answers for the
     participant, ``active`` follows the phase, and one person is registered once per unit."""
@@ -197,6 +240,7 @@ def participant_create(
     desired_occupations=None,
     desired_industries=None,
     languages: list[dict] | None = None,
+    licences: list[Licence] | None = None,
     **data,
 ) -> Participant:
     role = role_of(by)
@@ -210,11 +254,14 @@ def participant_create(
     if participant.guide_id is None and role == Role.GUIDE:
         participant.guide = by
     _set_identity(participant, personnummer, data)
+    licences = _licences_and_driving(participant, data, licences)
     _validate(participant, data)
     _check_integrity(participant, data, by)
     _place(participant)
     participant.full_clean()
     participant.save()
+    if licences is not None:
+        participant.licences.set(licences)
     if desired_occupations is not None:
         participant.desired_occupations.set(desired_occupations)
     if desired_industries is not None:
@@ -243,6 +290,7 @@ def participant_update(
     desired_industries=None,
     adaptation_needs: list[dict] | None = None,
     languages: list[dict] | None = None,
+    licences: list[Licence] | None = None,
     **data,
 ) -> Participant:
     ensure_can_edit(by, participant)
@@ -252,6 +300,7 @@ def participant_update(
         if field in data:
             setattr(participant, field, data[field])
     _set_identity(participant, personnummer, data)
+    licences = _licences_and_driving(participant, data, licences)
     _validate(participant, data)
     _check_integrity(participant, data, by)
     if (
@@ -262,6 +311,8 @@ def participant_update(
         _place(participant)
     participant.full_clean()
     participant.save()
+    if licences is not None:
+        participant.licences.set(licences)
     if desired_occupations is not None:
         participant.desired_occupations.set(desired_occupations)
     if desired_industries is not None:

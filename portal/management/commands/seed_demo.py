@@ -10,6 +10,7 @@ from core.demo import DEMO_PASSWORD
 
 # Order matters: each part builds on the ones before it.
 DEMO_PARTS = [
+    "core.demo_taxonomy",
     "core.demo",
     "employers.demo",
     "matching.demo",
