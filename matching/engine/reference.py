@@ -68,7 +68,8 @@ def score_pair(
         by_others = min(max(1.0 - distance / other, 0.0), 1.0) if other > 0 else 0.0
         by_timetable = min(max(1.0 - transit_minutes / limit, 0.0), 1.0)
         geography = max(by_timetable, by_others)
-        within_reach = transit_minutes <= limit or distance <= other
+        by_timetable_ok = transit_minutes <= limit and (p.own_km is None or distance <= p.own_km)
+        within_reach = by_timetable_ok or distance <= other
 
     overlap = min(p.hours_max, r.hours_max) - max(p.hours_min, r.hours_min)
     hours_fit = min(max((overlap + 1.0) / (max(r.hours_max - r.hours_min, 0.0) + 1.0), 0.0), 1.0)

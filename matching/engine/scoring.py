@@ -186,7 +186,8 @@ def score_block(
             by_timetable = np.clip(1.0 - np.where(covered, minutes, 0.0) / limit, 0.0, 1.0)
             by_others = _closeness(distance, other)
             geography = np.where(covered, np.maximum(by_timetable, by_others), geography)
-            out_of_reach = np.where(covered, (minutes > limit) & (distance > other), out_of_reach)
+            too_far = (minutes > limit) | (distance > P(transit.km_cap))
+            out_of_reach = np.where(covered, too_far & (distance > other), out_of_reach)
 
     # --- adaptations and hours ----------------------------------------------------------------
     t_min, t_max = R(pr.hours_min), R(pr.hours_max)

@@ -12,7 +12,13 @@ from matching.engine import config as c
 from matching.engine.geo import RadiusIndex, unit_vectors
 from matching.engine.records import ParticipantRecord, ProfileRecord
 from matching.engine.related import effective_strengths
-from matching.engine.transit_times import PT, other_reach_km, transit_limit, usable_means
+from matching.engine.transit_times import (
+    PT,
+    km_cap,
+    other_reach_km,
+    transit_limit,
+    usable_means,
+)
 
 
 class Vocab:
@@ -187,6 +193,7 @@ class ParticipantTable(_Located):
     uses_transit: np.ndarray
     transit_limit: np.ndarray
     other_reach_km: np.ndarray
+    km_cap: np.ndarray
     strengths: sparse.csr_matrix  # own + related
     validated: sparse.csr_matrix
     certified: sparse.csr_matrix
@@ -414,6 +421,7 @@ def _participant_table(
         other_reach_km=np.array(
             [other_reach_km(p, travel) for p in participants], dtype=np.float64
         ).reshape(-1),
+        km_cap=np.array([km_cap(p) for p in participants], dtype=np.float64).reshape(-1),
         strengths=_csr(strengths, vocab.size("skill")),
         validated=_csr(validated, vocab.size("skill")),
         certified=_csr(certified, vocab.size("module")),

@@ -5,8 +5,9 @@ at the travel model's maximum; else the unit's default for public transport). Wh
 timetable covers a (participant, profile) pair, the router's minutes replace the straight-line
 estimate for that way of travelling:
 
-- the pair is within reach when the timetable trip fits the limit, or another of the person's
-  ways of travelling (walk, bike, car: still estimated) reaches the site;
+- the pair is within reach when the timetable trip fits the limit (and the person's own km limit,
+  if any), or another of the person's ways of travelling (walk, bike, car: still estimated)
+  reaches the site;
 - the geography score is the better of ``1 − minutes / limit`` and the estimate of the other ways;
 - no journey at all (``inf``) is out of reach by public transport, however close the site is.
 
@@ -52,13 +53,14 @@ def other_reach_km(record: ParticipantRecord, travel: c.TravelModel) -> float:
     by_time = max(
         travel.reach_km(m, limit if limit is not None else travel.default_limits[m]) for m in others
     )
-    if record.own_km is not None:
-        return (
-            float(record.own_km)
-            if record.own_minutes is None
-            else min(float(record.own_km), by_time)
-        )
+    if record.own_km is not None:  # a km limit only ever shortens the reach (tables.reach_km)
+        return min(float(record.own_km), by_time)
     return by_time
+
+
+def km_cap(record: ParticipantRecord) -> float:
+    """The person's own km limit, which no trip may exceed whatever its minutes (inf if none)."""
+    return float(record.own_km) if record.own_km is not None else float("inf")
 
 
 @dataclass
@@ -70,6 +72,7 @@ class TransitGrid:
     minutes: np.ndarray  # matrix rows × columns; inf where the timetable has no journey
     limit: np.ndarray  # per engine participant row, minutes
     other_reach_km: np.ndarray  # per engine participant row
+    km_cap: np.ndarray  # per engine participant row: the own km limit (inf without one)
     search_reach_km: np.ndarray  # per engine participant row: the farthest site within reach
 
     def pairs(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
@@ -119,9 +122,11 @@ def build_transit_grid(
     row_of = _positions(participant_ids, pt.ids, valid_rows)
     row_of[~(pt.uses_transit & pt.has_coords)] = -1
     col_of = _positions(profile_ids, pr.ids, valid_cols)
-    limit, other = pt.transit_limit, pt.other_reach_km
+    limit, other, cap = pt.transit_limit, pt.other_reach_km, pt.km_cap
     search = pt.reach_km.astype(np.float64).copy()
-    grid = TransitGrid(row_of, col_of, np.asarray(minutes, dtype=np.float64), limit, other, search)
+    grid = TransitGrid(
+        row_of, col_of, np.asarray(minutes, dtype=np.float64), limit, other, cap, search
+    )
     rows = np.flatnonzero(row_of >= 0)
     cols = np.flatnonzero(col_of >= 0)
     if len(rows) and len(cols):
@@ -131,6 +136,7 @@ def build_transit_grid(
             distance = distance_km[r, k]
         else:
             distance = distance_matrix_km(pt.units[rows], pr.units[cols])
+        within &= distance <= cap[rows][:, None]
         farthest = np.where(within, distance, 0.0).max(axis=1)
         search[rows] = np.maximum(search[rows], farthest)
     return grid

@@ -206,3 +206,12 @@ def test_whole_numbers_keep_their_zeros():
             "15",
             "0",
         ]
+
+
+def test_a_km_limit_holds_for_the_timetable_trip_too():
+    engine = Engine([person(own_km=10)], [job(10, COAST)])  # ~15 km away
+    timed = with_matrix(engine, {(1, 10): 30.0})
+    assert ranked(timed)[10].reasons == ["outside_commute_reach"]
+    assert with_matrix(
+        Engine([person(own_km=20)], [job(10, COAST)]), {(1, 10): 30.0}
+    ).rank_profiles(1)
