@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.choices import Role
@@ -35,6 +36,26 @@ PROFILE_INPUT_FIELDS = [
     "kga_requirements",
     "regional",
 ]
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$",
+        "example": "08:00",
+        "nullable": True,
+    }
+)
+class ClockTimeField(serializers.TimeField):
+    """A time of day as a person writes it, "08:00" (seconds accepted on input, never shown)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("format", "%H:%M")
+        kwargs.setdefault("input_formats", ["%H:%M", "%H:%M:%S", "iso-8601"])
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
 
 # --- output -------------------------------------------------------------------------------------
 
@@ -211,6 +232,8 @@ class TaskProfileSerializer(serializers.ModelSerializer):
     required_licence_labels = serializers.SerializerMethodField(
         help_text="The required licences and legitimations by name, in the order of the ids."
     )
+    start_time = ClockTimeField(help_text="When the working day starts (the trip arrives by it).")
+    end_time = ClockTimeField(help_text="When it ends (the last trip home leaves after it).")
 
     class Meta:
         model = TaskProfile
@@ -407,6 +430,8 @@ class TaskProfileInputSerializer(serializers.ModelSerializer):
     slots_total = serializers.IntegerField(min_value=0, max_value=500, required=False)
     hours_min = serializers.IntegerField(min_value=0, max_value=60, required=False)
     hours_max = serializers.IntegerField(min_value=0, max_value=60, required=False)
+    start_time = ClockTimeField()
+    end_time = ClockTimeField()
 
     class Meta:
         model = TaskProfile
