@@ -120,7 +120,9 @@ def test_coordinator_does_the_whole_job_in_the_pages(
     page.get_by_label("Arbetsplats:", exact=True).select_option(label=str(employer.sites.get()))
     page.get_by_label("Kompetens 1:", exact=True).fill(skills[0].label)
     page.get_by_label("Vikt (1–5):", exact=True).first.select_option("5")
-    page.get_by_label("Krav eller meriterande:", exact=True).first.select_option(label="Krav (viktat)")
+    page.get_by_label("Krav eller meriterande:", exact=True).first.select_option(
+        label="Krav (viktat)"
+    )
     page.get_by_label("Kompetens 2:", exact=True).fill(skills[1].label)
     page.get_by_label(str(module)).check()
     # The participant needs a quiet space: offering it is what lets them in.
