@@ -299,7 +299,7 @@ def _vehicle(route_type: int) -> str:
 
 
 def transit_text(trip: dict | None, estimated_minutes: float | None) -> str | None:
-    """The trip a guide reads: "52 min med buss 5 (1 byte), avgång 07:08, framme 08:00; sista hem
+    """The trip a guide reads: "52 min med buss 5 (1 byte), avgång 07:08, framme senast 08:00; sista hem
     17:40" from the timetable, or "ca 45 min med kollektivtrafik (uppskattad)" without one."""
     if trip is None:
         if estimated_minutes is None:

@@ -71,7 +71,7 @@ def test_the_timetable_decides_and_the_guide_reads_the_trip(unit):
         timed = by_profile(rank_profiles_for(person, include_excluded=True))
     assert timed[to_d.pk]["reasons"] == []
     assert timed[to_d.pk]["transit"] == {
-        "text": "60 min med buss 1 (1 byte), avgång 08:00, framme 09:00; sista hem 17:00",
+        "text": "60 min med buss 1 (1 byte), avgång 08:00, framme senast 09:00; sista hem 17:00",
         "estimated": False,
     }
     assert timed[to_e.pk]["transit"]["text"].startswith("60 min med buss 1 (1 byte)")

@@ -86,7 +86,7 @@ def test_the_guide_reads_the_bus_trip_after_the_admin_stores_the_timetable(
     page = login(browser, live_server, "gustav")
     page.goto(f"{live_server.url}/deltagare/{rider.pk}/?excluded=1#matches")
     harbour = page.get_by_role("article", name="Lager vid hamnen")
-    assert "60 min med buss 1 (1 byte), avgång 08:00, framme 09:00; sista hem 17:00" in (
+    assert "60 min med buss 1 (1 byte), avgång 08:00, framme senast 09:00; sista hem 17:00" in (
         harbour.inner_text()
     )
     farm = page.get_by_role("article", name="Gården utan buss")
