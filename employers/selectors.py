@@ -64,22 +64,26 @@ def relation_summary(employer: Employer) -> RelationSummary:
         open_due = row.next_step_due if row.next_step and not row.next_step_done else None
         if open_due and (rel.next_step_due is None or open_due < rel.next_step_due):
             rel.next_step_due = open_due
+    # Open and regional profiles and open placements per unit, in one query. Placements live in a
+    # higher app: counted through the reverse relation, never imported.
+    is_open = Q(status=ProfileStatus.OPEN)
     for row in (
-        TaskProfile.objects.filter(employer=employer, status=ProfileStatus.OPEN)
+        TaskProfile.objects.filter(employer=employer)
         .values("unit_id")
-        .annotate(n=Count("pk"), regional=Count("pk", filter=Q(regional=True)))
+        .annotate(
+            n=Count("pk", filter=is_open, distinct=True),
+            regional=Count("pk", filter=is_open & Q(regional=True), distinct=True),
+            placements=Count(
+                "placements",
+                filter=Q(placements__status__in=OPEN_PLACEMENT_STATUSES),
+                distinct=True,
+            ),
+        )
     ):
         if row["unit_id"] in units:
             units[row["unit_id"]].open_profiles = row["n"]
             units[row["unit_id"]].regional_profiles = row["regional"]
-    # Placements live in a higher app: counted through the reverse relation, never imported.
-    for row in (
-        TaskProfile.objects.filter(employer=employer)
-        .values("unit_id")
-        .annotate(n=Count("placements", filter=Q(placements__status__in=OPEN_PLACEMENT_STATUSES)))
-    ):
-        if row["unit_id"] in units:
-            units[row["unit_id"]].open_placements += row["n"]
+            units[row["unit_id"]].open_placements += row["placements"]
     owner = employer.owner
     return RelationSummary(
         employer=employer,

@@ -64,10 +64,16 @@ class InteractionForm(forms.Form):
     next_step_due = forms.DateField(label=_("Next step due"), widget=DateInput, required=False)
     participants = ParticipantCodesField(queryset=Participant.objects.none())
 
-    def __init__(self, *args, employer=None, **kwargs):
+    def __init__(self, *args, employer=None, contacts=None, **kwargs):
+        """``contacts``: the employer's contact persons when the page has fetched them already;
+        the select shows them without asking again (validation still asks the database)."""
         super().__init__(*args, **kwargs)
         if employer is not None:
             self.fields["contact"].queryset = employer.contacts.all()
+            if contacts is not None:
+                self.fields["contact"].choices = [("", self.fields["contact"].empty_label)] + [
+                    (c.pk, str(c)) for c in contacts
+                ]
             self.fields["participants"].set_queryset(
                 Participant.objects.filter(unit_id=employer.unit_id, active=True),
                 search_url=reverse("portal:participant_code_search"),

@@ -88,13 +88,15 @@ SORT_LABELS = [
 def employer_detail(request, pk):
     employer = get_object_or_404(
         Employer.objects.visible_to(request.user).select_related(
-            "owner", "municipality", "industry"
+            "owner", "municipality", "industry", "unit"
         ),
         pk=pk,
     )
+    contacts = list(employer.contacts.all())
     form = InteractionForm(
         request.POST or None,
         employer=employer,
+        contacts=contacts,
         initial={"occurred_on": timezone.localdate(), "kind": "call"},
     )
     if request.method == "POST":
@@ -113,7 +115,7 @@ def employer_detail(request, pk):
     context = {
         "employer": employer,
         "sites": employer.sites.prefetch_related("offered_adaptations"),
-        "contacts": employer.contacts.all(),
+        "contacts": contacts,
         "interactions": Interaction.objects.visible_to(request.user)
         .filter(employer=employer)
         .select_related("by", "contact")[:50],

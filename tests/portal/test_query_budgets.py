@@ -140,7 +140,7 @@ def budgets(world: World, user, urls) -> dict[str, tuple[int, int]]:
 # restructuring them (each kind is one prefetch): their budget is what they cost now, so that
 # any new query per page fails here. Issue 22 leaves them to be merged further.
 DETAIL_BUDGETS = {
-    "employer detail": 18,
+    "employer detail": 15,
 }
 
 
