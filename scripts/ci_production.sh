@@ -105,6 +105,8 @@ for _ in $(seq 1 60); do  # and for the queued refreshes (bounded: a failed one 
   sleep 1
 done
 echo "    background messages not finished: $PENDING"
+echo "    database sessions not idle (a stall shows here):"
+psql "$DATABASE_URL" -tAc "SELECT pid, state, wait_event_type, left(query, 100) FROM pg_stat_activity WHERE datname = current_database() AND state NOT IN ('idle') AND pid <> pg_backend_pid()" | sed 's/^/      /'
 if [ -f benchmarks/load.py ]; then
   echo "==> production: load benchmark (short)"
   uv run python benchmarks/load.py "http://$BIND" --duration "${LOAD_DURATION:-15}" --server-pid "$SERVE"
