@@ -173,3 +173,48 @@ def connect_user_facts() -> None:
     post_delete.connect(
         _quality_assurers_changed, sender=QualityAssurer, dispatch_uid="brygga-qa-user-cache-del"
     )
+
+
+def wishes_and_licences(participant) -> dict[str, list[str]]:
+    """The wished occupations and industries and the licences held, as the card names them, in
+    one query (issue 22): three small lists that would cost a query each."""
+    from django.db.models import CharField, F, IntegerField, Value
+    from django.db.models.functions import Concat
+    from django.utils import translation
+
+    from matching.models import Participant
+
+    text = CharField()
+    occupations = Participant.desired_occupations.through.objects.filter(
+        participant=participant
+    ).values_list(
+        Value("o", output_field=text),
+        F("occupation__label"),
+        Value("", output_field=text),
+        Value("", output_field=text),
+        Value(0, output_field=IntegerField()),
+    )
+    industries = Participant.desired_industries.through.objects.filter(
+        participant=participant
+    ).values_list(
+        Value("i", output_field=text),
+        Concat(F("industry__code"), Value(" "), F("industry__label"), output_field=text),
+        Value("", output_field=text),
+        Value("", output_field=text),
+        Value(0, output_field=IntegerField()),
+    )
+    licences = Participant.licences.through.objects.filter(participant=participant).values_list(
+        Value("l", output_field=text),
+        F("licence__label"),
+        F("licence__label_en"),
+        F("licence__kind"),
+        F("licence__order"),
+    )
+    english = (translation.get_language() or "").startswith("en")
+    rows = sorted(occupations.union(industries, licences, all=True))
+    licence_rows = sorted((r for r in rows if r[0] == "l"), key=lambda r: (r[3], r[4], r[1]))
+    return {
+        "occupations": [r[1] for r in rows if r[0] == "o"],
+        "industries": [r[1] for r in rows if r[0] == "i"],
+        "licences": [(r[2] if english and r[2] else r[1]) for r in licence_rows],
+    }

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from django.db.models import Max
@@ -421,26 +422,25 @@ def build_list(
             unit=unit, week=week_of(today), contacted_at__isnull=False
         ).values_list("key", flat=True)
     )
+    facts = _Facts(
+        demand=demand,
+        people=people,
+        ssyk_of=ssyk_of,
+        labels=labels,
+        ad_ages=ad_ages,
+        ad_vacancies=ad_vacancies,
+        ad_latest=ad_latest,
+        ad_places=ad_places,
+        municipality_names=municipality_names,
+        n_placed=n_placed,
+        n_lasted=n_lasted,
+        last_contact=last_contact,
+        employer_ids=employer_ids,
+        free_slots=free_slots,
+    )
     rows = []
     for rank, i in enumerate(order, start=1):
-        reasons = _reasons(
-            i,
-            demand,
-            people,
-            ssyk_of,
-            labels,
-            employer_skills,
-            ad_ages,
-            ad_vacancies,
-            ad_latest,
-            ad_places,
-            municipality_names,
-            n_placed,
-            n_lasted,
-            last_contact,
-            employer_ids,
-            free_slots,
-        )
+        reasons = _reasons(i, facts)
         rows.append(
             Row(
                 key=keys[i],
@@ -467,75 +467,82 @@ def build_list(
     )
 
 
-def _reasons(
-    i,
-    demand,
-    people,
-    ssyk_of,
-    labels,
-    employer_skills,
-    ad_ages,
-    ad_vacancies,
-    ad_latest,
-    ad_places,
-    municipality_names,
-    n_placed,
-    n_lasted,
-    last_contact,
-    employer_ids,
-    free_slots,
-) -> list[dict]:
+@dataclass
+class _Facts:
+    """What the list gathered about every candidate employer (indexed by candidate), from which
+    each row's reasons are worded."""
+
+    demand: Any
+    people: Any
+    ssyk_of: Any
+    labels: Any
+    ad_ages: Any
+    ad_vacancies: Any
+    ad_latest: Any
+    ad_places: Any
+    municipality_names: Any
+    n_placed: Any
+    n_lasted: Any
+    last_contact: Any
+    employer_ids: Any
+    free_slots: Any
+
+
+def _reasons(i: int, f: _Facts) -> list[dict]:
     reasons: list[dict] = []
-    who = np.flatnonzero(demand[i])
+    who = np.flatnonzero(f.demand[i])
     if who.size:
         wanted = Counter()
         by_skill = 0
         for j in who:
-            shared = people[j]["ssyk"] & ssyk_of.get(i, set())
+            shared = f.people[j]["ssyk"] & f.ssyk_of.get(i, set())
             wanted.update(shared)
             if not shared:
                 by_skill += 1
         what = [
-            f"{labels.get(code, code)}"
+            f"{f.labels.get(code, code)}"
             for code, _n in sorted(wanted.items(), key=lambda kv: (-kv[1], kv[0]))[:2]
         ]
         if by_skill:
             what.append(_("skills its profiles ask for"))
         reasons.append({"code": "demand", "params": {"n": int(who.size), "what": ", ".join(what)}})
-    if i in ad_latest:
+    if i in f.ad_latest:
         places = ", ".join(
-            municipality_names.get(m, m)
-            for m, _n in sorted(ad_places[i].items(), key=lambda kv: (-kv[1], kv[0]))[:2]
+            f.municipality_names.get(m, m)
+            for m, _n in sorted(f.ad_places[i].items(), key=lambda kv: (-kv[1], kv[0]))[:2]
         )
         reasons.append(
             {
                 "code": "hiring",
                 "params": {
-                    "ads": len(ad_ages[i]),
-                    "vacancies": int(sum(ad_vacancies[i])),
-                    "latest": ad_latest[i].isoformat(),
+                    "ads": len(f.ad_ages[i]),
+                    "vacancies": int(sum(f.ad_vacancies[i])),
+                    "latest": f.ad_latest[i].isoformat(),
                     "where": places,
                 },
             }
         )
-    employer_id = employer_ids[i]
+    employer_id = f.employer_ids[i]
     if employer_id is None:
         reasons.append({"code": "not_registered", "params": {}})
     else:
-        if n_placed[i]:
+        if f.n_placed[i]:
             reasons.append(
-                {"code": "history", "params": {"n": int(n_placed[i]), "lasted": int(n_lasted[i])}}
+                {
+                    "code": "history",
+                    "params": {"n": int(f.n_placed[i]), "lasted": int(f.n_lasted[i])},
+                }
             )
         else:
             reasons.append({"code": "no_history", "params": {}})
-        if employer_id in last_contact:
+        if employer_id in f.last_contact:
             reasons.append(
-                {"code": "contacted", "params": {"date": last_contact[employer_id].isoformat()}}
+                {"code": "contacted", "params": {"date": f.last_contact[employer_id].isoformat()}}
             )
         else:
             reasons.append({"code": "never_contacted", "params": {}})
-        if free_slots[i]:
-            reasons.append({"code": "in_play", "params": {"n": int(free_slots[i])}})
+        if f.free_slots[i]:
+            reasons.append({"code": "in_play", "params": {"n": int(f.free_slots[i])}})
     return reasons
 
 

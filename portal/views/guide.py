@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.db.models import CharField, F, IntegerField, Min, Q, Value
-from django.db.models.functions import Concat
+from django.db.models import Min, Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,6 +21,7 @@ from matching.choices import Weekday
 from matching.models import Consent, DecisionReason, KgaAssessment, OcnCase, Participant
 from matching.participants.commute import commute_limit_text
 from matching.participants.identity import mask
+from matching.participants.selectors import wishes_and_licences
 from matching.participants.services.audit import audit_participant_read, audit_participants_read
 from matching.participants.services.consents import consent_record, consent_withdraw
 from matching.participants.services.participants import can_edit, participant_create
@@ -164,7 +164,7 @@ def participant_detail(request, pk):
         .select_related("placement__task_profile__employer")
         .order_by("-done_on"),
         "languages": participant.languages.all(),
-        **_wishes_and_licences(participant),
+        **wishes_and_licences(participant),
         "available_days": ", ".join(
             str(Weekday(d).label) for d in participant.available_days if d in Weekday.values
         ),
@@ -181,45 +181,6 @@ def participant_detail(request, pk):
         "default_end": timezone.localdate() + dt.timedelta(weeks=12),
     }
     return render(request, "portal/guide/participant_detail.html", context)
-
-
-def _wishes_and_licences(participant: Participant) -> dict[str, list[str]]:
-    """The wished occupations and industries and the licences held, as the card names them, in
-    one query (issue 22): three small lists that would cost a query each."""
-    text = CharField()
-    occupations = Participant.desired_occupations.through.objects.filter(
-        participant=participant
-    ).values_list(
-        Value("o", output_field=text),
-        F("occupation__label"),
-        Value("", output_field=text),
-        Value("", output_field=text),
-        Value(0, output_field=IntegerField()),
-    )
-    industries = Participant.desired_industries.through.objects.filter(
-        participant=participant
-    ).values_list(
-        Value("i", output_field=text),
-        Concat(F("industry__code"), Value(" "), F("industry__label"), output_field=text),
-        Value("", output_field=text),
-        Value("", output_field=text),
-        Value(0, output_field=IntegerField()),
-    )
-    licences = Participant.licences.through.objects.filter(participant=participant).values_list(
-        Value("l", output_field=text),
-        F("licence__label"),
-        F("licence__label_en"),
-        F("licence__kind"),
-        F("licence__order"),
-    )
-    english = (translation.get_language() or "").startswith("en")
-    rows = sorted(occupations.union(industries, licences, all=True))
-    licence_rows = sorted((r for r in rows if r[0] == "l"), key=lambda r: (r[3], r[4], r[1]))
-    return {
-        "occupations": [r[1] for r in rows if r[0] == "o"],
-        "industries": [r[1] for r in rows if r[0] == "i"],
-        "licences": [(r[2] if english and r[2] else r[1]) for r in licence_rows],
-    }
 
 
 @role_required(*STAFF)
