@@ -102,6 +102,11 @@ TEMPLATES = [
     },
 ]
 
+# Form widgets (every <select>, <option> and <input> a page shows) render through Jinja2's compiled
+# templates, Django's own set for it: the same HTML at a fraction of the template engine's cost
+# (issue 22; a select of 40 options cost ~1.5 ms through Django templates).
+FORM_RENDERER = "django.forms.renderers.Jinja2"
+
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'brygga.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for a competing writer instead of failing at once, and take the write lock at the
