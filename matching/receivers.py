@@ -5,35 +5,40 @@ sender's transaction, so the refresh is an outbox row written with the change. C
 
 from __future__ import annotations
 
+from core.models import Unit
 from employers.models import TaskProfile
 from employers.signals import site_moved, task_profile_changed
 from matching.models import Participant
 from matching.participants.signals import participant_changed
 from matching.services.recompute import refreshes_suppressed_now, schedule_refresh
+from matching.transit.matrix import participant_routing_changed, profile_routing_changed
 from matching.transit.refresh import schedule_transit_refresh, schedule_transit_refresh_for_region
 
 
 def refresh_changed_participant(sender, *, participant_id: int, **kwargs) -> None:
+    """The participant's suggestions always; the unit's timetable matrix only when the change
+    moves them in it (a new home, starting or stopping the bus: ``participant_routing_changed``)."""
     schedule_refresh(participant_id=participant_id)
     if not refreshes_suppressed_now():
-        unit_id = Participant.objects.filter(pk=participant_id).values_list("unit_id", flat=True)
-        for unit in unit_id:
-            schedule_transit_refresh(unit_id=unit)
+        participant = Participant.objects.filter(pk=participant_id).first()
+        if participant is not None and participant_routing_changed(participant):
+            schedule_transit_refresh(unit_id=participant.unit_id)
 
 
 def refresh_changed_profile(sender, *, profile_id: int, **kwargs) -> None:
     schedule_refresh(profile_id=profile_id)
     if not refreshes_suppressed_now():
-        row = (
-            TaskProfile.objects.filter(pk=profile_id)
-            .values("unit_id", "unit__region_id", "regional")
-            .first()
+        profile = TaskProfile.objects.filter(pk=profile_id).select_related("site", "unit").first()
+        if profile is None or profile.unit_id is None:
+            return
+        units = (
+            Unit.objects.filter(region_id=profile.unit.region_id).values_list("pk", flat=True)
+            if profile.regional and profile.unit.region_id is not None
+            else []
         )
-        if row is not None:
-            schedule_transit_refresh_for_region(
-                region_id=row["unit__region_id"] if row["regional"] else None,
-                unit_id=row["unit_id"],
-            )
+        for unit_id in set(units) | {profile.unit_id}:
+            if profile_routing_changed(profile, unit_id):
+                schedule_transit_refresh(unit_id=unit_id)
 
 
 def refresh_moved_site(sender, *, site_id: int, **kwargs) -> None:

@@ -110,6 +110,12 @@ def _routed_profiles(unit_id: int) -> list[TaskProfile]:
     )
 
 
+def _profile_hours(profile, arrive_by: dt.time | None = None) -> tuple[int, int]:
+    """The (start, end) seconds the matrix routes a profile for."""
+    start = arrive_by or profile.start_time or DEFAULT_ARRIVE_BY
+    return _seconds(start), _seconds(profile.end_time or DEFAULT_DAY_ENDS)
+
+
 def _route(
     tt: Timetable, people: list, profiles: list, arrive_by: dt.time | None
 ) -> tuple[Journeys, list[int], np.ndarray, np.ndarray]:
@@ -117,9 +123,7 @@ def _route(
     and the last departure home per (person, profile)."""
     keys = []
     for profile in profiles:
-        start = arrive_by or profile.start_time or DEFAULT_ARRIVE_BY
-        end = profile.end_time or DEFAULT_DAY_ENDS
-        keys.append((profile.site_id, _seconds(start), _seconds(end)))
+        keys.append((profile.site_id, *_profile_hours(profile, arrive_by)))
     columns = sorted(set(keys))
     column = [columns.index(k) for k in keys]
     sites = {p.site_id: p.site for p in profiles}
@@ -225,6 +229,9 @@ def transit_matrix_store(*, unit_id: int, day: dt.date | None = None) -> dict | 
         "homes": homes,
         "profile_ids": np.array(matrix.profile_ids, dtype=np.int64),
         "sites": sites,
+        "profile_hours": np.array(
+            [_profile_hours(profiles[i]) for i in matrix.profile_ids], dtype=np.int64
+        ).reshape(-1, 2),
         "minutes": np.where(np.isnan(matrix.minutes), np.inf, matrix.minutes),
         "distance_km": distance_matrix_km(unit_vectors(*homes.T), unit_vectors(*sites.T)),
         "leave_at": matrix.leave_at.astype(np.int64),
@@ -278,6 +285,7 @@ class StoredMatrix:
     first_type: np.ndarray
     transfers: np.ndarray
     service_date: dt.date
+    profile_hours: np.ndarray | None = None  # (start, end) seconds per column; None in older files
 
     def trip(self, participant_id: int, profile_id: int) -> dict | None:
         """The stored trip of one pair, for an explanation: None when not in the matrix."""
@@ -322,6 +330,52 @@ def stored_matrix(unit_id: int) -> StoredMatrix | None:
         )
     _LOADED[unit_id] = (mtime, matrix)
     return matrix
+
+
+def _same_point(stored: np.ndarray, row: int, lat, lon) -> bool:
+    return bool(np.all(np.abs(stored[row] - np.array([lat, lon], dtype=float)) < 1e-9))
+
+
+def participant_routing_changed(participant) -> bool:
+    """Whether a change to this participant calls for a new run of the unit's matrix: they ride
+    the bus now and the stored matrix does not hold them at this home, or it holds them and they
+    no longer ride (moved away, stopped taking the bus, left). Any other change (hours, skills,
+    notes …) leaves the matrix as it is, so a guide's ordinary edit costs no routing run."""
+    matrix = stored_matrix(participant.unit_id)
+    routed = bool(
+        participant.active
+        and participant.latitude is not None
+        and participant.longitude is not None
+        and CommuteMeans.PUBLIC_TRANSPORT in (participant.commute_means or [])
+    )
+    rows = np.flatnonzero(matrix.participant_ids == participant.pk) if matrix else []
+    if not len(rows):
+        return routed
+    return not routed or not _same_point(
+        matrix.homes, int(rows[0]), participant.latitude, participant.longitude
+    )
+
+
+def profile_routing_changed(profile, unit_id: int) -> bool:
+    """The same for a kravprofil in one unit's matrix: it is routed when open at a placed site,
+    and a run is needed when the stored column is missing, or its site or working day differs."""
+    matrix = stored_matrix(unit_id)
+    site = profile.site
+    routed = (
+        profile.status == ProfileStatus.OPEN
+        and site is not None
+        and site.latitude is not None
+        and site.longitude is not None
+    )
+    cols = np.flatnonzero(matrix.profile_ids == profile.pk) if matrix else []
+    if not len(cols):
+        return routed
+    j = int(cols[0])
+    if not routed or matrix.profile_hours is None:
+        return True
+    return not _same_point(matrix.sites, j, site.latitude, site.longitude) or tuple(
+        int(x) for x in matrix.profile_hours[j]
+    ) != _profile_hours(profile)
 
 
 def _unmoved(stored: np.ndarray, ids: np.ndarray, table) -> np.ndarray:

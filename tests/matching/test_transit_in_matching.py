@@ -13,7 +13,11 @@ from matching import features
 from matching.participants.services.participants import participant_update
 from matching.services.suggestions import rank_participants_for, rank_profiles_for
 from matching.transit.feeds import transit_feed_store
-from matching.transit.matrix import matrix_path, transit_matrix_store
+from matching.transit.matrix import (
+    matrix_path,
+    participant_routing_changed,
+    transit_matrix_store,
+)
 from matching.transit.refresh import schedule_transit_refresh
 from tests.factories.core import UnitFactory, UserFactory
 from tests.factories.matching import ParticipantFactory
@@ -142,3 +146,50 @@ def test_a_moved_site_queues_a_run_for_the_units_matched_to_it(unit):
     site_update(site=job.site, by=coordinator, latitude=56.61, longitude=16.31)
     runs = OutboxMessage.objects.filter(task="matching.tasks.refresh_transit_matrix")
     assert list(runs.values_list("args", flat=True)) == [[unit.pk]]
+
+
+def transit_runs():
+    return list(
+        OutboxMessage.objects.filter(task="matching.tasks.refresh_transit_matrix").values_list(
+            "args", flat=True
+        )
+    )
+
+
+def test_an_edit_that_does_not_move_anyone_in_the_matrix_queues_no_run(unit):
+    """Issue 22: a guide's ordinary edit (hours, the limit in minutes) leaves the stored matrix as
+    it is; a new home, or stopping the bus, calls for a run."""
+    guide = UserFactory(unit=unit, role=Role.GUIDE)
+    person = rider(unit, guide=guide)
+    walker = ParticipantFactory(unit=unit, guide=guide, commute_means=["walk"])
+    unit.municipalities.add(person.municipality)
+    profile(unit, D)
+    transit_matrix_store(unit_id=unit.pk, day=MONDAY)
+    OutboxMessage.objects.all().delete()
+    participant_update(participant=person, by=guide, hours_max=25, commute_max_minutes=45)
+    participant_update(participant=walker, by=guide, hours_max=20)
+    assert transit_runs() == []
+    person.refresh_from_db()
+    assert participant_routing_changed(person) is False
+    person.latitude = 56.64  # a new home (the gazetteer places it from the address)
+    assert participant_routing_changed(person) is True
+    person.refresh_from_db()
+    participant_update(participant=person, by=guide, commute_means=["bike"])
+    assert transit_runs() == [[unit.pk]]
+    OutboxMessage.objects.all().delete()
+    participant_update(participant=walker, by=guide, commute_means=["public_transport"])
+    assert transit_runs() == [[unit.pk]]
+
+
+def test_a_profile_runs_again_only_when_its_site_or_working_day_changes(unit):
+    from employers.services.profiles import task_profile_update
+
+    coordinator = UserFactory(unit=unit, role=Role.COORDINATOR)
+    rider(unit)
+    job = profile(unit, D)
+    transit_matrix_store(unit_id=unit.pk, day=MONDAY)
+    OutboxMessage.objects.all().delete()
+    task_profile_update(profile=job, by=coordinator, title="Lagerarbete, kväll")
+    assert transit_runs() == []
+    task_profile_update(profile=job, by=coordinator, start_time=dt.time(9, 0))
+    assert transit_runs() == [[unit.pk]]
