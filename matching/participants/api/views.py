@@ -46,17 +46,22 @@ class ParticipantViewSet(
     output_serializer_class = s.ParticipantSerializer
 
     def scope_queryset(self, user):
-        return (
-            Participant.objects.visible_to(user)
-            .select_related("guide")
-            .prefetch_related(
-                "skills__skill",
-                "adaptation_needs__adaptation",
-                "languages",
-                "desired_occupations",
-                "desired_industries",
-                "licences",
-            )
+        visible = Participant.objects.visible_to(user).select_related("guide")
+        if getattr(self, "action", None) in ("update", "partial_update", "destroy"):
+            # A write reads (and locks) the row again in its service, and the answer is read
+            # afresh by ``output``: the profile's related rows are not needed first (issue 22).
+            return visible
+        return self.with_profile(visible)
+
+    @staticmethod
+    def with_profile(queryset):
+        return queryset.prefetch_related(
+            "skills__skill",
+            "adaptation_needs__adaptation",
+            "languages",
+            "desired_occupations",
+            "desired_industries",
+            "licences",
         )
 
     def get_serializer_class(self):
@@ -67,7 +72,8 @@ class ParticipantViewSet(
         return s.ParticipantSerializer
 
     def output(self, obj, code=status.HTTP_200_OK):
-        obj = self.scope_queryset(self.request.user).get(pk=obj.pk)
+        visible = Participant.objects.visible_to(self.request.user).select_related("guide")
+        obj = self.with_profile(visible).get(pk=obj.pk)
         return Response(
             s.ParticipantSerializer(obj, context=self.get_serializer_context()).data, status=code
         )
