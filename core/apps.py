@@ -12,5 +12,10 @@ class CoreConfig(AppConfig):
         from core.security import two_factor, user_cache
 
         register_core_rules()
+        # The units of a region, by name (the county panel on every employer page).
+        from core.choice_cache import invalidate_on
+        from core.models import Unit
+
+        invalidate_on("region-units", Unit)
         two_factor.connect()
         user_cache.connect()

@@ -7,6 +7,7 @@ class EmployersConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from core.choice_cache import invalidate_on
         from employers import models
         from employers.retention import register_employer_rules
 
@@ -14,3 +15,5 @@ class EmployersConfig(AppConfig):
         auditlog.register(models.Employer)
         auditlog.register(models.TaskProfile, exclude_fields=["updated_at"])
         register_employer_rules()
+        # An employer's possible duplicates (its page) are cached until employers or marks change.
+        invalidate_on("employer-duplicates", models.Employer, models.NotDuplicate)

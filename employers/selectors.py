@@ -46,12 +46,19 @@ class RelationSummary:
 def relation_summary(employer: Employer) -> RelationSummary:
     """Per unit of the employer's region: last contact (kind, date), the open next step's due date
     open/regional profile counts and open placements at each unit's profiles."""
+    from core.choice_cache import cached_choices
     from core.models import Unit
 
-    units = {
-        u.pk: UnitRelation(unit_id=u.pk, unit_name=u.name)
-        for u in Unit.objects.filter(region_id=employer.region_id).order_by("name")
-    }
+    region_units = cached_choices(
+        "region-units",
+        employer.region_id,
+        lambda: (
+            Unit.objects.filter(region_id=employer.region_id)
+            .order_by("name")
+            .values_list("pk", "name")
+        ),
+    )
+    units = {pk: UnitRelation(unit_id=pk, unit_name=name) for pk, name in region_units}
     for row in Interaction.objects.filter(employer=employer).order_by(
         "unit_id", "-occurred_on", "-pk"
     ):

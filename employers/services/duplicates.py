@@ -120,6 +120,24 @@ def _audit_merge(*, keep: Employer, removed: dict, moved: dict, by: User) -> Non
     )
 
 
+def possible_duplicates_of(employer: Employer) -> list[PossibleDuplicate]:
+    """``find_possible_duplicates`` for an employer's own page, kept in the shared cache until an
+    employer or a "not a duplicate" mark changes (issue 22: the fuzzy comparison with every
+    employer of the municipality is otherwise paid on each visit)."""
+    from core.choice_cache import cached_choices
+
+    return cached_choices(
+        "employer-duplicates",
+        f"{employer.pk}:{employer.unit_id}",
+        lambda: find_possible_duplicates(
+            name=employer.name,
+            municipality_id=employer.municipality_id,
+            exclude_id=employer.pk,
+            unit_id=employer.unit_id,
+        ),
+    )
+
+
 def employer_merges(employer: Employer) -> list[dict]:
     """The merges recorded for an employer, newest first: who, when, which record and what moved."""
     from auditlog.models import LogEntry

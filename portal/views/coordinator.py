@@ -13,7 +13,11 @@ from django.views.decorators.http import require_GET, require_POST
 from core.choices import Role
 from employers.models import Employer, ImportJob, Interaction, TaskProfile
 from employers.services.contact_log import interaction_create, interaction_update
-from employers.services.duplicates import duplicate_pairs, employer_merges, find_possible_duplicates
+from employers.services.duplicates import (
+    duplicate_pairs,
+    employer_merges,
+    possible_duplicates_of,
+)
 from employers.services.identifiers import orgnr_search_term
 from employers.services.imports import import_job_start
 from employers.services.profiles import task_profile_transition
@@ -129,12 +133,7 @@ def employer_detail(request, pk):
         "placements": Placement.objects.visible_to(request.user)
         .filter(task_profile__employer=employer)
         .select_related("participant", "task_profile"),
-        "duplicates": find_possible_duplicates(
-            name=employer.name,
-            municipality_id=employer.municipality_id,
-            exclude_id=employer.pk,
-            unit_id=employer.unit_id,
-        ),
+        "duplicates": possible_duplicates_of(employer),
         "form": form,
         "can_write": request.user.role in WRITERS,
     }

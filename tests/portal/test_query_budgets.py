@@ -140,7 +140,6 @@ def budgets(world: World, user, urls) -> dict[str, tuple[int, int]]:
 # restructuring them (each kind is one prefetch): their budget is what they cost now, so that
 # any new query per page fails here. Issue 22 leaves them to be merged further.
 DETAIL_BUDGETS = {
-    "employer detail": 15,
     # The weekly list gathers waiting participants, ads, placements, contacts and open profiles
     # for the whole region (one query per kind, flat in rows); issue 22 leaves it above 12.
     "whom to approach next": 24,

@@ -1,0 +1,58 @@
+"""Lists a page shows on every visit and that change rarely are kept in the shared cache (issue 22):
+an employer's possible duplicates and the units of the region in the county panel. They must
+change on the page as soon as what they come from changes."""
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+
+from core.models import Unit
+from employers.models import Interaction
+from employers.services.duplicates import not_duplicate_mark
+from tests.factories.employers import EmployerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def page(coordinator, employer):
+    client = Client()
+    client.force_login(coordinator)
+    return lambda: client.get(f"/arbetsgivare/{employer.pk}/").content.decode()
+
+
+def test_a_new_possible_duplicate_shows_at_once_and_a_dismissed_one_goes(
+    page, employer, coordinator
+):
+    assert "Kalmar Lagret" not in page()
+    twin = EmployerFactory(name="Kalmar Lagret", unit=employer.unit, orgnr="")
+    assert "Kalmar Lagret" in page()
+    not_duplicate_mark(a=employer, b=twin, by=coordinator)
+    assert "Kalmar Lagret" not in page()
+
+
+def test_a_renamed_employer_is_compared_by_its_new_name(page, employer):
+    other = EmployerFactory(name="Borgholms Bageri", unit=employer.unit, orgnr="")
+    assert "Borgholms Bageri" not in page()
+    other.name = "Kalmar Lager"
+    other.save()
+    assert "Kalmar Lager</a>" in page()
+
+
+def test_the_county_panel_follows_the_regions_units(page, unit, employer, coordinator):
+    """The "coordinate before calling" note names the other units that called the employer."""
+    assert "Enheten i Mörbylånga" not in page()
+    neighbour = Unit.objects.create(name="Enheten i Mörbylånga", region=unit.region)
+    Interaction.objects.create(
+        employer=employer,
+        unit=neighbour,
+        kind="call",
+        occurred_on=dt.date(2026, 11, 30),
+        by=coordinator,
+    )
+    assert "Enheten i Mörbylånga" in page()
+    neighbour.name = "AME Mörbylånga"
+    neighbour.save()
+    html = page()
+    assert "AME Mörbylånga" in html and "Enheten i Mörbylånga" not in html
