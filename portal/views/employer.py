@@ -35,29 +35,40 @@ def _employer(request):
 @role_required(Role.EMPLOYER)
 def employer_home(request):
     employer = _employer(request)
-    placements = (
-        Placement.objects.visible_to(request.user)
-        .exclude(status="ended")
-        .select_related("task_profile", "participant")
-        .prefetch_related(*employer_view_prefetch())
-    )
+
+    def readable(queryset):
+        """Placements with what the employer may read of each participant (three queries)."""
+        return with_employer_scopes(
+            queryset.select_related("task_profile", "participant").prefetch_related(
+                *employer_view_prefetch()
+            )
+        )
+
+    placements = readable(Placement.objects.visible_to(request.user).exclude(status="ended"))
     rows = [
         {"placement": p, "person": employer_view(p), "plan": employer_may_see_plan(p)}
-        for p in with_employer_scopes(placements)
+        for p in placements
     ]
-    followups = (
+    followups = list(
         FollowUp.objects.visible_to(request.user)
         .filter(
             # Planned ones, and done ones the guide asked the supervisor to confirm.
             Q(status="planned", planned_on__gte=timezone.localdate() - timezone.timedelta(days=14))
             | Q(status="done", confirmation_requested_at__isnull=False, confirmed_at=None)
         )
-        .select_related("placement__task_profile", "placement__participant")
-        .prefetch_related(*employer_view_prefetch("placement__"))
         .order_by("planned_on")[:20]
     )
-    followups = list(followups)
-    with_employer_scopes(f.placement for f in followups)
+    # A follow-up's placement is almost always one of the ongoing ones above: read only the
+    # others (an ended placement whose last follow-up awaits confirmation), not all again.
+    by_pk = {p.pk: p for p in placements}
+    missing = {f.placement_id for f in followups} - by_pk.keys()
+    if missing:
+        by_pk |= {
+            p.pk: p
+            for p in readable(Placement.objects.visible_to(request.user).filter(pk__in=missing))
+        }
+    for followup in followups:
+        followup.placement = by_pk[followup.placement_id]
     context = {
         "employer": employer,
         "profiles": TaskProfile.objects.visible_to(request.user)

@@ -329,6 +329,29 @@ def test_a_done_followup_asked_for_confirmation_is_shown_to_the_employer(
     assert f"/arbetsgivarportal/uppfoljning/{followup.pk}/bekrafta/" in home
 
 
+def test_a_followup_of_an_ended_placement_awaiting_confirmation_is_shown_with_what_it_says(
+    guide, employer_user, portal_world
+):
+    """The portal reads the ongoing placements once and the follow-ups' placements from them;
+    an ended placement's follow-up still asked to be confirmed is read on its own (issue 22)."""
+    from placements.models import Placement
+
+    followup = portal_world["followup"]
+    FollowUp.objects.filter(pk=followup.pk).update(
+        status="done",
+        done_on=dt.date.today() - dt.timedelta(days=30),
+        planned_on=dt.date.today() - dt.timedelta(days=30),
+        notes="Trivs i lagret.",
+    )
+    client_for(guide).post(f"/uppfoljningar/{followup.pk}/be-om-bekraftelse/")
+    Placement.objects.filter(pk=followup.placement_id).update(status="ended")
+    html = client_for(employer_user).get("/arbetsgivarportal/").content.decode()
+    row = html[html.index(f'data-followup="{followup.pk}"') :]
+    row = row[: row.index("</tr>")]
+    assert "Trivs i lagret." in row and f"/uppfoljning/{followup.pk}/bekrafta/" in row
+    assert "Amina Yusuf" in row  # the name, as the participant consented to share it
+
+
 def test_consent_withdrawn_hides_the_name_on_the_employer_placement_page(
     employer_user, portal_world
 ):
