@@ -21,6 +21,14 @@ from core.roles import role_of
 
 
 class RoleAwareFilterBackend(DjangoFilterBackend):
+    def filter_queryset(self, request, queryset, view):
+        # Without query parameters every filter is empty and filters nothing: building the
+        # filterset (a deep copy of every filter, for employer users a class made per request)
+        # is skipped (issue 22; ~2 ms of a plain list request).
+        if not request.query_params:
+            return queryset
+        return super().filter_queryset(request, queryset, view)
+
     def get_filterset_class(self, view, queryset=None):
         hidden = set(getattr(view, "staff_only_filters", ()))
         request = getattr(view, "request", None)
@@ -42,6 +50,8 @@ class KnownParametersFilterBackend(BaseFilterBackend):
     no list or detail answers a request it did not understand."""
 
     def filter_queryset(self, request, queryset, view):
+        if not request.query_params:
+            return queryset
         known = known_query_parameters(view, queryset)
         unknown = sorted(set(request.query_params) - known)
         if unknown:
