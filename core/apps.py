@@ -14,8 +14,11 @@ class CoreConfig(AppConfig):
         register_core_rules()
         # The units of a region, by name (the county panel on every employer page).
         from core.choice_cache import invalidate_on
-        from core.models import Unit
+        from core.models import Municipality, SsykGroup, Unit
 
         invalidate_on("region-units", Unit)
+        # Every municipality's point and name, and the SSYK groups' labels (the weekly list).
+        invalidate_on("municipality-points", Municipality)
+        invalidate_on("ssyk-labels", SsykGroup)
         two_factor.connect()
         user_cache.connect()

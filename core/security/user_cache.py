@@ -74,6 +74,8 @@ def cached_user(request):
     user = auth.get_user(request)
     if user.is_authenticated:
         role_of(user), region_id_of(user)  # computed once, kept with the user
+        if user.unit_id is not None:
+            user.unit  # noqa: B018 - the unit row is kept with the user (forgotten with it)
         for fact in USER_FACTS:
             fact(user)
         try:

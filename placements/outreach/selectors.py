@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from django.db.models import Max
+from django.db.models import CharField, F, Max, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.choice_cache import cached_choices
 from core.models import Municipality, SsykGroup, Unit
 from employers.choices import EmployerStatus, ProfileStatus
 from employers.models import (
@@ -78,6 +80,8 @@ class OutreachList:
     candidates: int
     ads: int
     timings: dict[str, float] = field(default_factory=dict)
+    # This week's suggestions already recorded for the unit, by key (read with the list).
+    recorded: dict[str, Any] = field(default_factory=dict)
 
 
 def reason_text(reason: dict) -> str:
@@ -131,18 +135,23 @@ def _participants(unit: Unit, municipalities: dict[str, tuple[float, float]]):
     )
     rows = list(waiting)
     ids = [r["pk"] for r in rows]
-    desired: dict[int, set[str]] = defaultdict(set)
-    through = Participant.desired_occupations.through
-    for pid, ssyk in through.objects.filter(participant_id__in=ids).values_list(
-        "participant_id", "occupation__ssyk_id"
-    ):
-        if ssyk:
-            desired[pid].add(ssyk)
-    skills: dict[int, set[int]] = defaultdict(set)
-    for pid, skill in ParticipantSkill.objects.filter(
+    # The wished SSYK groups and the skills of every waiting participant, in one query.
+    text = CharField()
+    wished = Participant.desired_occupations.through.objects.filter(
+        participant_id__in=ids, occupation__ssyk_id__isnull=False
+    ).values_list(Value("o", output_field=text), F("participant_id"), F("occupation__ssyk_id"))
+    wished = wished.order_by()
+    held = ParticipantSkill.objects.filter(
         participant_id__in=ids, skill_id__isnull=False
-    ).values_list("participant_id", "skill_id"):
-        skills[pid].add(skill)
+    ).values_list(Value("s", output_field=text), F("participant_id"), Cast("skill_id", text))
+    held = held.order_by()  # a compound query's parts are not ordered
+    desired: dict[int, set[str]] = defaultdict(set)
+    skills: dict[int, set[int]] = defaultdict(set)
+    for kind, pid, value in wished.union(held, all=True):
+        if kind == "o":
+            desired[pid].add(value)
+        else:
+            skills[pid].add(int(value))
     travel = engine_config.TravelModel()
     out = []
     for r in rows:
@@ -187,27 +196,31 @@ def build_list(
     t0 = time.perf_counter()
     today = today or timezone.localdate()
     region_id = unit.region_id
-    municipalities = {
-        code: (lat, lon)
-        for code, lat, lon in Municipality.objects.values_list("code", "latitude", "longitude")
-    }
-    municipality_names = dict(Municipality.objects.values_list("code", "name"))
+    points = cached_choices(
+        "municipality-points",
+        "all",
+        lambda: Municipality.objects.order_by("code").values_list(
+            "code", "latitude", "longitude", "name"
+        ),
+    )
+    municipalities = {code: (lat, lon) for code, lat, lon, _name in points}
+    municipality_names = {code: name for code, _lat, _lon, name in points}
     people = _participants(unit, municipalities)
 
-    registered = list(
+    # The region's register in one read: the employers to suggest, and the organisation numbers
+    # of paused or ended ones, whose ads are not a reason to call.
+    registered, blocked_orgnrs = [], set()
+    for pk, name, orgnr, municipality, status in (
         Employer.objects.filter(region_id=region_id)
-        .exclude(status__in=(EmployerStatus.PAUSED, EmployerStatus.ENDED))
-        .values_list("pk", "name", "orgnr", "municipality_id")
+        .values_list("pk", "name", "orgnr", "municipality_id", "status")
         .order_by("pk")
-    )
+    ):
+        if status in (EmployerStatus.PAUSED, EmployerStatus.ENDED):
+            if orgnr:
+                blocked_orgnrs.add(orgnr)
+        else:
+            registered.append((pk, name, orgnr, municipality))
     by_orgnr = {orgnr: pk for pk, _n, orgnr, _m in registered if orgnr}
-    blocked_orgnrs = set(
-        Employer.objects.filter(
-            region_id=region_id, status__in=(EmployerStatus.PAUSED, EmployerStatus.ENDED)
-        )
-        .exclude(orgnr="")
-        .values_list("orgnr", flat=True)
-    )
     keys: list[str] = []
     names: list[str] = []
     orgnrs: list[str] = []
@@ -407,7 +420,7 @@ def build_list(
             free_slots=free_slots,
         )
     )
-    learned = learned_weights(unit)
+    learned = cached_learned_weights(unit)
     scores = scoring.score(x, learned.weights)
     reason_to_call = x[:, :3].sum(axis=1) > 0
     order = sorted(
@@ -415,13 +428,13 @@ def build_list(
     )[:limit]
     t3 = time.perf_counter()
 
-    labels = dict(SsykGroup.objects.filter(code__in=ssyk_codes).values_list("code", "label"))
-    labels.update({k: v for k, v in ssyk_labels.items() if k not in labels})
-    contacted = set(
-        OutreachSuggestion.objects.filter(
-            unit=unit, week=week_of(today), contacted_at__isnull=False
-        ).values_list("key", flat=True)
+    labels = dict(
+        cached_choices("ssyk-labels", "all", lambda: SsykGroup.objects.values_list("code", "label"))
     )
+    labels.update({k: v for k, v in ssyk_labels.items() if k not in labels})
+    # This week's recorded suggestions: which were contacted, and what ``services`` records.
+    recorded = {s.key: s for s in OutreachSuggestion.objects.filter(unit=unit, week=week_of(today))}
+    contacted = {key for key, s in recorded.items() if s.contacted_at is not None}
     facts = _Facts(
         demand=demand,
         people=people,
@@ -464,6 +477,7 @@ def build_list(
         candidates=n_e,
         ads=n_ads,
         timings={"gather": t1 - t0, "demand": t2 - t1, "score": t3 - t2},
+        recorded=recorded,
     )
 
 
@@ -544,6 +558,13 @@ def _reasons(i: int, f: _Facts) -> list[dict]:
         if f.free_slots[i]:
             reasons.append({"code": "in_play", "params": {"n": int(f.free_slots[i])}})
     return reasons
+
+
+def cached_learned_weights(unit: Unit) -> scoring.LearnedWeights:
+    """``learned_weights`` kept in the shared cache: they change only when an outcome settles
+    (``services.outreach_outcomes_settle`` forgets them) or a suggestion is saved one by one."""
+    (weights,) = cached_choices("outreach-weights", unit.pk, lambda: [learned_weights(unit)])
+    return weights
 
 
 def learned_weights(unit: Unit) -> scoring.LearnedWeights:

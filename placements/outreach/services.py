@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.choice_cache import forget_choices
 from core.choices import Role
 from core.exceptions import NotAllowed
 from core.models import Municipality, Unit, User
@@ -45,7 +46,6 @@ def ensure_may_write(by: User) -> Unit:
     return by.unit
 
 
-@transaction.atomic
 def outreach_outcomes_settle(*, unit: Unit, today: dt.date | None = None) -> int:
     """Contacted suggestions whose outcome is still open: a task profile the unit creates for the
     employer from the contact until ``profile_window_weeks`` after it settles it as led to a
@@ -63,7 +63,16 @@ def outreach_outcomes_settle(*, unit: Unit, today: dt.date | None = None) -> int
         ).order_by("pk")
     )
     if not open_rows:
-        return 0
+        return 0  # the usual case on a view of the list: no write, no transaction
+    changed = _settled(unit, open_rows, now, window)
+    if changed:
+        OutreachSuggestion.objects.bulk_update(changed, ["led_to_profile", "profile"])
+        forget_choices("outreach-weights")  # the weights learn from settled outcomes
+    return len(changed)
+
+
+def _settled(unit: Unit, open_rows: list, now: dt.datetime, window: dt.timedelta) -> list:
+    """The open suggestions whose outcome is now known, with it set (not saved)."""
     # One read of the candidate profiles for every open suggestion, not one per suggestion.
     earliest = min(s.contacted_at for s in open_rows)
     profiles: dict[int, list[tuple]] = {}
@@ -94,12 +103,9 @@ def outreach_outcomes_settle(*, unit: Unit, today: dt.date | None = None) -> int
         else:
             continue
         changed.append(s)
-    OutreachSuggestion.objects.bulk_update(changed, ["led_to_profile", "profile"])
-    settled = len(changed)
-    return settled
+    return changed
 
 
-@transaction.atomic
 def outreach_list_show(*, by: User, today: dt.date | None = None) -> OutreachList:
     """The week's list for the user's unit. Outcomes are settled first (so the weights learn
     from the latest), and when a coordinator looks, the rows shown are recorded (a manager only
@@ -113,30 +119,41 @@ def outreach_list_show(*, by: User, today: dt.date | None = None) -> OutreachLis
 
 
 def _record(listing: OutreachList) -> None:
-    existing = {
-        s.key: s
-        for s in OutreachSuggestion.objects.filter(
-            unit=listing.unit, week=listing.week, key__in=[r.key for r in listing.rows]
-        )
-    }
+    """Record the rows shown this week: new ones are created, changed ones updated, and a view
+    that shows what is already recorded writes nothing (issue 22)."""
     new, changed = [], []
     for row in listing.rows:
-        s = existing.get(row.key)
+        s = listing.recorded.get(row.key)
         if s is None:
             s = OutreachSuggestion(unit=listing.unit, week=listing.week, key=row.key)
             new.append(s)
         elif s.contacted_at is not None:
             continue  # what was shown when it was acted on is what the list learns from
-        else:
+        values = {
+            "employer_id": row.employer_id,
+            "orgnr": row.orgnr,
+            "name": row.name[:200],
+            "rank": row.rank,
+            "score": row.score,
+            "components": row.components,
+            "reasons": row.reasons,
+        }
+        if s.pk is not None and all(getattr(s, k) == v for k, v in values.items()):
+            continue
+        for k, v in values.items():
+            setattr(s, k, v)
+        if s.pk is not None:
             changed.append(s)
-        s.employer_id = row.employer_id
-        s.orgnr, s.name, s.rank, s.score = row.orgnr, row.name[:200], row.rank, row.score
-        s.components, s.reasons = row.components, row.reasons
-    OutreachSuggestion.objects.bulk_create(new)
-    if changed:
-        OutreachSuggestion.objects.bulk_update(
-            changed, ["employer", "orgnr", "name", "rank", "score", "components", "reasons"]
-        )
+    if not (new or changed):
+        return
+    with transaction.atomic():
+        # Two coordinators opening the list at once record the same new rows: the second
+        # one's are already there.
+        OutreachSuggestion.objects.bulk_create(new, ignore_conflicts=True)
+        if changed:
+            OutreachSuggestion.objects.bulk_update(
+                changed, ["employer", "orgnr", "name", "rank", "score", "components", "reasons"]
+            )
 
 
 def _suggestion(by: User, unit: Unit, key: str, today: dt.date | None) -> OutreachSuggestion | None:

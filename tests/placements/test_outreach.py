@@ -300,6 +300,32 @@ def test_the_units_list_learns_from_its_settled_suggestions(unit, coordinator):
     assert learned.weights["demand"] <= scoring.DEFAULT_WEIGHTS["demand"]
 
 
+def test_the_list_uses_new_weights_as_soon_as_outcomes_settle(unit, coordinator):
+    """The learned weights are cached with the unit (issue 22) and must not outlive a settling:
+    contacted suggestions whose window has passed settle (in bulk) on the next view, and that
+    view already ranks with the weights learned from them."""
+    assert outreach_list_show(by=coordinator, today=TODAY).weights.learned is False  # cached
+    x, y = _history(120, scoring.COMPONENTS.index("hiring"))
+    contacted = timezone.make_aware(dt.datetime(2026, 8, 3, 10))  # 15 weeks before TODAY
+    OutreachSuggestion.objects.bulk_create(
+        OutreachSuggestion(
+            unit=unit,
+            week=dt.date(2026, 8, 3),
+            key=f"o{i}",
+            name=f"F{i}",
+            rank=1,
+            score=0.5,
+            components=dict(zip(scoring.COMPONENTS, map(float, x[i]), strict=True)),
+            contacted_at=contacted,
+            led_to_profile=None if not y[i] else True,
+        )
+        for i in range(120)
+    )  # the ones without a profile are open: the view settles them as not led to one
+    weights = outreach_list_show(by=coordinator, today=TODAY).weights
+    assert weights.learned and weights.outcomes == 120
+    assert weights.weights["hiring"] > scoring.DEFAULT_WEIGHTS["hiring"]
+
+
 def test_hours_the_participant_cannot_work_are_no_demand_and_shared_skills_are(unit, coordinator):
     from core.models import Skill
     from matching.models import ParticipantSkill
