@@ -324,6 +324,8 @@ FOLLOWUP_POLICY = {
 # var/ by default, Redis or memcached when CACHE_URL is set.
 CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")}
 if "redis" in CACHES["default"]["BACKEND"].lower():
+    # Django's Redis cache, with its client made once per process (core/redis_cache.py).
+    CACHES["default"]["BACKEND"] = "core.redis_cache.RedisCache"
     # A cache outage must cost a request milliseconds, not a hung worker.
     CACHES["default"].setdefault("OPTIONS", {}).update(
         {"socket_connect_timeout": 2, "socket_timeout": 2}
