@@ -124,6 +124,10 @@ class _Data:
         self.exited: list[Person] = []
         self.left_project: list[Person] = []  # enrolment ended in the period without an exit
         self.municipality_names: dict[str, str] = {}
+        # Of every person in scope, in the period or not (events about people not necessarily in
+        # the period): their gender and their enrolment in the programme.
+        self.genders: dict[int, str] = {}
+        self.enrolled_on: dict[int, dt.date] = {}
         windows = _project_windows(scope) if scope.project_id else {}
         for row in participants.values(
             "pk",
@@ -134,6 +138,8 @@ class _Data:
             "enrolled_on",
             *TARGET_GROUPS,
         ):
+            self.genders[row["pk"]] = _gender(row["gender"])
+            self.enrolled_on[row["pk"]] = row["enrolled_on"]
             # In a project, its enrolment's dates bound the person's window; otherwise the
             # programme's enrolment opens it and nothing closes it but an exit.
             enrolled_on, window_end = windows.get(row["pk"], (row["enrolled_on"], None))
@@ -168,9 +174,6 @@ class _Data:
             else:
                 self.active_at_end.append(person)
         self.people = {p.pk: p for p in self.in_period}
-        self.genders = {
-            pk: _gender(g) for pk, g in participants.values_list("pk", "gender")
-        }  # for events about people not necessarily in the period
 
     def municipalities(self) -> list[str]:
         return sorted(self.municipality_names, key=lambda c: self.municipality_names[c])

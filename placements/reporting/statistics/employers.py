@@ -23,20 +23,25 @@ def _employer_section(d: _Data) -> Section:
         employers = employers.filter(unit_id__in=d.scope.unit_ids)
     if d.scope.municipality_code:
         employers = employers.filter(municipality__code=d.scope.municipality_code)
-    interactions = Interaction.objects.filter(employer__in=employers)
-    in_period = interactions.filter(occurred_on__gte=start, occurred_on__lte=end)
     placements = Placement.objects.filter(task_profile__employer__in=employers)
     active_placement = placements.filter(
         Q(started_on__lte=end) & (Q(ended_on__isnull=True) | Q(ended_on__gte=start))
     )
-    active = set(in_period.values_list("employer_id", flat=True)) | set(
-        active_placement.values_list("task_profile__employer_id", flat=True)
-    )
+    active = set(active_placement.values_list("task_profile__employer_id", flat=True))
+    # Every contact-log entry of the employers, in one query: the first contact of each, and the
+    # period's entries (an employer active through a contact; the study visits).
     first_contacts = {}
-    for eid, day in interactions.values_list("employer_id", "occurred_on").order_by("occurred_on"):
+    study_visits = 0
+    for eid, day, kind in (
+        Interaction.objects.filter(employer__in=employers)
+        .values_list("employer_id", "occurred_on", "kind")
+        .order_by("occurred_on")
+    ):
         first_contacts.setdefault(eid, day)
+        if start <= day <= end:
+            active.add(eid)
+            study_visits += kind == InteractionKind.STUDY_VISIT
     new = sum(1 for day in first_contacts.values() if start <= day <= end)
-    study_visits = in_period.filter(kind=InteractionKind.STUDY_VISIT).count()
     open_slots = sum(
         max(p.slots_total - p.slots_taken, 0)
         for p in TaskProfile.objects.filter(employer__in=employers, status=ProfileStatus.OPEN)
