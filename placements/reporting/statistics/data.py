@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.utils.translation import gettext as _
 
 from matching.choices import Gender
-from matching.models import Participant
+from matching.models import OcnCase, Participant
 from placements.choices import ExitOutcome
 from placements.models import Exit, ProjectEnrolment
 from placements.reporting.statistics.cells import Cell, count
@@ -174,6 +175,22 @@ class _Data:
             else:
                 self.active_at_end.append(person)
         self.people = {p.pk: p for p in self.in_period}
+
+    @cached_property
+    def ocn_cases(self) -> list[tuple]:
+        """Every OCN case of the persons in scope, read once for the sections that count them
+        (validations, ESF): (participant, module code, module name, registered, certificate
+        issued, status)."""
+        return list(
+            OcnCase.objects.filter(participant__in=self.participant_ids).values_list(
+                "participant_id",
+                "module__code",
+                "module__name",
+                "registered_on",
+                "certificate_issued_on",
+                "status",
+            )
+        )
 
     def municipalities(self) -> list[str]:
         return sorted(self.municipality_names, key=lambda c: self.municipality_names[c])
