@@ -15,7 +15,8 @@ API's schema and docs, and single objects of the API.
 One world per role group is grown tenfold in the middle of each test (10 → 100 rows of
 everything the pages list: participants, employers, sites, contacts, contact-log entries, task
 profiles, placements, follow-ups, consents (withdrawn ones too), OCN cases, KGA assessments,
-progression measurements, exits, project enrolments and starts, match decisions, recompute jobs),
+progression measurements, exits, projects, enrolments and starts, match decisions, recompute
+jobs, weight proposals),
 and each page's count is taken on both sizes. Detail and form pages open one row of each other
 kind (``World._singles``).
 """
@@ -23,6 +24,7 @@ kind (``World._singles``).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 
 import pytest
@@ -33,6 +35,7 @@ from django.test.utils import CaptureQueriesContext
 from core.choices import Role
 from core.models import Adaptation, KgaCompetence, OcnModule, OcnProgramme
 from employers.models import ImportJob, Interaction, TaskProfile
+from matching.engine import Weights
 from matching.models import (
     Consent,
     KgaAssessment,
@@ -46,6 +49,7 @@ from matching.models import (
     ProgressionMeasurement,
     QualityAssurer,
     RecomputeJob,
+    WeightProposal,
 )
 from matching.participants.services import consent_links
 from matching.participants.services.progression import measurement_open
@@ -85,7 +89,7 @@ class World:
         self.participant = participant
         self.placement = None
         self.client: Client | None = None
-        self.size = 0
+        self.size = self.made = 0
         self.adaptation = Adaptation.objects.get(code="quiet-space")
 
     def grow(self, to: int) -> None:
@@ -107,6 +111,7 @@ class World:
             for code, name in (("QB-1", "Truck"), ("QB-2", "Plock"))
         )
         self.competence = KgaCompetence.objects.order_by("order").first()
+        self.weights = Weights().normalised()
         self.indicator = ProgressionIndicator.objects.filter(active=True).order_by("order").first()
         self.contact = ContactPersonFactory(employer=self.employer, site=self.site)
         self.other_employer = EmployerFactory(
@@ -194,12 +199,23 @@ class World:
         return "/samtycke/kvitto/"
 
     def _one_more(self) -> None:
-        n = self.size + 1
-        person = ParticipantFactory(unit=self.unit, guide=self.guide)
+        self.made += 1
+        n = self.made
+        person = ParticipantFactory(
+            unit=self.unit, guide=self.guide, enrolled_on=dt.date(2026, 1, 15)
+        )
         # Every row has its related rows, so that each page of a list prefetches the same kinds.
         ParticipantAdaptationNeed.objects.create(participant=person, adaptation=self.adaptation)
         site = SiteFactory(employer=self.employer)
         ContactPersonFactory(employer=self.employer)
+        # Another employer of the register, with a site and a contact (names no fuzzy match
+        # takes for duplicates of each other).
+        other = EmployerFactory(
+            name=f"{hashlib.sha1(str(n).encode()).hexdigest()[:12]} AB",
+            unit=self.unit,
+            owner=self.coordinator,
+        )
+        ContactPersonFactory(employer=other, site=SiteFactory(employer=other))
         profile = TaskProfileFactory(employer=self.employer, site=site, slots_total=1)
         Interaction.objects.create(
             employer=self.employer,
@@ -258,12 +274,13 @@ class World:
             value=1 + n % 10,
             source="link",
         )
-        Exit.objects.create(
-            participant=person,
-            exited_on=dt.date(2026, 4, 1),
-            outcome="work_unsubsidised",
-            by=self.guide,
-        )
+        if n % 2:  # every other person has left (in April: the six-month list, SUS, statistics)
+            Exit.objects.create(
+                participant=person,
+                exited_on=dt.date(2026, 4, 1),
+                outcome="work_unsubsidised",
+                by=self.guide,
+            )
         Consent.objects.create(
             participant=person,
             employer=self.employer,
@@ -278,8 +295,28 @@ class World:
         ProjectEnrolment.objects.create(
             project=self.project, participant=person, started_on=dt.date(2026, 2, 1), by=self.guide
         )
-        ParticipantStart.objects.create(
-            participant=person, kind="work", started_on=dt.date(2026, 3, 1), by=self.guide
+        for who in (person, self.participant):
+            ParticipantStart.objects.create(
+                participant=who, kind="work", started_on=dt.date(2026, 3, 1), by=self.guide
+            )
+        project = Project.objects.create(
+            unit=self.unit,
+            name=f"Projekt {n}",
+            starts_on=dt.date(2026, 1, 1),
+            ends_on=dt.date(2027, 12, 31),
+            target_groups=["young"],
+        )
+        ProjectEnrolment.objects.create(
+            project=project,
+            participant=self.participant,
+            started_on=dt.date(2026, 2, 1),
+            by=self.guide,
+        )
+        WeightProposal.objects.create(
+            unit=self.unit,
+            current=self.weights,
+            proposed={**self.weights, "skills": 0.3},
+            created_by=self.manager,
         )
         MatchDecision.objects.create(
             participant=person, task_profile=profile, decision="proposed", decided_by=self.guide
@@ -370,12 +407,13 @@ DETAIL_BUDGETS = {
     # The profile's five kinds of requirements (initial values) and the form's lookup lists:
     # sites, OCN modules, KGA scale and competences, adaptations, licences.
     "edit profile": 13,
-    # Every section of the report: exits, participants, placements (twice: by participant and by
-    # employer), phase changes, follow-ups, contact log, open profiles, placements by industry,
-    # OCN, KGA, and the filter's municipalities and projects.
+    # Every section of the report, one query per kind: exits, participants, their placements,
+    # phase changes, follow-ups, the employers' running placements, contact log, open profiles,
+    # OCN cases, KGA, six-month follow-ups; and the filter's municipalities and projects (the
+    # CSV, XLSX and print report, without the filter, are at 12).
     "statistics, every section": 13,
-    # Per retention rule (eight kinds of records): how many are due, how many on the notice
-    # list and its first rows; and the last runs.
+    # Per retention rule (nine kinds of records, seven with a notice list): how many are due,
+    # how many on the notice list and its first rows; the last runs; the menu's two counts.
     "retention": 26,
     # The register extract: one query per kind of personal data held (about 25 sections,
     # matching/participants/extract), the participant read twice, the read audited.
@@ -472,7 +510,6 @@ COORDINATOR_PAGES = {
     "new profile": lambda w: f"/arbetsgivare/{w.employer.pk}/ny-kravprofil/",
     "edit profile": lambda w: f"/kravprofiler/{w.task_profile.pk}/andra/",
     # duplicates and import
-    "duplicates": lambda w: "/arbetsgivare/dubbletter/",
     "duplicate review": lambda w: (
         f"/arbetsgivare/dubbletter/{w.employer.pk}/{w.other_employer.pk}/"
     ),
@@ -648,16 +685,26 @@ def test_guide_api_lists_stay_flat(world, guide):
 
 # Lists that still grow with their rows, in files issue 22 leaves to another change: each is
 # expected to fail here until it is fixed (then move it to its role's dict).
-GROWING_API = {
+GROWING_COORDINATOR_PAGES = {
+    # portal/views/coordinator.py, employers/services/duplicates.py (duplicate_pairs): two
+    # queries per employer of the register, its candidates and its not-duplicate marks (27 → 207).
+    "duplicates": lambda w: "/arbetsgivare/dubbletter/",
+}
+GROWING_GUIDE_API = {
     # matching/participants/api/progression.py: each measurement reads the active indicators
     # again (measurement_data), one query per measurement (13 → 103).
     "progression measurements": lambda w: "/api/v1/progression/measurements/",
 }
 
 
-@pytest.mark.xfail(strict=True, reason="grows one query per measurement (GROWING_API)")
-def test_growing_api_lists(world, guide):
-    check(budgets(world, guide, GROWING_API), PAGE_BUDGET)
+@pytest.mark.xfail(strict=True, reason="grows two queries per employer (GROWING_COORDINATOR_PAGES)")
+def test_growing_coordinator_pages(world, coordinator):
+    check(budgets(world, coordinator, GROWING_COORDINATOR_PAGES), PAGE_BUDGET)
+
+
+@pytest.mark.xfail(strict=True, reason="grows one query per measurement (GROWING_GUIDE_API)")
+def test_growing_guide_api_lists(world, guide):
+    check(budgets(world, guide, GROWING_GUIDE_API), PAGE_BUDGET)
 
 
 def test_coordinator_api_lists_stay_flat(world, coordinator):
