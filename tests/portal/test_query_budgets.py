@@ -16,9 +16,10 @@ One world per role group is grown tenfold in the middle of each test (10 → 100
 everything the pages list: participants, employers, sites, contacts, contact-log entries, task
 profiles, placements, follow-ups, consents (withdrawn ones too), OCN cases, KGA assessments,
 progression measurements, exits, projects, enrolments and starts, match decisions, recompute
-jobs, weight proposals),
-and each page's count is taken on both sizes. Detail and form pages open one row of each other
-kind (``World._singles``).
+jobs, weight proposals, and another unit's participants open for regional matching with their
+proposals for this unit's regional profile), and each page's count is taken on both sizes.
+Detail and form pages open one row of each other kind (``World._singles``). Pages that still
+grow are strict xfails (``GROWING_*``): each fails here once it is fixed.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ from placements.models import (
     Project,
     ProjectEnrolment,
 )
-from tests.factories.core import UserFactory
+from tests.factories.core import UnitFactory, UserFactory
 from tests.factories.employers import (
     ContactPersonFactory,
     EmployerFactory,
@@ -146,6 +147,13 @@ class World:
             filename="historik.csv",
             content=b"x",
             status="done",
+        )
+        # Another unit of the region: its participants open for regional matching (with a
+        # consent naming this unit) and its guide's proposals for this unit's regional profile.
+        self.sibling = UnitFactory(name="AME Nybro QB", region=self.unit.region)
+        self.sibling_guide = UserFactory(username="qb-nils", role=Role.GUIDE, unit=self.sibling)
+        self.regional_profile = TaskProfileFactory(
+            employer=self.employer, site=self.site, title="Regional praktik", regional=True
         )
         self.project = Project.objects.create(
             unit=self.unit,
@@ -322,6 +330,23 @@ class World:
             participant=person, task_profile=profile, decision="proposed", decided_by=self.guide
         )
         RecomputeJob.objects.create(unit=self.unit, started_by=self.guide, status="done")
+        neighbour = ParticipantFactory(
+            unit=self.sibling, guide=self.sibling_guide, regional_matching=True
+        )
+        Consent.objects.create(
+            participant=neighbour,
+            recipient_unit=self.unit,
+            recipient_kind="other_unit",
+            agency=self.unit.name,
+            purpose="Regional matchning",
+            scopes=["skills"],
+            given_on=dt.date(2026, 1, 1),
+            method="digital",
+            recorded_by=self.sibling_guide,
+        )
+        PlacementFactory(
+            participant=neighbour, task_profile=self.regional_profile, status="proposed"
+        )
 
 
 @pytest.fixture
@@ -443,7 +468,6 @@ GUIDE_PAGES = {
     "follow-ups": lambda w: "/uppfoljningar/",
     "overview": lambda w: "/oversikt/",
     "quality assurance": lambda w: "/kvalitetssakring/",
-    "regional participants": lambda w: "/regionala-deltagare/",
     "withdrawn consents": lambda w: "/samtycken/aterkallade/",
     "measurements due": lambda w: "/metod/matningar/",
     "six-month follow-ups": lambda w: "/statistik/sex-manader/",
@@ -606,7 +630,6 @@ GUIDE_API = {
     "projects": lambda w: "/api/v1/projects/",
     "project-enrolments": lambda w: "/api/v1/project-enrolments/",
     "participant-starts": lambda w: "/api/v1/participant-starts/",
-    "regional-participants": lambda w: "/api/v1/regional-participants/",
     "participant matches": lambda w: f"/api/v1/participants/{w.participant.pk}/matches/",
     "quality-assurers": lambda w: "/api/v1/quality-assurers/",
     # reference lists (not grown: fixed vocabularies)
@@ -690,10 +713,15 @@ GROWING_COORDINATOR_PAGES = {
     # queries per employer of the register, its candidates and its not-duplicate marks (27 → 207).
     "duplicates": lambda w: "/arbetsgivare/dubbletter/",
 }
-GROWING_GUIDE_API = {
+GROWING_GUIDE_PAGES = {
+    # matching/regional.py (regional_view, per participant): the consent's scopes, the skills,
+    # the unit's regional profiles, the ranking and the agreed placement, five queries per
+    # participant (54 → 414); the API list is the same.
+    "regional participants": lambda w: "/regionala-deltagare/",
+    "regional-participants API": lambda w: "/api/v1/regional-participants/",
     # matching/participants/api/progression.py: each measurement reads the active indicators
     # again (measurement_data), one query per measurement (13 → 103).
-    "progression measurements": lambda w: "/api/v1/progression/measurements/",
+    "progression measurements API": lambda w: "/api/v1/progression/measurements/",
 }
 
 
@@ -702,9 +730,9 @@ def test_growing_coordinator_pages(world, coordinator):
     check(budgets(world, coordinator, GROWING_COORDINATOR_PAGES), PAGE_BUDGET)
 
 
-@pytest.mark.xfail(strict=True, reason="grows one query per measurement (GROWING_GUIDE_API)")
-def test_growing_guide_api_lists(world, guide):
-    check(budgets(world, guide, GROWING_GUIDE_API), PAGE_BUDGET)
+@pytest.mark.xfail(strict=True, reason="grow per participant or measurement (GROWING_GUIDE_PAGES)")
+def test_growing_guide_pages(world, guide):
+    check(budgets(world, guide, GROWING_GUIDE_PAGES), PAGE_BUDGET)
 
 
 def test_coordinator_api_lists_stay_flat(world, coordinator):
