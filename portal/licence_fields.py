@@ -29,11 +29,12 @@ class LicenceChoiceField(forms.ModelMultipleChoiceField):
 
 
 def licence_groups(bound_field) -> list[tuple[str, list]]:
-    """The checkboxes of ``bound_field`` grouped by kind (driving, machine, legitimation)."""
-    kinds = dict(Licence.objects.filter(active=True).values_list("pk", "kind"))
+    """The checkboxes of ``bound_field`` grouped by kind (driving, machine, legitimation). Each
+    checkbox's value carries its licence (the field's one query), so the kinds cost none."""
     labels = dict(Licence._meta.get_field("kind").choices)
     groups: dict[str, list] = {}
     for box in bound_field:
-        kind = kinds.get(int(str(box.data["value"])), "")
+        licence = getattr(box.data["value"], "instance", None)
+        kind = licence.kind if licence is not None else ""
         groups.setdefault(kind, []).append(box)
     return [(str(labels.get(kind, kind)), boxes) for kind, boxes in groups.items()]

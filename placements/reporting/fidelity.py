@@ -304,12 +304,47 @@ class FidelityReport:
         }
 
 
-class _Data:
-    """The records of one quarter, loaded in a handful of queries."""
+def _contacts(unit_ids: tuple[int, ...] | None, start: dt.date, end: dt.date) -> dict[int, dict]:
+    """The contact-log entries from ``start`` to ``end``, oldest first, with the participants each
+    names (two queries)."""
+    interactions = Interaction.objects.filter(occurred_on__gte=start, occurred_on__lte=end)
+    if unit_ids is not None:
+        interactions = interactions.filter(employer__unit_id__in=unit_ids)
+    contacts: dict[int, dict] = {}
+    for row in interactions.values(
+        "pk", "occurred_on", "by_id", "employer_id", "employer__name", "kind"
+    ).order_by("occurred_on", "pk"):
+        row["participants"] = set()
+        contacts[row["pk"]] = row
+    for iid, pid in Interaction.participants.through.objects.filter(
+        interaction_id__in=list(contacts)
+    ).values_list("interaction_id", "participant_id"):
+        contacts[iid]["participants"].add(pid)
+    return contacts
 
-    def __init__(self, scope: FidelityScope):
+
+class _Data:
+    """The records of one quarter, loaded in a handful of queries. Only the contact log depends
+    on the quarter: ``base``, another quarter's data of the same units, lends the rest, and
+    ``contacts`` may come from one load of several quarters (``trend``)."""
+
+    def __init__(
+        self,
+        scope: FidelityScope,
+        *,
+        base: _Data | None = None,
+        contacts: dict[int, dict] | None = None,
+    ):
         self.scope = scope
         self.start, self.end = scope.bounds
+        if contacts is None:
+            contacts = _contacts(scope.unit_ids, self.start, self.end)
+        self.contacts = contacts
+        if base is not None:
+            self.participants, self.exits = base.participants, base.exits
+            self.guide_names, self.first_contact = base.guide_names, base.first_contact
+            self.placements, self.followups_done = base.placements, base.followups_done
+            return
         participants = Participant.objects.all()
         if scope.unit_ids is not None:
             participants = participants.filter(unit_id__in=scope.unit_ids)
@@ -330,21 +365,6 @@ class _Data:
             row["pk"]: _name(row)
             for row in guides.values("pk", "first_name", "last_name", "username")
         }
-        interactions = Interaction.objects.filter(
-            occurred_on__gte=self.start, occurred_on__lte=self.end
-        )
-        if scope.unit_ids is not None:
-            interactions = interactions.filter(employer__unit_id__in=scope.unit_ids)
-        self.contacts: dict[int, dict] = {}
-        for row in interactions.values(
-            "pk", "occurred_on", "by_id", "employer_id", "employer__name", "kind"
-        ).order_by("occurred_on", "pk"):
-            row["participants"] = set()
-            self.contacts[row["pk"]] = row
-        for iid, pid in Interaction.participants.through.objects.filter(
-            interaction_id__in=list(self.contacts)
-        ).values_list("interaction_id", "participant_id"):
-            self.contacts[iid]["participants"].add(pid)
         # First employer contact ever made for each participant (on or after enrolment).
         self.first_contact: dict[int, tuple[dt.date, int]] = {}
         for pid, day, iid in (
@@ -537,7 +557,11 @@ def _items(d: _Data, guide_id: int | None, n_guides: int) -> dict[str, ItemResul
 
 
 def build_fidelity(scope: FidelityScope) -> FidelityReport:
-    d = _Data(scope)
+    return _report(_Data(scope))
+
+
+def _report(d: _Data) -> FidelityReport:
+    scope = d.scope
     guide_ids = sorted(d.guide_names, key=lambda g: d.guide_names[g])
     if scope.guide_id is not None:
         guide_ids = [g for g in guide_ids if g == scope.guide_id]
@@ -557,11 +581,21 @@ def build_fidelity(scope: FidelityScope) -> FidelityReport:
 
 
 def trend(scope: FidelityScope, n: int = 4) -> list[FidelityReport]:
-    """The same figures for the ``n`` quarters ending with the scope's (oldest first)."""
-    return [
-        build_fidelity(FidelityScope(q, scope.unit_ids, scope.guide_id))
+    """The same figures for the ``n`` quarters ending with the scope's (oldest first). The records
+    are loaded once and the contact log of all the quarters in one go, not each quarter anew."""
+    scopes = [
+        FidelityScope(q, scope.unit_ids, scope.guide_id)
         for q in previous_quarters(scope.quarter, n)
     ]
+    everything = _contacts(scope.unit_ids, scopes[0].bounds[0], scopes[-1].bounds[1])
+    reports, base = [], None
+    for quarter in scopes:
+        start, end = quarter.bounds
+        contacts = {pk: row for pk, row in everything.items() if start <= row["occurred_on"] <= end}
+        d = _Data(quarter, base=base, contacts=contacts)
+        base = base or d
+        reports.append(_report(d))
+    return reports
 
 
 # --- as statistics tables (for the CSV/XLSX exports shared with the statistics) ------------------

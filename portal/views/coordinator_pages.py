@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -18,7 +20,14 @@ from core.models import Industry, Occupation, Skill
 from core.tabular import Export, Sheet, export_response
 from employers.choices import EmployerStatus, ProfileKind, ProfileStatus, Sector, SizeClass
 from employers.importing.reading import ALIASES, COLUMNS
-from employers.models import ContactPerson, Employer, Site, TaskProfile
+from employers.models import (
+    ContactPerson,
+    Employer,
+    EmployerMembership,
+    Interaction,
+    Site,
+    TaskProfile,
+)
 from employers.services.contacts import contact_create, contact_update
 from employers.services.duplicates import (
     employer_merge,
@@ -499,23 +508,55 @@ def participant_code_search(request):
 # --- duplicates ---------------------------------------------------------------------------------
 
 
+def _rows_of(model) -> Coalesce:
+    """How many rows of ``model`` the employer has, as a subquery (one query for the pair)."""
+    rows = (
+        model.objects.filter(employer=OuterRef("pk"))
+        .order_by()
+        .values("employer")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows), 0)
+
+
 def _summary(employer: Employer) -> dict:
     return {
         "e": employer,
         "sites": list(employer.sites.all()),
-        "contacts": employer.contacts.count(),
-        "profiles": employer.task_profiles.count(),
-        "interactions": employer.interactions.count(),
-        "logins": employer.memberships.count(),
+        "contacts": employer.n_contacts,
+        "profiles": employer.n_profiles,
+        "interactions": employer.n_interactions,
+        "logins": employer.n_logins,
     }
+
+
+def _pair(request, a, b) -> tuple[Employer, Employer]:
+    """Two employers one may see, with their municipality, sites and counts (two queries)."""
+    if a == b:
+        raise Http404
+    pair = (
+        Employer.objects.visible_to(request.user)
+        .filter(pk__in=[a, b])
+        .select_related("municipality")
+        .prefetch_related("sites")
+        .annotate(
+            n_contacts=_rows_of(ContactPerson),
+            n_profiles=_rows_of(TaskProfile),
+            n_interactions=_rows_of(Interaction),
+            n_logins=_rows_of(EmployerMembership),
+        )
+        .in_bulk()
+    )
+    if len(pair) != 2:
+        raise Http404
+    return pair[a], pair[b]
 
 
 @role_required(*STAFF)
 def duplicate_review(request, a, b):
     """Two possible duplicates side by side; the coordinator chooses which one survives."""
-    first, second = _employer(request, a), _employer(request, b)
-    if first.pk == second.pk:
-        raise Http404
+    first, second = _pair(request, a, b)
     if request.method == "POST":
         if request.user.role not in WRITERS:
             raise PermissionDenied

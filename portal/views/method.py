@@ -8,6 +8,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -187,11 +188,30 @@ def participant_sus(request, pk):
 # --- progression: guide pages -------------------------------------------------------------------
 
 
-def _series(participant) -> list[dict]:
-    """Per indicator: its label, the points over time and the chart."""
-    measurements = list(
-        participant.progression_measurements.prefetch_related("answers").order_by("taken_on", "pk")
+def _with_measurements(participant) -> list[ProgressionMeasurement]:
+    """The participant's measurements, oldest first, with their answers, fetched once (two
+    queries) and kept on the participant, where ``progression.due_for`` reads them too."""
+    prefetch_related_objects(
+        [participant],
+        Prefetch(
+            "progression_measurements",
+            queryset=ProgressionMeasurement.objects.prefetch_related("answers").order_by(
+                "taken_on", "pk"
+            ),
+        ),
     )
+    return list(participant.progression_measurements.all())
+
+
+def _series(participant, measurements=None) -> list[dict]:
+    """Per indicator: its label, the points over time and the chart (``measurements``: the
+    participant's, oldest first, with their answers, if the caller has them)."""
+    if measurements is None:
+        measurements = list(
+            participant.progression_measurements.prefetch_related("answers").order_by(
+                "taken_on", "pk"
+            )
+        )
     out = []
     for ind in progression.indicators():
         points = []
@@ -241,16 +261,14 @@ def participant_progression(request, pk):
         )
         if measurement is not None:
             return redirect("portal:progression_measurement", pk=measurement.pk)
-    measurements = participant.progression_measurements.prefetch_related("answers").order_by(
-        "-taken_on", "-pk"
-    )
+    measurements = _with_measurements(participant)
     return render(
         request,
         "portal/method/participant_progression.html",
         {
             "participant": participant,
-            "series": _series(participant),
-            "measurements": measurements,
+            "series": _series(participant, measurements),
+            "measurements": measurements[::-1],
             "due": progression.due_for(participant),
             "editable": editable,
             "kinds": MeasurementKind.choices,

@@ -53,10 +53,11 @@ class FidelityView(APIView):
     )
     def get(self, request):
         scope = _fidelity_scope(request)
-        data = fd.build_fidelity(scope).as_dict()
+        history = fd.trend(scope)  # the scope's quarter last
+        data = history[-1].as_dict()
         data["trend"] = [
             {"quarter": r.scope.quarter, "scores": {k: r.unit.items[k].score for k in fd.ITEMS}}
-            for r in fd.trend(scope)
+            for r in history
         ]
         return Response(data)
 

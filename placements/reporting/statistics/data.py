@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.utils.translation import gettext as _
 
 from matching.choices import Gender
-from matching.models import Participant
+from matching.models import OcnCase, Participant
 from placements.choices import ExitOutcome
 from placements.models import Exit, ProjectEnrolment
 from placements.reporting.statistics.cells import Cell, count
@@ -124,6 +125,10 @@ class _Data:
         self.exited: list[Person] = []
         self.left_project: list[Person] = []  # enrolment ended in the period without an exit
         self.municipality_names: dict[str, str] = {}
+        # Of every person in scope, in the period or not (events about people not necessarily in
+        # the period): their gender and their enrolment in the programme.
+        self.genders: dict[int, str] = {}
+        self.enrolled_on: dict[int, dt.date] = {}
         windows = _project_windows(scope) if scope.project_id else {}
         for row in participants.values(
             "pk",
@@ -134,6 +139,8 @@ class _Data:
             "enrolled_on",
             *TARGET_GROUPS,
         ):
+            self.genders[row["pk"]] = _gender(row["gender"])
+            self.enrolled_on[row["pk"]] = row["enrolled_on"]
             # In a project, its enrolment's dates bound the person's window; otherwise the
             # programme's enrolment opens it and nothing closes it but an exit.
             enrolled_on, window_end = windows.get(row["pk"], (row["enrolled_on"], None))
@@ -168,9 +175,22 @@ class _Data:
             else:
                 self.active_at_end.append(person)
         self.people = {p.pk: p for p in self.in_period}
-        self.genders = {
-            pk: _gender(g) for pk, g in participants.values_list("pk", "gender")
-        }  # for events about people not necessarily in the period
+
+    @cached_property
+    def ocn_cases(self) -> list[tuple]:
+        """Every OCN case of the persons in scope, read once for the sections that count them
+        (validations, ESF): (participant, module code, module name, registered, certificate
+        issued, status)."""
+        return list(
+            OcnCase.objects.filter(participant__in=self.participant_ids).values_list(
+                "participant_id",
+                "module__code",
+                "module__name",
+                "registered_on",
+                "certificate_issued_on",
+                "status",
+            )
+        )
 
     def municipalities(self) -> list[str]:
         return sorted(self.municipality_names, key=lambda c: self.municipality_names[c])

@@ -23,20 +23,38 @@ def _employer_section(d: _Data) -> Section:
         employers = employers.filter(unit_id__in=d.scope.unit_ids)
     if d.scope.municipality_code:
         employers = employers.filter(municipality__code=d.scope.municipality_code)
-    interactions = Interaction.objects.filter(employer__in=employers)
-    in_period = interactions.filter(occurred_on__gte=start, occurred_on__lte=end)
-    placements = Placement.objects.filter(task_profile__employer__in=employers)
-    active_placement = placements.filter(
-        Q(started_on__lte=end) & (Q(ended_on__isnull=True) | Q(ended_on__gte=start))
+    # The placements running in the period, in one query: their employers are active, and those
+    # started in the period are counted by industry below (a placement cannot end before it
+    # starts, so every placement started in the period is among them).
+    running = list(
+        Placement.objects.filter(task_profile__employer__in=employers)
+        .filter(Q(started_on__lte=end) & (Q(ended_on__isnull=True) | Q(ended_on__gte=start)))
+        .values_list(
+            "task_profile__employer_id",
+            "started_on",
+            "guide_id",
+            "participant_id",
+            "task_profile__employer__industry__code",
+            "task_profile__employer__industry__label",
+            "task_profile__employer__industry__parent__code",
+            "task_profile__employer__industry__parent__label",
+        )
     )
-    active = set(in_period.values_list("employer_id", flat=True)) | set(
-        active_placement.values_list("task_profile__employer_id", flat=True)
-    )
+    active = {row[0] for row in running}
+    # Every contact-log entry of the employers, in one query: the first contact of each, and the
+    # period's entries (an employer active through a contact; the study visits).
     first_contacts = {}
-    for eid, day in interactions.values_list("employer_id", "occurred_on").order_by("occurred_on"):
+    study_visits = 0
+    for eid, day, kind in (
+        Interaction.objects.filter(employer__in=employers)
+        .values_list("employer_id", "occurred_on", "kind")
+        .order_by("occurred_on")
+    ):
         first_contacts.setdefault(eid, day)
+        if start <= day <= end:
+            active.add(eid)
+            study_visits += kind == InteractionKind.STUDY_VISIT
     new = sum(1 for day in first_contacts.values() if start <= day <= end)
-    study_visits = in_period.filter(kind=InteractionKind.STUDY_VISIT).count()
     open_slots = sum(
         max(p.slots_total - p.slots_taken, 0)
         for p in TaskProfile.objects.filter(employer__in=employers, status=ProfileStatus.OPEN)
@@ -53,18 +71,14 @@ def _employer_section(d: _Data) -> Section:
     summary.add("study_visits", _("Study visits"), [number(study_visits)])
     summary.add("open_slots", _("Open slots"), [number(open_slots)])
     # Placements started in the period, by the employer's industry (SNI section) and gender.
-    started = placements.filter(started_on__gte=start, started_on__lte=end)
-    if d.scope.guide_id:
-        started = started.filter(guide_id=d.scope.guide_id)
+    started = [
+        row[3:]
+        for row in running
+        if start <= row[1] <= end and (not d.scope.guide_id or row[2] == d.scope.guide_id)
+    ]
     by_industry: dict[str, Counter] = defaultdict(Counter)
     labels: dict[str, str] = {}
-    for pid, code, label, parent, parent_label in started.values_list(
-        "participant_id",
-        "task_profile__employer__industry__code",
-        "task_profile__employer__industry__label",
-        "task_profile__employer__industry__parent__code",
-        "task_profile__employer__industry__parent__label",
-    ):
+    for pid, code, label, parent, parent_label in started:
         key, name = (parent, parent_label) if parent else (code, label)
         key = key or "-"
         labels[key] = f"{key} {name}" if name else _("Industry not stated")

@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from matching.choices import OcnStatus
-from matching.models import OcnCase
 from placements.choices import ExitOutcome, SixMonthSituation
 from placements.models import ExitFollowUp
 from placements.reporting.statistics.cells import Section, Table, share_of
@@ -20,11 +19,12 @@ def _esf_section(d: _Data) -> Section:
     cols = [*gender_labels(), _("Total"), _("Share of leavers")]
     exits = d.exited
     exit_ids = [p.exit.pk for p in exits]
-    certified = set(
-        OcnCase.objects.filter(
-            participant__in=[p.pk for p in exits], status=OcnStatus.CERTIFIED
-        ).values_list("participant_id", "certificate_issued_on")
-    )
+    leavers = {p.pk for p in exits}
+    certified = {
+        (pid, issued)
+        for pid, _code, _name, _registered, issued, status in d.ocn_cases
+        if pid in leavers and status == OcnStatus.CERTIFIED
+    }
     qualified = {
         p.pk
         for p in exits

@@ -21,7 +21,6 @@ from placements.reporting.statistics.data import (
     WORK,
     _Data,
     _gender_cells,
-    _participants,
     gender_labels,
 )
 from placements.reporting.statistics.scope import add_months
@@ -51,7 +50,7 @@ def _method_section(d: _Data) -> Section:
         .values("participant_id", "kind", "started_on", "hired_on", "ended_on", "ended_early")
         .order_by("started_on", "pk")
     )
-    enrolled = dict(_participants(d.scope).values_list("pk", "enrolled_on"))
+    enrolled = d.enrolled_on
     first_practice: dict[int, dt.date] = {}
     first_hire: dict[int, dt.date] = {}
     for p in placements:

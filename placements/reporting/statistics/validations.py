@@ -7,21 +7,14 @@ from collections import Counter, defaultdict
 from django.utils.translation import gettext as _
 
 from matching.choices import OcnStatus
-from matching.models import KgaAssessment, OcnCase
+from matching.models import KgaAssessment
 from placements.reporting.statistics.cells import Section, Table
 from placements.reporting.statistics.data import _Data, _gender_cells, gender_labels
 
 
 def _validation_section(d: _Data) -> Section:
     start, end = d.scope.start, d.scope.end
-    cases = OcnCase.objects.filter(participant__in=d.participant_ids).values_list(
-        "participant_id",
-        "module__code",
-        "module__name",
-        "registered_on",
-        "certificate_issued_on",
-        "status",
-    )
+    cases = d.ocn_cases
     started: dict[str, Counter] = defaultdict(Counter)
     certified: dict[str, Counter] = defaultdict(Counter)
     titles: dict[str, str] = {}
