@@ -186,16 +186,41 @@ def not_duplicate_pairs(employer_ids: Iterable[int] | None = None) -> set[tuple[
 
 def duplicate_pairs(employers) -> list[tuple[Employer, Employer, float]]:
     """Possible duplicate pairs among ``employers`` (each once), leaving out pairs marked as
-    not duplicates. Both the API and the pages list pairs with this."""
+    not duplicates. Both the API and the pages list pairs with this.
+
+    The same rule as ``find_possible_duplicates`` for each employer (same municipality, the
+    region of the employer's unit, a fuzzy name match), with the candidates read once for all
+    of them rather than once per employer (issue 22: the page grew two queries per employer)."""
+    from core.models import Unit
+
+    employers = list(employers)
     dismissed = not_duplicate_pairs()
+    region_of_unit = dict(
+        Unit.objects.filter(pk__in={e.unit_id for e in employers if e.unit_id}).values_list(
+            "pk", "region_id"
+        )
+    )
+    by_municipality: dict[str, list[tuple[Employer, str]]] = {}
+    for candidate in Employer.objects.filter(
+        municipality_id__in={e.municipality_id for e in employers}
+    ).only("pk", "name", "municipality_id", "orgnr", "region_id"):
+        by_municipality.setdefault(candidate.municipality_id, []).append(
+            (candidate, fold_name(candidate.name))
+        )
     pairs, seen = [], set()
     for employer in employers:
-        for dupe in find_possible_duplicates(
-            name=employer.name,
-            municipality_id=employer.municipality_id,
-            exclude_id=employer.pk,
-            unit_id=employer.unit_id,
-        ):
+        folded = fold_name(employer.name)
+        region = region_of_unit.get(employer.unit_id) if employer.unit_id is not None else None
+        found = []
+        for candidate, candidate_folded in by_municipality.get(employer.municipality_id, ()):
+            if candidate.pk == employer.pk:
+                continue
+            if employer.unit_id is not None and (region is None or candidate.region_id != region):
+                continue  # one register per region: looked for in the unit's region
+            score = fuzz.token_sort_ratio(folded, candidate_folded)
+            if score >= FUZZY_DUPLICATE_THRESHOLD:
+                found.append(PossibleDuplicate(candidate, float(score)))
+        for dupe in sorted(found, key=lambda d: (-d.score, d.employer.pk)):
             key = _pair(employer.pk, dupe.employer.pk)
             if key in seen or key in dismissed:
                 continue

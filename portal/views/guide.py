@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.db.models import Min, Q
+from django.db.models import Min, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +18,14 @@ from core.models import Municipality
 from core.roles import region_id_of
 from employers.models import TaskProfile
 from matching.choices import Weekday
-from matching.models import Consent, DecisionReason, KgaAssessment, OcnCase, Participant
+from matching.models import (
+    Consent,
+    DecisionReason,
+    KgaAssessment,
+    KgaScore,
+    OcnCase,
+    Participant,
+)
 from matching.participants.commute import commute_limit_text
 from matching.participants.identity import mask
 from matching.participants.selectors import wishes_and_licences
@@ -155,7 +162,9 @@ def participant_detail(request, pk):
         ),
         "kga": KgaAssessment.objects.filter(participant=participant)
         .select_related("assessor")
-        .prefetch_related("scores__competence")[:1],
+        .prefetch_related(
+            Prefetch("scores", queryset=KgaScore.objects.select_related("competence"))
+        )[:1],
         "consents": Consent.objects.filter(participant=participant).select_related("employer"),
         "placements": Placement.objects.filter(participant=participant).select_related(
             "task_profile__employer"

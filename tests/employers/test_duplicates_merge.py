@@ -115,3 +115,54 @@ def test_guide_cannot_merge(api, guide, employer, other_employer):
         == 403
     )
     assert Employer.objects.count() == 2
+
+
+def test_the_pairs_read_at_once_are_the_pairs_found_one_by_one(coordinator, unit):
+    """``duplicate_pairs`` reads the candidates once for the whole register (issue 22); it must
+    find exactly what ``find_possible_duplicates`` finds employer by employer: same municipality,
+    the region of the employer's unit, not across regions, dismissed pairs left out."""
+    from core.models import Municipality
+    from employers.services.duplicates import (
+        _pair,
+        duplicate_pairs,
+        find_possible_duplicates,
+        not_duplicate_mark,
+        not_duplicate_pairs,
+    )
+    from tests.factories.core import UnitFactory
+
+    neighbour = UnitFactory(region=unit.region)
+    elsewhere = UnitFactory()  # another region
+    nybro = Municipality.objects.get(code="0881")
+    names = [
+        "ICA Maxi Kalmar",
+        "Ica maxi, Kalmar",
+        "Kalmar Bygg",
+        "ICA Maxi Kalmar AB",
+        "Bygg Kalmar",
+    ]
+    made = []
+    for i, name in enumerate(names):
+        made.append(EmployerFactory(name=name, unit=unit if i % 2 else neighbour, orgnr=""))
+    made.append(EmployerFactory(name="ICA Maxi Kalmar", unit=elsewhere, orgnr=""))
+    made.append(EmployerFactory(name="Ica Maxi Kalmar", unit=unit, municipality=nybro, orgnr=""))
+    not_duplicate_mark(a=made[1], b=made[3], by=coordinator)  # both of the coordinator's unit
+
+    employers = Employer.objects.filter(pk__in=[e.pk for e in made]).order_by("pk")
+    dismissed, expected, seen = not_duplicate_pairs(), [], set()
+    for employer in employers:
+        for dupe in find_possible_duplicates(
+            name=employer.name,
+            municipality_id=employer.municipality_id,
+            exclude_id=employer.pk,
+            unit_id=employer.unit_id,
+        ):
+            key = _pair(employer.pk, dupe.employer.pk)
+            if key not in seen and key not in dismissed:
+                seen.add(key)
+                expected.append((employer.pk, dupe.employer.pk, dupe.score))
+    found = [(a.pk, b.pk, score) for a, b, score in duplicate_pairs(employers)]
+    assert found == expected
+    assert len(found) >= 3 and _pair(made[1].pk, made[3].pk) not in {
+        _pair(a, b) for a, b, _ in found
+    }
