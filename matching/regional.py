@@ -14,7 +14,6 @@ import datetime as dt
 
 from django.db import transaction
 from django.db.models import QuerySet
-from django.db.models.query import ModelIterable
 from django.utils.translation import gettext as _
 
 from core.choices import Role
@@ -23,7 +22,6 @@ from core.models import User
 from core.roles import region_id_of, role_of
 from matching.choices import ConsentScope, RecipientKind
 from matching.models import Participant, ParticipantAdaptationNeed, ParticipantSkill
-from matching.participants.models.participants import ParticipantQuerySet
 from matching.participants.services.consents import recipient_q, shared_scopes, valid_consents
 
 AGREED_STATUSES = ("agreed", "ongoing")
@@ -70,50 +68,43 @@ def participant_regional_set(*, participant: Participant, by: User, open: bool) 
     return participant
 
 
-class RegionalParticipantQuerySet(ParticipantQuerySet):
-    """The rows of ``regional_participants_for``. When they are read, what ``regional_view``
-    shows of them is read once for all of them (``_RegionalRows``), not per participant."""
-
-    _viewer_unit_id: int | None = None
-    _scopes: dict[int, set[str]] | None = None
-
-    def _clone(self):
-        clone = super()._clone()
-        clone._viewer_unit_id, clone._scopes = self._viewer_unit_id, self._scopes
-        return clone
-
-    def _fetch_all(self):
-        fresh = self._result_cache is None
-        super()._fetch_all()
-        if fresh and self._viewer_unit_id is not None and self._iterable_class is ModelIterable:
-            rows = _RegionalRows(self._viewer_unit_id, self._result_cache, scopes=self._scopes)
-            for participant in self._result_cache:
-                participant._regional_rows = rows
-
-
 def regional_participants_for(user: User) -> QuerySet[Participant]:
     """Participants of the *other* units of the user's region who are open for regional matching
     and have a consent, valid today, that names the user's own unit and covers the matching data
     (skills). Nothing crosses a region."""
-    if role_of(user) not in REGIONAL_READERS or user.unit_id is None:
-        return Participant.objects.none()
-    # Scopes are a JSON list (no portable "contains" lookup): pick the rows in Python. What each
-    # participant shares with the unit (every valid consent naming it) is kept for
-    # ``regional_view``: the same rows ``regional_scopes`` reads.
+    return _regional_participants(user, _shared_with_unit(user))
+
+
+def regional_list(user: User) -> list[dict]:
+    """``regional_view`` of every participant of ``regional_participants_for``, with each kind
+    of data read once for all of them (issue 22: it was five queries per participant)."""
+    scopes = _shared_with_unit(user)
+    participants = list(_regional_participants(user, scopes))
+    rows = _RegionalRows(user.unit_id, participants, scopes=scopes)
+    return [rows.view(p) for p in participants]
+
+
+def _shared_with_unit(user: User) -> dict[int, set[str]]:
+    """What each participant shares with the user's unit: every valid consent naming it."""
     scopes: dict[int, set[str]] = {}
-    consented = set()
+    if role_of(user) not in REGIONAL_READERS or user.unit_id is None:
+        return scopes
     for pid, granted in (
         valid_consents()
         .filter(recipient_q(unit=user.unit_id))
         .values_list("participant_id", "scopes")
     ):
         scopes.setdefault(pid, set()).update(granted)
-        if ConsentScope.SKILLS in granted:
-            consented.add(pid)
-    qs = RegionalParticipantQuerySet(Participant)
-    qs._viewer_unit_id, qs._scopes = user.unit_id, scopes
+    return scopes
+
+
+def _regional_participants(user: User, scopes: dict[int, set[str]]) -> QuerySet[Participant]:
+    if role_of(user) not in REGIONAL_READERS or user.unit_id is None:
+        return Participant.objects.none()
+    # Scopes are a JSON list (no portable "contains" lookup): the rows are picked in Python.
+    consented = {pid for pid, granted in scopes.items() if ConsentScope.SKILLS in granted}
     return (
-        qs.filter(
+        Participant.objects.filter(
             pk__in=consented,
             regional_matching=True,
             active=True,
@@ -207,12 +198,8 @@ class _RegionalRows:
 def regional_view(user: User, participant: Participant) -> dict:
     """The participant as another unit sees them: code and matching data; identity only once a
     placement at one of the viewer's unit's profiles is agreed and the consent covers identity.
-    A participant of ``regional_participants_for`` comes with what the list read for all its
-    rows; any other is read alone."""
-    rows = getattr(participant, "_regional_rows", None)
-    if rows is None or rows.unit_id != user.unit_id or participant.pk not in rows.scopes:
-        rows = _RegionalRows(user.unit_id, [participant])
-    return rows.view(participant)
+    A list of them is ``regional_list``."""
+    return _RegionalRows(user.unit_id, [participant]).view(participant)
 
 
 def _matches_with_unit_profiles(
