@@ -14,8 +14,7 @@ from matching.models import Participant
 from matching.regional import (
     REGIONAL_READERS,
     participant_regional_set,
-    regional_participants_for,
-    regional_view,
+    regional_list,
 )
 
 REGIONAL_PARTICIPANT_FIELDS = {
@@ -43,9 +42,7 @@ class RegionalParticipantListView(APIView):
         responses=inline_serializer("RegionalParticipant", REGIONAL_PARTICIPANT_FIELDS, many=True)
     )
     def get(self, request):
-        return Response(
-            [regional_view(request.user, p) for p in regional_participants_for(request.user)]
-        )
+        return Response(regional_list(request.user))
 
 
 class ParticipantRegionalView(APIView):

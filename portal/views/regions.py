@@ -129,9 +129,9 @@ def regional_participants(request):
     """Participants of the region's other units open for regional matching who consented to
     sharing with this unit: code and matching data only (identity once a placement here is
     agreed and the consent covers it)."""
-    from matching.regional import regional_participants_for, regional_view
+    from matching.regional import regional_list
 
-    rows = [regional_view(request.user, p) for p in regional_participants_for(request.user)]
+    rows = regional_list(request.user)
     from matching.participants.services.audit import audit_participants_read
 
     audit_participants_read(

@@ -18,8 +18,8 @@ profiles, placements, follow-ups, consents (withdrawn ones too), OCN cases, KGA 
 progression measurements, exits, projects, enrolments and starts, match decisions, recompute
 jobs, weight proposals, and another unit's participants open for regional matching with their
 proposals for this unit's regional profile), and each page's count is taken on both sizes.
-Detail and form pages open one row of each other kind (``World._singles``). Pages that still
-grow are strict xfails (``GROWING_*``): each fails here once it is fixed.
+Detail and form pages open one row of each other kind (``World._singles``). No page or list
+grows with its rows.
 """
 
 from __future__ import annotations
@@ -468,6 +468,7 @@ GUIDE_PAGES = {
     "fidelity": lambda w: "/metod/trohet/",
     "progression statistics": lambda w: "/metod/stegforflyttning/",
     "started work or studies": lambda w: f"/statistik/borjade/?project={w.project.pk}",
+    "regional participants": lambda w: "/regionala-deltagare/",
     # the participant and their sections (history and method load on demand, htmx)
     "participant detail": lambda w: f"/deltagare/{w.participant.pk}/",
     "participant history": lambda w: f"/deltagare/{w.participant.pk}/historik/",
@@ -624,6 +625,8 @@ GUIDE_API = {
     "participant-starts": lambda w: "/api/v1/participant-starts/",
     "participant matches": lambda w: f"/api/v1/participants/{w.participant.pk}/matches/",
     "quality-assurers": lambda w: "/api/v1/quality-assurers/",
+    "regional-participants": lambda w: "/api/v1/regional-participants/",
+    "progression measurements": lambda w: "/api/v1/progression/measurements/",
     # reference lists (not grown: fixed vocabularies)
     "units": lambda w: "/api/v1/units/",
     "regions": lambda w: "/api/v1/regions/",
@@ -696,25 +699,6 @@ def test_participant_pages_stay_flat_and_within_budget(world):
 
 def test_guide_api_lists_stay_flat(world, guide):
     check(budgets(world, guide, GUIDE_API), PAGE_BUDGET)
-
-
-# Lists that still grow with their rows, in files issue 22 leaves to another change: each is
-# expected to fail here until it is fixed (then move it to its role's dict).
-GROWING_GUIDE_PAGES = {
-    # matching/regional.py (regional_view, per participant): the consent's scopes, the skills,
-    # the unit's regional profiles, the ranking and the agreed placement, five queries per
-    # participant (54 → 414); the API list is the same.
-    "regional participants": lambda w: "/regionala-deltagare/",
-    "regional-participants API": lambda w: "/api/v1/regional-participants/",
-    # matching/participants/api/progression.py: each measurement reads the active indicators
-    # again (measurement_data), one query per measurement (13 → 103).
-    "progression measurements API": lambda w: "/api/v1/progression/measurements/",
-}
-
-
-@pytest.mark.xfail(strict=True, reason="grow per participant or measurement (GROWING_GUIDE_PAGES)")
-def test_growing_guide_pages(world, guide):
-    check(budgets(world, guide, GROWING_GUIDE_PAGES), PAGE_BUDGET)
 
 
 def test_coordinator_api_lists_stay_flat(world, coordinator):

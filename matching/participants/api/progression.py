@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from core.choices import Role
 from matching.choices import MeasurementKind, Rater
-from matching.models import Participant, ProgressionMeasurement
+from matching.models import Participant, ProgressionIndicator, ProgressionMeasurement
 from matching.participants.services import progression
 
 STAFF = (Role.COORDINATOR, Role.GUIDE, Role.MANAGER, Role.ADMIN)
@@ -32,7 +32,14 @@ class AnswersInputSerializer(serializers.Serializer):
     )
 
 
-def measurement_data(m: ProgressionMeasurement) -> dict:
+def measurement_data(
+    m: ProgressionMeasurement, indicators: list[ProgressionIndicator] | None = None
+) -> dict:
+    """The measurement with its answers side by side (``progression.side_by_side``) for every
+    indicator in use; ``indicators``: those indicators, read once for a list of measurements."""
+    if indicators is None:
+        indicators = list(progression.indicators())
+    values = {(a.indicator_id, a.rater): a.value for a in m.answers.all()}
     return {
         "id": m.pk,
         "participant": m.participant_id,
@@ -43,10 +50,10 @@ def measurement_data(m: ProgressionMeasurement) -> dict:
             {
                 "indicator": ind.pk,
                 "label": ind.label,
-                "participant": own,
-                "guide": guide,
+                "participant": values.get((ind.pk, Rater.PARTICIPANT)),
+                "guide": values.get((ind.pk, Rater.GUIDE)),
             }
-            for ind, own, guide in progression.side_by_side(m)
+            for ind in indicators
         ],
     }
 
@@ -71,7 +78,8 @@ class MeasurementListView(APIView):
         qs = _visible(request)
         if request.query_params.get("participant", "").isdigit():
             qs = qs.filter(participant_id=request.query_params["participant"])
-        return Response([measurement_data(m) for m in qs.order_by("taken_on", "pk")])
+        indicators = list(progression.indicators())
+        return Response([measurement_data(m, indicators) for m in qs.order_by("taken_on", "pk")])
 
     @extend_schema(
         request=MeasurementInputSerializer,
