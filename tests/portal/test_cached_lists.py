@@ -1,13 +1,14 @@
 """Lists a page shows on every visit and that change rarely are kept in the shared cache (issue 22):
-an employer's possible duplicates and the units of the region in the county panel. They must
-change on the page as soon as what they come from changes."""
+an employer's possible duplicates, the units of the region in the county panel, the profile form's
+OCN modules and the statistics filter's projects. They must change on the page as soon as what
+they come from changes."""
 
 import datetime as dt
 
 import pytest
 from django.test import Client
 
-from core.models import Unit
+from core.models import OcnModule, OcnProgramme, Unit
 from employers.models import Interaction
 from employers.services.duplicates import not_duplicate_mark
 from tests.factories.employers import EmployerFactory
@@ -56,3 +57,42 @@ def test_the_county_panel_follows_the_regions_units(page, unit, employer, coordi
     neighbour.save()
     html = page()
     assert "AME Mörbylånga" in html and "Enheten i Mörbylånga" not in html
+
+
+def test_the_profile_forms_ocn_modules_follow_the_catalogue(coordinator, task_profile):
+    client = Client()
+    client.force_login(coordinator)
+
+    def boxes():
+        form = client.get(f"/kravprofiler/{task_profile.pk}/andra/").content.decode()
+        return form[form.index("OCN") :]
+
+    assert "Truckkörning" not in boxes()
+    programme = OcnProgramme.objects.create(
+        code="QC-LAGER", name="Lager", occupational_area="Lager"
+    )
+    module = OcnModule.objects.create(
+        programme=programme, code="QC-1", name="Truckkörning", level=1
+    )
+    assert f'value="{module.pk}"' in boxes() and "Lager: Truckkörning (nivå 1)" in boxes()
+    module.name, module.level = "Motviktstruck", 2
+    module.save()
+    assert "Lager: Motviktstruck (nivå 2)" in boxes()
+    programme.name = "Lager och logistik"
+    programme.save()
+    assert "Lager och logistik: Motviktstruck (nivå 2)" in boxes()
+    module.delete()
+    assert "Motviktstruck" not in boxes()
+
+
+def test_the_profile_form_checks_a_module_against_the_catalogue_not_the_cached_list(
+    coordinator, task_profile
+):
+    client = Client()
+    client.force_login(coordinator)
+    form = client.get(f"/kravprofiler/{task_profile.pk}/andra/").context["form"]
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data["ocn_modules"] = [999999]
+    response = client.post(f"/kravprofiler/{task_profile.pk}/andra/", data)
+    assert response.status_code == 200 and "ocn_modules" in response.context["form"].errors
+    assert not task_profile.ocn_requirements.exists()

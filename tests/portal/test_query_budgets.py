@@ -420,9 +420,6 @@ def budgets(world: World, user, urls) -> dict[str, tuple[int, int]]:
 # (each kind is one query, flat in rows): their budget is what they cost now, so that any new
 # query per page fails here. Issue 22 leaves them to be merged further.
 DETAIL_BUDGETS = {
-    # The profile's five kinds of requirements (initial values) and the form's lookup lists:
-    # sites, OCN modules, KGA scale and competences, adaptations, licences.
-    "edit profile": 13,
     # Every section of the report, one query per kind: exits, participants, their placements,
     # phase changes, follow-ups, the employers' running placements, contact log, open profiles,
     # OCN cases, KGA, six-month follow-ups; and the filter's municipalities and projects (the
