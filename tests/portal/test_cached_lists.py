@@ -11,6 +11,7 @@ from django.test import Client
 from core.models import OcnModule, OcnProgramme, Unit
 from employers.models import Interaction
 from employers.services.duplicates import not_duplicate_mark
+from placements.models import Project
 from tests.factories.employers import EmployerFactory
 
 pytestmark = pytest.mark.django_db
@@ -96,3 +97,36 @@ def test_the_profile_form_checks_a_module_against_the_catalogue_not_the_cached_l
     response = client.post(f"/kravprofiler/{task_profile.pk}/andra/", data)
     assert response.status_code == 200 and "ocn_modules" in response.context["form"].errors
     assert not task_profile.ocn_requirements.exists()
+
+
+def test_the_statistics_filter_follows_the_units_projects(manager, admin_user, other_unit):
+    client, admin = Client(), Client()
+    client.force_login(manager)
+    admin.force_login(admin_user)
+
+    def page():
+        return client.get("/statistik/").content.decode()
+
+    assert 'name="project"' not in page()  # no projects: no project filter
+    project = Project.objects.create(
+        unit=manager.unit,
+        name="Vägen In",
+        starts_on=dt.date(2026, 1, 1),
+        ends_on=dt.date(2027, 1, 1),
+    )
+    assert f'<option value="{project.pk}">Vägen In</option>' in page()
+    Project.objects.create(
+        unit=other_unit,
+        name="Växjöprojektet",
+        starts_on=dt.date(2026, 1, 1),
+        ends_on=dt.date(2027, 1, 1),
+    )
+    assert "Växjöprojektet" not in page()  # another unit's project
+    assert "Växjöprojektet" in admin.get("/statistik/").content.decode()  # every unit's
+    project.name = "Vägen Ut"
+    project.save()
+    html = page()
+    assert "Vägen Ut" in html and "Vägen In" not in html
+    assert "Vägen Ut" in admin.get("/statistik/").content.decode()
+    project.delete()
+    assert 'name="project"' not in page()
