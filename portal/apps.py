@@ -6,7 +6,13 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         from core.choice_cache import invalidate_on
+        from core.models import OcnModule, OcnProgramme
         from employers.models import Site, TaskProfile
+        from placements.models import Project
 
         # The match filter's municipalities: where the profiles a user sees are.
         invalidate_on("profile-municipalities", Site, TaskProfile)
+        # The profile form's OCN modules, each named with its programme.
+        invalidate_on("ocn-module-choices", OcnModule, OcnProgramme)
+        # The statistics filter's projects.
+        invalidate_on("statistics-projects", Project)

@@ -7,6 +7,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core import taxonomy
+from core.choice_cache import cached_choices
 from core.choices import AdaptationCategory, SwedishLevel
 from core.models import (
     Adaptation,
@@ -230,6 +231,14 @@ class TaskProfileFullForm(HoursRangeMixin, forms.Form):
         existing = sum(1 for key in self.initial if key.startswith("skill_") and key[6:].isdigit())
         self.skill_count = max(SKILL_ROWS, existing + 2)
         self.fields["site"].queryset = employer.sites.all()
+        # The OCN catalogue's checkboxes come from the shared cache (dropped when a module or
+        # programme changes, portal/apps.py); the field keeps its queryset to validate a POST.
+        modules = self.fields["ocn_modules"]
+        modules.widget.choices = cached_choices(
+            "ocn-module-choices",
+            "all",
+            lambda: [(m.pk, modules.label_from_instance(m)) for m in modules.queryset],
+        )
         scale = KgaScale.current()
         levels = [("", _("Not required"))] + [
             (str(i), str(i)) for i in range(scale.min_level, scale.max_level + 1)

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.choice_cache import cached_choices
 from core.choices import Role
 from core.exceptions import Forbidden
 from core.models import Municipality, Unit
@@ -68,11 +69,8 @@ def _filter_context(request, scope, errors):
         ),
     ]
     default_start, default_end = st.default_period()
-    projects = Project.objects.visible_to(user)
-    if role_of(user) != "admin":
-        projects = projects.filter(unit_id=user.unit_id)
     return {
-        "projects": projects.order_by("name"),
+        "projects": _project_choices(user),
         "scope": scope,
         "start_value": request.GET.get("start") or default_start.isoformat(),
         "end_value": request.GET.get("end") or default_end.isoformat(),
@@ -83,6 +81,21 @@ def _filter_context(request, scope, errors):
         "presets": presets,
         "share": _share(request),
     }
+
+
+def _project_choices(user) -> list[dict]:
+    """The filter's projects (``pk``, ``name``), from the shared cache per role and unit: dropped
+    when a project changes (portal/apps.py)."""
+    role = role_of(user)
+
+    def build():
+        projects = Project.objects.visible_to(user)
+        if role != "admin":
+            projects = projects.filter(unit_id=user.unit_id)
+        return projects.order_by("name").values("pk", "name")
+
+    scope = "admin" if role == "admin" else f"{role}:{user.unit_id}"
+    return cached_choices("statistics-projects", scope, build)
 
 
 def _charts(report: st.Report, share: bool) -> dict:

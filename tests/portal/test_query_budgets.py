@@ -420,14 +420,6 @@ def budgets(world: World, user, urls) -> dict[str, tuple[int, int]]:
 # (each kind is one query, flat in rows): their budget is what they cost now, so that any new
 # query per page fails here. Issue 22 leaves them to be merged further.
 DETAIL_BUDGETS = {
-    # The profile's five kinds of requirements (initial values) and the form's lookup lists:
-    # sites, OCN modules, KGA scale and competences, adaptations, licences.
-    "edit profile": 13,
-    # Every section of the report, one query per kind: exits, participants, their placements,
-    # phase changes, follow-ups, the employers' running placements, contact log, open profiles,
-    # OCN cases, KGA, six-month follow-ups; and the filter's municipalities and projects (the
-    # CSV, XLSX and print report, without the filter, are at 12).
-    "statistics, every section": 13,
     # Per retention rule (nine kinds of records, seven with a notice list): how many are due,
     # how many on the notice list and its first rows; the last runs; the menu's two counts.
     "retention": 26,
