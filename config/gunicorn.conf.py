@@ -1,7 +1,7 @@
 """gunicorn settings for the production stack (``scripts/serve``, ``docs/deploy/brygga-web.service``).
 
 Environment: ``BIND`` (default 127.0.0.1:8000), ``WEB_CONCURRENCY`` (worker processes, default
-2 × cores), ``WEB_THREADS`` (default 1).
+one per core), ``WEB_THREADS`` (default 1).
 """
 
 import multiprocessing
@@ -10,7 +10,12 @@ import sys
 
 wsgi_app = "config.wsgi:application"
 bind = os.environ.get("BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2))
+# One sync worker per core. With PostgreSQL, Redis and the Celery worker on the same machine a
+# request waits on the database well under a millisecond per query, so more workers than cores
+# only compete for them: on 2 cores, 2 workers served 122–124 requests/s at 11.2–11.5 ms of CPU
+# each, 4 workers 108 at 14.2 ms (benchmarks/load.py, issue 22). With the database on another
+# machine (longer waits), raise WEB_CONCURRENCY.
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
 threads = int(os.environ.get("WEB_THREADS", "1"))
 # Load Django, the URL conf and templates once in the master: workers fork ready, so the first
 # request of a worker is not a 0.7 s import.

@@ -14,7 +14,7 @@ REDIS_BASE="${CELERY_BROKER_URL%/*}"
 export DATABASE_URL="${DATABASE_URL%/*}/brygga_production_ci"
 export CELERY_BROKER_URL="$REDIS_BASE/5" CACHE_URL="$REDIS_BASE/6"
 export SECRET_KEY="ci-production-not-secret" ALLOWED_HOSTS="127.0.0.1,localhost"
-export SECURE_COOKIES=0 BIND="127.0.0.1:$PORT" WEB_CONCURRENCY="${WEB_CONCURRENCY:-4}"
+export SECURE_COOKIES=0 BIND="127.0.0.1:$PORT"  # WEB_CONCURRENCY: gunicorn's default, one per core
 export WORKER_CONCURRENCY="${WORKER_CONCURRENCY:-2}" LOG_LEVEL=INFO
 STATE=$(mktemp -d)
 export BRYGGA_VAR_DIR="$STATE/var"
