@@ -22,6 +22,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not memory: threads in the concurrency and browser tests then see one real database
     # with SQLite's real locking. pytest-xdist adds a per-worker suffix.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-brygga.sqlite3")}  # noqa: F405
+else:
+    # A query the planner gets badly wrong fails the test within two minutes instead of holding
+    # the whole run (once a follow-ups query ran for ten minutes on stale statistics).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c statement_timeout=120000"  # noqa: F405
 # Every engine lookup confirms the full version, so tests never depend on signal coverage.
 ENGINE_VERSION_RECHECK_SECONDS = 0
 # No engine files shared between tests (their databases differ); the store's tests opt in.
