@@ -5,14 +5,17 @@ sender's transaction, so the refresh is an outbox row written with the change. C
 
 from __future__ import annotations
 
-from core.models import Unit
 from employers.models import TaskProfile
 from employers.signals import site_moved, task_profile_changed
 from matching.models import Participant
 from matching.participants.signals import participant_changed
 from matching.services.recompute import refreshes_suppressed_now, schedule_refresh
 from matching.transit.matrix import participant_routing_changed, profile_routing_changed
-from matching.transit.refresh import schedule_transit_refresh, schedule_transit_refresh_for_region
+from matching.transit.refresh import (
+    schedule_transit_refresh,
+    schedule_transit_refresh_for_region,
+    units_matching,
+)
 
 
 def refresh_changed_participant(sender, *, participant_id: int, **kwargs) -> None:
@@ -31,12 +34,8 @@ def refresh_changed_profile(sender, *, profile_id: int, **kwargs) -> None:
         profile = TaskProfile.objects.filter(pk=profile_id).select_related("site", "unit").first()
         if profile is None or profile.unit_id is None:
             return
-        units = (
-            Unit.objects.filter(region_id=profile.unit.region_id).values_list("pk", flat=True)
-            if profile.regional and profile.unit.region_id is not None
-            else []
-        )
-        for unit_id in set(units) | {profile.unit_id}:
+        region_id = profile.unit.region_id if profile.regional else None
+        for unit_id in units_matching(region_id=region_id, unit_id=profile.unit_id):
             if profile_routing_changed(profile, unit_id):
                 schedule_transit_refresh(unit_id=unit_id)
 

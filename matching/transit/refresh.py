@@ -31,11 +31,16 @@ def schedule_transit_refresh_for_units(unit_ids) -> int:
     return sum(schedule_transit_refresh(unit_id=u) for u in unit_ids)
 
 
-def schedule_transit_refresh_for_region(*, region_id: int | None, unit_id: int) -> int:
-    """A regional profile is matched by every unit of its region."""
+def units_matching(*, region_id: int | None, unit_id: int) -> set[int]:
+    """The units whose participants are matched to a profile of ``unit_id``: a regional profile
+    (``region_id`` given) is matched by every unit of its region."""
     units = (
         Unit.objects.filter(region_id=region_id).values_list("pk", flat=True)
         if region_id is not None
-        else [unit_id]
+        else []
     )
-    return schedule_transit_refresh_for_units(set(units) | {unit_id})
+    return set(units) | {unit_id}
+
+
+def schedule_transit_refresh_for_region(*, region_id: int | None, unit_id: int) -> int:
+    return schedule_transit_refresh_for_units(units_matching(region_id=region_id, unit_id=unit_id))

@@ -18,7 +18,7 @@ from employers.importing.historical_ads import import_historical_ads
 from employers.models import Employer, Interaction
 from placements.outreach import scoring
 from placements.outreach.models import OutreachSuggestion
-from placements.outreach.selectors import learned_weights
+from placements.outreach.selectors import learned_weights, week_of
 from placements.outreach.services import (
     outreach_call_log,
     outreach_employer_add,
@@ -276,24 +276,30 @@ def test_with_no_outcomes_or_too_few_the_default_weights_stand():
     assert not scoring.learn_weights(x, np.zeros(200, dtype=bool)).learned  # one kind only
 
 
-def test_the_units_list_learns_from_its_settled_suggestions(unit, coordinator):
-    assert learned_weights(unit).weights == scoring.DEFAULT_WEIGHTS
-    x, y = _history(120, scoring.COMPONENTS.index("hiring"))
-    now = timezone.now()
+def contacted_suggestions(unit, x, contacted_at, outcomes) -> None:
+    """One contacted suggestion per row of ``x`` (its components), in weekly batches of 20 from
+    the week of ``contacted_at``, with the given outcome (True, False or None: not settled)."""
+    monday = week_of(contacted_at.date())
     OutreachSuggestion.objects.bulk_create(
         OutreachSuggestion(
             unit=unit,
-            week=dt.date(2026, 1, 5) + dt.timedelta(weeks=i // 20),
+            week=monday + dt.timedelta(weeks=i // 20),
             key=f"o{i}",
             name=f"F{i}",
             rank=1,
             score=0.5,
             components=dict(zip(scoring.COMPONENTS, map(float, x[i]), strict=True)),
-            contacted_at=now,
-            led_to_profile=bool(y[i]),
+            contacted_at=contacted_at,
+            led_to_profile=outcome,
         )
-        for i in range(120)
+        for i, outcome in enumerate(outcomes)
     )
+
+
+def test_the_units_list_learns_from_its_settled_suggestions(unit, coordinator):
+    assert learned_weights(unit).weights == scoring.DEFAULT_WEIGHTS
+    x, y = _history(120, scoring.COMPONENTS.index("hiring"))
+    contacted_suggestions(unit, x, timezone.now(), [bool(v) for v in y])
     learned = learned_weights(unit)
     assert learned.learned and learned.outcomes == 120
     assert learned.weights["hiring"] > scoring.DEFAULT_WEIGHTS["hiring"]
@@ -307,20 +313,8 @@ def test_the_list_uses_new_weights_as_soon_as_outcomes_settle(unit, coordinator)
     assert outreach_list_show(by=coordinator, today=TODAY).weights.learned is False  # cached
     x, y = _history(120, scoring.COMPONENTS.index("hiring"))
     contacted = timezone.make_aware(dt.datetime(2026, 8, 3, 10))  # 15 weeks before TODAY
-    OutreachSuggestion.objects.bulk_create(
-        OutreachSuggestion(
-            unit=unit,
-            week=dt.date(2026, 8, 3),
-            key=f"o{i}",
-            name=f"F{i}",
-            rank=1,
-            score=0.5,
-            components=dict(zip(scoring.COMPONENTS, map(float, x[i]), strict=True)),
-            contacted_at=contacted,
-            led_to_profile=None if not y[i] else True,
-        )
-        for i in range(120)
-    )  # the ones without a profile are open: the view settles them as not led to one
+    # The ones without a profile are open: the view settles them as not led to one.
+    contacted_suggestions(unit, x, contacted, [True if v else None for v in y])
     weights = outreach_list_show(by=coordinator, today=TODAY).weights
     assert weights.learned and weights.outcomes == 120
     assert weights.weights["hiring"] > scoring.DEFAULT_WEIGHTS["hiring"]

@@ -37,9 +37,6 @@ def measurement_data(
 ) -> dict:
     """The measurement with its answers side by side (``progression.side_by_side``) for every
     indicator in use; ``indicators``: those indicators, read once for a list of measurements."""
-    if indicators is None:
-        indicators = list(progression.indicators())
-    values = {(a.indicator_id, a.rater): a.value for a in m.answers.all()}
     return {
         "id": m.pk,
         "participant": m.participant_id,
@@ -50,10 +47,10 @@ def measurement_data(
             {
                 "indicator": ind.pk,
                 "label": ind.label,
-                "participant": values.get((ind.pk, Rater.PARTICIPANT)),
-                "guide": values.get((ind.pk, Rater.GUIDE)),
+                "participant": own,
+                "guide": guide,
             }
-            for ind in indicators
+            for ind, own, guide in progression.side_by_side(m, indicators)
         ],
     }
 

@@ -232,10 +232,11 @@ def guide_rating_record(
     return out
 
 
-def side_by_side(measurement: ProgressionMeasurement) -> list[tuple]:
-    """(indicator, participant's value, guide's value) for every indicator in use."""
+def side_by_side(measurement: ProgressionMeasurement, in_use=None) -> list[tuple]:
+    """(indicator, participant's value, guide's value) for every indicator in use (``in_use``:
+    ``indicators()`` already read, for a list of measurements)."""
     values = {(a.indicator_id, a.rater): a.value for a in measurement.answers.all()}
     return [
         (i, values.get((i.pk, Rater.PARTICIPANT)), values.get((i.pk, Rater.GUIDE)))
-        for i in indicators()
+        for i in (indicators() if in_use is None else in_use)
     ]
