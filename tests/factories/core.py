@@ -28,6 +28,15 @@ class UnitFactory(factory.django.DjangoModelFactory):
             self.municipalities.set(extracted)
 
 
+def unique_tag(n: int) -> str:
+    """Four capital letters, different for every n below 26**4 (no tag is part of another)."""
+    letters = ""
+    for _ in range(4):
+        n, rest = divmod(n, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     """``UserFactory(role="guide", unit=unit)`` puts the user in the role's group."""
 
@@ -37,8 +46,11 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
-    first_name = factory.Faker("first_name", locale="sv_SE")
-    last_name = factory.Faker("last_name", locale="sv_SE")
+    # Fixed, unique names: Faker's Swedish names include the fixtures' participants' ("Yusuf"), and
+    # a test that asserts a participant's name is absent from a page then failed on a namesake
+    # in the signed-in user's menu (CI, 5 Dec).
+    first_name = factory.Sequence(lambda n: f"Kollega{unique_tag(n)}")
+    last_name = factory.Sequence(lambda n: f"Staben{unique_tag(n)}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.se")
     password = factory.django.Password("pw-brygga-123")
 

@@ -2,15 +2,7 @@ import factory
 
 from core.models import Municipality
 from matching.models import Participant
-
-
-def _tag(n: int) -> str:
-    """Four capital letters, different for every n below 26**4 (no tag is part of another)."""
-    letters = ""
-    for _ in range(4):
-        n, rest = divmod(n, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
+from tests.factories.core import unique_tag as _tag
 
 
 class ParticipantFactory(factory.django.DjangoModelFactory):
