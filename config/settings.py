@@ -342,8 +342,10 @@ if _SHARED_CACHE:
 AUTH_USER_CACHE_SECONDS = env.int("AUTH_USER_CACHE_SECONDS", default=300 if _SHARED_CACHE else 0)
 
 # How long a process trusts the shared change counter before confirming the engine's full version
-# (matching/engine_version.py); 0 confirms on every request.
-ENGINE_VERSION_RECHECK_SECONDS = env.float("ENGINE_VERSION_RECHECK_SECONDS", default=5.0)
+# (matching/engine_version.py); 0 confirms on every request. Every write of the application
+# announces itself (``core.signals.announce_rows`` for bulk writes), so the confirmation only
+# catches writes made outside it; it rebuilds the engine on one request, hence rarely.
+ENGINE_VERSION_RECHECK_SECONDS = env.float("ENGINE_VERSION_RECHECK_SECONDS", default=60.0)
 # Where the engines are shared by every process on the machine (matching/engine/store.py): one
 # build per unit and version, memory-mapped by the others. Empty: each process keeps its own.
 # Timetables (GTFS zips) and the travel-time matrices computed from them (issue 24).

@@ -23,6 +23,7 @@ from core.models import (
     Unit,
     User,
 )
+from core.signals import announce_rows
 from employers.choices import EmployerStatus, ProfileStatus
 from employers.models import Employer, EmployerMembership, Interaction, TaskProfile
 from employers.services.contact_log import interaction_create
@@ -641,6 +642,7 @@ def build_regional(*, stdout) -> None:
     open_profiles = TaskProfile.objects.filter(unit=unit, status="open").order_by("pk")
     regional_ids = list(open_profiles.values_list("pk", flat=True))[::REGIONAL_PROFILE_EVERY]
     TaskProfile.objects.filter(pk__in=regional_ids).update(regional=True)
+    announce_rows(TaskProfile, regional_ids)
     shared = 0
     for name, codes, staff in REGIONAL_UNITS:
         other = Unit.objects.get(name=name)

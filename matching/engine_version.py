@@ -4,8 +4,10 @@ Every save, delete or many-to-many change of a model the engine reads bumps one 
 cache after its transaction commits (all units share it: a change anywhere rebuilds each unit's engine
 once, which is cheap next to counting rows on every request). A process trusts the counter for
 ``ENGINE_VERSION_RECHECK_SECONDS`` and then confirms with the full aggregate version
-(``features.unit_version``), which also catches writes that send no signals (``QuerySet.update``,
-``bulk_create``). With the cache down, or the re-check at 0 (the tests), every request uses the full
+(``features.unit_version``). Writes that send no model signals (``QuerySet.update``,
+``bulk_create``) announce themselves with ``core.signals.announce_rows``; the confirmation is the safety net for writes made outside
+the application (SQL by hand), so it runs rarely (every minute by default): its full rebuild lands on
+one request. With the cache down, or the re-check at 0 (the tests), every request uses the full
 version, as before.
 
 Each bump also records what changed, under the counter's new value: ``("participant", id)``,
@@ -28,6 +30,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from core.signals import rows_written
 from matching.engine.locks import file_lock
 
 KEY = "matching:engine-version"
@@ -151,6 +154,19 @@ def _on_commit(changes: list[tuple]) -> None:
     transaction.on_commit(lambda: bump(changes))
 
 
+def written(sender=None, pks=None, **kwargs) -> None:
+    """``core.signals.rows_written``: a write that sent no model signal (``QuerySet.update``,
+    ``bulk_create``, an import). Its rows when it names them and they are one of the engine's own
+    kinds, else anything may have changed."""
+    if not _tracked(sender):
+        return
+    label = sender._meta.label
+    if pks is not None and label in OWN_ROWS:
+        _on_commit([(OWN_ROWS[label], pk) for pk in pks])
+    else:
+        _on_commit([ALL])
+
+
 def changed(sender=None, instance=None, **kwargs) -> None:
     if not _tracked(sender):
         return
@@ -161,6 +177,7 @@ def connect() -> None:
     post_save.connect(changed, weak=False, dispatch_uid="engine-version-save")
     post_delete.connect(changed, weak=False, dispatch_uid="engine-version-delete")
     m2m_changed.connect(_m2m_changed, weak=False, dispatch_uid="engine-version-m2m")
+    rows_written.connect(written, weak=False, dispatch_uid="engine-version-written")
 
 
 def _m2m_changed(sender=None, action=None, instance=None, model=None, pk_set=None, **kwargs):

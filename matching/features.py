@@ -328,9 +328,16 @@ def _engine_from_db(unit_id: int) -> tuple[Engine, Labels, Counter]:
 BUILDS = Counter()  # full builds from the database by this process, per unit (benchmarks, tests)
 
 
-def build_unit_engine(unit_id: int, version: tuple | None = None) -> UnitEngine:
+def build_unit_engine(
+    unit_id: int, version: tuple | None = None, token: int | None = None
+) -> UnitEngine:
     """The unit's engine at its current version: loaded from the machine's shared store when a
-    process already built it (``settings.ENGINE_STORE_DIR``), else built from the database."""
+    process already built it (``settings.ENGINE_STORE_DIR``), else built from the database.
+
+    Stored under the full version and the change counter (``token``) the build started at: the
+    full version does not see every change (an employer merge moves profiles without touching
+    their ``updated_at``), so a build after an announced change must never be served one stored
+    before it."""
     version = version if version is not None else unit_version(unit_id)
 
     def build():
@@ -341,7 +348,7 @@ def build_unit_engine(unit_id: int, version: tuple | None = None) -> UnitEngine:
     root = getattr(settings, "ENGINE_STORE_DIR", "")
     if root:
         engine, (labels, counts), _built = engine_store.shared(
-            root, f"unit-{unit_id}", repr((unit_id, version)), build
+            root, f"unit-{unit_id}", repr((unit_id, version, token)), build
         )
     else:
         engine, (labels, counts) = build()
@@ -470,14 +477,16 @@ def _current_engine(unit_id: int) -> UnitEngine:
             # Changed since the last full build: patched (announced) changes, but perhaps also a
             # write no signal announced (``QuerySet.update`` of a profile's slots, a merge), which
             # no patch can know of. A fresh full build, once for the machine, settles both.
-            built = build_unit_engine(unit_id, version)
+            built = build_unit_engine(unit_id, version, token)
             return _keep(unit_id, replace(built, token=token, checked_at=now))
     version = None
     if cached is not None and token is None:
         version = unit_version(unit_id)
         if version == cached.version:
             return cached
-    built = build_unit_engine(unit_id, version if version is not None else unit_version(unit_id))
+    built = build_unit_engine(
+        unit_id, version if version is not None else unit_version(unit_id), token
+    )
     return _keep(unit_id, replace(built, token=token, checked_at=now))
 
 

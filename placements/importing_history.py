@@ -28,6 +28,7 @@ from core.choices import Role
 from core.exceptions import DomainError, Forbidden
 from core.models import Municipality, User
 from core.roles import role_of
+from core.signals import announce_rows
 from core.tabular import read_table
 from employers.choices import ProfileKind, ProfileStatus
 from employers.models import Employer, ImportJob, Site, TaskProfile
@@ -519,6 +520,7 @@ class _Importer:
         for day, pks in ends.items():
             Placement.objects.filter(pk__in=pks).update(status=PlacementStatus.ENDED, ended_on=day)
         Participant.objects.filter(pk__in=list(self.exits)).update(phase=Phase.EXITED, active=False)
+        announce_rows(Participant, self.exits)
         by_phase: dict[str, list[int]] = {}
         for participant in self.people.values():
             if participant.pk in self.exits or not participant.imported:
@@ -534,6 +536,7 @@ class _Importer:
             by_phase.setdefault(phase, []).append(participant.pk)
         for phase, pks in by_phase.items():
             Participant.objects.filter(pk__in=pks).update(phase=phase)
+            announce_rows(Participant, pks)
 
 
 def import_history(

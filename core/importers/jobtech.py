@@ -16,6 +16,7 @@ from django.db import transaction
 
 from core import taxonomy
 from core.models import Industry, Occupation, OccupationSubstitution, Skill, SsykGroup
+from core.signals import announce_rows
 
 FILES = {
     "ssyk1": "ssyk-level-1-groups.json",
@@ -159,6 +160,7 @@ def import_folder(folder: str | Path) -> ImportResult:
                 )
                 industries += 1
     result.counts["industries"] = industries
+    announce_rows(Skill)  # labels and occupations, written in bulk
     transaction.on_commit(
         lambda: (taxonomy.invalidate("core.Skill"), taxonomy.invalidate("core.Occupation"))
     )

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
 
 from core.models import User
+from core.signals import announce_rows
 from employers.models import (
     ContactPerson,
     Employer,
@@ -76,6 +77,7 @@ def employer_merge(*, keep: Employer, remove: Employer, by: User) -> Employer:
     TaskProfile.objects.filter(employer=remove).update(employer=keep)
     EmployerMembership.objects.filter(employer=remove).update(employer=keep)
     _move_other_references(remove, keep)
+    announce_rows(Employer)  # sites, profiles and consents moved in bulk: anything may differ
     for field in ("industry", "size_class", "owner", "website"):
         if not getattr(keep, field) and getattr(remove, field):
             setattr(keep, field, getattr(remove, field))

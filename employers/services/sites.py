@@ -9,6 +9,7 @@ from core import outbox
 from core.choices import CoordinatePrecision, GeocodeStatus
 from core.geography import gazetteer_lookup
 from core.models import User
+from core.signals import announce_rows
 from employers.models import Employer, Site
 from employers.services._shared import ensure_in_region, ensure_own_unit, set_fields
 from employers.signals import site_moved
@@ -125,6 +126,7 @@ def site_geocode_online(*, site_id: int, geocoder=None) -> Site:
             geocode_status=GeocodeStatus.DONE,
             geocode_error="",
         )
+        announce_rows(Site, [site.pk])
         site_moved.send(sender=Site, site_id=site.pk)
     site.refresh_from_db()
     return site

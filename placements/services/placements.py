@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from core.exceptions import SlotUnavailable
 from core.models import Adaptation, User
+from core.signals import announce_rows
 from employers.choices import ProfileStatus
 from employers.models import ContactPerson, TaskProfile
 from employers.services.profiles import task_profile_transition
@@ -52,6 +53,7 @@ def _take_slot(profile: TaskProfile) -> None:
     taken = TaskProfile.objects.filter(
         pk=profile.pk, status=ProfileStatus.OPEN, slots_taken__lt=F("slots_total")
     ).update(slots_taken=F("slots_taken") + 1, updated_at=timezone.now())
+    announce_rows(TaskProfile, [profile.pk])
     if taken == 0:
         raise SlotUnavailable(
             _("“%(p)s” has no free slot (or is not open).") % {"p": profile.title}
@@ -67,6 +69,7 @@ def _release_slot(placement: Placement) -> None:
     TaskProfile.objects.filter(pk=placement.task_profile_id, slots_taken__gt=0).update(
         slots_taken=F("slots_taken") - 1, updated_at=timezone.now()
     )
+    announce_rows(TaskProfile, [placement.task_profile_id])
     placement.slot_held = False
     profile = TaskProfile.objects.get(pk=placement.task_profile_id)
     if profile.status == ProfileStatus.FILLED and profile.slots_taken < profile.slots_total:

@@ -349,12 +349,95 @@ def test_an_unannounced_write_next_to_an_announced_one_is_caught_too(
     assert not current.engine.tables.profiles.records[current.engine.profile_row(job.pk)].available
 
 
+def slots_free(ue: features.UnitEngine, profile_id: int) -> int:
+    return ue.engine.tables.profiles.records[ue.engine.profile_row(profile_id)].slots_free
+
+
+@pytest.mark.django_db
+def test_slots_taken_and_freed_by_placements_are_seen_at_once(
+    shared_engines, unit, guide, world, django_capture_on_commit_callbacks
+):
+    """A placement takes its slot with ``QuerySet.update`` (no model signal) and announces it: the
+    next lookup patches the profile, long before the periodic confirmation (60 s here)."""
+    import datetime as dt
+
+    from placements.services.placements import placement_agree, placement_end, placement_propose
+
+    job, person = world["profiles"][0], world["people"][0]  # two slots
+    assert slots_free(features.unit_engine(unit.pk), job.pk) == 2
+    builds = features.BUILDS[unit.pk]
+    start = dt.date(2026, 11, 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        placement = placement_propose(
+            participant=person,
+            task_profile=job,
+            by=guide,
+            planned_start=start,
+            planned_end=start + dt.timedelta(weeks=8),
+            hours_per_week=20,
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        placement_agree(placement=placement, by=guide)  # one slot taken, the profile stays open
+    assert slots_free(assert_equals_a_full_rebuild(unit.pk), job.pk) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        placement_end(placement=placement, by=guide, ended_on=start, reason="Avbrutet")
+    assert slots_free(assert_equals_a_full_rebuild(unit.pk), job.pk) == 2
+    assert features.BUILDS[unit.pk] == builds  # patched each time, never rebuilt
+
+
+@pytest.mark.django_db
+def test_bulk_writes_announce_their_rows(
+    shared_engines, unit, coordinator, world, django_capture_on_commit_callbacks
+):
+    """``core.signals.announce_rows``: the engine's own kinds by row, anything else as "all";
+    models the engine does not read announce nothing."""
+    from core.models import User
+    from core.signals import announce_rows
+    from employers.models import Employer, TaskProfile
+
+    job = world["profiles"][0]
+    before = engine_version.counter()
+    with django_capture_on_commit_callbacks(execute=True):
+        announce_rows(TaskProfile, [job.pk])
+        announce_rows(Employer)
+        announce_rows(User, [coordinator.pk])  # ignored: the engine does not read users
+    after = engine_version.counter()
+    assert engine_version.changes_between(before, after) == [("profile", job.pk), ("all", None)]
+
+
+@pytest.mark.django_db
+def test_a_merge_and_a_new_adaptation_need_are_seen_without_the_confirmation(
+    shared_engines, unit, coordinator, guide, employer, world, django_capture_on_commit_callbacks
+):
+    from core.models import Adaptation
+    from employers.services.duplicates import employer_merge
+    from matching.participants.services.participants import participant_set_adaptation_needs
+    from tests.factories.employers import EmployerFactory
+
+    features.unit_engine(unit.pk)
+    twin = EmployerFactory(
+        unit=unit, name=employer.name + " Lager", municipality=employer.municipality
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        employer_merge(keep=twin, remove=employer, by=coordinator)
+    merged = assert_equals_a_full_rebuild(unit.pk)  # rebuilt: "all", and never the stored one
+    job = world["profiles"][0]
+    assert merged.engine.tables.profiles.records[merged.engine.profile_row(job.pk)].employer_id == (
+        twin.pk
+    )
+    adaptation = Adaptation.objects.filter(active=True).order_by("pk").first()
+    with django_capture_on_commit_callbacks(execute=True):  # nothing deleted: no model signal
+        participant_set_adaptation_needs(
+            participant=world["people"][2], by=guide, needs=[{"adaptation": adaptation}]
+        )
+    assert_equals_a_full_rebuild(unit.pk)
+
+
 @pytest.mark.django_db
 def test_processes_of_one_machine_load_the_stored_build(shared_engines, unit, world):
     features.unit_engine(unit.pk)
     builds = features.BUILDS[unit.pk]
-    features.forget()  # a second process: nothing in memory, the same machine's files
-    cache.clear()
+    features.forget()  # a second process: nothing in memory, the same machine's files and cache
     features.unit_engine(unit.pk)
     assert features.BUILDS[unit.pk] == builds
 

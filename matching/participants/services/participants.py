@@ -16,6 +16,7 @@ from core.geography import gazetteer_lookup
 from core.licences import CAR_LICENCE, inclusion_map, with_included
 from core.models import Adaptation, Licence, Skill, User
 from core.roles import role_of
+from core.signals import announce_rows
 from matching.choices import CommuteMeans, Phase, SkillSource, Weekday
 from matching.models import (
     Participant,
@@ -431,6 +432,7 @@ def participant_set_adaptation_needs(
             for i in needs
         ]
     )
+    announce_rows(Participant, [participant.pk])  # the engine reads the needs
 
 
 @transaction.atomic
