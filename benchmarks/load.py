@@ -211,6 +211,11 @@ def client(base, accounts, recorder, stop_at, think, seed) -> None:
         http = requests.Session()
         http.cookies.update(account.cookies)
         sessions[role] = (account, http)
+    if think:
+        # Users of a working day do not all click in the same millisecond: each starts somewhere in
+        # one pause, as in the steady state (otherwise the first 50 requests queue behind each other
+        # at t = 0 and that burst alone is the run's p99).
+        time.sleep(rng.uniform(0, think))
     while time.monotonic() < stop_at:
         kind = rng.choices(kinds, weights)[0]
         account, http = sessions[MIX[kind][0]]
