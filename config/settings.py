@@ -343,7 +343,7 @@ AUTH_USER_CACHE_SECONDS = env.int("AUTH_USER_CACHE_SECONDS", default=300 if _SHA
 
 # How long a process trusts the shared change counter before confirming the engine's full version
 # (matching/engine_version.py); 0 confirms on every request. Every write of the application
-# announces itself (``core.signals.announce_rows`` for bulk writes), so the confirmation only
+# announces itself (``core.writes.announce_rows`` for bulk writes), so the confirmation only
 # catches writes made outside it; it rebuilds the engine on one request, hence rarely.
 ENGINE_VERSION_RECHECK_SECONDS = env.float("ENGINE_VERSION_RECHECK_SECONDS", default=60.0)
 # Where the engines are shared by every process on the machine (matching/engine/store.py): one

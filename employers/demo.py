@@ -23,7 +23,7 @@ from core.models import (
     Unit,
     User,
 )
-from core.signals import announce_rows
+from core.writes import announce_rows
 from employers.choices import EmployerStatus, ProfileStatus
 from employers.models import Employer, EmployerMembership, Interaction, TaskProfile
 from employers.services.contact_log import interaction_create

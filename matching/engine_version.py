@@ -5,7 +5,7 @@ cache after its transaction commits (all units share it: a change anywhere rebui
 once, which is cheap next to counting rows on every request). A process trusts the counter for
 ``ENGINE_VERSION_RECHECK_SECONDS`` and then confirms with the full aggregate version
 (``features.unit_version``). Writes that send no model signals (``QuerySet.update``,
-``bulk_create``) announce themselves with ``core.signals.announce_rows``; the confirmation is the safety net for writes made outside
+``bulk_create``) announce themselves with ``core.writes.announce_rows``; the confirmation is the safety net for writes made outside
 the application (SQL by hand), so it runs rarely (every minute by default): its full rebuild lands on
 one request. With the cache down, or the re-check at 0 (the tests), every request uses the full
 version, as before.
@@ -30,7 +30,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from core.signals import rows_written
+from core.writes import rows_written
 from matching.engine.locks import file_lock
 
 KEY = "matching:engine-version"
@@ -155,7 +155,7 @@ def _on_commit(changes: list[tuple]) -> None:
 
 
 def written(sender=None, pks=None, **kwargs) -> None:
-    """``core.signals.rows_written``: a write that sent no model signal (``QuerySet.update``,
+    """``core.writes.rows_written``: a write that sent no model signal (``QuerySet.update``,
     ``bulk_create``, an import). Its rows when it names them and they are one of the engine's own
     kinds, else anything may have changed."""
     if not _tracked(sender):

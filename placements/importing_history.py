@@ -28,8 +28,8 @@ from core.choices import Role
 from core.exceptions import DomainError, Forbidden
 from core.models import Municipality, User
 from core.roles import role_of
-from core.signals import announce_rows
 from core.tabular import read_table
+from core.writes import announce_rows
 from employers.choices import ProfileKind, ProfileStatus
 from employers.models import Employer, ImportJob, Site, TaskProfile
 from employers.services.identifiers import fold_name, normalise_orgnr

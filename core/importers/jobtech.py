@@ -16,7 +16,7 @@ from django.db import transaction
 
 from core import taxonomy
 from core.models import Industry, Occupation, OccupationSubstitution, Skill, SsykGroup
-from core.signals import announce_rows
+from core.writes import announce_rows
 
 FILES = {
     "ssyk1": "ssyk-level-1-groups.json",

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
 
 from core.models import User
-from core.signals import announce_rows
+from core.writes import announce_rows
 from employers.models import (
     ContactPerson,
     Employer,

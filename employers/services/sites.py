@@ -9,7 +9,7 @@ from core import outbox
 from core.choices import CoordinatePrecision, GeocodeStatus
 from core.geography import gazetteer_lookup
 from core.models import User
-from core.signals import announce_rows
+from core.writes import announce_rows
 from employers.models import Employer, Site
 from employers.services._shared import ensure_in_region, ensure_own_unit, set_fields
 from employers.signals import site_moved

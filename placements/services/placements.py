@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from core.exceptions import SlotUnavailable
 from core.models import Adaptation, User
-from core.signals import announce_rows
+from core.writes import announce_rows
 from employers.choices import ProfileStatus
 from employers.models import ContactPerson, TaskProfile
 from employers.services.profiles import task_profile_transition

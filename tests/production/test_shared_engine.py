@@ -389,10 +389,10 @@ def test_slots_taken_and_freed_by_placements_are_seen_at_once(
 def test_bulk_writes_announce_their_rows(
     shared_engines, unit, coordinator, world, django_capture_on_commit_callbacks
 ):
-    """``core.signals.announce_rows``: the engine's own kinds by row, anything else as "all";
+    """``core.writes.announce_rows``: the engine's own kinds by row, anything else as "all";
     models the engine does not read announce nothing."""
     from core.models import User
-    from core.signals import announce_rows
+    from core.writes import announce_rows
     from employers.models import Employer, TaskProfile
 
     job = world["profiles"][0]

@@ -16,7 +16,7 @@ from core.geography import gazetteer_lookup
 from core.licences import CAR_LICENCE, inclusion_map, with_included
 from core.models import Adaptation, Licence, Skill, User
 from core.roles import role_of
-from core.signals import announce_rows
+from core.writes import announce_rows
 from matching.choices import CommuteMeans, Phase, SkillSource, Weekday
 from matching.models import (
     Participant,
