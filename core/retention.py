@@ -79,6 +79,7 @@ class RetentionRule:
     due: Callable[[dt.datetime], QuerySet]
     apply: Callable[[QuerySet, dt.datetime], int]
     describe: Callable[[models.Model], str] = str
+    describe_with: tuple[str, ...] = ()  # the relations ``describe`` reads (select_related)
     notice: bool = True  # False: due as soon as it expires, nobody needs warning (tokens, sessions)
     order: int = 100  # place on the administrator's page
 
@@ -201,20 +202,52 @@ def _period_text(rule: RetentionRule) -> str:
 
 def retention_overview(*, now: dt.datetime | None = None, items: int = 20) -> list[dict]:
     """Per rule, for the administrator's page: its period, how many records are due now, and the
-    notice list (how many become due within ``notice_days``, the first ``items`` of them)."""
+    notice list (how many become due within ``notice_days``, the first ``items`` of them).
+
+    Every count comes from one query (a ``UNION ALL`` of one count per rule and list); the notice
+    lists are read only for the rules that have one."""
     now = now or timezone.now()
+    ordered = rules()
+    counted = {
+        (kind, which): total for kind, which, total in _counts(ordered, now) if kind is not None
+    }
     rows = []
-    for r in rules():
-        upcoming = r.upcoming(now) if r.notice else None
+    for r in ordered:
+        upcoming_count = counted.get((r.kind, "upcoming"), 0) if r.notice else None
         rows.append(
             {
                 "rule": r,
                 "period": _period_text(r),
-                "due": r.due(now).count(),
-                "upcoming_count": upcoming.count() if upcoming is not None else None,
-                "upcoming": [{"pk": obj.pk, "text": r.describe(obj)} for obj in upcoming[:items]]
-                if upcoming is not None
+                "due": counted.get((r.kind, "due"), 0),
+                "upcoming_count": upcoming_count,
+                "upcoming": [
+                    {"pk": obj.pk, "text": r.describe(obj)}
+                    for obj in r.upcoming(now).select_related(*r.describe_with)[:items]
+                ]
+                if upcoming_count
                 else [],
             }
         )
     return rows
+
+
+def _counts(ordered: list[RetentionRule], now: dt.datetime) -> list[tuple[str, str, int]]:
+    """(kind, "due" or "upcoming", count) for every rule, in one query."""
+    parts = []
+    for r in ordered:
+        for which, rows in (
+            ("due", r.due(now)),
+            ("upcoming", r.upcoming(now) if r.notice else None),
+        ):
+            if rows is None:
+                continue
+            parts.append(
+                rows.order_by()
+                .annotate(_kind=models.Value(r.kind), _which=models.Value(which))
+                .values("_kind", "_which")
+                .annotate(_total=models.Count("pk"))
+                .values_list("_kind", "_which", "_total")
+            )
+    if not parts:
+        return []
+    return list(parts[0].union(*parts[1:], all=True))

@@ -49,6 +49,7 @@ def register_employer_rules() -> None:
             due=contact_log_due,
             apply=contact_log_clear,
             describe=lambda i: f"{i.occurred_on:%Y-%m-%d} {i.employer.name}",
+            describe_with=("employer",),
         )
     )
     register(

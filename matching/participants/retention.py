@@ -221,6 +221,7 @@ def register_matching_rules() -> None:
             due=_invitations_due,
             apply=_invitations_apply,
             describe=lambda i: f"{i.participant.code} {i.created_at:%Y-%m-%d}",
+            describe_with=("participant",),
         )
     )
     register(
@@ -233,5 +234,6 @@ def register_matching_rules() -> None:
             due=_links_due,
             apply=_links_delete,
             describe=lambda link: f"{link.participant.code} {link.created_at:%Y-%m-%d}",
+            describe_with=("participant",),
         )
     )

@@ -433,9 +433,6 @@ def planner_statistics() -> None:
 # (each kind is one query, flat in rows): their budget is what they cost now, so that any new
 # query per page fails here. Issue 22 leaves them to be merged further.
 DETAIL_BUDGETS = {
-    # Per retention rule (nine kinds of records, seven with a notice list): how many are due,
-    # how many on the notice list and its first rows; the last runs; the menu's two counts.
-    "retention": 26,
     # The register extract: one query per kind of personal data held (about 25 sections,
     # matching/participants/extract), the participant read twice, the read audited.
     "register extract": 32,

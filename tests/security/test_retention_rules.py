@@ -409,6 +409,30 @@ def test_the_overview_names_each_rule_with_its_period(employer, coordinator):
     assert rows["api_tokens"]["period"] == "när de gått ut"
 
 
+def test_the_overview_counts_as_each_rule_does_in_one_query(
+    employer, coordinator, django_assert_num_queries
+):
+    """The counts come from one UNION of every rule's counts; each equals the rule's own
+    querysets, and only a rule with records on its notice list reads them."""
+    from core.retention import rules
+
+    for age in (3 * YEAR + dt.timedelta(days=5), 3 * YEAR - dt.timedelta(days=10)):
+        for _ in range(2):
+            row = InteractionFactory(employer=employer, by=coordinator, notes="Gammal")
+            Interaction.objects.filter(pk=row.pk).update(occurred_on=(NOW - age).date())
+    with django_assert_num_queries(2):  # the counts, and the contact log's notice list
+        rows = {row["rule"].kind: row for row in retention_overview(now=NOW)}
+    assert (rows["contact_log"]["due"], rows["contact_log"]["upcoming_count"]) == (2, 2)
+    for rule in rules():
+        row = rows[rule.kind]
+        assert row["due"] == rule.due(NOW).count()
+        if rule.notice:
+            assert row["upcoming_count"] == rule.upcoming(NOW).count()
+            assert {i["pk"] for i in row["upcoming"]} == set(
+                rule.upcoming(NOW).values_list("pk", flat=True)[:20]
+            )
+
+
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
