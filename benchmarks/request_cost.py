@@ -1,6 +1,7 @@
 """Where a request's CPU goes: the load benchmark's mix run in-process, per kind of request.
 
     uv run python benchmarks/request_cost.py [--requests 200] [--profile KIND] [--top 25]
+                                             [--only REGEX]
 
 Runs against the configured database (``DATABASE_URL``; the demo data of ``manage.py seed_demo``)
 through Django's full request handler and middleware, signed in as the demo users, with no HTTP
@@ -131,6 +132,9 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=200, help="per kind")
     parser.add_argument("--profile", default="", help="profile the kinds starting with this")
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument(
+        "--only", default="", help="the cumulative listing only for functions matching this regex"
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--writes", action="store_true", help="include the two writing kinds")
     args = parser.parse_args()
@@ -182,7 +186,8 @@ def main() -> int:
     if profiler is not None:
         stats = pstats.Stats(profiler)
         stats.sort_stats("tottime").print_stats(args.top)
-        stats.sort_stats("cumulative").print_stats(args.top)
+        only = (args.only,) if args.only else ()
+        stats.sort_stats("cumulative").print_stats(*only, args.top)
     return 0
 
 

@@ -100,6 +100,13 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The hot per-row partials only (portal/jinja.py), included with {% jinja %}.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "portal" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "portal.jinja.environment"},
+    },
 ]
 
 # Form widgets (every <select>, <option> and <input> a page shows) render through Jinja2's compiled

@@ -1,5 +1,6 @@
 import phonenumbers
 from django import template
+from django.utils.safestring import mark_safe
 
 from matching.choices import CommuteMeans, ConsentScope
 from matching.participants.selectors import participant_state as decide_state
@@ -19,6 +20,24 @@ def labels(values, kind: str) -> str:
 @register.filter
 def label(value, kind: str) -> str:
     return labels([value], kind)
+
+
+@register.simple_tag(takes_context=True)
+def jinja(context, name: str, **extra) -> str:
+    """``{% jinja "portal/guide/_matches.jinja" %}``: a per-row partial rendered by Jinja2
+    (``portal/jinja.py``) with this template's context (and ``extra``)."""
+    from django.template import engines
+    from django.template.backends.utils import csrf_input
+
+    values = context.flatten()
+    values.update(extra)
+    request = values.get("request")
+    if request is not None:
+        # Once per partial: the backend's own is lazy and masks a new token at every use (each
+        # card's forms).
+        values["csrf_input"] = csrf_input(request)
+    html = engines["jinja2"].get_template(name).template.render(values)
+    return mark_safe(html)  # noqa: S308 - Jinja2 escaped it (autoescape)
 
 
 @register.filter

@@ -76,6 +76,34 @@ def test_the_participant_page_offers_not_suitable_and_lists_the_decision(
     assert MatchDecision.objects.get(participant=participant).get_reason_display() in page
 
 
+def test_the_match_cards_speak_the_users_language_and_carry_working_forms(
+    client, guide, colleague_guide, participant, task_profile
+):
+    """The cards are rendered by Jinja2 (portal/jinja2/): the same catalogue, one CSRF token per
+    form, the decline form's address, and no forms for a guide who may only read."""
+    import re
+
+    from core.models import Adaptation
+    from matching import features
+
+    task_profile.site.offered_adaptations.add(Adaptation.objects.get(code="quiet-space"))
+    features.forget()
+    page = _client(client, guide).get(f"/deltagare/{participant.pk}/").content.decode()
+    card = page[page.index('<article class="card match"') :]
+    assert task_profile.title in card
+    assert "Föreslå en placering" in card and "Markera som passar inte" in card
+    assert "Planerad start" in card and "Varför inte" in card
+    assert len(re.findall(r'name="csrfmiddlewaretoken"', card)) == 2
+    assert f'action="/deltagare/{participant.pk}/inte-aktuell/"' in card
+    english = client.get(f"/en/deltagare/{participant.pk}/").content.decode()
+    assert "Propose a placement" in english and "Mark as not suitable" in english
+    assert "Föreslå en placering" not in english
+    client.logout()
+    read_only = _client(client, colleague_guide).get(f"/deltagare/{participant.pk}/")
+    html = read_only.content.decode()
+    assert task_profile.title in html and "csrfmiddlewaretoken" not in html[html.index("match") :]
+
+
 def test_anonymous_is_sent_to_login(client, participant):
     assert client.get(f"/deltagare/{participant.pk}/fas/").status_code == 302
     assert client.get("/matchningsvikter/").status_code == 302
