@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable
 
 from django.core.cache import cache
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 log = logging.getLogger(__name__)
 SECONDS = 3600
@@ -51,10 +51,15 @@ def forget_choices(name: str) -> None:
 
 
 def invalidate_on(name: str, *models) -> None:
+    """Forget ``name`` when a row of ``models`` is saved or deleted, or, for a many-to-many
+    ``through`` model, when rows are added or removed (``unit.municipalities.add``)."""
+
     def changed(sender, **kwargs):
-        forget_choices(name)
+        if kwargs.get("action", "post_").startswith("post_"):
+            forget_choices(name)
 
     for model in models:
         uid = f"brygga-choices-{name}-{model._meta.label}"
         post_save.connect(changed, sender=model, dispatch_uid=uid, weak=False)
         post_delete.connect(changed, sender=model, dispatch_uid=f"{uid}-del", weak=False)
+        m2m_changed.connect(changed, sender=model, dispatch_uid=f"{uid}-m2m", weak=False)

@@ -6,7 +6,7 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         from core.choice_cache import invalidate_on
-        from core.models import OcnModule, OcnProgramme
+        from core.models import Industry, Municipality, OcnModule, OcnProgramme, Unit
         from employers.models import Site, TaskProfile
         from placements.models import Project
 
@@ -16,3 +16,6 @@ class PortalConfig(AppConfig):
         invalidate_on("ocn-module-choices", OcnModule, OcnProgramme)
         # The statistics filter's projects.
         invalidate_on("statistics-projects", Project)
+        # The employer list's filter: the unit's municipalities and the industries' sections.
+        invalidate_on("unit-municipalities", Municipality, Unit, Unit.municipalities.through)
+        invalidate_on("industry-sections", Industry)

@@ -2,6 +2,7 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.choice_cache import cached_choices
 from core.choices import SwedishLevel
 from core.models import Adaptation, Industry, Municipality
 from core.tabular import check_upload
@@ -46,9 +47,18 @@ class EmployerFilterForm(forms.Form):
 
     def __init__(self, *args, unit=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["municipality"].queryset = (
-            unit.municipalities.all() if unit else Municipality.objects.all()
+        municipalities = unit.municipalities.all() if unit else Municipality.objects.all()
+        self.fields["municipality"].queryset = municipalities  # what validation accepts
+        # What the selects show, from the shared cache (the coordinators' most used page).
+        shown = (
+            ("municipality", "unit-municipalities", unit.pk if unit else "all", municipalities),
+            ("industry", "industry-sections", "", self.fields["industry"].queryset),
         )
+        for name, cached, scope, rows in shown:
+            field = self.fields[name]
+            field.choices = [("", field.empty_label)] + cached_choices(
+                cached, scope, lambda rows=rows: [(row.pk, str(row)) for row in rows]
+            )
 
 
 class InteractionForm(forms.Form):

@@ -130,3 +130,28 @@ def test_the_statistics_filter_follows_the_units_projects(manager, admin_user, o
     assert "Vägen Ut" in admin.get("/statistik/").content.decode()
     project.delete()
     assert 'name="project"' not in page()
+
+
+def test_the_employer_filter_follows_the_units_municipalities_and_the_industries(coordinator, unit):
+    """The employer list's selects come from the cache; a municipality added to the unit, one
+    renamed and a new industry section show at once."""
+    from core.models import Industry, Municipality
+
+    client = Client()
+    client.force_login(coordinator)
+
+    def options():
+        return client.get("/arbetsgivare/").content.decode()
+
+    torsas = Municipality.objects.get(code="0834")  # Torsås, not one of the unit's
+    assert ">Torsås</option>" not in options()
+    unit.municipalities.add(torsas)
+    assert ">Torsås</option>" in options()
+    torsas.name = "Torsås kommun"
+    torsas.save()
+    assert ">Torsås kommun</option>" in options()
+    unit.municipalities.remove(torsas)
+    assert "Torsås" not in options()
+    assert "Rymdverksamhet" not in options()
+    Industry.objects.create(code="Ö", label="Rymdverksamhet", level=1)
+    assert ">Ö Rymdverksamhet</option>" in options()
