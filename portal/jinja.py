@@ -12,25 +12,44 @@ from __future__ import annotations
 
 from django.template import defaultfilters
 from django.urls import reverse
+from django.utils.timezone import template_localtime
 from django.utils.translation import gettext, ngettext
-from jinja2 import Environment
+from jinja2 import Environment, Undefined
+
+
+def date(value, arg=None) -> str:
+    """Django's ``date`` filter, in the current time zone as Django's templates show it (they
+    convert an aware datetime before the filter sees it)."""
+    return defaultfilters.date(template_localtime(value), arg)
 
 
 def url(name: str, *args, **kwargs) -> str:
     return reverse(name, args=args or None, kwargs=kwargs or None)
 
 
+def coordinate_note_others(employer, user) -> list:
+    """The other units' recent contacts with a shared employer (``{% coordinate_note %}``)."""
+    from employers.selectors import relation_summary
+
+    return relation_summary(employer).others(getattr(user, "unit_id", None))
+
+
 def environment(**options) -> Environment:
-    from portal.templatetags.brygga import label, labels
+    from portal.templatetags.brygga import label, labels, phone
 
     options.setdefault("extensions", []).append("jinja2.ext.i18n")
+    # A missing attribute renders as nothing, as in Django's templates (the backend's default in
+    # DEBUG prints the lookup instead).
+    options["undefined"] = Undefined
     env = Environment(**options)
     env.install_gettext_callables(gettext, ngettext, newstyle=True)
-    env.globals["url"] = url
+    env.globals.update(url=url, coordinate_note_others=coordinate_note_others)
     env.filters.update(
-        date=defaultfilters.date,
+        date=date,
         floatformat=defaultfilters.floatformat,
+        linebreaksbr=defaultfilters.linebreaksbr,
         label=label,
         labels=labels,
+        phone=phone,
     )
     return env
