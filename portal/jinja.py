@@ -14,7 +14,7 @@ from django.template import defaultfilters
 from django.urls import reverse
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext, ngettext
-from jinja2 import Environment, Undefined
+from jinja2 import ChainableUndefined, Environment
 
 
 def date(value, arg=None) -> str:
@@ -38,9 +38,9 @@ def environment(**options) -> Environment:
     from portal.templatetags.brygga import label, labels, phone
 
     options.setdefault("extensions", []).append("jinja2.ext.i18n")
-    # A missing attribute renders as nothing, as in Django's templates (the backend's default in
-    # DEBUG prints the lookup instead).
-    options["undefined"] = Undefined
+    # A missing value renders as nothing, also down a chain (``employer.industry.label`` without an
+    # industry), as in Django's templates (the backend's default in DEBUG prints the lookup).
+    options["undefined"] = ChainableUndefined
     env = Environment(**options)
     env.install_gettext_callables(gettext, ngettext, newstyle=True)
     env.globals.update(url=url, coordinate_note_others=coordinate_note_others)
