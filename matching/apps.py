@@ -13,6 +13,11 @@ class MatchingConfig(AppConfig):
         engine_version.connect()
         receivers.connect()
         connect_user_facts()
+        # The engine's licence facts (matching.features._licence_facts).
+        from core.choice_cache import invalidate_on
+        from core.models import Licence
+
+        invalidate_on("licence-facts", Licence, Licence.includes.through)
 
         auditlog.register(
             models.Participant,

@@ -25,6 +25,7 @@ from core.models import (
 from core.taxonomy import fold
 from employers.choices import ProfileStatus
 from employers.models import TaskProfile, TaskProfileSkill
+from matching.choices import OcnStatus
 from matching.engine import Engine, ParticipantRecord, ProfileRecord
 from matching.engine import store as engine_store
 from matching.engine.patch import patched, record_skills
@@ -39,7 +40,7 @@ from matching.models import (
     ParticipantAdaptationNeed,
     ParticipantSkill,
 )
-from matching.participants.selectors import certified_modules, latest_kga_levels
+from matching.participants.selectors import latest_kga_levels
 from matching.participants.services.consents import consented_employer_ids
 
 LOAD_WINDOW_DAYS = 60
@@ -86,35 +87,87 @@ class UnitEngine:
     transit: object | None = None  # the unit's stored public-transport matrix (issue 24)
 
 
+def _participant_rows(ids: list[int]):
+    """The participants' own rows the engine reads, in one query (a ``UNION ALL`` of six small
+    reads: each would otherwise cost a query, and the first matches request after an edit pays
+    them all). Rows: (kind, participant id, number, text, source, level)."""
+    from django.db.models import CharField, F, IntegerField, Value
+
+    text, number = CharField(), IntegerField()
+
+    def rows(model, kind, *, pid="participant_id", n=None, txt=None, source=None, level=None, **f):
+        return (
+            model.objects.filter(**{f"{pid}__in": ids}, **f)
+            .order_by()
+            .values_list(
+                Value(kind, output_field=text),
+                F(pid),
+                F(n) if n else Value(None, output_field=number),
+                F(txt) if txt else Value("", output_field=text),
+                F(source) if source else Value("", output_field=text),
+                F(level) if level else Value(None, output_field=number),
+            )
+        )
+
+    return list(
+        rows(
+            ParticipantSkill, "skill", n="skill_id", txt="free_text", source="source", level="level"
+        ).union(
+            rows(ParticipantAdaptationNeed, "need", n="adaptation_id"),
+            rows(Participant.desired_occupations.through, "occupation", n="occupation_id"),
+            rows(Participant.desired_industries.through, "industry", txt="industry_id"),
+            rows(Participant.licences.through, "licence", n="licence_id"),
+            rows(OcnCase, "certified", n="module_id", level="level", status=OcnStatus.CERTIFIED),
+            all=True,
+        )
+    )
+
+
+def _licence_facts() -> tuple[dict[int, set[int]], int | None]:
+    """Which licences include which (``core.licences.inclusion_map``) and the car licence's id,
+    from the shared cache: the same for every participant, dropped when licences change
+    (matching/apps.py)."""
+    from core.choice_cache import cached_choices
+
+    def build():
+        car = Licence.objects.filter(code=CAR_LICENCE).values_list("pk", flat=True).first()
+        return [car, [(pk, sorted(ids)) for pk, ids in inclusion_map().items()]]
+
+    car, pairs = cached_choices("licence-facts", "", build)
+    return {pk: set(ids) for pk, ids in pairs}, car
+
+
+# Keep the strongest evidence of a skill (validated > observed > self-reported).
+EVIDENCE_RANK = {"validated": 3, "observed": 2, "self_reported": 1}
+
+
 def participant_records(participants) -> list[ParticipantRecord]:
     ids = [p.pk for p in participants]
     skills = defaultdict(dict)
-    for pid, sid, text, source, level in ParticipantSkill.objects.filter(
-        participant_id__in=ids
-    ).values_list("participant_id", "skill_id", "free_text", "source", "level"):
-        key = skill_key(sid, text)
-        current = skills[pid].get(key)
-        # Keep the strongest evidence of a skill (validated > observed > self-reported).
-        rank = {"validated": 3, "observed": 2, "self_reported": 1}
-        if current is None or (rank[source], level) > (rank[current[0]], current[1]):
-            skills[pid][key] = (source, level)
     needs = defaultdict(set)
-    for pid, aid in ParticipantAdaptationNeed.objects.filter(participant_id__in=ids).values_list(
-        "participant_id", "adaptation_id"
-    ):
-        needs[pid].add(aid)
     desired_occ = defaultdict(set)
     desired_ind = defaultdict(set)
-    through_occ = Participant.desired_occupations.through
-    through_ind = Participant.desired_industries.through
-    for pid, oid in through_occ.objects.filter(participant_id__in=ids).values_list(
-        "participant_id", "occupation_id"
-    ):
-        desired_occ[pid].add(oid)
-    for pid, code in through_ind.objects.filter(participant_id__in=ids).values_list(
-        "participant_id", "industry_id"
-    ):
-        desired_ind[pid].add(code)
+    held = defaultdict(set)
+    certified: dict[int, dict[int, int]] = {}
+    for kind, pid, n, txt, source, level in _participant_rows(ids):
+        if kind == "skill":
+            key = skill_key(n, txt)
+            current = skills[pid].get(key)
+            if current is None or (EVIDENCE_RANK[source], level) > (
+                EVIDENCE_RANK[current[0]],
+                current[1],
+            ):
+                skills[pid][key] = (source, level)
+        elif kind == "need":
+            needs[pid].add(n)
+        elif kind == "occupation":
+            desired_occ[pid].add(n)
+        elif kind == "industry":
+            desired_ind[pid].add(txt)
+        elif kind == "licence":
+            held[pid].add(n)
+        else:  # certified OCN module
+            certified.setdefault(pid, {})[n] = level or 1
     wanted = {o for s in desired_occ.values() for o in s}
     substitutes = defaultdict(dict)
     for src, dst, pct in OccupationSubstitution.objects.filter(
@@ -122,17 +175,10 @@ def participant_records(participants) -> list[ParticipantRecord]:
     ).values_list("from_occupation_id", "to_occupation_id", "percentage"):
         substitutes[src][dst] = max(pct, substitutes[src].get(dst, 0))
     kga = latest_kga_levels(ids)
-    certified = certified_modules(ids)
     consents = consented_employer_ids(ids)
-    held = defaultdict(set)
-    for pid, lid in Participant.licences.through.objects.filter(participant_id__in=ids).values_list(
-        "participant_id", "licence_id"
-    ):
-        held[pid].add(lid)
-    included = inclusion_map()
+    included, car = _licence_facts()
     # The flag means the car licence (class B): rows written before the licence list, or by a
     # bulk path that skips the services, still count as holding it.
-    car = Licence.objects.filter(code=CAR_LICENCE).values_list("pk", flat=True).first()
     if car is not None:
         for p in participants:
             if p.has_driving_licence:

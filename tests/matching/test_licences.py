@@ -163,3 +163,18 @@ def test_the_register_extract_lists_the_licences_held(unit, guide, admin_user):
         "Körkort B (personbil)",
         "Truckkort B (motviktstruckar, skjutstativtruckar)",
     ]
+
+
+def test_the_engines_licence_facts_follow_a_changed_inclusion(unit, guide):
+    """Which classes include which comes from the shared cache in the engine's records
+    (``features._licence_facts``); a new inclusion counts at the next build."""
+    person = ParticipantFactory(unit=unit, guide=guide, has_driving_licence=False)
+    person.licences.add(lic("truck-a"))
+    (record,) = features.participant_records([person])
+    assert lic("truck-b").pk not in record.licences
+    lic("truck-a").includes.add(lic("truck-b"))
+    (record,) = features.participant_records([person])
+    assert lic("truck-b").pk in record.licences
+    person.has_driving_licence = True  # the flag counts as the car licence, cached too
+    (record,) = features.participant_records([person])
+    assert lic("b").pk in record.licences
