@@ -28,7 +28,7 @@ def url(name: str, *args, **kwargs) -> str:
 
 
 def coordinate_note_others(employer, user) -> list:
-    """The other units' recent contacts with a shared employer (``{% coordinate_note %}``)."""
+    """The other units' recent contacts with a shared employer (portal/jinja2/portal/regions/)."""
     from employers.selectors import relation_summary
 
     return relation_summary(employer).others(getattr(user, "unit_id", None))
