@@ -208,9 +208,7 @@ def retention_overview(*, now: dt.datetime | None = None, items: int = 20) -> li
     lists are read only for the rules that have one."""
     now = now or timezone.now()
     ordered = rules()
-    counted = {
-        (kind, which): total for kind, which, total in _counts(ordered, now) if kind is not None
-    }
+    counted = {(kind, which): total for kind, which, total in _counts(ordered, now)}
     rows = []
     for r in ordered:
         upcoming_count = counted.get((r.kind, "upcoming"), 0) if r.notice else None

@@ -5,9 +5,9 @@ cache after its transaction commits (all units share it: a change anywhere rebui
 once, which is cheap next to counting rows on every request). A process trusts the counter for
 ``ENGINE_VERSION_RECHECK_SECONDS`` and then confirms with the full aggregate version
 (``features.unit_version``). Writes that send no model signals (``QuerySet.update``,
-``bulk_create``) announce themselves with ``core.writes.announce_rows``; the confirmation is the safety net for writes made outside
-the application (SQL by hand), so it runs rarely (every minute by default): its full rebuild lands on
-one request. With the cache down, or the re-check at 0 (the tests), every request uses the full
+``bulk_create``) announce themselves with ``core.writes.announce_rows``; the confirmation is the
+safety net for writes made outside the application (SQL by hand), so it runs rarely (every minute
+by default): its full rebuild lands on one request. With the cache down, or the re-check at 0 (the tests), every request uses the full
 version, as before.
 
 Each bump also records what changed, under the counter's new value: ``("participant", id)``,

@@ -521,8 +521,8 @@ def _current_engine(unit_id: int) -> UnitEngine:
             if version == cached.version:
                 return _keep(unit_id, replace(cached, checked_at=now))
             # Changed since the last full build: patched (announced) changes, but perhaps also a
-            # write no signal announced (``QuerySet.update`` of a profile's slots, a merge), which
-            # no patch can know of. A fresh full build, once for the machine, settles both.
+            # write made outside the application, which no patch can know of. A fresh full build,
+            # once for the machine, settles both.
             built = build_unit_engine(unit_id, version, token)
             return _keep(unit_id, replace(built, token=token, checked_at=now))
     version = None

@@ -27,13 +27,6 @@ def url(name: str, *args, **kwargs) -> str:
     return reverse(name, args=args or None, kwargs=kwargs or None)
 
 
-def coordinate_note_others(employer, user) -> list:
-    """The other units' recent contacts with a shared employer (portal/jinja2/portal/regions/)."""
-    from employers.selectors import relation_summary
-
-    return relation_summary(employer).others(getattr(user, "unit_id", None))
-
-
 def environment(**options) -> Environment:
     from portal.templatetags.brygga import label, labels, phone
 
@@ -43,7 +36,7 @@ def environment(**options) -> Environment:
     options["undefined"] = ChainableUndefined
     env = Environment(**options)
     env.install_gettext_callables(gettext, ngettext, newstyle=True)
-    env.globals.update(url=url, coordinate_note_others=coordinate_note_others)
+    env.globals["url"] = url
     env.filters.update(
         date=date,
         floatformat=defaultfilters.floatformat,

@@ -25,16 +25,6 @@ def latest_kga_levels(participant_ids: Iterable[int]) -> dict[int, dict[int, int
     return result
 
 
-def certified_modules(participant_ids: Iterable[int]) -> dict[int, dict[int, int]]:
-    """participant id → {OCN module id: certified level}."""
-    result: dict[int, dict[int, int]] = {}
-    for pid, module_id, level in OcnCase.objects.filter(
-        participant_id__in=list(participant_ids), status=OcnStatus.CERTIFIED
-    ).values_list("participant_id", "module_id", "level"):
-        result.setdefault(pid, {})[module_id] = level or 1
-    return result
-
-
 def ocn_cases_awaiting_internal_qa(user):
     """The internal quality assurer's worklist: OCN cases that are assessed (the step that needs
     internal QA next) of the participants of the units the user is named quality assurer for

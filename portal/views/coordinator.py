@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.choices import Role
 from employers.models import Employer, ImportJob, Interaction, TaskProfile
+from employers.selectors import relation_summary
 from employers.services.contact_log import interaction_create, interaction_update
 from employers.services.duplicates import (
     duplicate_pairs,
@@ -134,6 +135,8 @@ def employer_detail(request, pk):
         .filter(task_profile__employer=employer)
         .select_related("participant", "task_profile"),
         "duplicates": possible_duplicates_of(employer),
+        # The other units' recent contacts ("coordinate before calling").
+        "others": relation_summary(employer).others(request.user.unit_id),
         "form": form,
         "can_write": request.user.role in WRITERS,
     }
