@@ -47,7 +47,15 @@ stop_stack() {
   for _ in $(seq 1 40); do kill -0 "$SERVE" 2>/dev/null || break; sleep 0.5; done
   kill -KILL -- "-$SERVE" 2>/dev/null || true
 }
-trap 'status=$?; stop_stack; [ $status -eq 0 ] || tail -30 "$LOG"; rm -rf "$STATE"' EXIT
+failed_log() {
+  # What a failed step needs to be understood afterwards: the slow requests (a stall shows here),
+  # gunicorn's worker timeouts and errors, then the log's end.
+  echo "==> production: the stack's log (slow requests, timeouts, errors; then its end)"
+  grep -E '"duration_ms": [0-9]{4,}|WORKER TIMEOUT|Traceback|"level": "(ERROR|CRITICAL)"' "$LOG" | cut -c1-400 | tail -60 || true
+  echo "--- last 30 lines"
+  tail -30 "$LOG"
+}
+trap 'status=$?; stop_stack; [ $status -eq 0 ] || failed_log; rm -rf "$STATE"' EXIT
 for _ in $(seq 1 360); do
   if curl -fsS "http://$BIND/readyz" >/dev/null 2>&1; then break; fi
   sleep 0.5
