@@ -98,15 +98,22 @@ def measure_view(view, user, repeats: int, **kwargs) -> tuple[float, int]:
     return statistics.median(cpu), len(queries)
 
 
-def after_change(client, url: str, participant, repeats: int) -> tuple[float, float]:
-    """Median CPU and wall ms of the first request after a change to one participant."""
+def after_change(client, url: str, participant, repeats: int) -> tuple[float, float, float]:
+    """Median CPU and wall ms of the first matches request after a guide changed the participant
+    (an edit through the API, as the pages and the API make it), and the edit's own CPU ms.
+
+    The edit's request publishes the participant's engine record when it ends (for the other
+    processes); this process patches its own engine from that record as another process would."""
     from matching.models import Participant
 
-    cpu, wall = [], []
+    edit_url = f"/api/v1/participants/{participant.pk}/"
+    cpu, wall, edits = [], [], []
     for i in range(repeats):
-        person = Participant.objects.get(pk=participant.pk)
-        person.hours_max = person.hours_max - 1 if i % 2 else person.hours_max + 1
-        person.save()  # autocommit: the change log entry is written at once
+        hours = participant.hours_max - 1 if i % 2 else participant.hours_max + 1
+        c = time.process_time()
+        response = client.patch(edit_url, {"hours_max": hours}, content_type="application/json")
+        edits.append((time.process_time() - c) * 1000)
+        assert response.status_code == 200, response.content[:200]
         c, w = time.process_time(), time.perf_counter()
         assert client.get(url).status_code == 200
         cpu.append((time.process_time() - c) * 1000)
@@ -114,7 +121,7 @@ def after_change(client, url: str, participant, repeats: int) -> tuple[float, fl
     person = Participant.objects.get(pk=participant.pk)
     person.hours_max = participant.hours_max
     person.save()
-    return statistics.median(cpu), statistics.median(wall)
+    return statistics.median(cpu), statistics.median(wall), statistics.median(edits)
 
 
 def builds_across_processes(unit_id: int, processes: int, store: bool) -> tuple[int, float]:
@@ -201,12 +208,13 @@ def main() -> None:
             f"  the view alone (no middleware, no session), {name}: {cpu:6.2f} ms CPU, {queries} queries"
         )
     url = urls["participant → profiles"]
-    cpu, wall = after_change(client, url, participant, max(5, args.repeats // 3))
+    cpu, wall, edit = after_change(client, url, participant, max(5, args.repeats // 3))
     ratio = cpu / warm["participant → profiles"]
     print(
-        f"  first request after a change to one participant: {cpu:6.2f} ms CPU ({wall:.1f} ms "
-        f"wall) = {ratio:.1f}× warm   [target ≤ {TARGETS['after_change_x_warm']:.0f}× warm]"
+        f"  first request after a guide's edit of one participant: {cpu:6.2f} ms CPU ({wall:.1f} "
+        f"ms wall) = {ratio:.1f}× warm   [target ≤ {TARGETS['after_change_x_warm']:.0f}× warm]"
     )
+    print(f"    (the edit itself, publishing the participant's engine record: {edit:.1f} ms CPU)")
     start = time.process_time()
     features.build_unit_engine(guide.unit_id)
     print(

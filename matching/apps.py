@@ -11,6 +11,9 @@ class MatchingConfig(AppConfig):
         from matching.participants.selectors import connect_user_facts
 
         engine_version.connect()
+        from matching.features import publish_pending
+
+        engine_version.connect_publishing(publish_pending)
         receivers.connect()
         connect_user_facts()
         # The engine's licence facts (matching.features._licence_facts).

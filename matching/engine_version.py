@@ -14,6 +14,13 @@ Each bump also records what changed, under the counter's new value: ``("particip
 ``("profile", id)``, ``("site", id)``, ``("employer", id)`` or ``("all", None)``. A process whose
 engine is a few numbers behind reads those entries and patches only the rows they name
 (``features.unit_engine``); a missing entry (expired, evicted, a lost race) means a full rebuild.
+
+The process that changed a participant also publishes the participant's new engine record, once per
+request or task, when it ends (``features.publish_pending``): ``RECORD_KEY`` with the number of the change.
+The other processes patch from it instead of each reading the participant's rows again; without it
+(not yet published, evicted, a write outside a request) they read the rows, as before. A record is
+computed after the commit of every change numbered up to its own, so it is never older than its
+number says.
 """
 
 from __future__ import annotations
@@ -37,6 +44,8 @@ KEY = "matching:engine-version"
 LOG_KEY = KEY + ":log:{}"
 LOG_TIMEOUT = 3600
 LOG_MAX = 200  # a process further behind than this rebuilds in full
+RECORD_KEY = KEY + ":record:{}:{}:{}"  # kind, pk, the number of the change it reflects
+PENDING_MAX = 64  # a request or task that changed more participants publishes none
 ALL = ("all", None)
 ENGINE_APPS = {"core", "employers", "matching"}
 # Written often, read never by the engine.
@@ -91,21 +100,88 @@ def bump(changes=(ALL,)) -> None:
             cache.set(LOG_KEY.format(number), list(changes), timeout=LOG_TIMEOUT)
     except Exception as exc:  # a cache outage never fails a write; readers re-check in full
         logger.warning("engine version: could not bump: %s", exc)
+        return
+    _remember(number, changes)
 
 
 def changes_between(old: int, new: int) -> list[tuple] | None:
     """What changed from counter ``old`` to ``new``; None when not every step is known."""
+    numbered = numbered_changes_between(old, new)
+    return None if numbered is None else [change for _number, change in numbered]
+
+
+def numbered_changes_between(old: int, new: int) -> list[tuple[int, tuple]] | None:
+    """(number, change) from counter ``old`` to ``new``; None when not every step is known."""
     if not (0 < new - old <= LOG_MAX):
         return None
-    keys = [LOG_KEY.format(n) for n in range(old + 1, new + 1)]
+    keys = {LOG_KEY.format(n): n for n in range(old + 1, new + 1)}
     try:
-        found = cache.get_many(keys)
+        found = cache.get_many(list(keys))
     except Exception as exc:
         logger.warning("engine version: cache unavailable: %s", exc)
         return None
     if len(found) != len(keys):
         return None
-    return [tuple(change) for key in keys for change in found[key]]
+    return [(number, tuple(change)) for key, number in keys.items() for change in found[key]]
+
+
+# --- records published by the process that changed them ----------------------------------------
+
+_pending = threading.local()
+
+
+def _pending_rows() -> dict[int, int]:
+    rows = getattr(_pending, "participants", None)
+    if rows is None:
+        rows = _pending.participants = {}
+    return rows
+
+
+def _remember(number: int, changes) -> None:
+    """Note the participants a bump named, with its number, for ``publish_pending``."""
+    if getattr(settings, "ENGINE_VERSION_RECHECK_SECONDS", 5.0) <= 0:
+        return  # no process patches (the tests' default): nothing to publish for
+    rows = _pending_rows()
+    for kind, pk in changes:
+        if kind == "participant" and pk is not None:
+            rows[pk] = max(number, rows.get(pk, 0))
+    if len(rows) > PENDING_MAX:  # a bulk job: the readers read the rows themselves
+        rows.clear()
+
+
+def forget_pending(**kwargs) -> None:
+    """A request or task starts: what an earlier one left unpublished is not its to publish."""
+    _pending_rows().clear()
+
+
+def take_pending() -> dict[int, int]:
+    """The participants changed since the request or task began (pk → number of the latest
+    change), handed over once: ``features.publish_pending`` publishes their records."""
+    rows = _pending_rows()
+    pending = dict(rows)
+    rows.clear()
+    return pending
+
+
+def store_records(kind: str, numbers: dict[int, int], records: dict[int, object]) -> None:
+    """Publish ``records`` (pk → record) of ``kind``, each under its change's number."""
+    cache.set_many(
+        {RECORD_KEY.format(kind, pk, numbers[pk]): record for pk, record in records.items()},
+        timeout=LOG_TIMEOUT,
+    )
+
+
+def published(kind: str, numbers: dict[int, int]) -> dict[int, object]:
+    """pk → the record published for ``kind`` ``pk`` at change ``numbers[pk]``, where there is one."""
+    if not numbers:
+        return {}
+    keys = {RECORD_KEY.format(kind, pk, n): pk for pk, n in numbers.items()}
+    try:
+        found = cache.get_many(list(keys))
+    except Exception as exc:
+        logger.warning("engine version: cache unavailable: %s", exc)
+        return {}
+    return {keys[key]: value for key, value in found.items()}
 
 
 # Rows a change touches, by the attribute that names them (first match wins).
@@ -178,6 +254,21 @@ def connect() -> None:
     post_delete.connect(changed, weak=False, dispatch_uid="engine-version-delete")
     m2m_changed.connect(_m2m_changed, weak=False, dispatch_uid="engine-version-m2m")
     rows_written.connect(written, weak=False, dispatch_uid="engine-version-written")
+    from celery.signals import task_prerun
+    from django.core.signals import request_started
+
+    request_started.connect(forget_pending, weak=False, dispatch_uid="engine-records-forget")
+    task_prerun.connect(forget_pending, weak=False, dispatch_uid="engine-records-forget-task")
+
+
+def connect_publishing(publish) -> None:
+    """``publish`` (``features.publish_pending``) runs when a request or task ends: its
+    transactions are committed by then."""
+    from celery.signals import task_postrun
+    from django.core.signals import request_finished
+
+    request_finished.connect(publish, weak=False, dispatch_uid="engine-records-publish")
+    task_postrun.connect(publish, weak=False, dispatch_uid="engine-records-publish-task")
 
 
 def _m2m_changed(sender=None, action=None, instance=None, model=None, pk_set=None, **kwargs):

@@ -3,6 +3,7 @@ caches one engine per unit until any of its inputs changes."""
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import Counter, defaultdict
@@ -73,6 +74,9 @@ class Labels:
         if isinstance(key, tuple):
             return key[1]
         return self.skills.get(key, str(key))
+
+
+logger = logging.getLogger("brygga.engine")
 
 
 @dataclass
@@ -406,13 +410,41 @@ PATCH_LIMIT_ROWS = 256
 PATCH_LIMIT_SHARE = 0.1
 
 
-def _patch(ue: UnitEngine, unit_id: int, changes: list[tuple]) -> UnitEngine | None:
-    """``ue`` with the rows ``changes`` name fetched again; None when only a full build will do."""
-    if any(kind not in ("participant", "profile", "site", "employer") for kind, _ in changes):
+def publish_pending(**kwargs) -> None:
+    """A request or task ends (its transactions committed): publish the engine records of the
+    participants it changed, each under the number of its latest change, as (unit id, record);
+    the record None for a participant no engine matches (inactive; deleted: unit id None too)."""
+    from matching.engine_version import store_records, take_pending
+
+    numbers = take_pending()
+    if not numbers:
+        return
+    try:
+        people = {p.pk: p for p in Participant.objects.filter(pk__in=list(numbers))}
+        records = {r.id: r for r in participant_records([p for p in people.values() if p.active])}
+        store_records(
+            "participant",
+            numbers,
+            {pk: (people[pk].unit_id if pk in people else None, records.get(pk)) for pk in numbers},
+        )
+    except Exception as exc:  # the other processes read the rows themselves
+        logger.warning("engine records: not published: %s", exc)
+
+
+def _patch(ue: UnitEngine, unit_id: int, numbered: list[tuple[int, tuple]]) -> UnitEngine | None:
+    """``ue`` with the rows the ``(number, change)`` entries name fetched again (a participant's
+    from the record its writer published, when there is one); None when only a full build will
+    do."""
+    from matching.engine_version import published
+
+    if any(kind not in ("participant", "profile", "site", "employer") for _, (kind, _) in numbered):
         return None
     ids = defaultdict(set)
-    for kind, pk in changes:
+    latest: dict[int, int] = {}
+    for number, (kind, pk) in numbered:
         ids[kind].add(pk)
+        if kind == "participant":
+            latest[pk] = max(number, latest.get(pk, 0))
     size = ue.engine.tables.participants.size + ue.engine.tables.profiles.size
     if ue.patched_rows + len(ids["participant"]) + len(ids["profile"]) > max(
         PATCH_LIMIT_ROWS, PATCH_LIMIT_SHARE * size
@@ -425,8 +457,12 @@ def _patch(ue: UnitEngine, unit_id: int, changes: list[tuple]) -> UnitEngine | N
                 Q(site_id__in=ids["site"]) | Q(employer_id__in=ids["employer"])
             ).values_list("pk", flat=True)
         )
-    participants = list(
-        Participant.objects.filter(unit_id=unit_id, active=True, pk__in=ids["participant"])
+    from_writer = published("participant", latest)
+    to_read = ids["participant"] - from_writer.keys()
+    participants = (
+        list(Participant.objects.filter(unit_id=unit_id, active=True, pk__in=to_read))
+        if to_read
+        else []
     )
     profiles = (
         list(
@@ -439,8 +475,11 @@ def _patch(ue: UnitEngine, unit_id: int, changes: list[tuple]) -> UnitEngine | N
         else []
     )
     p_records = participant_records(participants) if participants else []
+    p_records += [
+        record for owner, record in from_writer.values() if owner == unit_id and record is not None
+    ]
     r_records = profile_records(profiles) if profiles else []
-    removed_participants = ids["participant"] - {p.pk for p in participants}
+    removed_participants = ids["participant"] - {r.id for r in p_records}
     removed_profiles = profile_ids - {r.pk for r in profiles}
     if not (p_records or r_records) and not (
         any(pk in ue.engine._participant_row for pk in removed_participants)
@@ -502,7 +541,7 @@ def _current_engine(unit_id: int) -> UnitEngine:
     incomplete or the patches grew too many, and at the periodic confirmation
     (``ENGINE_VERSION_RECHECK_SECONDS``) when the unit's full version moved since the last full
     build: that also catches writes no signal announced."""
-    from matching.engine_version import changes_between, counter
+    from matching.engine_version import counter, numbered_changes_between
 
     recheck = getattr(settings, "ENGINE_VERSION_RECHECK_SECONDS", 5.0)
     token = counter() if recheck > 0 else None
@@ -511,7 +550,7 @@ def _current_engine(unit_id: int) -> UnitEngine:
         cached = _cache.get(unit_id)
     if cached is not None and token is not None and cached.token is not None:
         if cached.token != token:
-            changes = changes_between(cached.token, token)
+            changes = numbered_changes_between(cached.token, token)
             updated = _patch(cached, unit_id, changes) if changes is not None else None
             cached = None if updated is None else replace(updated, token=token)
         if cached is not None and now - cached.checked_at < recheck:

@@ -131,8 +131,10 @@ def shared_engines(settings, tmp_path):
     settings.ENGINE_STORE_DIR = str(tmp_path / "engine")
     cache.clear()
     features.forget()
+    engine_version.forget_pending()
     yield
     features.forget()
+    engine_version.forget_pending()
 
 
 def skill(label):
@@ -269,6 +271,94 @@ def test_a_patched_engine_equals_a_full_rebuild(
             consent_withdraw(consent=consent, by=world["people"][0].guide)
         assert_equals_a_full_rebuild(unit.pk)
         assert features.BUILDS[unit.pk] == builds
+
+
+@pytest.fixture
+def reads_of_participants(monkeypatch):
+    """The participants whose rows a patch reads from the database."""
+    read = []
+    original = features.participant_records
+
+    def spy(participants):
+        read.extend(p.pk for p in participants)
+        return original(participants)
+
+    monkeypatch.setattr(features, "participant_records", spy)
+    return read
+
+
+PARTICIPANT_SCENARIOS = [
+    "skill added",
+    "participant moved",
+    "consent withdrawn",
+    "participant exited",
+    "participant added",
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("scenario", PARTICIPANT_SCENARIOS)
+def test_a_participant_is_patched_from_the_record_its_writer_published(
+    shared_engines,
+    unit,
+    other_unit,
+    world,
+    scenario,
+    django_capture_on_commit_callbacks,
+    reads_of_participants,
+):
+    """The process that made the change publishes the participant's record when its request ends;
+    the others patch from it (no read of the participant's rows) and equal a full rebuild."""
+    assert_equals_a_full_rebuild(unit.pk)
+    builds = features.BUILDS[unit.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        change(unit, world, other_unit, scenario)
+    features.publish_pending()  # the end of the writer's request
+    reads_of_participants.clear()
+    patched = features.unit_engine(unit.pk)
+    assert reads_of_participants == []
+    assert features.BUILDS[unit.pk] == builds
+    assert patched.patched_rows >= 1
+    assert_equals_a_full_rebuild(unit.pk)
+
+
+@pytest.mark.django_db
+def test_a_record_is_not_used_for_a_later_change_it_does_not_reflect(
+    shared_engines, unit, world, django_capture_on_commit_callbacks, reads_of_participants
+):
+    person = world["people"][1]
+    features.unit_engine(unit.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        person.hours_max = 21
+        person.save()
+    features.publish_pending()
+    with django_capture_on_commit_callbacks(execute=True):  # changed again, nothing published
+        person.hours_max = 12
+        person.save()
+    engine_version.forget_pending()
+    reads_of_participants.clear()
+    ue = features.unit_engine(unit.pk)
+    assert reads_of_participants == [person.pk]  # read from the database, not the older record
+    row = ue.engine.tables.participants.records[ue.engine.participant_row(person.pk)]
+    assert row.hours_max == 12
+    assert_equals_a_full_rebuild(unit.pk)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_edit_through_the_api_publishes_the_record_when_its_request_ends(
+    shared_engines, api, guide, unit, reads_of_participants
+):
+    person = ParticipantFactory(unit=unit, guide=guide, hours_min=5, hours_max=35)
+    features.unit_engine(unit.pk)
+    response = api(guide).patch(f"/api/v1/participants/{person.pk}/", {"hours_max": 19})
+    assert response.status_code == 200
+    reads_of_participants.clear()  # the writer's own publishing read it once
+    ue = features.unit_engine(unit.pk)  # another process's next matches request
+    assert reads_of_participants == []
+    assert (
+        ue.engine.tables.participants.records[ue.engine.participant_row(person.pk)].hours_max == 19
+    )
+    assert_equals_a_full_rebuild(unit.pk)
 
 
 @pytest.mark.django_db
