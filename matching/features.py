@@ -451,8 +451,10 @@ def publish_pending(**kwargs) -> None:
     """A request or task ends (its transactions committed): publish the engine records of the
     participants it changed, each under the number of its latest change, as (unit id, record);
     the record None for a participant no engine matches (inactive; deleted: unit id None too)."""
-    from matching.engine_version import store_records, take_pending
+    from matching.engine_version import runs_inside_another, store_records, take_pending
 
+    if runs_inside_another(**kwargs):
+        return  # the request it runs in publishes, after its transactions
     numbers = take_pending()
     if not numbers:
         return

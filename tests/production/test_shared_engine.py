@@ -344,6 +344,27 @@ def test_a_record_is_not_used_for_a_later_change_it_does_not_reflect(
     assert_equals_a_full_rebuild(unit.pk)
 
 
+@pytest.mark.django_db
+def test_an_eager_task_inside_a_request_leaves_the_publishing_to_the_request(
+    shared_engines, unit, world
+):
+    from types import SimpleNamespace
+
+    person = world["people"][0]
+    eager = SimpleNamespace(request=SimpleNamespace(is_eager=True))
+    engine_version._remember(7, [("participant", person.pk), ("profile", 3)])
+    engine_version.forget_pending(task=eager)  # the task starts inside the request
+    features.publish_pending(task=eager)  # … and ends, its request's transaction still open
+    assert cache.get(engine_version.RECORD_KEY.format("participant", person.pk, 7)) is None
+    features.publish_pending()  # the request ends
+    unit_id, record = cache.get(engine_version.RECORD_KEY.format("participant", person.pk, 7))
+    assert unit_id == unit.pk and record.id == person.pk and record.hours_max == person.hours_max
+    worker = SimpleNamespace(request=SimpleNamespace(is_eager=False))
+    engine_version._remember(8, [("participant", person.pk)])
+    engine_version.forget_pending(task=worker)  # a task in a worker starts afresh
+    assert engine_version.take_pending() == {}
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_an_edit_through_the_api_publishes_the_record_when_its_request_ends(
     shared_engines, api, guide, unit, reads_of_participants
