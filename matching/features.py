@@ -3,7 +3,6 @@ caches one engine per unit until any of its inputs changes."""
 
 from __future__ import annotations
 
-import functools
 import logging
 import threading
 import time
@@ -14,6 +13,7 @@ from django.conf import settings
 from django.db.models import Count, Max, Q
 from django.utils import timezone, translation
 
+from core.compiled import CompiledRows
 from core.licences import CAR_LICENCE, inclusion_map, with_included
 from core.models import (
     Adaptation,
@@ -126,42 +126,13 @@ def _participant_rows_query(ids: list[int]):
     )
 
 
-_IDS = -7_046_001  # no participant's id: marks where the id list goes in the compiled union
-
-
-@functools.lru_cache(maxsize=4)
-def _participant_rows_sql(alias: str, vendor: str) -> tuple[tuple[str, ...], tuple]:
-    """The union compiled once per database: its SQL cut at each placeholder, and the params.
-    Building and compiling six querysets cost more than running them (~2 ms a participant)."""
-    query = _participant_rows_query([_IDS]).query
-    sql, params = query.get_compiler(using=alias).as_sql()
-    pieces = tuple(sql.split("%s"))
-    if len(pieces) != len(params) + 1 or list(params).count(_IDS) != 6:
-        raise RuntimeError("the engine's participant union did not compile as expected")
-    return pieces, tuple(params)
+_ROWS = CompiledRows(_participant_rows_query, ids=[])
 
 
 def _participant_rows(ids: list[int]) -> list[tuple]:
-    """``_participant_rows_query(ids)``'s rows, from the SQL compiled once (``IN (%s)`` of the
-    marker widened to the ids)."""
-    from django.db import connection
-
-    if not ids:
-        return []
-    pieces, params = _participant_rows_sql(connection.alias, connection.vendor)
-    widened = ", ".join(["%s"] * len(ids))
-    sql, bound = [pieces[0]], []
-    for param, piece in zip(params, pieces[1:], strict=True):
-        if param == _IDS:
-            sql.append(widened)
-            bound.extend(ids)
-        else:
-            sql.append("%s")
-            bound.append(param)
-        sql.append(piece)
-    with connection.cursor() as cursor:
-        cursor.execute("".join(sql), bound)
-        return cursor.fetchall()
+    """``_participant_rows_query(ids)``'s rows, from the SQL compiled once (``core.compiled``):
+    building and compiling six querysets cost more than running them (~2 ms a participant)."""
+    return _ROWS.rows(ids=ids)
 
 
 def _licence_facts() -> tuple[dict[int, set[int]], int | None]:

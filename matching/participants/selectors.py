@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from core.compiled import CompiledRows
 from matching.choices import OcnStatus, ParticipantState, Phase
 from matching.models import KgaScore, OcnCase, Participant
 
@@ -102,23 +103,29 @@ def participant_state(participant) -> StateView:
     return StateView(ParticipantState.IN_MATCHING, str(ParticipantState.IN_MATCHING.label))
 
 
-def ended_collaborations(participant_ids: Iterable[int]) -> dict[int, dict[int, dt.date]]:
-    """participant id → {employer id: the latest day a placement there ended}. Only placements
-    that were agreed or under way count (a withdrawn proposal never began). Read through the
-    participant's own relation, so matching needs nothing from the placements app: rematching
-    after an early end uses it to mark the employer that just ended it."""
-    result: dict[int, dict[int, dt.date]] = {}
-    rows = (
+_ENDED = CompiledRows(
+    lambda ids: (
         Participant.objects.filter(
-            pk__in=list(participant_ids),
+            pk__in=ids,
             placements__status="ended",
             placements__withdraw_reason="",
             placements__ended_on__isnull=False,
         )
         .values_list("pk", "placements__task_profile__employer_id", "placements__ended_on")
         .order_by()
-    )
-    for pid, employer_id, ended_on in rows:
+    ),
+    ids=[],
+)
+
+
+def ended_collaborations(participant_ids: Iterable[int]) -> dict[int, dict[int, dt.date]]:
+    """participant id → {employer id: the latest day a placement there ended}. Only placements
+    that were agreed or under way count (a withdrawn proposal never began). Read through the
+    participant's own relation, so matching needs nothing from the placements app: rematching
+    after an early end uses it to mark the employer that just ended it. Every matches request
+    asks: compiled once (``core.compiled``)."""
+    result: dict[int, dict[int, dt.date]] = {}
+    for pid, employer_id, ended_on in _ENDED.rows(ids=list(participant_ids)):
         seen = result.setdefault(pid, {})
         if employer_id not in seen or ended_on > seen[employer_id]:
             seen[employer_id] = ended_on
@@ -165,18 +172,13 @@ def connect_user_facts() -> None:
     )
 
 
-def wishes_and_licences(participant) -> dict[str, list[str]]:
-    """The wished occupations and industries and the licences held, as the card names them, in
-    one query (issue 22): three small lists that would cost a query each."""
+def _wishes_query(participant):
     from django.db.models import CharField, F, IntegerField, Value
     from django.db.models.functions import Concat
-    from django.utils import translation
-
-    from matching.models import Participant
 
     text = CharField()
     occupations = Participant.desired_occupations.through.objects.filter(
-        participant=participant
+        participant_id=participant
     ).values_list(
         Value("o", output_field=text),
         F("occupation__label"),
@@ -185,7 +187,7 @@ def wishes_and_licences(participant) -> dict[str, list[str]]:
         Value(0, output_field=IntegerField()),
     )
     industries = Participant.desired_industries.through.objects.filter(
-        participant=participant
+        participant_id=participant
     ).values_list(
         Value("i", output_field=text),
         Concat(F("industry__code"), Value(" "), F("industry__label"), output_field=text),
@@ -193,15 +195,26 @@ def wishes_and_licences(participant) -> dict[str, list[str]]:
         Value("", output_field=text),
         Value(0, output_field=IntegerField()),
     )
-    licences = Participant.licences.through.objects.filter(participant=participant).values_list(
+    licences = Participant.licences.through.objects.filter(participant_id=participant).values_list(
         Value("l", output_field=text),
         F("licence__label"),
         F("licence__label_en"),
         F("licence__kind"),
         F("licence__order"),
     )
+    return occupations.union(industries, licences, all=True)
+
+
+_WISHES = CompiledRows(_wishes_query, participant=None)
+
+
+def wishes_and_licences(participant) -> dict[str, list[str]]:
+    """The wished occupations and industries and the licences held, as the card names them, in
+    one query compiled once (issue 22): three small lists that would cost a query each."""
+    from django.utils import translation
+
     english = (translation.get_language() or "").startswith("en")
-    rows = sorted(occupations.union(industries, licences, all=True))
+    rows = sorted(_WISHES.rows(participant=participant.pk))
     licence_rows = sorted((r for r in rows if r[0] == "l"), key=lambda r: (r[3], r[4], r[1]))
     return {
         "occupations": [r[1] for r in rows if r[0] == "o"],

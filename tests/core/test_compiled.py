@@ -1,0 +1,95 @@
+"""Reads compiled once (``core.compiled``) give the rows their queryset gives, on SQLite and
+PostgreSQL alike: single and list values, dates converted, unions, an empty list."""
+
+import datetime as dt
+
+import pytest
+
+from core.compiled import CompiledRows
+from matching.models import Participant
+from matching.participants.selectors import ended_collaborations, wishes_and_licences
+from placements.models import Placement
+from tests.factories.employers import TaskProfileFactory
+from tests.factories.matching import ParticipantFactory
+from tests.factories.placements import PlacementFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def placements(ids, status):
+    return (
+        Placement.objects.filter(participant_id__in=ids, status=status)
+        .values_list("pk", "participant_id", "planned_start", "ended_on", "hours_per_week")
+        .order_by("pk")
+    )
+
+
+PLACEMENTS = CompiledRows(placements, ids=[], status=None)
+
+
+@pytest.fixture
+def people(unit, guide, employer):
+    job = TaskProfileFactory(employer=employer)
+    found = []
+    for i in range(3):
+        person = ParticipantFactory(unit=unit, guide=guide)
+        PlacementFactory(
+            participant=person,
+            task_profile=job,
+            status="ended",
+            ended_on=dt.date(2026, 11, 20 + i),
+            planned_start=dt.date(2026, 10, 1 + i),
+        )
+        PlacementFactory(participant=person, task_profile=job, status="proposed")
+        found.append(person)
+    return found
+
+
+def test_rows_equal_the_querysets_for_every_value(people):
+    ids = [p.pk for p in people]
+    for chosen, status in [(ids, "ended"), (ids[:1], "proposed"), (ids[1:], "ended")]:
+        rows = PLACEMENTS.rows(ids=chosen, status=status)
+        assert rows == list(placements(chosen, status))
+        assert rows and all(isinstance(r[2], dt.date) for r in rows)  # converted, as the ORM does
+    assert PLACEMENTS.rows(ids=[], status="ended") == []  # as the ORM: no query at all
+    assert PLACEMENTS.rows(ids=[-1], status="ended") == []
+
+
+def test_a_read_must_be_given_every_value_and_use_every_marker(people):
+    with pytest.raises(TypeError):
+        PLACEMENTS.rows(ids=[people[0].pk])
+    unused = CompiledRows(
+        lambda ids, code: Participant.objects.filter(pk__in=ids).values_list("pk"),
+        ids=[],
+        code=None,
+    )
+    with pytest.raises(RuntimeError):
+        unused.rows(ids=[1], code=2)
+
+
+def test_the_callers_compiled_reads_equal_the_orms(people, employer):
+    from matching.models import Participant as P
+
+    ended = ended_collaborations([p.pk for p in people])
+    assert ended == {p.pk: {employer.pk: dt.date(2026, 11, 20 + i)} for i, p in enumerate(people)}
+    expected = {
+        pid: {emp: day}
+        for pid, emp, day in P.objects.filter(
+            pk__in=[p.pk for p in people], placements__status="ended"
+        ).values_list("pk", "placements__task_profile__employer_id", "placements__ended_on")
+    }
+    assert ended == expected
+    from core.models import Industry, Licence, Occupation
+
+    person = people[0]
+    person.desired_occupations.add(*Occupation.objects.order_by("pk")[:2])
+    person.desired_industries.add(Industry.objects.order_by("pk").first())
+    person.licences.add(*Licence.objects.order_by("pk")[:2])
+    wishes = wishes_and_licences(person)
+    assert sorted(wishes["occupations"]) == sorted(
+        person.desired_occupations.values_list("label", flat=True)
+    )
+    industry = person.desired_industries.get()
+    assert wishes["industries"] == [f"{industry.code} {industry.label}"]
+    assert sorted(wishes["licences"]) == sorted(person.licences.values_list("label", flat=True))
+    assert wishes_and_licences(people[1]) == {"occupations": [], "industries": [], "licences": []}
