@@ -10,6 +10,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.compiled import CompiledRows
 from core.exceptions import DomainError
 from employers.models import TaskProfile
 from matching.engine import Explanation, Match
@@ -116,6 +117,11 @@ def _validation_label(ue: UnitEngine, item) -> str:
     return _fast("validated skill: %(s)s") % {"s": ue.labels.skill(item[1])}
 
 
+_EMPLOYERS = CompiledRows(
+    lambda ids: TaskProfile.objects.filter(pk__in=ids).values_list("pk", "employer_id"), ids=[]
+)
+
+
 def _flag_ended(matches: list[dict]) -> list[dict]:
     """Mark each match whose employer already ended a placement of the participant ("Ended
     24/11/2026 at this employer"), so after an early end the employer that just ended it is not
@@ -127,11 +133,7 @@ def _flag_ended(matches: list[dict]) -> list[dict]:
     ended = ended_collaborations({m["participant"] for m in matches})
     if not ended:
         return matches
-    employer_of = dict(
-        TaskProfile.objects.filter(pk__in={m["task_profile"] for m in matches}).values_list(
-            "pk", "employer_id"
-        )
-    )
+    employer_of = dict(_EMPLOYERS.rows(ids=[m["task_profile"] for m in matches]))
     with one_language():
         for m in matches:
             on = ended.get(m["participant"], {}).get(employer_of.get(m["task_profile"]))

@@ -12,6 +12,7 @@ import contextlib
 from auditlog.models import LogEntry
 from django.utils.translation import gettext_lazy
 
+from core.compiled import CompiledRows
 from core.security.client import client_address
 
 # Who an entry without a user is by: the user was removed (the log keeps the entry), or it was
@@ -50,6 +51,15 @@ def audit_participant_read(*, participant, user, request=None, what: str = "deta
     return entry
 
 
+def _codes(ids):
+    from matching.models import Participant
+
+    return Participant.objects.filter(pk__in=ids).values_list("pk", "code")
+
+
+_CODES = CompiledRows(_codes, ids=[])  # each list and ranking read asks (``core.compiled``)
+
+
 def audit_participants_read(*, ids, user, request=None, what: str) -> int:
     """Log a read of several participants at once (a list page, a search, a ranking, consents):
     one access entry per participant, in one insert (issue 13: not only detail reads)."""
@@ -62,7 +72,7 @@ def audit_participants_read(*, ids, user, request=None, what: str) -> int:
     if not ids:
         return 0
     content_type = ContentType.objects.get_for_model(Participant)
-    codes = dict(Participant.objects.filter(pk__in=ids).values_list("pk", "code"))
+    codes = dict(_CODES.rows(ids=ids))
     actor = user if getattr(user, "is_authenticated", False) else None
     address = client_address(request)
     now = timezone.now()
