@@ -5,10 +5,20 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from core.compiled import CompiledRows
 from matching.choices import OcnStatus, ParticipantState, Phase
-from matching.models import KgaScore, OcnCase, Participant
+from matching.models import (
+    Consent,
+    KgaAssessment,
+    KgaScore,
+    OcnCase,
+    Participant,
+    ParticipantAdaptationNeed,
+    ParticipantLanguage,
+    ParticipantSkill,
+)
 
 
 def latest_kga_levels(participant_ids: Iterable[int]) -> dict[int, dict[int, int]]:
@@ -220,4 +230,147 @@ def wishes_and_licences(participant) -> dict[str, list[str]]:
         "occupations": [r[1] for r in rows if r[0] == "o"],
         "industries": [r[1] for r in rows if r[0] == "i"],
         "licences": [(r[2] if english and r[2] else r[1]) for r in licence_rows],
+    }
+
+
+# --- the participant page's card: each section one compiled read (issue 22) --------------------
+
+
+def _choice(choices, value) -> str:
+    """``get_FOO_display``: the label of a stored code, the code itself when it is unknown."""
+    return str(dict(choices.choices).get(value, value))
+
+
+_SKILLS = CompiledRows(
+    lambda participant: (
+        ParticipantSkill.objects.filter(participant_id=participant)
+        .order_by("pk")
+        .values_list("skill_id", "skill__label", "free_text", "source", "level")
+    ),
+    participant=None,
+)
+_NEEDS = CompiledRows(  # in the vocabulary's order, as the needs form lists them
+    lambda participant: (
+        ParticipantAdaptationNeed.objects.filter(participant_id=participant)
+        .order_by("adaptation__category", "adaptation__label", "pk")
+        .values_list("adaptation__label", "description")
+    ),
+    participant=None,
+)
+_LANGUAGES = CompiledRows(
+    lambda participant: (
+        ParticipantLanguage.objects.filter(participant_id=participant)
+        .order_by("pk")
+        .values_list("language", "level")
+    ),
+    participant=None,
+)
+_OCN = CompiledRows(
+    lambda participant: OcnCase.objects.filter(participant_id=participant).values_list(
+        "pk", "module__programme__name", "module__name", "status", "level"
+    ),
+    participant=None,
+)
+_KGA = CompiledRows(
+    lambda participant: KgaAssessment.objects.filter(participant_id=participant).values_list(
+        "pk", "assessed_on", "assessor__first_name", "assessor__last_name"
+    )[:1],
+    participant=None,
+)
+_KGA_SCORES = CompiledRows(
+    lambda assessment: (
+        KgaScore.objects.filter(assessment_id=assessment)
+        .order_by("pk")
+        .values_list("competence__name", "level")
+    ),
+    assessment=None,
+)
+_CONSENTS = CompiledRows(
+    lambda participant: Consent.objects.filter(participant_id=participant).values_list(
+        "pk",
+        "employer__name",
+        "agency",
+        "scopes",
+        "given_on",
+        "valid_until",
+        "withdrawn_on",
+        "withdrawn_by_participant",
+    ),
+    participant=None,
+)
+
+
+def participant_card(participant) -> dict[str, list[SimpleNamespace]]:
+    """What the participant page's cards list — skills, adaptation needs, languages, OCN cases,
+    the latest KGA assessment and consents — as plain rows, each section one read compiled once
+    (``core.compiled``): model instances with their related rows cost the page more than the
+    database did. Callers have checked that the user may see the participant; what they may see
+    of it (a need's description) is still the template's to decide."""
+    from matching.choices import LanguageLevel, SkillSource
+
+    pk = participant.pk
+    kga = []
+    for assessment, assessed_on, first, last in _KGA.rows(participant=pk):
+        kga.append(
+            SimpleNamespace(
+                assessed_on=assessed_on,
+                assessor_name=" ".join(n for n in (first, last) if n).strip(),
+                scores=[
+                    SimpleNamespace(competence=name, level=level)
+                    for name, level in _KGA_SCORES.rows(assessment=assessment)
+                ],
+            )
+        )
+    return {
+        "skills": [
+            SimpleNamespace(
+                name=label if skill_id else text,
+                source=source,
+                source_label=_choice(SkillSource, source),
+                level=level,
+            )
+            for skill_id, label, text, source, level in _SKILLS.rows(participant=pk)
+        ],
+        "needs": [
+            SimpleNamespace(adaptation=label, description=description)
+            for label, description in _NEEDS.rows(participant=pk)
+        ],
+        "languages": [
+            SimpleNamespace(language=language, level_label=_choice(LanguageLevel, level))
+            for language, level in _LANGUAGES.rows(participant=pk)
+        ],
+        "ocn_cases": [
+            SimpleNamespace(
+                pk=case,
+                programme=programme,
+                module=module,
+                status=status,
+                status_label=_choice(OcnStatus, status),
+                level=level,
+            )
+            for case, programme, module, status, level in _OCN.rows(participant=pk)
+        ],
+        "kga": kga,
+        "consents": [
+            SimpleNamespace(
+                pk=consent,
+                employer_name=employer,
+                agency=agency,
+                scopes=scopes,
+                given_on=given_on,
+                valid_until=valid_until,
+                withdrawn_on=withdrawn_on,
+                withdrawn_by_participant=by_participant,
+            )
+            for (
+                consent,
+                employer,
+                agency,
+                scopes,
+                given_on,
+                valid_until,
+                withdrawn_on,
+                by_participant,
+            ) in _CONSENTS.rows(participant=pk)
+        ],
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.db.models import Min, Prefetch, Q
+from django.db.models import Min, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,20 +21,18 @@ from matching.choices import Weekday
 from matching.models import (
     Consent,
     DecisionReason,
-    KgaAssessment,
-    KgaScore,
     OcnCase,
     Participant,
 )
 from matching.participants.commute import commute_limit_text
 from matching.participants.identity import mask
-from matching.participants.selectors import wishes_and_licences
+from matching.participants.selectors import participant_card, wishes_and_licences
 from matching.participants.services.audit import audit_participant_read, audit_participants_read
 from matching.participants.services.consents import consent_record, consent_withdraw
 from matching.participants.services.participants import can_edit, participant_create
 from matching.participants.visibility import may_see_sensitive
 from matching.services.suggestions import rank_profiles_for
-from placements.models import FollowUp, Placement
+from placements.models import FollowUp
 from placements.services.placements import placement_propose
 from portal.access import STAFF, role_required
 from portal.forms import (
@@ -155,24 +153,7 @@ def participant_detail(request, pk):
         "p": participant,
         "full": full,
         "personnummer": participant.personnummer if full else mask(participant.personnummer),
-        "skills": participant.skills.select_related("skill"),
-        "needs": participant.adaptation_needs.select_related("adaptation"),
-        "ocn_cases": OcnCase.objects.filter(participant=participant).select_related(
-            "module__programme"
-        ),
-        "kga": KgaAssessment.objects.filter(participant=participant)
-        .select_related("assessor")
-        .prefetch_related(
-            Prefetch("scores", queryset=KgaScore.objects.select_related("competence"))
-        )[:1],
-        "consents": Consent.objects.filter(participant=participant).select_related("employer"),
-        "placements": Placement.objects.filter(participant=participant).select_related(
-            "task_profile__employer"
-        ),
-        "followups_done": FollowUp.objects.filter(placement__participant=participant, status="done")
-        .select_related("placement__task_profile__employer")
-        .order_by("-done_on"),
-        "languages": participant.languages.all(),
+        **participant_card(participant),
         **wishes_and_licences(participant),
         "available_days": ", ".join(
             str(Weekday(d).label) for d in participant.available_days if d in Weekday.values
