@@ -373,6 +373,17 @@ def compare(
         print(
             f"{kind:<32}" + "".join(f"{per[label]:>14.1f}" for label in labels) + f"{ratio:>8.2f}"
         )
+    # The load mix's own weights: what a request of the mix costs on average (issue 22's measure).
+    total = sum(weight for _role, weight in MIX.values())
+    mixed = {
+        label: sum(result[kind][label] * MIX[kind][1] for kind in MIX) / total for label in labels
+    }
+    print(
+        f"{'weighted mix':<32}"
+        + "".join(f"{mixed[label]:>14.1f}" for label in labels)
+        + f"{mixed[labels[0]] / mixed[labels[1]]:>8.2f}"
+    )
+    result["weighted mix"] = {**mixed, "ratio": mixed[labels[0]] / mixed[labels[1]]}
     return result
 
 
