@@ -11,7 +11,7 @@ from datetime import date
 
 from django.db.models import Count, Q
 
-from employers.choices import ProfileStatus
+from employers.choices import InteractionKind, ProfileStatus
 from employers.models import Employer, Interaction, TaskProfile
 
 OPEN_PLACEMENT_STATUSES = ("proposed", "agreed", "ongoing")  # placements.choices.OPEN_STATUSES
@@ -43,9 +43,7 @@ class RelationSummary:
         return [u for u in self.units if u.unit_id != unit_id and u.last_contact_on]
 
 
-def relation_summary(employer: Employer) -> RelationSummary:
-    """Per unit of the employer's region: last contact (kind, date), the open next step's due date
-    open/regional profile counts and open placements at each unit's profiles."""
+def _region_units(employer: Employer) -> dict[int, UnitRelation]:
     from core.choice_cache import cached_choices
     from core.models import Unit
 
@@ -58,19 +56,42 @@ def relation_summary(employer: Employer) -> RelationSummary:
             .values_list("pk", "name")
         ),
     )
-    units = {pk: UnitRelation(unit_id=pk, unit_name=name) for pk, name in region_units}
-    for row in Interaction.objects.filter(employer=employer).order_by(
-        "unit_id", "-occurred_on", "-pk"
-    ):
-        rel = units.get(row.unit_id)
+    return {pk: UnitRelation(unit_id=pk, unit_name=name) for pk, name in region_units}
+
+
+def _add_contacts(units: dict[int, UnitRelation], interactions) -> None:
+    """Each unit's last contact (kind, date) and its earliest open next step's due date, from
+    ``interactions`` (the employer's log, no free text read)."""
+    rows = interactions.order_by("unit_id", "-occurred_on", "-pk").values_list(
+        "unit_id", "occurred_on", "kind", "next_step_due", "next_step_done", "next_step"
+    )
+    labels = dict(InteractionKind.choices)
+    for unit_id, occurred_on, kind, due, done, next_step in rows:
+        rel = units.get(unit_id)
         if rel is None:
             continue
         if rel.last_contact_on is None:
-            rel.last_contact_on = row.occurred_on
-            rel.last_contact_kind = row.get_kind_display()
-        open_due = row.next_step_due if row.next_step and not row.next_step_done else None
+            rel.last_contact_on = occurred_on
+            rel.last_contact_kind = str(labels.get(kind, kind))
+        open_due = due if next_step and not done else None
         if open_due and (rel.next_step_due is None or open_due < rel.next_step_due):
             rel.next_step_due = open_due
+
+
+def other_units_contacts(employer: Employer, unit_id: int | None) -> list[UnitRelation]:
+    """The "coordinate before calling" note of the employer page: the other units of the region
+    that have had contact with the employer, with their last contact and open next step. The same
+    rows as ``relation_summary(employer).others(unit_id)``, without the profile counts."""
+    units = _region_units(employer)
+    _add_contacts(units, Interaction.objects.filter(employer=employer).exclude(unit_id=unit_id))
+    return [u for u in units.values() if u.unit_id != unit_id and u.last_contact_on]
+
+
+def relation_summary(employer: Employer) -> RelationSummary:
+    """Per unit of the employer's region: last contact (kind, date), the open next step's due date
+    open/regional profile counts and open placements at each unit's profiles."""
+    units = _region_units(employer)
+    _add_contacts(units, Interaction.objects.filter(employer=employer))
     # Open and regional profiles and open placements per unit, in one query. Placements live in a
     # higher app: counted through the reverse relation, never imported.
     is_open = Q(status=ProfileStatus.OPEN)

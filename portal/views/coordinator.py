@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.choices import Role
 from employers.models import Employer, ImportJob, Interaction, TaskProfile
-from employers.selectors import relation_summary
+from employers.selectors import other_units_contacts
 from employers.services.contact_log import interaction_create, interaction_update
 from employers.services.duplicates import (
     duplicate_pairs,
@@ -89,6 +89,42 @@ SORT_LABELS = [
 ]
 
 
+# What the employer page's tables show (portal/jinja2/portal/coordinator/_employer.jinja): the
+# rows are read with these columns only (the participant's row holds identity and health fields).
+INTERACTION_COLUMNS = (
+    "employer_id",
+    "unit_id",
+    "by__first_name",
+    "by__last_name",
+    "kind",
+    "occurred_on",
+    "notes",
+    "next_step",
+    "next_step_due",
+    "next_step_done",
+)
+PROFILE_COLUMNS = (
+    "employer_id",
+    "unit_id",
+    "title",
+    "kind",
+    "status",
+    "slots_taken",
+    "slots_total",
+    "hours_min",
+    "hours_max",
+    "requested_by_id",
+    "request_handled_at",
+)
+PLACEMENT_COLUMNS = (
+    "participant__code",
+    "task_profile__title",
+    "status",
+    "phase",
+    "planned_start",
+)
+
+
 @role_required(*STAFF)
 def employer_detail(request, pk):
     employer = get_object_or_404(
@@ -123,20 +159,22 @@ def employer_detail(request, pk):
         "contacts": contacts,
         "interactions": Interaction.objects.visible_to(request.user)
         .filter(employer=employer)
-        .select_related("by", "contact")[:50],
+        .select_related("by")
+        .only(*INTERACTION_COLUMNS)[:50],
         "profiles": TaskProfile.objects.visible_to(request.user)
         .filter(employer=employer)
-        .select_related("site", "occupation"),
+        .only(*PROFILE_COLUMNS),
         "open_requests": employer.task_profiles.filter(
             requested_by__isnull=False, request_handled_at__isnull=True
         ).select_related("requested_by"),
         "merges": employer_merges(employer),
         "placements": Placement.objects.visible_to(request.user)
         .filter(task_profile__employer=employer)
-        .select_related("participant", "task_profile"),
+        .select_related("participant", "task_profile")
+        .only(*PLACEMENT_COLUMNS),
         "duplicates": possible_duplicates_of(employer),
         # The other units' recent contacts ("coordinate before calling").
-        "others": relation_summary(employer).others(request.user.unit_id),
+        "others": other_units_contacts(employer, request.user.unit_id),
         "form": form,
         "can_write": request.user.role in WRITERS,
     }

@@ -250,3 +250,38 @@ def test_relation_summary_in_the_api_per_role(
         401,
         403,
     )
+
+
+def test_the_employer_pages_note_names_the_other_units_as_the_summary_does(
+    shared_employer, coord_k, coord_t
+):
+    """``other_units_contacts`` (the employer page's note) reads only the log; its rows are the
+    summary's: each other unit's last contact and its earliest open next step, not a done one."""
+    from employers.selectors import other_units_contacts, relation_summary
+
+    for by, day, next_step, due, done in [
+        (coord_k, 3, "Skicka förslag", 20, False),
+        (coord_k, 5, "Ring tillbaka", 12, False),
+        (coord_k, 6, "Klart redan", 8, True),
+        (coord_t, 7, "", None, False),
+    ]:
+        interaction = interaction_create(
+            employer=shared_employer,
+            by=by,
+            kind="visit" if day == 5 else "call",
+            occurred_on=dt.date(2026, 11, day),
+            notes="Samtal om praktikplatser",
+            next_step=next_step,
+            next_step_due=dt.date(2026, 11, due) if due else None,
+        )
+        if done:
+            Interaction.objects.filter(pk=interaction.pk).update(next_step_done=True)
+    for unit_id in (coord_k.unit_id, coord_t.unit_id, None):
+        assert other_units_contacts(shared_employer, unit_id) == relation_summary(
+            shared_employer
+        ).others(unit_id)
+    (kalmar,) = other_units_contacts(shared_employer, coord_t.unit_id)
+    assert kalmar.unit_id == coord_k.unit_id
+    assert kalmar.last_contact_on == dt.date(2026, 11, 6)
+    assert kalmar.next_step_due == dt.date(2026, 11, 12)
+    assert kalmar.last_contact_kind == "Samtal"
