@@ -10,6 +10,7 @@ decimal commas) and the ``label``/``labels`` filters."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.template import defaultfilters
 from django.urls import reverse
 from django.utils.timezone import template_localtime
@@ -37,6 +38,7 @@ def environment(**options) -> Environment:
     env = Environment(**options)
     env.install_gettext_callables(gettext, ngettext, newstyle=True)
     env.globals["url"] = url
+    env.globals["site_languages"] = settings.LANGUAGES
     env.filters.update(
         date=date,
         floatformat=defaultfilters.floatformat,

@@ -26,11 +26,25 @@ def label(value, kind: str) -> str:
 def jinja(context, name: str, **extra) -> str:
     """``{% jinja "portal/guide/_matches.jinja" %}``: a per-row partial rendered by Jinja2
     (``portal/jinja.py``) with this template's context (and ``extra``)."""
+    values = context.flatten()
+    values.update(extra)
+    return _render(name, values)
+
+
+MENU_NAMES = ("request", "user", "user_role", "menu_counts", "LANG")
+
+
+@register.simple_tag(takes_context=True)
+def main_menu(context) -> str:
+    """The main menu of every page (``portal/jinja2/portal/_nav.jinja``), given only the names it
+    reads: a page's own context may use any name (``url``, ``languages``)."""
+    return _render("portal/_nav.jinja", {n: context[n] for n in MENU_NAMES if n in context})
+
+
+def _render(name: str, values: dict) -> str:
     from django.template import engines
     from django.template.backends.utils import csrf_input
 
-    values = context.flatten()
-    values.update(extra)
     request = values.get("request")
     if request is not None:
         # Once per partial: the backend's own is lazy and masks a new token at every use (each
