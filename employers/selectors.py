@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 
 from employers.choices import InteractionKind, ProfileStatus
 from employers.models import Employer, Interaction, TaskProfile
@@ -61,9 +61,16 @@ def _region_units(employer: Employer) -> dict[int, UnitRelation]:
 
 def _add_contacts(units: dict[int, UnitRelation], interactions) -> None:
     """Each unit's last contact (kind, date) and its earliest open next step's due date, from
-    ``interactions`` (the employer's log, no free text read)."""
-    rows = interactions.order_by("unit_id", "-occurred_on", "-pk").values_list(
-        "unit_id", "occurred_on", "kind", "next_step_due", "next_step_done", "next_step"
+    ``interactions`` (the employer's log). The free text stays in the database: whether an entry
+    has a next step is asked there."""
+    rows = (
+        interactions.annotate(
+            has_next_step=ExpressionWrapper(~Q(next_step=""), output_field=BooleanField())
+        )
+        .order_by("unit_id", "-occurred_on", "-pk")
+        .values_list(
+            "unit_id", "occurred_on", "kind", "next_step_due", "next_step_done", "has_next_step"
+        )
     )
     labels = dict(InteractionKind.choices)
     for unit_id, occurred_on, kind, due, done, next_step in rows:
