@@ -1,7 +1,7 @@
 """Where a request's CPU goes: the load benchmark's mix run in-process, per kind of request.
 
     uv run python benchmarks/request_cost.py [--requests 200] [--profile KIND] [--top 25]
-                                             [--only REGEX]
+                                             [--only REGEX] [--kinds REGEX]
 
 Runs against the configured database (``DATABASE_URL``; the demo data of ``manage.py seed_demo``)
 through Django's full request handler and middleware, signed in as the demo users, with no HTTP
@@ -19,6 +19,7 @@ import cProfile
 import os
 import pstats
 import random
+import re
 import statistics
 import sys
 import time
@@ -137,12 +138,15 @@ def main() -> int:
     )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--writes", action="store_true", help="include the two writing kinds")
+    parser.add_argument("--kinds", default="", help="only the kinds matching this regex")
     args = parser.parse_args()
 
     rng = random.Random(args.seed)
     clients = {role: [signed_in(name) for name in names] for role, names in USERS.items()}
     ids = targets(clients)
-    kinds = [k for k in MIX if args.writes or not k.startswith("write")]
+    kinds = [
+        k for k in MIX if (args.writes or not k.startswith("write")) and re.search(args.kinds, k)
+    ]
     profiler = cProfile.Profile() if args.profile else None
     weights = {k: w for k, (_, w) in MIX.items() if k in kinds}
 
