@@ -16,6 +16,12 @@ the markers were (a list widened to as many placeholders as it has items) and ru
 same connection. The database's converters are applied as the ORM applies them (a date from
 SQLite is a ``date``, not text), so the rows equal the queryset's ``values_list`` rows; a test
 compares them for every compiled read (``tests/core/test_compiled.py`` and the callers' own).
+
+A read of model instances (a queryset of objects, with ``select_related``) is declared the same
+way and read with ``objects(...)``: the instances are built from the rows as Django's own
+``ModelIterable`` builds them, the related objects of ``select_related`` included. Compiling such
+a read cost more than running it (a page's done follow-ups with their placement, task profile,
+employer and who did them: 1.8 ms of 2.1 ms).
 """
 
 from __future__ import annotations
@@ -25,7 +31,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
+from django.db.models.query import ModelIterable, get_related_populators
 
 _FIRST_MARKER = -7_046_001  # no row's id: a marker can be told from any real value
 
@@ -74,7 +81,14 @@ class CompiledRows:
         if not queryset.query.combinator:
             fields = [s[0] for s in compiler.select[: compiler.col_count]]
             converters = compiler.get_converters(fields) or None
-        compiled = (pieces, tuple(params), slots, compiler, converters)
+        compiled = (
+            pieces,
+            tuple(params),
+            slots,
+            compiler,
+            converters,
+            _builder(queryset, compiler),
+        )
         with self._lock:
             self._compiled[key] = compiled
         return compiled
@@ -82,12 +96,25 @@ class CompiledRows:
     def rows(self, using: str = "default", **values: Any) -> list[tuple]:
         """The rows for ``values`` (every marker named); ``[]`` when a list is empty, as the ORM
         answers an empty ``__in`` without asking the database."""
+        return self._read(using, values)[0]
+
+    def objects(self, using: str = "default", **values: Any) -> list[Model]:
+        """The model instances for ``values``, as iterating the queryset gives them (its
+        ``select_related`` objects attached); for a read declared as a queryset of objects."""
+        found, builder = self._read(using, values)
+        if builder is None:
+            raise TypeError(f"{self.build!r} is not a read of model instances")
+        return [builder(row) for row in found]
+
+    def _read(self, using: str, values: dict) -> tuple[list[tuple], Callable | None]:
         if set(values) != set(self.markers):
             raise TypeError(f"values for {sorted(self.markers)} expected, got {sorted(values)}")
-        if any(not values[name] for name in self.lists):
-            return []
         connection = connections[using]
-        pieces, params, slots, compiler, converters = self._compile(using, connection.vendor)
+        if any(not values[name] for name in self.lists):
+            return [], self._compile(using, connection.vendor)[5]
+        pieces, params, slots, compiler, converters, builder = self._compile(
+            using, connection.vendor
+        )
         sql, bound = [pieces[0]], []
         for param, slot, piece in zip(params, slots, pieces[1:], strict=True):
             if slot is None:
@@ -106,4 +133,31 @@ class CompiledRows:
             found = cursor.fetchall()
         if converters:
             found = [tuple(row) for row in compiler.apply_converters(found, converters)]
-        return found
+        return found, builder
+
+
+def _builder(queryset: QuerySet, compiler) -> Callable[[tuple], Model] | None:
+    """What turns one row into its model instance, as ``ModelIterable`` does (``None`` for a read
+    of values). Reads that Django completes after the query (prefetches, the objects a related
+    manager already knows) are refused: their instances would differ."""
+    if queryset._iterable_class is not ModelIterable:
+        return None
+    if queryset._prefetch_related_lookups or queryset._known_related_objects:
+        raise RuntimeError(f"{queryset!r}: prefetches are not compiled; read them separately")
+    db = compiler.using
+    select, klass_info = compiler.select, compiler.klass_info
+    model = klass_info["model"]
+    start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+    init_list = [column[0].target.attname for column in select[start:end]]
+    populators = get_related_populators(klass_info, select, db)
+    annotations = tuple(compiler.annotation_col_map.items())
+
+    def build(row: tuple) -> Model:
+        obj = model.from_db(db, init_list, row[start:end])
+        for populator in populators:
+            populator.populate(row, obj)
+        for name, position in annotations:
+            setattr(obj, name, row[position])
+        return obj
+
+    return build

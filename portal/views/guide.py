@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from core.choice_cache import cached_choices
 from core.choices import Role
+from core.compiled import CompiledRows
 from core.exceptions import DomainError
 from core.models import Municipality
 from core.roles import region_id_of
@@ -89,6 +90,12 @@ def participant_list(request):
     )
 
 
+# The profiles of the page's matches, compiled once (``core.compiled``).
+_MATCHED_PROFILES = CompiledRows(
+    lambda ids: TaskProfile.objects.filter(pk__in=ids).select_related("employer", "site"), ids=[]
+)
+
+
 @role_required(*STAFF)
 def participant_detail(request, pk):
     participant = get_object_or_404(
@@ -141,10 +148,7 @@ def participant_detail(request, pk):
         except DomainError:
             matches = []
     profiles = {
-        p.pk: p
-        for p in TaskProfile.objects.filter(
-            pk__in=[m["task_profile"] for m in matches]
-        ).select_related("employer", "site")
+        p.pk: p for p in _MATCHED_PROFILES.objects(ids=[m["task_profile"] for m in matches])
     }
     for m in matches:
         m["profile"] = profiles.get(m["task_profile"])

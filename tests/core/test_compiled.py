@@ -93,3 +93,45 @@ def test_the_callers_compiled_reads_equal_the_orms(people, employer):
     assert wishes["industries"] == [f"{industry.code} {industry.label}"]
     assert sorted(wishes["licences"]) == sorted(person.licences.values_list("label", flat=True))
     assert wishes_and_licences(people[1]) == {"occupations": [], "industries": [], "licences": []}
+
+
+def _placements_with_employer(participant):
+    return Placement.objects.filter(participant_id=participant).select_related(
+        "task_profile__employer", "guide"
+    )
+
+
+PLACEMENT_OBJECTS = CompiledRows(_placements_with_employer, participant=None)
+
+
+def _fields(obj):
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+
+def test_objects_equal_the_querysets_instances_with_their_related_objects(
+    people, employer, django_assert_num_queries
+):
+    for person in people:
+        expected = sorted(_placements_with_employer(person.pk), key=lambda p: p.pk)
+        with django_assert_num_queries(1):  # the related objects come with the row
+            found = sorted(PLACEMENT_OBJECTS.objects(participant=person.pk), key=lambda p: p.pk)
+            names = [p.task_profile.employer.name for p in found]
+            guides = [p.guide for p in found]
+        assert [_fields(p) for p in found] == [_fields(p) for p in expected]
+        assert [_fields(p.task_profile) for p in found] == [
+            _fields(p.task_profile) for p in expected
+        ]
+        assert names == [employer.name] * 2
+        assert guides == [p.guide for p in expected]
+        assert all(not p._state.adding and p._state.db == "default" for p in found)
+    assert PLACEMENT_OBJECTS.objects(participant=-1) == []
+
+
+def test_objects_are_refused_for_a_read_of_values_and_prefetches_are_refused(people):
+    with pytest.raises(TypeError):
+        PLACEMENTS.objects(ids=[people[0].pk], status="ended")
+    prefetching = CompiledRows(
+        lambda ids: Participant.objects.filter(pk__in=ids).prefetch_related("skills"), ids=[]
+    )
+    with pytest.raises(RuntimeError):
+        prefetching.objects(ids=[people[0].pk])
