@@ -30,11 +30,18 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Model, QuerySet
-from django.db.models.query import ModelIterable, get_related_populators
+from django.db.models.query import (
+    ModelIterable,
+    ValuesListIterable,
+    get_related_populators,
+)
 
 _FIRST_MARKER = -7_046_001  # no row's id: a marker can be told from any real value
+_ITERABLES = (ModelIterable, ValuesListIterable)
+_ORM = ("the ORM reads it",)  # a compiled entry: this read is not compiled
 
 
 class CompiledRows:
@@ -45,31 +52,53 @@ class CompiledRows:
     marker is a negative number; a text field's lookup carries it as its text). A marker must
     appear as a parameter of its own in the SQL, which the first compilation checks."""
 
-    def __init__(self, build: Callable[..., QuerySet], **markers: list | None):
+    def __init__(
+        self, build: Callable[..., QuerySet], *, scoped: bool = False, **markers: list | None
+    ):
         self.build = build
+        self.scoped = scoped
         self.lists = {name for name, kind in markers.items() if isinstance(kind, list)}
         self.markers = {name: _FIRST_MARKER - i for i, name in enumerate(markers)}
-        self._compiled: dict[tuple[str, str], tuple] = {}
+        self._compiled: dict[tuple, tuple | None] = {}
         self._lock = threading.Lock()
 
-    def _compile(self, alias: str, vendor: str) -> tuple:
-        key = (alias, vendor)
-        compiled = self._compiled.get(key)
-        if compiled is not None:
-            return compiled
-        queryset = self.build(
-            **{
-                name: [marker] if name in self.lists else marker
-                for name, marker in self.markers.items()
-            }
-        )
+    def _compile(self, alias: str, vendor: str, role: str | None = None) -> tuple | None:
+        key = (alias, vendor, role)
+        if key in self._compiled:
+            return self._compiled[key]
+        compiled = self._compile_once(alias, role, shift=0)
+        if self.scoped and compiled not in (None, _ORM):
+            _same_but_the_markers(self.build, compiled, self._compile_once(alias, role, shift=100))
+        with self._lock:
+            self._compiled[key] = compiled
+        return compiled
+
+    def _compile_once(self, alias: str, role: str | None, shift: int) -> tuple | None:
+        markers = {name: marker - shift for name, marker in self.markers.items()}
+        given = {name: [markers[name]] if name in self.lists else m for name, m in markers.items()}
+        scope = {}
+        if self.scoped:
+            base = _FIRST_MARKER - len(self.markers) - shift
+            scope = {name: base - i for i, name in enumerate(_SCOPE)}
+            markers |= scope
+            with connections[alias].execute_wrapper(_no_queries):
+                queryset = self.build(_stand_in(role, scope), **given)
+        else:
+            queryset = self.build(**given)
+        if queryset._iterable_class not in _ITERABLES:
+            # A queryset that builds its rows its own way (the regional administrator's contact
+            # log withholds free text): the ORM reads it.
+            return _ORM
         compiler = queryset.query.get_compiler(using=alias)
-        sql, params = compiler.as_sql()
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:  # ``none()``: the user may see nothing, the ORM asks nothing
+            return None
         pieces = tuple(sql.split("%s"))
         if len(pieces) != len(params) + 1 or "%%" in sql:
             raise RuntimeError(f"{self.build!r}: the SQL's placeholders cannot be told apart")
         # A text field's lookup turns the marker into its text, an integer's keeps the number.
-        by_marker = {str(marker): name for name, marker in self.markers.items()}
+        by_marker = {str(marker): name for name, marker in markers.items()}
         slots = tuple(
             by_marker.get(str(p)) if isinstance(p, (int, str)) and not isinstance(p, bool) else None
             for p in params
@@ -81,7 +110,7 @@ class CompiledRows:
         if not queryset.query.combinator:
             fields = [s[0] for s in compiler.select[: compiler.col_count]]
             converters = compiler.get_converters(fields) or None
-        compiled = (
+        return (
             pieces,
             tuple(params),
             slots,
@@ -89,32 +118,53 @@ class CompiledRows:
             converters,
             _builder(queryset, compiler),
         )
-        with self._lock:
-            self._compiled[key] = compiled
-        return compiled
 
-    def rows(self, using: str = "default", **values: Any) -> list[tuple]:
+    def rows(self, using: str = "default", user=None, **values: Any) -> list[tuple]:
         """The rows for ``values`` (every marker named); ``[]`` when a list is empty, as the ORM
-        answers an empty ``__in`` without asking the database."""
-        return self._read(using, values)[0]
+        answers an empty ``__in`` without asking the database. A scoped read is also given the
+        ``user`` whose ``visible_to`` scope it reads in."""
+        found, _builder = self._read(using, user, values)
+        return found
 
-    def objects(self, using: str = "default", **values: Any) -> list[Model]:
+    def objects(self, using: str = "default", user=None, **values: Any) -> list[Model]:
         """The model instances for ``values``, as iterating the queryset gives them (its
         ``select_related`` objects attached); for a read declared as a queryset of objects."""
-        found, builder = self._read(using, values)
-        if builder is None:
+        found, builder = self._read(using, user, values)
+        if builder is None and found and not isinstance(found[0], Model):
             raise TypeError(f"{self.build!r} is not a read of model instances")
-        return [builder(row) for row in found]
+        return [row if isinstance(row, Model) else builder(row) for row in found]
 
-    def _read(self, using: str, values: dict) -> tuple[list[tuple], Callable | None]:
+    def one(self, using: str = "default", user=None, **values: Any) -> Model | None:
+        """The one instance for ``values`` (a read by primary key), or ``None``."""
+        found = self.objects(using, user, **values)
+        if len(found) > 1:
+            raise RuntimeError(f"{self.build!r}: {len(found)} rows where one was expected")
+        return found[0] if found else None
+
+    def _read(self, using: str, user, values: dict) -> tuple[list, Callable | None]:
         if set(values) != set(self.markers):
             raise TypeError(f"values for {sorted(self.markers)} expected, got {sorted(values)}")
         connection = connections[using]
+        role = None
+        if self.scoped:
+            from core.roles import role_of
+
+            role = role_of(user)
+        compiled = self._compile(using, connection.vendor, role)
+        if compiled is None:
+            return [], None
+        if compiled is _ORM:
+            queryset = self.build(user, **values) if self.scoped else self.build(**values)
+            return list(queryset.using(using)), None
+        pieces, params, slots, compiler, converters, builder = compiled
+        scope = {}
+        if self.scoped:
+            scope = _scope_values(user, set(slots) & set(_SCOPE))
+            if scope is None:  # no unit or region: the ORM says what that means
+                return list(self.build(user, **values).using(using)), builder
         if any(not values[name] for name in self.lists):
-            return [], self._compile(using, connection.vendor)[5]
-        pieces, params, slots, compiler, converters, builder = self._compile(
-            using, connection.vendor
-        )
+            return [], builder
+        values = values | scope
         sql, bound = [pieces[0]], []
         for param, slot, piece in zip(params, slots, pieces[1:], strict=True):
             if slot is None:
@@ -134,6 +184,51 @@ class CompiledRows:
         if converters:
             found = [tuple(row) for row in compiler.apply_converters(found, converters)]
         return found, builder
+
+
+# A scoped read's markers for what ``visible_to(user)`` reads of the user.
+_SCOPE = ("_unit", "_region", "_user")
+
+
+def _stand_in(role: str | None, scope: dict[str, int]):
+    """A user that is nobody: the role it is compiled for, and markers for its unit, its unit's
+    region and its own id, which every call replaces with the real user's."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model()(pk=scope["_user"], unit_id=scope["_unit"])
+    user._brygga_role = role
+    user._brygga_region = scope["_region"]
+    return user
+
+
+def _scope_values(user, used: set[str]) -> dict[str, int] | None:
+    from core.roles import region_id_of
+
+    found = {}
+    for name in used:
+        value = {
+            "_unit": lambda: user.unit_id,
+            "_region": lambda: region_id_of(user),
+            "_user": lambda: user.pk,
+        }[name]()
+        if value is None:
+            return None
+        found[name] = value
+    return found
+
+
+def _no_queries(execute, sql, params, many, context):
+    raise RuntimeError(f"a scoped read must be built from the user's attributes alone: {sql}")
+
+
+def _same_but_the_markers(build, first: tuple, second: tuple) -> None:
+    """Two compilations with different markers give the same SQL and parameters except where
+    the markers go: no value of the stand-in user was built into the SQL any other way."""
+    if first[0] != second[0] or first[2] != second[2]:
+        raise RuntimeError(f"{build!r}: the scoped SQL depends on more than its markers")
+    for a, b, slot in zip(first[1], second[1], first[2], strict=True):
+        if slot is None and a != b:
+            raise RuntimeError(f"{build!r}: a value of the user is in the SQL: {a!r}")
 
 
 def _builder(queryset: QuerySet, compiler) -> Callable[[tuple], Model] | None:

@@ -135,3 +135,92 @@ def test_objects_are_refused_for_a_read_of_values_and_prefetches_are_refused(peo
     )
     with pytest.raises(RuntimeError):
         prefetching.objects(ids=[people[0].pk])
+
+
+# --- scoped reads: ``visible_to(user)`` compiled once per role ---------------------------------
+
+
+def _visible_placements(user, ids):
+    return (
+        Placement.objects.visible_to(user)
+        .filter(participant_id__in=ids)
+        .select_related("task_profile__employer")
+        .order_by("pk")
+    )
+
+
+VISIBLE_PLACEMENTS = CompiledRows(_visible_placements, scoped=True, ids=[])
+
+
+def _profiles_of(user):
+    from employers.models import TaskProfile
+
+    return TaskProfile.objects.visible_to(user).values_list("pk", "title").order_by("pk")
+
+
+VISIBLE_PROFILES = CompiledRows(_profiles_of, scoped=True)
+
+
+def test_a_scoped_read_gives_each_user_what_visible_to_gives_them(
+    people,
+    unit,
+    guide,
+    coordinator,
+    manager,
+    admin_user,
+    foreign_guide,
+    employer_user,
+    other_employer_user,
+    other_employer,
+):
+    from core.models import User
+    from tests.factories.core import UserFactory
+
+    other = ParticipantFactory(unit=foreign_guide.unit, guide=foreign_guide)
+    PlacementFactory(participant=other, task_profile=TaskProfileFactory(employer=other_employer))
+    TaskProfileFactory(employer=other_employer, regional=True)
+    ids = [p.pk for p in people] + [other.pk]
+    nobody = UserFactory(username="nobody", role=None, unit=unit)
+    unitless = UserFactory(username="ulla", role="guide", unit=None)
+    cast = [
+        guide,
+        coordinator,
+        manager,
+        admin_user,
+        foreign_guide,
+        employer_user,
+        other_employer_user,
+        nobody,
+        unitless,
+    ]
+    seen = {}
+    for user in cast:
+        user = User.objects.get(pk=user.pk)  # a request's user: nothing cached on it
+        expected = list(_visible_placements(user, ids))
+        found = VISIBLE_PLACEMENTS.objects(user=user, ids=ids)
+        assert [_fields(p) for p in found] == [_fields(p) for p in expected], user.username
+        assert [p.task_profile.employer.name for p in found] == [
+            p.task_profile.employer.name for p in expected
+        ]
+        assert VISIBLE_PROFILES.rows(user=user) == list(_profiles_of(user)), user.username
+        seen[user.username] = len(found)
+    # The cast sees different things, so the test compares something.
+    assert seen["gustav"] == 6 and seen["otto"] == 1 and seen["ada"] == 7
+    assert seen["erik"] == 6 and seen["fiona"] == 1 and seen["nobody"] == 0
+
+
+def test_a_scoped_read_is_refused_when_it_builds_a_users_value_into_its_sql(guide):
+    baked = CompiledRows(
+        lambda user: Participant.objects.filter(unit_id=user.unit_id + 1).values_list("pk"),
+        scoped=True,
+    )
+    with pytest.raises(RuntimeError, match="depends on more than|value of the user"):
+        baked.rows(user=guide)
+    asking = CompiledRows(
+        lambda user: Participant.objects.filter(
+            unit_id__in=list(Participant.objects.values_list("unit_id", flat=True))
+        ).values_list("pk"),
+        scoped=True,
+    )
+    with pytest.raises(RuntimeError, match="user's attributes alone"):
+        asking.rows(user=guide)
