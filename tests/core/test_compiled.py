@@ -224,3 +224,28 @@ def test_a_scoped_read_is_refused_when_it_builds_a_users_value_into_its_sql(guid
     )
     with pytest.raises(RuntimeError, match="user's attributes alone"):
         asking.rows(user=guide)
+
+
+def test_a_scoped_read_whose_queryset_builds_its_own_rows_goes_through_the_orm(
+    regional_admin_k, coord_k, coord_t, shared_employer, unit_k, unit_t
+):
+    """The regional administrator's contact log withholds other units' free text while it reads
+    the rows: that reader's read is the ORM's, and the coordinator's is compiled."""
+    from employers.models import Interaction
+    from tests.factories.employers import InteractionFactory
+
+    InteractionFactory(employer=shared_employer, unit=unit_k, by=coord_k, notes="Kalmar")
+    InteractionFactory(employer=shared_employer, unit=unit_t, by=coord_t, notes="Torsås")
+    log = CompiledRows(
+        lambda user, employer: (
+            Interaction.objects.visible_to(user).filter(employer_id=employer).order_by("notes")
+        ),
+        scoped=True,
+        employer=None,
+    )
+    read = log.objects(user=regional_admin_k, employer=shared_employer.pk)
+    assert [(i.notes, getattr(i, "text_withheld", False)) for i in read] == [
+        ("Kalmar", False),
+        ("", True),  # Torsås's notes
+    ]
+    assert [i.notes for i in log.objects(user=coord_t, employer=shared_employer.pk)] == ["Torsås"]
