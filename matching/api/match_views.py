@@ -1,5 +1,6 @@
 """Matches for staff: ranked, explained; decisions; weights; recompute jobs. Never for employers."""
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, mixins, status, viewsets
@@ -8,6 +9,7 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
 from core.choices import Role
+from core.compiled import CompiledRows
 from employers.models import TaskProfile
 from matching.api import match_serializers as s
 from matching.models import MatchDecision, MatchWeights, Participant, RecomputeJob
@@ -71,6 +73,22 @@ def _query(serializer_class, request):
     return data.validated_data
 
 
+# The matches requests' own reads, compiled once per role (``core.compiled``). The participant:
+# only what ranking and the audit need (its row is wide: identity fields).
+_MATCHED_PARTICIPANT = CompiledRows(
+    lambda user, pk: (
+        Participant.objects.visible_to(user).filter(pk=pk).only("pk", "unit_id", "code", "active")
+    ),
+    scoped=True,
+    pk=None,
+)
+_MATCHED_PROFILE = CompiledRows(
+    lambda user, pk: TaskProfile.objects.visible_to(user).filter(pk=pk).select_related("employer"),
+    scoped=True,
+    pk=None,
+)
+
+
 class ParticipantMatchesView(APIView):
     """The best task profiles for a participant, each with its breakdown."""
 
@@ -78,11 +96,9 @@ class ParticipantMatchesView(APIView):
 
     @extend_schema(parameters=[s.MatchQuerySerializer], responses=MATCHES_OR_PAGE)
     def get(self, request, pk):
-        # Only what ranking and the audit need: the participant's row is wide (identity fields).
-        participant = get_object_or_404(
-            Participant.objects.visible_to(request.user).only("pk", "unit_id", "code", "active"),
-            pk=pk,
-        )
+        participant = _MATCHED_PARTICIPANT.one(user=request.user, pk=pk)
+        if participant is None:
+            raise Http404
         q = _query(s.MatchQuerySerializer, request)
         filters = _filters(q)
         if q["include_excluded"]:
@@ -132,9 +148,9 @@ class ProfileMatchesView(APIView):
 
     @extend_schema(parameters=[s.ProfileMatchQuerySerializer], responses=MATCHES_OR_PAGE)
     def get(self, request, pk):
-        profile = get_object_or_404(
-            TaskProfile.objects.visible_to(request.user).select_related("employer"), pk=pk
-        )
+        profile = _MATCHED_PROFILE.one(user=request.user, pk=pk)
+        if profile is None:
+            raise Http404
         q = _query(s.ProfileMatchQuerySerializer, request)
         filters = _filters(q)
         if q["include_excluded"]:

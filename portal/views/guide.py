@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.db.models import Min, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -90,7 +91,14 @@ def participant_list(request):
     )
 
 
-# The profiles of the page's matches, compiled once (``core.compiled``).
+# The participant, and the profiles of the page's matches, compiled once (``core.compiled``).
+_PARTICIPANT = CompiledRows(
+    lambda user, pk: (
+        Participant.objects.visible_to(user).filter(pk=pk).select_related("guide", "municipality")
+    ),
+    scoped=True,
+    pk=None,
+)
 _MATCHED_PROFILES = CompiledRows(
     lambda ids: TaskProfile.objects.filter(pk__in=ids).select_related("employer", "site"), ids=[]
 )
@@ -98,9 +106,9 @@ _MATCHED_PROFILES = CompiledRows(
 
 @role_required(*STAFF)
 def participant_detail(request, pk):
-    participant = get_object_or_404(
-        Participant.objects.visible_to(request.user).select_related("guide", "municipality"), pk=pk
-    )
+    participant = _PARTICIPANT.one(user=request.user, pk=pk)
+    if participant is None:
+        raise Http404
     audit_participant_read(participant=participant, user=request.user, request=request, what="page")
     full = may_see_sensitive(request.user, participant)
     form = ProposeForm(request.POST or None)
