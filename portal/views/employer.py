@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.choices import Role
+from core.compiled import CompiledRows
 from employers.models import EmployerMembership, TaskProfile
 from employers.services.profile_requests import task_profile_request
 from placements.models import FollowUp, Placement
@@ -25,26 +27,51 @@ from portal.access import role_required
 from portal.forms import ProfileRequestForm
 from portal.views.common import run_service
 
+# The portal's reads, compiled once (``core.compiled``; per role where scoped by the user).
+_MEMBERSHIP = CompiledRows(
+    lambda member: EmployerMembership.objects.filter(user_id=member).select_related(
+        "employer__owner"
+    ),
+    member=None,
+)
+_ONGOING = CompiledRows(
+    lambda user: (
+        Placement.objects.visible_to(user)
+        .exclude(status="ended")
+        .select_related("task_profile", "participant")
+    ),
+    scoped=True,
+)
+_OPEN_PROFILES = CompiledRows(
+    lambda user: TaskProfile.objects.visible_to(user).filter(status="open").select_related("site"),
+    scoped=True,
+)
+# Waiting = asked for and not yet marked handled by the coordinator.
+_REQUESTS = CompiledRows(
+    lambda user: TaskProfile.objects.visible_to(user).filter(
+        status="draft", requested_by__isnull=False, request_handled_at__isnull=True
+    ),
+    scoped=True,
+)
+
 
 def _employer(request):
-    return get_object_or_404(
-        EmployerMembership.objects.select_related("employer__owner"), user=request.user
-    ).employer
+    membership = _MEMBERSHIP.one(member=request.user.pk)
+    if membership is None:
+        raise Http404
+    return membership.employer
+
+
+def _readable(placements: list) -> list:
+    """Placements with what the employer may read of each participant (three queries)."""
+    prefetch_related_objects(placements, *employer_view_prefetch())
+    return with_employer_scopes(placements)
 
 
 @role_required(Role.EMPLOYER)
 def employer_home(request):
     employer = _employer(request)
-
-    def readable(queryset):
-        """Placements with what the employer may read of each participant (three queries)."""
-        return with_employer_scopes(
-            queryset.select_related("task_profile", "participant").prefetch_related(
-                *employer_view_prefetch()
-            )
-        )
-
-    placements = readable(Placement.objects.visible_to(request.user).exclude(status="ended"))
+    placements = _readable(_ONGOING.objects(user=request.user))
     rows = [
         {"placement": p, "person": employer_view(p), "plan": employer_may_see_plan(p)}
         for p in placements
@@ -65,19 +92,20 @@ def employer_home(request):
     if missing:
         by_pk |= {
             p.pk: p
-            for p in readable(Placement.objects.visible_to(request.user).filter(pk__in=missing))
+            for p in _readable(
+                list(
+                    Placement.objects.visible_to(request.user)
+                    .filter(pk__in=missing)
+                    .select_related("task_profile", "participant")
+                )
+            )
         }
     for followup in followups:
         followup.placement = by_pk[followup.placement_id]
     context = {
         "employer": employer,
-        "profiles": TaskProfile.objects.visible_to(request.user)
-        .filter(status="open")
-        .select_related("site"),
-        # Waiting = asked for and not yet marked handled by the coordinator.
-        "requests": TaskProfile.objects.visible_to(request.user).filter(
-            status="draft", requested_by__isnull=False, request_handled_at__isnull=True
-        ),
+        "profiles": _OPEN_PROFILES.objects(user=request.user),
+        "requests": _REQUESTS.objects(user=request.user),
         "placements": rows,
         "followups": [_followup_row(f) for f in followups],
         "coordinator": employer.owner,
