@@ -161,37 +161,32 @@ def _profiles_of(user):
 VISIBLE_PROFILES = CompiledRows(_profiles_of, scoped=True)
 
 
+CAST = [
+    "guide",
+    "coordinator",
+    "manager",
+    "admin_user",
+    "foreign_guide",
+    "employer_user",
+    "other_employer_user",
+]
+
+
 def test_a_scoped_read_gives_each_user_what_visible_to_gives_them(
-    people,
-    unit,
-    guide,
-    coordinator,
-    manager,
-    admin_user,
-    foreign_guide,
-    employer_user,
-    other_employer_user,
-    other_employer,
+    people, unit, other_employer, request
 ):
     from core.models import User
     from tests.factories.core import UserFactory
 
+    cast = [request.getfixturevalue(name) for name in CAST]
+    foreign_guide = request.getfixturevalue("foreign_guide")
     other = ParticipantFactory(unit=foreign_guide.unit, guide=foreign_guide)
     PlacementFactory(participant=other, task_profile=TaskProfileFactory(employer=other_employer))
     TaskProfileFactory(employer=other_employer, regional=True)
     ids = [p.pk for p in people] + [other.pk]
-    nobody = UserFactory(username="nobody", role=None, unit=unit)
-    unitless = UserFactory(username="ulla", role="guide", unit=None)
-    cast = [
-        guide,
-        coordinator,
-        manager,
-        admin_user,
-        foreign_guide,
-        employer_user,
-        other_employer_user,
-        nobody,
-        unitless,
+    cast += [
+        UserFactory(username="nobody", role=None, unit=unit),
+        UserFactory(username="ulla", role="guide", unit=None),
     ]
     seen = {}
     for user in cast:
