@@ -26,6 +26,8 @@ employer and who did them: 1.8 ms of 2.1 ms).
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -106,6 +108,9 @@ class CompiledRows:
         missing = set(self.markers) - set(slots)
         if missing:
             raise RuntimeError(f"{self.build!r}: markers not in the SQL: {sorted(missing)}")
+        dated = [p for p, slot in zip(params, slots, strict=True) if slot is None and _is_date(p)]
+        if dated:  # today's date would stay in the SQL for good
+            raise RuntimeError(f"{self.build!r}: a date is fixed in a compiled read: {dated}")
         converters = None
         if not queryset.query.combinator:
             fields = [s[0] for s in compiler.select[: compiler.col_count]]
@@ -184,6 +189,16 @@ class CompiledRows:
         if converters:
             found = [tuple(row) for row in compiler.apply_converters(found, converters)]
         return found, builder
+
+
+def _is_date(value) -> bool:
+    """A date or time as the database is given it (SQLite gets its ISO text)."""
+    if isinstance(value, (dt.date, dt.time)):
+        return True
+    return isinstance(value, str) and _ISO_DATE.match(value) is not None
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}([ T]|$)")
 
 
 # A scoped read's markers for what ``visible_to(user)`` reads of the user.

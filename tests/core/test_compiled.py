@@ -244,3 +244,17 @@ def test_a_scoped_read_whose_queryset_builds_its_own_rows_goes_through_the_orm(
         ("", True),  # Torsås's notes
     ]
     assert [i.notes for i in log.objects(user=coord_t, employer=shared_employer.pk)] == ["Torsås"]
+
+
+def test_a_read_with_a_date_in_its_sql_is_refused(people):
+    """Today's date would stay in the compiled SQL from its first call on."""
+    from django.utils import timezone
+
+    dated = CompiledRows(
+        lambda ids: Placement.objects.filter(
+            participant_id__in=ids, ended_on__lte=timezone.localdate()
+        ).values_list("pk"),
+        ids=[],
+    )
+    with pytest.raises(RuntimeError, match="a date is fixed"):
+        dated.rows(ids=[people[0].pk])
