@@ -47,7 +47,15 @@ _ORM = ("the ORM reads it",)  # a compiled entry: this read is not compiled
 
 
 class CompiledRows:
-    """A ``values_list`` read compiled once per database (see the module's docstring).
+    """A read compiled once per database (see the module's docstring): ``rows`` for a
+    ``values_list`` read, ``objects`` and ``one`` for a read of model instances.
+
+    ``scoped=True``: ``build(user, **markers)`` reads through ``visible_to(user)`` and is compiled
+    once per role, from a stand-in user whose unit, region and id are markers that each call
+    replaces with the real user's (the stand-in may not query, and a second compilation with
+    other markers proves nothing else of the user reached the SQL). A user without unit or region,
+    and a queryset that builds its rows itself, are read through the ORM. A date among the fixed
+    parameters is refused: it would stay in the SQL.
 
     ``build(**markers)`` returns the queryset; each keyword names a marker, with ``[]`` for a list
     (``__in``) and ``None`` for a single value. Markers stand for integer or text values (the
@@ -128,8 +136,7 @@ class CompiledRows:
         """The rows for ``values`` (every marker named); ``[]`` when a list is empty, as the ORM
         answers an empty ``__in`` without asking the database. A scoped read is also given the
         ``user`` whose ``visible_to`` scope it reads in."""
-        found, _builder = self._read(using, user, values)
-        return found
+        return self._read(using, user, values)[0]
 
     def objects(self, using: str = "default", user=None, **values: Any) -> list[Model]:
         """The model instances for ``values``, as iterating the queryset gives them (its
@@ -221,15 +228,14 @@ def _scope_values(user, used: set[str]) -> dict[str, int] | None:
 
     found = {}
     for name in used:
-        value = {
-            "_unit": lambda: user.unit_id,
-            "_region": lambda: region_id_of(user),
-            "_user": lambda: user.pk,
-        }[name]()
+        value = region_id_of(user) if name == "_region" else getattr(user, SCOPE_ATTRS[name])
         if value is None:
             return None
         found[name] = value
     return found
+
+
+SCOPE_ATTRS = {"_unit": "unit_id", "_user": "pk"}
 
 
 def _no_queries(execute, sql, params, many, context):
