@@ -13,6 +13,7 @@ from matching.models import Participant
 from matching.participants.consent_wording import CURRENT_WORDING_VERSION, WORDINGS
 from placements.rules import date_errors
 from portal.method_forms import ParticipantCodesField
+from portal.widgets import ListedSelect
 
 
 class HoursRangeMixin:
@@ -36,13 +37,22 @@ class DateInput(forms.DateInput):
 class EmployerFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     municipality = forms.ModelChoiceField(
-        label=_("Municipality"), queryset=Municipality.objects.none(), required=False
+        label=_("Municipality"),
+        queryset=Municipality.objects.none(),
+        required=False,
+        widget=ListedSelect,
     )
     industry = forms.ModelChoiceField(
-        label=_("Industry"), queryset=Industry.objects.filter(level=1), required=False
+        label=_("Industry"),
+        queryset=Industry.objects.filter(level=1),
+        required=False,
+        widget=ListedSelect,
     )
     status = forms.ChoiceField(
-        label=_("Status"), choices=[("", "—"), *EmployerStatus.choices], required=False
+        label=_("Status"),
+        choices=[("", "—"), *EmployerStatus.choices],
+        required=False,
+        widget=ListedSelect,
     )
 
     def __init__(self, *args, unit=None, **kwargs):
