@@ -1,10 +1,11 @@
 from rest_framework import serializers
 
 from core import models
+from core.api.model_serializer import ModelSerializer
 from core.roles import role_of
 
 
-class MeSerializer(serializers.ModelSerializer):
+class MeSerializer(ModelSerializer):
     role = serializers.SerializerMethodField()
 
     class Meta:
@@ -15,7 +16,7 @@ class MeSerializer(serializers.ModelSerializer):
         return role_of(obj)
 
 
-class UnitSerializer(serializers.ModelSerializer):
+class UnitSerializer(ModelSerializer):
     municipalities = serializers.PrimaryKeyRelatedField(
         queryset=models.Municipality.objects.all(), many=True, required=False
     )
@@ -26,7 +27,7 @@ class UnitSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "region", "municipalities", "email", "phone", "address"]
 
 
-class RegionSerializer(serializers.ModelSerializer):
+class RegionSerializer(ModelSerializer):
     county_code = serializers.CharField(read_only=True)
     units = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
@@ -35,49 +36,49 @@ class RegionSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "county", "county_code", "units"]
 
 
-class CountySerializer(serializers.ModelSerializer):
+class CountySerializer(ModelSerializer):
     class Meta:
         model = models.County
         fields = ["code", "name"]
 
 
-class MunicipalitySerializer(serializers.ModelSerializer):
+class MunicipalitySerializer(ModelSerializer):
     class Meta:
         model = models.Municipality
         fields = ["code", "name", "county", "latitude", "longitude"]
 
 
-class LocalitySerializer(serializers.ModelSerializer):
+class LocalitySerializer(ModelSerializer):
     class Meta:
         model = models.Locality
         fields = ["id", "name", "municipality", "latitude", "longitude", "population"]
 
 
-class SkillSerializer(serializers.ModelSerializer):
+class SkillSerializer(ModelSerializer):
     class Meta:
         model = models.Skill
         fields = ["id", "label", "label_en", "synonyms", "concept_id"]
 
 
-class OccupationSerializer(serializers.ModelSerializer):
+class OccupationSerializer(ModelSerializer):
     class Meta:
         model = models.Occupation
         fields = ["id", "label", "ssyk", "synonyms", "concept_id", "no_education_required"]
 
 
-class IndustrySerializer(serializers.ModelSerializer):
+class IndustrySerializer(ModelSerializer):
     class Meta:
         model = models.Industry
         fields = ["code", "label", "level", "parent"]
 
 
-class AdaptationSerializer(serializers.ModelSerializer):
+class AdaptationSerializer(ModelSerializer):
     class Meta:
         model = models.Adaptation
         fields = ["id", "code", "label", "label_en", "category", "description"]
 
 
-class LicenceSerializer(serializers.ModelSerializer):
+class LicenceSerializer(ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     includes = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
@@ -86,7 +87,7 @@ class LicenceSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "label", "label_en", "kind", "kind_label", "issuer", "includes"]
 
 
-class OcnModuleSerializer(serializers.ModelSerializer):
+class OcnModuleSerializer(ModelSerializer):
     class Meta:
         model = models.OcnModule
         fields = [
@@ -102,7 +103,7 @@ class OcnModuleSerializer(serializers.ModelSerializer):
         ]
 
 
-class OcnProgrammeSerializer(serializers.ModelSerializer):
+class OcnProgrammeSerializer(ModelSerializer):
     modules = OcnModuleSerializer(many=True, read_only=True)
 
     class Meta:
@@ -110,7 +111,7 @@ class OcnProgrammeSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "occupational_area", "description", "modules"]
 
 
-class KgaCompetenceSerializer(serializers.ModelSerializer):
+class KgaCompetenceSerializer(ModelSerializer):
     class Meta:
         model = models.KgaCompetence
         fields = ["id", "code", "name", "name_en", "description", "order"]

@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api.model_serializer import ModelSerializer
 from core.choices import Role
 from core.models import Adaptation, KgaCompetence, Licence, OcnModule, Skill
 from core.roles import role_of
@@ -84,7 +85,7 @@ class OwnerSerializer(serializers.Serializer):
     phone = serializers.CharField()
 
 
-class EmployerSerializer(serializers.ModelSerializer):
+class EmployerSerializer(ModelSerializer):
     owner = OwnerSerializer(read_only=True, allow_null=True)  # an administrator may leave it empty
     possible_duplicates = serializers.SerializerMethodField()
 
@@ -131,7 +132,7 @@ class EmployerSerializer(serializers.ModelSerializer):
         return data
 
 
-class SiteSerializer(serializers.ModelSerializer):
+class SiteSerializer(ModelSerializer):
     class Meta:
         model = Site
         fields = [
@@ -152,7 +153,7 @@ class SiteSerializer(serializers.ModelSerializer):
         ]
 
 
-class ContactPersonSerializer(serializers.ModelSerializer):
+class ContactPersonSerializer(ModelSerializer):
     class Meta:
         model = ContactPerson
         fields = [
@@ -170,7 +171,7 @@ class ContactPersonSerializer(serializers.ModelSerializer):
         ]
 
 
-class InteractionSerializer(serializers.ModelSerializer):
+class InteractionSerializer(ModelSerializer):
     by_name = serializers.CharField(source="by.get_full_name", read_only=True)
     employer_name = serializers.CharField(source="employer.name", read_only=True)
     is_overdue = serializers.BooleanField(read_only=True)
@@ -223,7 +224,7 @@ class ProfileSkillOutSerializer(serializers.Serializer):
         return obj.skill.label if obj.skill_id else obj.free_text
 
 
-class TaskProfileSerializer(serializers.ModelSerializer):
+class TaskProfileSerializer(ModelSerializer):
     skills = ProfileSkillOutSerializer(many=True, read_only=True)
     ocn_modules = serializers.SerializerMethodField()
     kga_requirements = serializers.SerializerMethodField()
@@ -271,7 +272,7 @@ class TaskProfileSerializer(serializers.ModelSerializer):
 # --- input --------------------------------------------------------------------------------------
 
 
-class EmployerInputSerializer(serializers.ModelSerializer):
+class EmployerInputSerializer(ModelSerializer):
     class Meta:
         model = Employer
         fields = [
@@ -325,7 +326,7 @@ class ImportInputSerializer(serializers.Serializer):
         return f
 
 
-class SiteInputSerializer(serializers.ModelSerializer):
+class SiteInputSerializer(ModelSerializer):
     offered_adaptations = serializers.PrimaryKeyRelatedField(
         queryset=Adaptation.objects.filter(active=True), many=True, required=False
     )
@@ -354,7 +355,7 @@ class SiteInputSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class ContactInputSerializer(serializers.ModelSerializer):
+class ContactInputSerializer(ModelSerializer):
     phone = serializers.CharField(required=False, allow_blank=True, max_length=40)
 
     class Meta:
@@ -373,7 +374,7 @@ class ContactInputSerializer(serializers.ModelSerializer):
         ]
 
 
-class InteractionInputSerializer(serializers.ModelSerializer):
+class InteractionInputSerializer(ModelSerializer):
     class Meta:
         model = Interaction
         fields = [
@@ -415,7 +416,7 @@ class KgaRequirementInputSerializer(serializers.Serializer):
     min_level = serializers.IntegerField(min_value=0)
 
 
-class TaskProfileInputSerializer(serializers.ModelSerializer):
+class TaskProfileInputSerializer(ModelSerializer):
     skills = ProfileSkillInputSerializer(many=True, required=False)
     offered_adaptations = serializers.PrimaryKeyRelatedField(
         queryset=Adaptation.objects.filter(active=True), many=True, required=False

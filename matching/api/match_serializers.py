@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from core.api.model_serializer import ModelSerializer
 from employers.models import TaskProfile
 from matching.models import (
     DecisionKind,
@@ -114,7 +115,7 @@ class DecisionInputSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True)
 
 
-class DecisionSerializer(serializers.ModelSerializer):
+class DecisionSerializer(ModelSerializer):
     class Meta:
         model = MatchDecision
         fields = [
@@ -131,7 +132,7 @@ class DecisionSerializer(serializers.ModelSerializer):
         ]
 
 
-class WeightsSerializer(serializers.ModelSerializer):
+class WeightsSerializer(ModelSerializer):
     updated_at = serializers.DateTimeField(read_only=True, allow_null=True)  # null: defaults
 
     class Meta:
@@ -148,7 +149,7 @@ class WeightsSerializer(serializers.ModelSerializer):
         read_only_fields = ["updated_at"]
 
 
-class RecomputeJobSerializer(serializers.ModelSerializer):
+class RecomputeJobSerializer(ModelSerializer):
     percent = serializers.IntegerField(read_only=True)
 
     class Meta:

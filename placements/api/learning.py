@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.model_serializer import ModelSerializer
 from core.choices import Role
 from core.roles import role_of
 from matching.models import WeightProposal
@@ -22,7 +23,7 @@ from placements.learning import weight_proposal_create
 MANAGERS = (Role.MANAGER, Role.ADMIN)
 
 
-class WeightProposalSerializer(serializers.ModelSerializer):
+class WeightProposalSerializer(ModelSerializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True)
 
     class Meta:

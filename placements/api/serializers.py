@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from core.api.model_serializer import ModelSerializer
 from core.choices import Role
 from core.models import Adaptation
 from core.roles import role_of
@@ -33,13 +34,13 @@ PLAN_FIELDS = (
 )
 
 
-class EvaluationSerializer(serializers.ModelSerializer):
+class EvaluationSerializer(ModelSerializer):
     class Meta:
         model = PracticeEvaluation
         fields = ["id", "evaluated_on", "progress", "rating", "next_steps", "by"]
 
 
-class ExtensionSerializer(serializers.ModelSerializer):
+class ExtensionSerializer(ModelSerializer):
     class Meta:
         model = PracticeExtension
         fields = ["id", "previous_end", "new_end", "reason", "by", "at"]
@@ -57,7 +58,7 @@ class _EmployerScopesListSerializer(serializers.ListSerializer):
         return super().to_representation(rows)
 
 
-class PlacementSerializer(serializers.ModelSerializer):
+class PlacementSerializer(ModelSerializer):
     evaluations = EvaluationSerializer(many=True, read_only=True)
     extensions = ExtensionSerializer(many=True, read_only=True)
     employer = serializers.IntegerField(source="task_profile.employer_id", read_only=True)
@@ -241,7 +242,7 @@ class EndSerializer(DateRulesSerializer):
     reason = serializers.CharField(allow_blank=True, max_length=300)
 
 
-class ExitSerializer(serializers.ModelSerializer):
+class ExitSerializer(ModelSerializer):
     class Meta:
         model = Exit
         fields = [
@@ -266,7 +267,7 @@ class ExitInputSerializer(DateRulesSerializer):
     note = serializers.CharField(required=False, allow_blank=True)
 
 
-class FollowUpSerializer(serializers.ModelSerializer):
+class FollowUpSerializer(ModelSerializer):
     is_overdue = serializers.BooleanField(read_only=True)
     participant_code = serializers.CharField(source="placement.participant.code", read_only=True)
     employer_name = serializers.CharField(

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.base import ScopedViewSetMixin
+from core.api.model_serializer import ModelSerializer
 from core.choices import Role
 from core.models import Unit
 from matching.models import Participant
@@ -26,7 +27,7 @@ ENROLLERS = (Role.GUIDE, Role.MANAGER, Role.ADMIN)
 STARTED_ROLES = (Role.GUIDE, Role.MANAGER, Role.ADMIN)
 
 
-class ProjectSerializer(serializers.ModelSerializer):
+class ProjectSerializer(ModelSerializer):
     target_groups = serializers.ListField(
         child=serializers.ChoiceField(choices=ProjectTargetGroup.choices)
     )
@@ -50,7 +51,7 @@ class ProjectInputSerializer(serializers.Serializer):
     )
 
 
-class EnrolmentSerializer(serializers.ModelSerializer):
+class EnrolmentSerializer(ModelSerializer):
     participant_code = serializers.CharField(source="participant.code", read_only=True)
     project_name = serializers.CharField(source="project.name", read_only=True)
 
@@ -74,7 +75,7 @@ class EnrolmentInputSerializer(serializers.Serializer):
     ended_on = serializers.DateField(required=False, allow_null=True)
 
 
-class StartSerializer(serializers.ModelSerializer):
+class StartSerializer(ModelSerializer):
     class Meta:
         model = ParticipantStart
         fields = ["id", "participant", "kind", "started_on", "note"]

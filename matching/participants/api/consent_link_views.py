@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.base import AuditActorMixin, ScopedViewSetMixin
+from core.api.model_serializer import ModelSerializer
 from core.choices import Role
 from employers.models import Employer
 from matching.choices import ConsentScope, DeliveryChannel, RecipientKind
@@ -57,7 +58,7 @@ class RecipientSerializer(serializers.Serializer):
     consent = serializers.IntegerField(source="consent_id", allow_null=True)
 
 
-class InvitationSerializer(serializers.ModelSerializer):
+class InvitationSerializer(ModelSerializer):
     state = serializers.CharField(read_only=True)
     recipients = RecipientSerializer(many=True, read_only=True)
 

@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api.model_serializer import ModelSerializer
 from core.models import (
     Adaptation,
     Industry,
@@ -61,7 +62,7 @@ class ParticipantStateSerializer(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True)
 
 
-class ParticipantSerializer(serializers.ModelSerializer):
+class ParticipantSerializer(ModelSerializer):
     """Fields by access: the assigned guide and admins see everything; other staff of the unit see
     a masked personnummer and which adaptations apply, but no descriptions of needs."""
 
@@ -175,7 +176,7 @@ class ParticipantSerializer(serializers.ModelSerializer):
         return data
 
 
-class ParticipantListSerializer(serializers.ModelSerializer):
+class ParticipantListSerializer(ModelSerializer):
     class Meta:
         model = Participant
         fields = [
@@ -208,7 +209,7 @@ class OcnCaseEventSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
 
 
-class OcnCaseSerializer(serializers.ModelSerializer):
+class OcnCaseSerializer(ModelSerializer):
     events = OcnCaseEventSerializer(many=True, read_only=True)
     module_name = serializers.CharField(source="module.name", read_only=True)
     programme = serializers.CharField(source="module.programme.name", read_only=True)
@@ -237,7 +238,7 @@ class OcnCaseSerializer(serializers.ModelSerializer):
         ]
 
 
-class KgaAssessmentSerializer(serializers.ModelSerializer):
+class KgaAssessmentSerializer(ModelSerializer):
     scores = serializers.SerializerMethodField()
 
     class Meta:
@@ -251,7 +252,7 @@ class KgaAssessmentSerializer(serializers.ModelSerializer):
         ]
 
 
-class ConsentSerializer(serializers.ModelSerializer):
+class ConsentSerializer(ModelSerializer):
     employer_name = serializers.CharField(source="employer.name", read_only=True, default=None)
     is_valid = serializers.SerializerMethodField()
 
@@ -494,7 +495,7 @@ class SkillChangeInputSerializer(serializers.Serializer):
     source = serializers.ChoiceField(choices=SkillSource.choices, required=False)
 
 
-class QualityAssurerSerializer(serializers.ModelSerializer):
+class QualityAssurerSerializer(ModelSerializer):
     name = serializers.CharField(source="user.get_full_name", read_only=True)
 
     class Meta:
