@@ -207,6 +207,23 @@ def test_bad_match_queries_are_400(api, guide, participant):
         assert response.json()
 
 
+def test_a_bad_query_names_its_field_in_each_requests_language_and_leaves_the_next_one_clean(
+    api, guide, participant
+):
+    url = f"/api/v1/participants/{participant.pk}/matches/"
+    client = api(guide)
+    english = client.get(f"{url}?limit=0", HTTP_ACCEPT_LANGUAGE="en").json()
+    swedish = client.get(f"{url}?limit=0", HTTP_ACCEPT_LANGUAGE="sv").json()
+    assert set(english) == set(swedish) == {"limit"}
+    assert english["limit"] != swedish["limit"]
+    assert "greater than or equal to 1" in english["limit"][0]
+    both = client.get(f"{url}?limit=abc&max_distance=-3", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert set(both) == {"limit", "max_distance"}
+    # The serializer that refused those keeps nothing of them: a good query after them answers.
+    good = client.get(f"{url}?limit=3", HTTP_ACCEPT_LANGUAGE="en")
+    assert good.status_code == 200 and isinstance(good.json(), list)
+
+
 def test_decisions_are_kept_with_structured_reasons(api, unit, guide, employer):
     job = profile_at(employer, 56.67, 16.36)
     person = ParticipantFactory(unit=unit, guide=guide)
