@@ -6,26 +6,44 @@ from __future__ import annotations
 from django.utils.functional import SimpleLazyObject
 
 from core.choices import Role
+from core.compiled import CompiledRows
 from core.roles import role_of
 
 
-def _counts(user) -> dict[str, int]:
+def open_requests(user):
+    """Employers' requests (a profile or a change) the user's scope has not yet marked handled."""
     from employers.models import TaskProfile
-    from matching.participants.selectors import is_quality_assurer, ocn_cases_awaiting_internal_qa
+
+    return (
+        TaskProfile.objects.visible_to(user)
+        .filter(requested_by__isnull=False, request_handled_at__isnull=True)
+        .values_list("pk")
+    )
+
+
+def qa_waiting(user):
+    """The OCN cases waiting for the user's internal quality assurance (their worklist)."""
+    from matching.participants.selectors import ocn_cases_awaiting_internal_qa
+
+    return ocn_cases_awaiting_internal_qa(user).values_list("pk")
+
+
+# Counted on every staff page: compiled once per role (``core.compiled``), a handful of rows.
+_OPEN_REQUESTS = CompiledRows(open_requests, scoped=True)
+_QA_WAITING = CompiledRows(qa_waiting, scoped=True)
+
+
+def _counts(user) -> dict[str, int]:
+    from matching.participants.selectors import is_quality_assurer
 
     role = role_of(user)
     counts: dict[str, int] = {}
     if role in (Role.COORDINATOR, Role.ADMIN):
-        # Employers' requests (a profile or a change) not yet marked handled.
-        counts["open_requests"] = (
-            TaskProfile.objects.visible_to(user)
-            .filter(requested_by__isnull=False, request_handled_at__isnull=True)
-            .count()
-        )
+        counts["open_requests"] = len(_OPEN_REQUESTS.rows(user=user))
     if role == Role.ADMIN or (
         role in (Role.GUIDE, Role.COORDINATOR, Role.MANAGER) and is_quality_assurer(user)
     ):
-        counts["qa_waiting"] = ocn_cases_awaiting_internal_qa(user).count()
+        counts["qa_waiting"] = len(_QA_WAITING.rows(user=user))
     return counts
 
 

@@ -175,6 +175,26 @@ def test_the_worklist_holds_assessed_cases_of_the_units_one_is_named_for(
     assert 'id="menu-qa-waiting">0</span>' in page
 
 
+def test_the_menus_compiled_qa_count_is_the_worklists_length_for_each_user(
+    assessed, admin_user, colleague_guide, guide, foreign_guide, foreign_participant, module, unit
+):
+    from core.models import User
+    from portal.context_processors import _counts, qa_waiting
+
+    quality_assurer_grant(unit=unit, user=colleague_guide, by=admin_user)
+    quality_assurer_grant(unit=unit, user=guide, by=admin_user)
+    foreign = ocn_case_register(participant=foreign_participant, module=module, by=foreign_guide)
+    ocn_case_advance(case=foreign, to_status="assessed", by=foreign_guide, evidence="Prov")
+    counted = {}
+    for user in (colleague_guide, guide, admin_user, foreign_guide):
+        user = User.objects.get(pk=user.pk)
+        counted[user.username] = _counts(user).get("qa_waiting")
+        if counted[user.username] is not None:
+            assert counted[user.username] == qa_waiting(user).count(), user.username
+    assert counted[colleague_guide.username] == 1 and counted[guide.username] == 0
+    assert counted[admin_user.username] == 1 and counted[foreign_guide.username] is None
+
+
 def test_the_worklist_is_for_staff_only(client, employer_user, assessed):
     assert client.get("/kvalitetssakring/").status_code == 302
     client.force_login(employer_user)

@@ -508,3 +508,25 @@ def test_the_coordinators_menu_counts_open_requests(
     assert 'id="menu-open-requests"' not in staff.get("/arbetsgivare/").content.decode()
     # A guide's menu has no such count, and asks nothing for it.
     assert 'id="menu-open-requests"' not in client_for(guide).get("/deltagare/").content.decode()
+
+
+def test_the_menus_compiled_count_is_the_orms_for_each_staff_role(
+    coordinator, admin_user, manager, guide, employer_user, request_profile
+):
+    from core.models import Unit, User
+    from employers.services.profile_requests import task_profile_request
+    from portal.context_processors import _counts, open_requests
+    from tests.factories.core import UserFactory
+
+    task_profile_request(employer_user=employer_user, title="Disk", kind="practice")
+    elsewhere = UserFactory(
+        username="kerstin", role="coordinator", unit=Unit.objects.create(name="Annan enhet")
+    )
+    counted = {}
+    for user in (coordinator, admin_user, manager, guide, elsewhere):
+        user = User.objects.get(pk=user.pk)
+        counted[user.username] = _counts(user).get("open_requests")
+        if counted[user.username] is not None:
+            assert counted[user.username] == open_requests(user).count(), user.username
+    assert counted[coordinator.username] == 2 and counted["kerstin"] == 0
+    assert counted[guide.username] is None and counted[manager.username] is None

@@ -44,3 +44,72 @@ def test_a_missing_value_renders_as_nothing_even_in_debug():
 
 def test_values_are_escaped():
     assert render("{{ name }}", name="<b>AB & Co</b>") == "&lt;b&gt;AB &amp; Co&lt;/b&gt;"
+
+
+def _menu_as_rendered_afresh(request, user, role, counts, language) -> str:
+    """The menu as ``main_menu`` rendered it before it kept menus: the template, the real values."""
+    from django.template.backends.utils import csrf_input
+
+    values = {"request": request, "user": user, "user_role": role, "menu_counts": counts}
+    values |= {"LANG": language, "csrf_input": csrf_input(request)}
+    return engines["jinja2"].get_template("portal/_nav.jinja").template.render(values)
+
+
+def test_the_kept_menu_is_the_menu_rendered_afresh_with_each_requests_token_and_path(
+    db, rf, coordinator, guide, employer_user
+):
+    from django.middleware.csrf import get_token
+    from django.template import Context
+
+    from core.roles import role_of
+    from portal.templatetags.brygga import main_menu
+
+    shown = {}
+    for user, counts in ((coordinator, {"open_requests": 2}), (guide, {}), (employer_user, {})):
+        for language in ("sv", "en"):
+            for path in ("/arbetsgivare/?q=%22a%22&sort=-name", "/deltagare/"):
+                request = rf.get(path)
+                request.user = user
+                get_token(request)
+                role = role_of(user)
+                context = Context(
+                    {"request": request, "user": user, "user_role": role}
+                    | {"menu_counts": counts, "LANG": language}
+                )
+                with translation.override(language):
+                    kept = str(main_menu(context))
+                    afresh = _menu_as_rendered_afresh(request, user, role, counts, language)
+                # Both masked the same token differently: compare them unmasked.
+                token = 'name="csrfmiddlewaretoken" value="'
+                assert kept.count(token) == afresh.count(token) >= 1
+                unmask = __import__("re").compile(r'(csrfmiddlewaretoken" value=")[^"]+')
+                assert unmask.sub(r"\1", kept) == unmask.sub(r"\1", afresh)
+                assert "\x00" not in kept
+                shown[(user.username, language, path)] = kept
+    assert (
+        'value="/arbetsgivare/?q=%22a%22&amp;sort=-name"'
+        in shown[(coordinator.username, "sv", "/arbetsgivare/?q=%22a%22&sort=-name")]
+    )
+    assert "2 önskemål" in shown[(coordinator.username, "sv", "/deltagare/")]
+    assert "2 requests" in shown[(coordinator.username, "en", "/deltagare/")]
+
+
+def test_the_kept_menu_follows_a_new_name_and_new_counts(db, rf, coordinator):
+    from django.middleware.csrf import get_token
+    from django.template import Context
+
+    from portal.templatetags.brygga import main_menu
+
+    def menu(counts):
+        request = rf.get("/")
+        request.user = coordinator
+        get_token(request)
+        context = {"request": request, "user": coordinator, "user_role": "coordinator"}
+        with translation.override("sv"):
+            return str(main_menu(Context(context | {"menu_counts": counts, "LANG": "sv"})))
+
+    assert "1 önskemål" in menu({"open_requests": 1})
+    assert "3 önskemål" in menu({"open_requests": 3})
+    assert "önskemål</span>" not in menu({"open_requests": 0})
+    coordinator.first_name, coordinator.last_name = "Märta", "Nyberg"
+    assert "Märta Nyberg" in menu({"open_requests": 0})
