@@ -58,8 +58,9 @@ class CompiledRows:
     parameters is refused: it would stay in the SQL.
 
     ``build(**markers)`` returns the queryset; each keyword names a marker, with ``[]`` for a list
-    (``__in``) and ``None`` for a single value. Markers stand for integer or text values (the
-    marker is a negative number; a text field's lookup carries it as its text). A marker must
+    (``__in``), ``datetime.date`` for a date (today's, given on each call) and ``None`` for a single
+    value. Markers stand for integer or text values (the marker is a negative number; a text
+    field's lookup carries it as its text) or dates (a day of the second century). A marker must
     appear as a parameter of its own in the SQL, which the first compilation checks."""
 
     def __init__(
@@ -68,6 +69,7 @@ class CompiledRows:
         self.build = build
         self.scoped = scoped
         self.lists = {name for name, kind in markers.items() if isinstance(kind, list)}
+        self.dates = {name for name, kind in markers.items() if kind is dt.date}
         self.markers = {name: _FIRST_MARKER - i for i, name in enumerate(markers)}
         self._compiled: dict[tuple, tuple | None] = {}
         self._lock = threading.Lock()
@@ -85,6 +87,7 @@ class CompiledRows:
 
     def _compile_once(self, alias: str, role: str | None, shift: int) -> tuple | None:
         markers = {name: marker - shift for name, marker in self.markers.items()}
+        markers |= {name: _date_marker(markers[name]) for name in self.dates}
         given = {name: [markers[name]] if name in self.lists else m for name, m in markers.items()}
         scope = {}
         if self.scoped:
@@ -110,7 +113,9 @@ class CompiledRows:
         # A text field's lookup turns the marker into its text, an integer's keeps the number.
         by_marker = {str(marker): name for name, marker in markers.items()}
         slots = tuple(
-            by_marker.get(str(p)) if isinstance(p, (int, str)) and not isinstance(p, bool) else None
+            by_marker.get(str(p))
+            if isinstance(p, (int, str, dt.date)) and not isinstance(p, (bool, dt.datetime))
+            else None
             for p in params
         )
         missing = set(self.markers) - set(slots)
@@ -182,6 +187,9 @@ class CompiledRows:
             if slot is None:
                 sql.append("%s")
                 bound.append(param)
+            elif slot in self.dates:
+                sql.append("%s")
+                bound.append(connection.ops.adapt_datefield_value(_a_date(values[slot], slot)))
             elif slot in self.lists:
                 items: Sequence = list(values[slot])
                 sql.append(", ".join(["%s"] * len(items)))
@@ -196,6 +204,18 @@ class CompiledRows:
         if converters:
             found = [tuple(row) for row in compiler.apply_converters(found, converters)]
         return found, builder
+
+
+def _date_marker(marker: int) -> dt.date:
+    """A date marker: a day in the second century, which no row of ours holds (its ISO text, the
+    parameter SQLite is given, is what the compiled SQL is searched for)."""
+    return dt.date.fromordinal(-marker - 7_000_000)
+
+
+def _a_date(value, name: str) -> dt.date:
+    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+        raise TypeError(f"{name} is a date marker: a date is expected, got {value!r}")
+    return value
 
 
 def _is_date(value) -> bool:

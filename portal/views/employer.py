@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.db.models import Q, prefetch_related_objects
 from django.http import Http404
@@ -53,6 +55,19 @@ _REQUESTS = CompiledRows(
     ),
     scoped=True,
 )
+# Planned follow-ups from two weeks back, and done ones the guide asked the supervisor to confirm.
+_FOLLOWUPS = CompiledRows(
+    lambda user, since: (
+        FollowUp.objects.visible_to(user)
+        .filter(
+            Q(status="planned", planned_on__gte=since)
+            | Q(status="done", confirmation_requested_at__isnull=False, confirmed_at=None)
+        )
+        .order_by("planned_on")[:20]
+    ),
+    scoped=True,
+    since=dt.date,
+)
 
 
 def _employer(request):
@@ -76,14 +91,8 @@ def employer_home(request):
         {"placement": p, "person": employer_view(p), "plan": employer_may_see_plan(p)}
         for p in placements
     ]
-    followups = list(
-        FollowUp.objects.visible_to(request.user)
-        .filter(
-            # Planned ones, and done ones the guide asked the supervisor to confirm.
-            Q(status="planned", planned_on__gte=timezone.localdate() - timezone.timedelta(days=14))
-            | Q(status="done", confirmation_requested_at__isnull=False, confirmed_at=None)
-        )
-        .order_by("planned_on")[:20]
+    followups = _FOLLOWUPS.objects(
+        user=request.user, since=timezone.localdate() - dt.timedelta(days=14)
     )
     # A follow-up's placement is almost always one of the ongoing ones above: read only the
     # others (an ended placement whose last follow-up awaits confirmation), not all again.

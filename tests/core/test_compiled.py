@@ -258,3 +258,35 @@ def test_a_read_with_a_date_in_its_sql_is_refused(people):
     )
     with pytest.raises(RuntimeError, match="a date is fixed"):
         dated.rows(ids=[people[0].pk])
+
+
+def _ended_since(user, ids, since):
+    return (
+        Placement.objects.visible_to(user)
+        .filter(participant_id__in=ids, ended_on__gte=since)
+        .values_list("pk", "ended_on")
+        .order_by("ended_on", "pk")
+    )
+
+
+ENDED_SINCE = CompiledRows(_ended_since, scoped=True, ids=[], since=dt.date)
+
+
+def test_a_date_marker_is_given_its_date_on_every_call(people, guide, foreign_guide):
+    """A read that filters on today's date (the portal's follow-ups of the last two weeks) gets
+    the date of each call: nothing of the first call's date stays in the SQL."""
+    from core.models import User
+
+    ids = [p.pk for p in people]
+    seen = {}
+    for user in (guide, foreign_guide):
+        user = User.objects.get(pk=user.pk)
+        for since in [dt.date(2026, 11, d) for d in (1, 20, 21, 22, 23)] + [dt.date(2027, 1, 1)]:
+            found = ENDED_SINCE.rows(user=user, ids=ids, since=since)
+            assert found == list(_ended_since(user, ids, since)), (user.username, since)
+            seen[(user.username, since)] = len(found)
+    assert [seen[(guide.username, dt.date(2026, 11, d))] for d in (1, 21, 22, 23)] == [3, 2, 1, 0]
+    assert seen[(foreign_guide.username, dt.date(2026, 11, 1))] == 0
+    for wrong in ("2026-11-01", dt.datetime(2026, 11, 1, 12, 0), None):
+        with pytest.raises(TypeError, match="since is a date marker"):
+            ENDED_SINCE.rows(user=guide, ids=ids, since=wrong)
