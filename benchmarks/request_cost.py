@@ -1,7 +1,7 @@
 """Where a request's CPU goes: the load benchmark's mix run in-process, per kind of request.
 
     uv run python benchmarks/request_cost.py [--requests 200] [--profile KIND] [--top 25]
-                                             [--only REGEX] [--kinds REGEX]
+                                             [--only REGEX] [--kinds REGEX] [--callers REGEX]
 
 Runs against the configured database (``DATABASE_URL``; the demo data of ``manage.py seed_demo``)
 through Django's full request handler and middleware, signed in as the demo users, with no HTTP
@@ -132,6 +132,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=200, help="per kind")
     parser.add_argument("--profile", default="", help="profile the kinds starting with this")
+    parser.add_argument("--callers", default="", help="with --profile: who calls these functions")
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument(
         "--only", default="", help="the cumulative listing only for functions matching this regex"
@@ -192,6 +193,8 @@ def main() -> int:
         stats.sort_stats("tottime").print_stats(args.top)
         only = (args.only,) if args.only else ()
         stats.sort_stats("cumulative").print_stats(*only, args.top)
+        if args.callers:
+            stats.print_callers(args.callers)
     return 0
 
 
