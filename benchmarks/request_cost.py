@@ -1,7 +1,7 @@
 """Where a request's CPU goes: the load benchmark's mix run in-process, per kind of request.
 
     uv run python benchmarks/request_cost.py [--requests 200] [--profile KIND] [--top 25]
-                                             [--only REGEX] [--kinds REGEX] [--callers REGEX]
+                                             [--only REGEX] [--kinds REGEX] [--callers REGEX] [--calls]
 
 Runs against the configured database (``DATABASE_URL``; the demo data of ``manage.py seed_demo``)
 through Django's full request handler and middleware, signed in as the demo users, with no HTTP
@@ -128,6 +128,18 @@ def request(kind: str, client: Client, ids: dict, rng: random.Random):
     raise ValueError(kind)
 
 
+def calls_per_request(kind: str, clients: dict, ids: dict, rng, count: int) -> float:
+    """Python function calls per request of ``kind``, counted by cProfile."""
+    role = MIX[kind][0]
+    users = clients[role][:1] if kind == "write: participant edit" else clients[role]
+    profiler = cProfile.Profile()
+    for i in range(count):
+        profiler.enable()
+        request(kind, users[i % len(users)], ids, rng)
+        profiler.disable()
+    return pstats.Stats(profiler).total_calls / count
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=200, help="per kind")
@@ -140,6 +152,12 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--writes", action="store_true", help="include the two writing kinds")
     parser.add_argument("--kinds", default="", help="only the kinds matching this regex")
+    parser.add_argument(
+        "--calls",
+        action="store_true",
+        help="also count the Python function calls per request (a second pass of up to 50 "
+        "requests under cProfile): a figure that does not move with the machine's speed",
+    )
     args = parser.parse_args()
 
     rng = random.Random(args.seed)
@@ -151,8 +169,9 @@ def main() -> int:
     profiler = cProfile.Profile() if args.profile else None
     weights = {k: w for k, (_, w) in MIX.items() if k in kinds}
 
-    print(f"{'kind':32} {'CPU p50':>8} {'CPU mean':>9} {'queries':>8} {'db wait':>8}")
-    mix_cpu = 0.0
+    calls_head = f" {'calls':>8}" if args.calls else ""
+    print(f"{'kind':32} {'CPU p50':>8} {'CPU mean':>9} {'queries':>8} {'db wait':>8}{calls_head}")
+    mix_cpu = mix_calls = 0.0
     for kind in kinds:
         role = MIX[kind][0]
         cpu: list[float] = []
@@ -180,14 +199,21 @@ def main() -> int:
                 waits.append(counter.seconds * 1000)
         mean = statistics.fmean(cpu)
         mix_cpu += mean * weights[kind]
+        calls = ""
+        if args.calls:
+            per_request = calls_per_request(kind, clients, ids, rng, min(args.requests, 50))
+            mix_calls += per_request * weights[kind]
+            calls = f" {per_request:8.0f}"
         print(
             f"{kind:32} {statistics.median(cpu):7.1f}ms {mean:8.1f}ms "
-            f"{statistics.median(queries):8.0f} {statistics.median(waits):7.1f}ms"
+            f"{statistics.median(queries):8.0f} {statistics.median(waits):7.1f}ms{calls}"
         )
     mix = mix_cpu / sum(weights.values())
     print(
         f"{'weighted mix (web process)':32} {'':8} {mix:8.1f}ms   target ≤ {TARGET_MS} ms with the database"
     )
+    if args.calls:
+        print(f"{'weighted mix, calls per request':32} {mix_calls / sum(weights.values()):8.0f}")
     if profiler is not None:
         stats = pstats.Stats(profiler)
         stats.sort_stats("tottime").print_stats(args.top)
