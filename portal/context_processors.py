@@ -14,11 +14,7 @@ def open_requests(user):
     """Employers' requests (a profile or a change) the user's scope has not yet marked handled."""
     from employers.models import TaskProfile
 
-    return (
-        TaskProfile.objects.visible_to(user)
-        .filter(requested_by__isnull=False, request_handled_at__isnull=True)
-        .values_list("pk")
-    )
+    return TaskProfile.objects.visible_to(user).waiting_requests().values_list("pk")
 
 
 def qa_waiting(user):

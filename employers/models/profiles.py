@@ -38,6 +38,10 @@ class TaskProfileQuerySet(EmployerScopedQuerySet):
         regional ones."""
         return self.filter(Q(unit_id=unit_id) | Q(regional=True, employer__region_id=region_id))
 
+    def waiting_requests(self) -> TaskProfileQuerySet:
+        """Employers' requests (a new profile or a change) a coordinator has not marked handled."""
+        return self.filter(requested_by__isnull=False, request_handled_at__isnull=True)
+
     def open_with_free_slots(self) -> TaskProfileQuerySet:
         return self.filter(status=ProfileStatus.OPEN, slots_taken__lt=F("slots_total"))
 

@@ -159,9 +159,11 @@ _PROFILES = CompiledRows(
     employer=None,
 )
 _OPEN_REQUESTS = CompiledRows(
-    lambda employer: TaskProfile.objects.filter(
-        employer_id=employer, requested_by__isnull=False, request_handled_at__isnull=True
-    ).select_related("requested_by"),
+    lambda employer: (
+        TaskProfile.objects.filter(employer_id=employer)
+        .waiting_requests()
+        .select_related("requested_by")
+    ),
     employer=None,
 )
 _PLACEMENTS = CompiledRows(
@@ -250,7 +252,7 @@ def next_steps(request):
     )
     requests = (
         TaskProfile.objects.visible_to(request.user)
-        .filter(requested_by__isnull=False, request_handled_at__isnull=True)
+        .waiting_requests()
         .select_related("employer", "requested_by")
         .order_by("created_at")
     )

@@ -50,9 +50,7 @@ _OPEN_PROFILES = CompiledRows(
 )
 # Waiting = asked for and not yet marked handled by the coordinator.
 _REQUESTS = CompiledRows(
-    lambda user: TaskProfile.objects.visible_to(user).filter(
-        status="draft", requested_by__isnull=False, request_handled_at__isnull=True
-    ),
+    lambda user: TaskProfile.objects.visible_to(user).filter(status="draft").waiting_requests(),
     scoped=True,
 )
 # Planned follow-ups from two weeks back, and done ones the guide asked the supervisor to confirm.

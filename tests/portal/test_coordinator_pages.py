@@ -530,3 +530,22 @@ def test_the_menus_compiled_count_is_the_orms_for_each_staff_role(
             assert counted[user.username] == open_requests(user).count(), user.username
     assert counted[coordinator.username] == 2 and counted["kerstin"] == 0
     assert counted[guide.username] is None and counted[manager.username] is None
+
+
+def test_waiting_requests_are_the_employers_requests_not_yet_handled(
+    coordinator, employer, employer_user, request_profile
+):
+    from employers.models import TaskProfile
+    from employers.services.profile_requests import task_profile_request
+
+    second = task_profile_request(employer_user=employer_user, title="Disk", kind="practice")
+    own = TaskProfileFactory(employer=employer)  # made by the coordinator: no request
+    waiting = set(TaskProfile.objects.waiting_requests().values_list("pk", flat=True))
+    assert waiting == {request_profile.pk, second.pk} and own.pk not in waiting
+    client_for(coordinator).post(f"/kravprofiler/{second.pk}/onskemal-hanterat/")
+    assert list(TaskProfile.objects.waiting_requests().values_list("pk", flat=True)) == [
+        request_profile.pk
+    ]
+    page = client_for(coordinator).get("/nasta-steg/").content.decode()
+    assert f"/kravprofiler/{request_profile.pk}/" in page
+    assert f"/kravprofiler/{second.pk}/" not in page
