@@ -420,6 +420,15 @@ def test_employer_list_sorts_and_keeps_filters(coordinator, employer, other_empl
     assert client.get("/arbetsgivare/?sort=password").status_code == 200
 
 
+def test_a_bad_filter_on_the_employer_search_is_said_at_its_field(coordinator, employer):
+    page = client_for(coordinator).get("/arbetsgivare/?status=bogus&municipality=x")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert html.count('<div role="alert"><ul class="errorlist') == 2
+    assert "Välj ett giltigt alternativ" in html
+    assert employer.name in html  # the list stays, unfiltered
+
+
 def test_other_units_employer_is_a_404_everywhere(coordinator, foreign_employer):
     site = SiteFactory(employer=foreign_employer)
     profile = TaskProfileFactory(employer=foreign_employer, site=site)
