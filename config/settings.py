@@ -351,8 +351,12 @@ AUTH_USER_CACHE_SECONDS = env.int("AUTH_USER_CACHE_SECONDS", default=300 if _SHA
 # How long a process trusts the shared change counter before confirming the engine's full version
 # (matching/engine_version.py); 0 confirms on every request. Every write of the application
 # announces itself (``core.writes.announce_rows`` for bulk writes), so the confirmation only
-# catches writes made outside it; it rebuilds the engine on one request, hence rarely.
+# catches writes made outside it, hence rarely.
 ENGINE_VERSION_RECHECK_SECONDS = env.float("ENGINE_VERSION_RECHECK_SECONDS", default=60.0)
+# The confirmation (and the full build it may need) runs in a thread beside the request that
+# finds it due, which goes on with the engine it has: a build on the request path held up every
+# request queued behind it (issue 22). Off: the request itself confirms (the tests' default).
+ENGINE_CONFIRM_IN_BACKGROUND = env.bool("ENGINE_CONFIRM_IN_BACKGROUND", default=True)
 # Where the engines are shared by every process on the machine (matching/engine/store.py): one
 # build per unit and version, memory-mapped by the others. Empty: each process keeps its own.
 # Timetables (GTFS zips) and the travel-time matrices computed from them (issue 24).

@@ -28,6 +28,7 @@ else:
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c statement_timeout=120000"  # noqa: F405
 # Every engine lookup confirms the full version, so tests never depend on signal coverage.
 ENGINE_VERSION_RECHECK_SECONDS = 0
+ENGINE_CONFIRM_IN_BACKGROUND = False  # tests that need the thread turn it on and wait for it
 # No engine files shared between tests (their databases differ); the store's tests opt in.
 ENGINE_STORE_DIR = ""
 # The full taxonomy import runs only in the tests that need it (they point here themselves).

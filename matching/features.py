@@ -400,7 +400,13 @@ def build_unit_engine(
 
     def build():
         BUILDS[unit_id] += 1
+        started = time.perf_counter()
         engine, labels, counts = _engine_from_db(unit_id)
+        logger.info(
+            "engine: unit %s built from the database in %.0f ms",
+            unit_id,
+            (time.perf_counter() - started) * 1000,
+        )
         return engine, (labels, counts)
 
     root = getattr(settings, "ENGINE_STORE_DIR", "")
@@ -566,14 +572,12 @@ def _current_engine(unit_id: int) -> UnitEngine:
         if cached is not None and now - cached.checked_at < recheck:
             return _keep(unit_id, cached)
         if cached is not None:
-            version = unit_version(unit_id)
-            if version == cached.version:
+            if getattr(settings, "ENGINE_CONFIRM_IN_BACKGROUND", False):
+                # The request goes on with the engine it has (current with every announced
+                # change); the confirmation, and the full build it may need, run beside it.
+                _confirm_in_background(unit_id, cached, token)
                 return _keep(unit_id, replace(cached, checked_at=now))
-            # Changed since the last full build: patched (announced) changes, but perhaps also a
-            # write made outside the application, which no patch can know of. A fresh full build,
-            # once for the machine, settles both.
-            built = build_unit_engine(unit_id, version, token)
-            return _keep(unit_id, replace(built, token=token, checked_at=now))
+            return _keep(unit_id, _confirmed(unit_id, cached, token, now))
     version = None
     if cached is not None and token is None:
         version = unit_version(unit_id)
@@ -583,6 +587,67 @@ def _current_engine(unit_id: int) -> UnitEngine:
         unit_id, version if version is not None else unit_version(unit_id), token
     )
     return _keep(unit_id, replace(built, token=token, checked_at=now))
+
+
+def _confirmed(unit_id: int, cached: UnitEngine, token: int, now: float) -> UnitEngine:
+    """``cached`` when the unit's full version is the one of its last full build; else a fresh
+    full build (once for the machine): the unit changed since, through patched (announced)
+    changes, but perhaps also through a write made outside the application, which no patch can
+    know of. The build settles both."""
+    version = unit_version(unit_id)
+    if version == cached.version:
+        return replace(cached, checked_at=now)
+    built = build_unit_engine(unit_id, version, token)
+    return replace(built, token=token, checked_at=now)
+
+
+_confirming: dict[int, threading.Thread] = {}
+
+
+def _confirm_in_background(unit_id: int, cached: UnitEngine, token: int) -> None:
+    """Confirm the unit's engine in a thread of this process (one per unit at a time): the full
+    version's fifteen aggregates and a full build would otherwise land on one request every
+    ``ENGINE_VERSION_RECHECK_SECONDS``, and every request queued behind it (issue 22)."""
+    with _lock:
+        running = _confirming.get(unit_id)
+        if running is not None and running.is_alive():
+            return
+        thread = threading.Thread(
+            target=_confirm,
+            args=(unit_id, cached, token),
+            name=f"engine-confirm-{unit_id}",
+            daemon=True,
+        )
+        _confirming[unit_id] = thread
+    thread.start()
+
+
+def _confirm(unit_id: int, cached: UnitEngine, token: int) -> None:
+    from django.db import connections
+
+    try:
+        confirmed = _confirmed(unit_id, cached, token, time.monotonic())
+        if confirmed.engine is cached.engine:
+            return
+        with _lock:
+            current = _cache.get(unit_id)
+            # Kept unless a request built in full meanwhile (that build is newer). Requests that
+            # only patched since lose nothing: the next one patches this build from its token.
+            if current is not None and current.version == cached.version:
+                _cache[unit_id] = confirmed
+        unit_engine(unit_id)  # its travel-time grid too, here rather than on the next request
+    except Exception:  # the engine in use stays; the next period tries again
+        logger.exception("engine: unit %s: the background confirmation failed", unit_id)
+    finally:
+        connections.close_all()  # this thread's own connections
+
+
+def wait_for_confirmations(timeout: float | None = None) -> None:
+    """Wait for the background confirmations that run (tests, an orderly shutdown)."""
+    with _lock:
+        threads = list(_confirming.values())
+    for thread in threads:
+        thread.join(timeout)
 
 
 def _keep(unit_id: int, ue: UnitEngine) -> UnitEngine:

@@ -460,6 +460,107 @@ def test_an_unannounced_write_next_to_an_announced_one_is_caught_too(
     assert not current.engine.tables.profiles.records[current.engine.profile_row(job.pk)].available
 
 
+@pytest.fixture
+def held_confirmation(monkeypatch, settings):
+    """Background confirmations on; the thread waits before it reads the unit's full version
+    until the test lets it go (requests' own reads do not)."""
+    import threading
+
+    settings.ENGINE_CONFIRM_IN_BACKGROUND = True
+    started, release = threading.Event(), threading.Event()
+    version = features.unit_version
+
+    def held(unit_id):
+        if threading.current_thread().name.startswith("engine-confirm"):
+            started.set()
+            assert release.wait(30)
+        return version(unit_id)
+
+    monkeypatch.setattr(features, "unit_version", held)
+    yield started, release
+    release.set()
+    features.wait_for_confirmations(30)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_periodic_confirmation_builds_beside_the_request(
+    shared_engines, settings, unit, world, held_confirmation
+):
+    """The request that finds the confirmation due answers at once with the engine it has; a
+    thread confirms and builds in full, and the next lookup gets the build, which saw the write
+    that no signal announced."""
+    from django.utils import timezone
+
+    from matching.models import Participant
+
+    started, release = held_confirmation
+    first = features.unit_engine(unit.pk)
+    gone = world["people"][3].pk
+    Participant.objects.filter(pk=gone).update(active=False, updated_at=timezone.now())
+    builds = features.BUILDS[unit.pk]
+    settings.ENGINE_VERSION_RECHECK_SECONDS = 1e-9
+    assert features.unit_engine(unit.pk).engine is first.engine  # did not wait for the build
+    assert started.wait(30)
+    assert features.unit_engine(unit.pk).engine is first.engine  # one confirmation at a time
+    release.set()
+    features.wait_for_confirmations(30)
+    assert features.BUILDS[unit.pk] == builds + 1
+    settings.ENGINE_VERSION_RECHECK_SECONDS = 60
+    assert gone not in features.unit_engine(unit.pk).engine._participant_row
+    assert_equals_a_full_rebuild(unit.pk)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_background_build_older_than_a_request_s_own_is_not_kept(
+    shared_engines, settings, unit, world, held_confirmation
+):
+    """While the thread builds, a change only a full build can take (``all``) is rebuilt on a
+    request: the thread's build, older, does not replace it."""
+    started, release = held_confirmation
+    features.unit_engine(unit.pk)
+    world["people"][1].hours_max = 21
+    world["people"][1].save()
+    settings.ENGINE_VERSION_RECHECK_SECONDS = 1e-9
+    features.unit_engine(unit.pk)
+    assert started.wait(30)
+    settings.ENGINE_VERSION_RECHECK_SECONDS = 60
+    engine_version.bump()
+    rebuilt = features.unit_engine(unit.pk)
+    release.set()
+    features.wait_for_confirmations(30)
+    assert features.unit_engine(unit.pk).engine is rebuilt.engine
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_failed_background_confirmation_keeps_the_engine_and_is_tried_again(
+    shared_engines, settings, unit, world, monkeypatch, caplog
+):
+    """The unit's full version cannot be read (the database is away): the engine in use stays,
+    the failure is logged, and the next period confirms."""
+    settings.ENGINE_CONFIRM_IN_BACKGROUND = True
+    first = features.unit_engine(unit.pk)
+    world["people"][2].hours_max = 22
+    world["people"][2].save()
+    version = features.unit_version
+
+    def away(unit_id):
+        raise OSError("database away")
+
+    monkeypatch.setattr(features, "unit_version", away)
+    settings.ENGINE_VERSION_RECHECK_SECONDS = 1e-9
+    patched = features.unit_engine(unit.pk)
+    features.wait_for_confirmations(30)
+    assert "the background confirmation failed" in caplog.text
+    assert features.BUILDS[unit.pk] == 1
+    assert patched.version == first.version and patched.patched_rows == 1
+    monkeypatch.setattr(features, "unit_version", version)
+    features.unit_engine(unit.pk)
+    features.wait_for_confirmations(30)
+    settings.ENGINE_VERSION_RECHECK_SECONDS = 60
+    assert features.unit_engine(unit.pk).version == features.unit_version(unit.pk)
+    assert_equals_a_full_rebuild(unit.pk)
+
+
 def slots_free(ue: features.UnitEngine, profile_id: int) -> int:
     return ue.engine.tables.profiles.records[ue.engine.profile_row(profile_id)].slots_free
 
