@@ -148,10 +148,13 @@ class Recorder:
         self.latency: dict[str, list[float]] = defaultdict(list)
         self.errors: dict[str, int] = defaultdict(int)
         self.samples: dict[str, str] = {}
+        self.started = time.monotonic()
+        self.slow: list[tuple[float, float, str]] = []  # (seconds into the run, latency, kind)
 
     def add(self, kind: str, seconds: float, ok: bool, detail: str = "") -> None:
         with self.lock:
             self.latency[kind].append(seconds)
+            self.slow.append((time.monotonic() - self.started - seconds, seconds, kind))
             if not ok:
                 self.errors[kind] += 1
                 self.samples.setdefault(kind, detail)
@@ -279,7 +282,15 @@ def pct(values: list[float], q: float) -> float:
 
 
 def run(
-    base, accounts, *, mode: str, clients: int, duration: float, think: float, server_pid=None
+    base,
+    accounts,
+    *,
+    mode: str,
+    clients: int,
+    duration: float,
+    think: float,
+    server_pid=None,
+    slow_ms: float = 0.0,
 ) -> dict:
     recorder = Recorder()
     stop_at = time.monotonic() + duration
@@ -330,7 +341,25 @@ def run(
     print(f"server CPU per request: {summary['cpu_ms_per_request']:.1f} ms")
     for kind, detail in recorder.samples.items():
         print(f"  first error of {kind}: {detail}")
+    if slow_ms:
+        print_slow(recorder, slow_ms)
     return summary
+
+
+def print_slow(recorder: Recorder, slow_ms: float) -> None:
+    """The requests slower than ``slow_ms``, by the second of the run they started in: a tail that
+    comes from one stall (a rebuild, a checkpoint) shows as one cluster, a general one does not."""
+    slow = sorted(entry for entry in recorder.slow if entry[1] * 1000 > slow_ms)
+    print(f"requests slower than {slow_ms:.0f} ms: {len(slow)} of {len(recorder.slow)}")
+    by_second: dict[int, list[tuple[float, float, str]]] = defaultdict(list)
+    for entry in slow:
+        by_second[int(entry[0])].append(entry)
+    for second, entries in sorted(by_second.items()):
+        worst = max(entries, key=lambda entry: entry[1])
+        print(
+            f"  second {second:>4}: {len(entries):>3} slow, worst {worst[1] * 1000:>6.0f} ms "
+            f"({worst[2]})"
+        )
 
 
 def compare(
@@ -412,6 +441,9 @@ def main() -> int:
     )
     parser.add_argument("--compare-requests", type=int, default=200, help="requests per kind")
     parser.add_argument("--block", type=int, default=10, help="requests per alternating block")
+    parser.add_argument(
+        "--slow", type=float, default=0.0, help="list requests slower than this (ms) by second"
+    )
     args = parser.parse_args()
     base = args.base.rstrip("/")
     if args.no_writes:
@@ -442,6 +474,7 @@ def main() -> int:
                 duration=args.duration,
                 think=0,
                 server_pid=args.server_pid,
+                slow_ms=args.slow,
             )
         )
     if args.mode in ("both", "workday"):
@@ -454,6 +487,7 @@ def main() -> int:
                 duration=args.duration,
                 think=args.think,
                 server_pid=args.server_pid,
+                slow_ms=args.slow,
             )
         )
     print("\n== summary (targets reported, not asserted) ==")

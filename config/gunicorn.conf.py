@@ -59,6 +59,12 @@ def when_ready(server):
                 unit_engine(unit_id)
         except Exception as exc:  # a cold start is slower, not broken
             server.log.warning("engine warm-up skipped: %s", exc)
+    # Everything loaded so far lives as long as the workers: out of the collector's sight
+    # (gc.freeze), a worker's full collection walks only what the worker made itself.
+    import gc
+
+    gc.collect()
+    gc.freeze()
 
 
 def post_fork(server, worker):
@@ -68,3 +74,33 @@ def post_fork(server, worker):
 
     connections.close_all()
     caches.close_all()
+    _log_gc_pauses(float(os.environ.get("WEB_GC_LOG_MS", "0")))
+
+
+def _log_gc_pauses(threshold_ms: float) -> None:
+    """With ``WEB_GC_LOG_MS`` set, a worker logs each collection of the cycle collector that
+    took longer (a full one over a large heap holds up the request it lands in, and every
+    request queued behind it)."""
+    if threshold_ms <= 0:
+        return
+    import gc
+    import logging
+    import time
+
+    logger = logging.getLogger("brygga.gc")
+    started = [0.0]
+
+    def timed(phase, info):
+        if phase == "start":
+            started[0] = time.perf_counter()
+            return
+        ms = (time.perf_counter() - started[0]) * 1000
+        if ms > threshold_ms:
+            logger.warning(
+                "gc: generation %s took %.0f ms, collected %s objects",
+                info["generation"],
+                ms,
+                info["collected"],
+            )
+
+    gc.callbacks.append(timed)

@@ -83,6 +83,8 @@ def test_log_records_carry_the_request_id(client, caplog):
     assert lines
     assert lines[-1].request_id == "trace-me"
     assert lines[-1].status == 200
+    # The request's own CPU beside its duration: a slow request that waited shows it.
+    assert 0 <= lines[-1].cpu_ms <= lines[-1].duration_ms + 1
 
 
 @pytest.mark.django_db
