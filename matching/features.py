@@ -531,7 +531,12 @@ _transit: dict[int, tuple[Engine, int, Engine, object]] = {}
 def unit_engine(unit_id: int) -> UnitEngine:
     """The unit's engine with its timetable travel times (``matching.transit.matrix``): the
     stored matrix is attached once per engine and matrix version (one ``stat`` when warm)."""
-    from matching.transit.matrix import matrix_path, stored_matrix, transit_grid_for
+    from matching.transit.matrix import (
+        matrix_path,
+        stored_matrix,
+        transit_grid_for,
+        transit_grid_rows,
+    )
 
     ue = _current_engine(unit_id)
     try:
@@ -540,8 +545,21 @@ def unit_engine(unit_id: int) -> UnitEngine:
         return ue
     hit = _transit.get(unit_id)
     if hit is None or hit[0] is not ue.engine or hit[1] != mtime:
-        matrix = stored_matrix(unit_id)
-        grid = transit_grid_for(unit_id, ue.engine) if matrix is not None else None
+        replaced = ue.engine.replaced_rows
+        if (
+            hit is not None
+            and hit[1] == mtime
+            and hit[2].transit is not None
+            and replaced is not None
+            and replaced[0]() is hit[0]
+        ):
+            # Patched from the engine the grid was made for, some participants replaced in
+            # place: only their rows are worked out again.
+            matrix = hit[3]
+            grid = transit_grid_rows(matrix, hit[2].transit, ue.engine, replaced[1])
+        else:
+            matrix = stored_matrix(unit_id)
+            grid = transit_grid_for(unit_id, ue.engine) if matrix is not None else None
         hit = (ue.engine, mtime, ue.engine.with_transit(grid), matrix)
         with _lock:
             _transit[unit_id] = hit

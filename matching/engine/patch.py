@@ -14,6 +14,7 @@ column order may differ).
 from __future__ import annotations
 
 import dataclasses
+import weakref
 from collections import Counter
 from collections.abc import Iterable
 
@@ -93,6 +94,56 @@ def _spliced(table, keep: np.ndarray, new):
     return type(table)(**values)
 
 
+def _replaced(table, rows: np.ndarray, new):
+    """``table`` with its rows ``rows`` replaced by ``new``'s rows, in that order: every other
+    row keeps its place (so do the row indexes of the engine, and of its travel-time grid)."""
+    values = {}
+    for f in dataclasses.fields(table):
+        if f.name == "_radius":
+            continue
+        old, added = getattr(table, f.name), getattr(new, f.name)
+        if f.name == "records":
+            records = list(old)
+            for row, record in zip(rows.tolist(), added, strict=True):
+                records[row] = record
+            values[f.name] = records
+        elif sparse.issparse(old):
+            values[f.name] = _csr_replaced(old, rows, added)
+        else:
+            array = np.array(old, copy=True)  # a stored table's arrays are read-only maps
+            array[rows] = added
+            values[f.name] = array
+    return type(table)(**values)
+
+
+def _csr_replaced(old, rows: np.ndarray, added):
+    """A CSR matrix's ``rows`` replaced by ``added``'s rows: the unchanged stretches copied as
+    they lie, not indexed row by row."""
+    old, added = old.tocsr(), added.tocsr()
+    counts = np.diff(old.indptr)
+    counts[rows] = np.diff(added.indptr)
+    indptr = np.zeros(len(counts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=indptr[1:])
+    data = np.empty(indptr[-1], dtype=np.result_type(old.data, added.data))
+    indices = np.empty(indptr[-1], dtype=np.int64)
+    order = np.argsort(rows, kind="stable")
+    start = 0
+    for k in order.tolist():
+        row = int(rows[k])
+        for target, source_old, source_new in (
+            (data, old.data, added.data),
+            (indices, old.indices, added.indices),
+        ):
+            target[indptr[start] : indptr[row]] = source_old[old.indptr[start] : old.indptr[row]]
+            target[indptr[row] : indptr[row + 1]] = source_new[
+                added.indptr[k] : added.indptr[k + 1]
+            ]
+        start = row + 1
+    data[indptr[start] :] = old.data[old.indptr[start] :]
+    indices[indptr[start] :] = old.indices[old.indptr[start] :]
+    return sparse.csr_matrix((data, indices, indptr), shape=old.shape)
+
+
 def patched(
     engine: Engine,
     skill_counts: Counter,
@@ -110,12 +161,12 @@ def patched(
         return None
     if not all(_fits(vocab, profile_keys(r)) for r in profiles):
         return None
-    p_rows = {engine._participant_row.get(int(i)) for i in removed_participants}
-    p_rows |= {engine._participant_row.get(p.id) for p in participants}
-    p_rows.discard(None)
-    r_rows = {engine._profile_row.get(int(i)) for i in removed_profiles}
-    r_rows |= {engine._profile_row.get(r.id) for r in profiles}
-    r_rows.discard(None)
+    p_removed = {engine._participant_row.get(int(i)) for i in removed_participants} - {None}
+    p_changed = [engine._participant_row.get(p.id) for p in participants]
+    p_rows = p_removed | set(p_changed) - {None}
+    r_removed = {engine._profile_row.get(int(i)) for i in removed_profiles} - {None}
+    r_changed = [engine._profile_row.get(r.id) for r in profiles]
+    r_rows = r_removed | set(r_changed) - {None}
     counts = Counter(skill_counts)
     counts.subtract(record_skills(t.participants.records[i] for i in p_rows))
     counts.subtract(record_skills(t.profiles.records[i] for i in r_rows))
@@ -124,15 +175,32 @@ def patched(
     counts = +counts  # drop the zeros
     if set(counts) != {k for k, n in skill_counts.items() if n > 0}:
         return None
-    p_keep = np.setdiff1d(np.arange(t.participants.size), np.fromiter(p_rows, dtype=np.int64))
-    r_keep = np.setdiff1d(np.arange(t.profiles.size), np.fromiter(r_rows, dtype=np.int64))
     # A side without a change is shared as it is (with its spatial index, if already built).
-    people = t.participants
-    if p_rows or participants:
+    # Rows that only changed are replaced where they are; with rows removed or added, the side's
+    # rows are spliced (kept ones first, new ones after) and the engine indexes them anew.
+    people, people_in_place = t.participants, not p_removed and None not in p_changed
+    if participants or p_rows:
         new_people = _participant_table(vocab, list(participants), t.related, t.travel)
-        people = _spliced(people, p_keep, new_people)
-    jobs = t.profiles
-    if r_rows or profiles:
-        jobs = _spliced(jobs, r_keep, _profile_table(vocab, list(profiles)))
+        if people_in_place:
+            people = _replaced(people, np.array(p_changed, dtype=np.int64), new_people)
+        else:
+            p_keep = np.setdiff1d(np.arange(people.size), np.fromiter(p_rows, dtype=np.int64))
+            people = _spliced(people, p_keep, new_people)
+    jobs, jobs_in_place = t.profiles, not r_removed and None not in r_changed
+    if profiles or r_rows:
+        new_jobs = _profile_table(vocab, list(profiles))
+        if jobs_in_place:
+            jobs = _replaced(jobs, np.array(r_changed, dtype=np.int64), new_jobs)
+        else:
+            r_keep = np.setdiff1d(np.arange(jobs.size), np.fromiter(r_rows, dtype=np.int64))
+            jobs = _spliced(jobs, r_keep, new_jobs)
     tables = Tables(vocab, people, jobs, t.related, t.travel)
-    return Engine.from_tables(tables, weights=engine.weights), counts
+    result = Engine.from_tables(
+        tables,
+        weights=engine.weights,
+        rows_of=engine if people_in_place and jobs_in_place else None,
+    )
+    if people_in_place and jobs_in_place and not profiles:
+        # Only participants changed, in place: their engine rows, for the travel-time grid.
+        result.replaced_rows = (weakref.ref(engine), np.array(p_changed, dtype=np.int64))
+    return result, counts

@@ -90,22 +90,35 @@ class Engine:
         self.weights = weights or c.Weights()
         self.tables: Tables = build_tables(participants, profiles, related=related, travel=travel)
         self.transit: TransitGrid | None = None
+        # (a weak reference to the engine this one was patched from, the participant rows
+        # replaced in place) when only those changed: the travel-time grid follows them alone.
+        self.replaced_rows: tuple | None = None
         self._index_rows()
 
     @classmethod
-    def from_tables(cls, tables: Tables, *, weights: c.Weights | None = None) -> Engine:
-        """An engine over tables built elsewhere (loaded from disk, or patched)."""
+    def from_tables(
+        cls, tables: Tables, *, weights: c.Weights | None = None, rows_of: Engine | None = None
+    ) -> Engine:
+        """An engine over tables built elsewhere (loaded from disk, or patched). ``rows_of``: an
+        engine whose tables hold the same ids in the same rows, whose indexes are shared."""
         engine = cls.__new__(cls)
         engine.weights = weights or c.Weights()
         engine.tables = tables
         engine.transit = None
-        engine._index_rows()
+        engine.replaced_rows = None
+        if rows_of is not None:
+            engine._participant_row, engine._profile_row = (
+                rows_of._participant_row,
+                rows_of._profile_row,
+            )
+        else:
+            engine._index_rows()
         return engine
 
     def with_transit(self, transit: TransitGrid | None) -> Engine:
         """This engine's tables and weights with timetable travel times (a new engine object;
         the tables are shared, not copied)."""
-        engine = Engine.from_tables(self.tables, weights=self.weights)
+        engine = Engine.from_tables(self.tables, weights=self.weights, rows_of=self)
         engine.transit = transit
         return engine
 

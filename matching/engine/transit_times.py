@@ -127,16 +127,56 @@ def build_transit_grid(
     grid = TransitGrid(
         row_of, col_of, np.asarray(minutes, dtype=np.float64), limit, other, cap, search
     )
-    rows = np.flatnonzero(row_of >= 0)
-    cols = np.flatnonzero(col_of >= 0)
-    if len(rows) and len(cols):
-        r, k = np.ix_(row_of[rows], col_of[cols])
-        within = grid.minutes[r, k] <= limit[rows][:, None]
-        if distance_km is not None:
-            distance = distance_km[r, k]
-        else:
-            distance = distance_matrix_km(pt.units[rows], pr.units[cols])
-        within &= distance <= cap[rows][:, None]
-        farthest = np.where(within, distance, 0.0).max(axis=1)
-        search[rows] = np.maximum(search[rows], farthest)
+    _widen_search(grid, tables, np.flatnonzero(row_of >= 0), distance_km)
     return grid
+
+
+def _widen_search(grid: TransitGrid, tables, rows: np.ndarray, distance_km) -> None:
+    """Each of ``rows`` (covered engine rows) may search as far as the farthest site its
+    timetable trips reach within its limits."""
+    pt, pr = tables.participants, tables.profiles
+    cols = np.flatnonzero(grid.col_of >= 0)
+    if not (len(rows) and len(cols)):
+        return
+    r, k = np.ix_(grid.row_of[rows], grid.col_of[cols])
+    within = grid.minutes[r, k] <= grid.limit[rows][:, None]
+    if distance_km is not None:
+        distance = distance_km[r, k]
+    else:
+        distance = distance_matrix_km(pt.units[rows], pr.units[cols])
+    within &= distance <= grid.km_cap[rows][:, None]
+    farthest = np.where(within, distance, 0.0).max(axis=1)
+    grid.search_reach_km[rows] = np.maximum(grid.search_reach_km[rows], farthest)
+
+
+def regrid_rows(
+    grid: TransitGrid,
+    tables,
+    rows: np.ndarray,
+    *,
+    participant_ids: np.ndarray,
+    valid_rows: np.ndarray | None = None,
+    distance_km: np.ndarray | None = None,
+) -> TransitGrid:
+    """``grid``, built for an engine whose participants at engine ``rows`` were since replaced
+    in place (``tables``: the new engine's), with those rows worked out again and every other
+    row and all columns kept: what ``build_transit_grid`` gives for ``tables``, without its
+    work over the whole matrix."""
+    pt = tables.participants
+    valid_rows = np.ones(len(participant_ids), bool) if valid_rows is None else valid_rows
+    row_of = grid.row_of.copy()
+    row_of[rows] = _positions(participant_ids, pt.ids[rows], valid_rows)
+    row_of[rows[~(pt.uses_transit[rows] & pt.has_coords[rows])]] = -1
+    search = grid.search_reach_km.copy()
+    search[rows] = pt.reach_km[rows]
+    new = TransitGrid(
+        row_of,
+        grid.col_of,
+        grid.minutes,
+        pt.transit_limit,
+        pt.other_reach_km,
+        pt.km_cap,
+        search,
+    )
+    _widen_search(new, tables, rows[row_of[rows] >= 0], distance_km)
+    return new

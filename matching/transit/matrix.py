@@ -33,7 +33,7 @@ from matching.choices import CommuteMeans
 from matching.engine.geo import distance_matrix_km, unit_vectors
 from matching.engine.transit import Timetable, TransitSettings, compile_timetable
 from matching.engine.transit_routing import INF, Journeys, clock, last_trip_home, latest_departures
-from matching.engine.transit_times import TransitGrid, _positions, build_transit_grid
+from matching.engine.transit_times import TransitGrid, _positions, build_transit_grid, regrid_rows
 from matching.models import Participant
 from matching.transit.feeds import service_date_for, transit_dir, transit_feed_for_unit
 from matching.transit.gtfs import read_gtfs
@@ -385,6 +385,19 @@ def _unmoved(stored: np.ndarray, ids: np.ndarray, table) -> np.ndarray:
     current = np.full(stored.shape, np.nan)
     current[here, 0], current[here, 1] = table.lat[at[here]], table.lon[at[here]]
     return here & np.all(np.abs(stored - current) < 1e-9, axis=1)
+
+
+def transit_grid_rows(matrix, grid: TransitGrid, engine, rows) -> TransitGrid:
+    """``grid`` (from ``matrix``) for ``engine``, whose participants at ``rows`` were replaced in
+    place since the grid was made: those rows worked out again, the others kept."""
+    return regrid_rows(
+        grid,
+        engine.tables,
+        rows,
+        participant_ids=matrix.participant_ids,
+        valid_rows=_unmoved(matrix.homes, matrix.participant_ids, engine.tables.participants),
+        distance_km=matrix.distance_km,
+    )
 
 
 def transit_grid_for(unit_id: int, engine) -> TransitGrid | None:

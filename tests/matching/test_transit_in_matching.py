@@ -193,3 +193,62 @@ def test_a_profile_runs_again_only_when_its_site_or_working_day_changes(unit):
     assert transit_runs() == []
     task_profile_update(profile=job, by=coordinator, start_time=dt.time(9, 0))
     assert transit_runs() == [[unit.pk]]
+
+
+def assert_same_grid(grid, fresh):
+    import dataclasses
+
+    import numpy as np
+
+    for f in dataclasses.fields(grid):
+        assert np.array_equal(getattr(grid, f.name), getattr(fresh, f.name), equal_nan=True), f.name
+
+
+def test_a_patched_participant_s_rows_of_the_timetable_grid_equal_a_fresh_grid(
+    unit, settings, django_capture_on_commit_callbacks, monkeypatch, tmp_path
+):
+    """With patching on (the engine is patched in place after one participant's edit), only that
+    participant's rows of the timetable grid are worked out again, and the grid equals one made
+    afresh for the patched engine: a person who stops travelling by public transport and starts
+    again, a shorter limit, a home moved off the matrix and back."""
+    from django.core.cache import cache
+
+    from matching import engine_version
+    from matching.transit import matrix as transit_matrix
+
+    settings.ENGINE_VERSION_RECHECK_SECONDS = 60
+    settings.ENGINE_STORE_DIR = str(tmp_path / "engine")
+    cache.clear()
+    features.forget()
+    engine_version.forget_pending()
+    people = [rider(unit), rider(unit), rider(unit, where=D)]
+    for where in (D, E, NOBUS):
+        profile(unit, where, start_time=dt.time(9, 0), end_time=dt.time(16, 30))
+    transit_matrix_store(unit_id=unit.pk, day=MONDAY)
+    features.unit_engine(unit.pk)
+    fresh_grids = []
+    made = transit_matrix.transit_grid_for
+    monkeypatch.setattr(
+        transit_matrix,
+        "transit_grid_for",
+        lambda *args: fresh_grids.append(args) or made(*args),
+    )
+    person = people[1]
+    edits = [
+        {"commute_means": ["car"]},
+        {"commute_means": ["public_transport"]},
+        {"commute_max_minutes": 40},
+        {"latitude": 56.64, "longitude": 16.0},
+        {"latitude": A[0], "longitude": A[1]},
+    ]
+    for edit in edits:
+        for field, value in edit.items():
+            setattr(person, field, value)
+        with django_capture_on_commit_callbacks(execute=True):
+            person.save()
+        ue = features.unit_engine(unit.pk)
+        assert ue.patched_rows > 0  # patched, not rebuilt
+        assert fresh_grids == []  # the grid followed the one participant's rows
+        assert_same_grid(ue.engine.transit, made(unit.pk, ue.engine))
+    features.forget()
+    engine_version.forget_pending()
