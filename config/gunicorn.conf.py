@@ -42,12 +42,9 @@ def on_starting(server):
 
 def when_ready(server):
     # Warm what Django builds lazily, before the workers fork.
-    from django.template.loader import get_template
-    from django.urls import get_resolver
+    from config.warmup import warm
 
-    get_resolver().url_patterns  # noqa: B018
-    for name in ("portal/base.html", "registration/login.html", "503.html"):
-        get_template(name)
+    server.log.info("warm-up: %d templates loaded, %d reads compiled", *warm())
     if os.environ.get("WARM_ENGINES", "1") == "1":
         # Build each unit's matching engine once here: forked workers share it (copy-on-write)
         # instead of four workers building four copies on their first matches request.

@@ -27,8 +27,10 @@ employer and who did them: 1.8 ms of 2.1 ms).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 import threading
+import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -41,9 +43,32 @@ from django.db.models.query import (
     get_related_populators,
 )
 
+logger = logging.getLogger("brygga.compiled")
 _FIRST_MARKER = -7_046_001  # no row's id: a marker can be told from any real value
 _ITERABLES = (ModelIterable, ValuesListIterable)
 _ORM = ("the ORM reads it",)  # a compiled entry: this read is not compiled
+
+
+_DECLARED: weakref.WeakSet[CompiledRows] = weakref.WeakSet()  # for ``compile_all``
+
+
+def compile_all(using: str = "default") -> int:
+    """Compile every declared read for the database ``using`` now (a scoped one for each role),
+    as its first call would: gunicorn's master does it before forking (``config.warmup``). The
+    number compiled; a read that cannot be compiled is left for its first call to report."""
+    from core.choices import Role
+
+    vendor = connections[using].vendor
+    compiled = 0
+    for read in list(_DECLARED):
+        for role in [r.value for r in Role] if read.scoped else [None]:
+            try:
+                read._compile(using, vendor, role)
+            except Exception as exc:
+                logger.warning("compiled reads: %r not compiled: %s", read.build, exc)
+                continue
+            compiled += 1
+    return compiled
 
 
 class CompiledRows:
@@ -73,6 +98,7 @@ class CompiledRows:
         self.markers = {name: _FIRST_MARKER - i for i, name in enumerate(markers)}
         self._compiled: dict[tuple, tuple | None] = {}
         self._lock = threading.Lock()
+        _DECLARED.add(self)
 
     def _compile(self, alias: str, vendor: str, role: str | None = None) -> tuple | None:
         key = (alias, vendor, role)
