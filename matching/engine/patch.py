@@ -78,42 +78,52 @@ def _fits(vocab: Vocab, keys: Iterable[tuple[str, object]]) -> bool:
     return all(key in vocab.maps[kind] for kind, key in keys)
 
 
-def _spliced(table, keep: np.ndarray, new):
-    """``table`` without the rows not in ``keep``, with ``new``'s rows appended."""
+def _combined(table, new, *, records, csr, array):
+    """A table of ``table``'s kind from its columns and ``new``'s, each column combined by the
+    function for its kind: ``records`` (the list of records), ``csr`` (sparse) or ``array``."""
     values = {}
     for f in dataclasses.fields(table):
         if f.name == "_radius":
             continue
         old, added = getattr(table, f.name), getattr(new, f.name)
-        if f.name == "records":
-            values[f.name] = [old[i] for i in keep.tolist()] + list(added)
-        elif sparse.issparse(old):
-            values[f.name] = sparse.vstack([old[keep], added], format="csr")
-        else:
-            values[f.name] = np.concatenate([np.asarray(old)[keep], added])
+        combine = records if f.name == "records" else csr if sparse.issparse(old) else array
+        values[f.name] = combine(old, added)
     return type(table)(**values)
+
+
+def _spliced(table, keep: np.ndarray, new):
+    """``table`` without the rows not in ``keep``, with ``new``'s rows appended."""
+    return _combined(
+        table,
+        new,
+        records=lambda old, added: [old[i] for i in keep.tolist()] + list(added),
+        csr=lambda old, added: sparse.vstack([old[keep], added], format="csr"),
+        array=lambda old, added: np.concatenate([np.asarray(old)[keep], added]),
+    )
 
 
 def _replaced(table, rows: np.ndarray, new):
     """``table`` with its rows ``rows`` replaced by ``new``'s rows, in that order: every other
     row keeps its place (so do the row indexes of the engine, and of its travel-time grid)."""
-    values = {}
-    for f in dataclasses.fields(table):
-        if f.name == "_radius":
-            continue
-        old, added = getattr(table, f.name), getattr(new, f.name)
-        if f.name == "records":
-            records = list(old)
-            for row, record in zip(rows.tolist(), added, strict=True):
-                records[row] = record
-            values[f.name] = records
-        elif sparse.issparse(old):
-            values[f.name] = _csr_replaced(old, rows, added)
-        else:
-            array = np.array(old, copy=True)  # a stored table's arrays are read-only maps
-            array[rows] = added
-            values[f.name] = array
-    return type(table)(**values)
+
+    def records(old, added):
+        out = list(old)
+        for row, record in zip(rows.tolist(), added, strict=True):
+            out[row] = record
+        return out
+
+    def array(old, added):
+        out = np.array(old, copy=True)  # a stored table's arrays are read-only maps
+        out[rows] = added
+        return out
+
+    return _combined(
+        table,
+        new,
+        records=records,
+        csr=lambda old, added: _csr_replaced(old, rows, added),
+        array=array,
+    )
 
 
 def _csr_replaced(old, rows: np.ndarray, added):
