@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.template import defaultfilters
-from django.urls import reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.timezone import template_localtime
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 from jinja2 import ChainableUndefined, Environment
 
 
@@ -25,7 +25,46 @@ def date(value, arg=None) -> str:
 
 
 def url(name: str, *args, **kwargs) -> str:
-    return reverse(name, args=args or None, kwargs=kwargs or None)
+    """``reverse``, for rows: a route given only whole numbers (a row's id) is reversed once per
+    route, language, script prefix and URL configuration, with markers where the numbers go, and
+    each later call puts its numbers in their places (``reverse`` costs ~30 µs, so a list of 200
+    rows with four links each spent 24 ms in it). A route whose path does not show each number
+    once, as given and in order, is reversed every time."""
+    if kwargs or not args or not all(type(a) is int and a >= 0 for a in args):
+        return reverse(name, args=args or None, kwargs=kwargs or None)
+    key = (name, len(args), get_script_prefix(), get_urlconf(), get_language())
+    pieces = _ROUTES.get(key)
+    if pieces is None:
+        pieces = _ROUTES[key] = _route_pieces(name, len(args))
+    if not pieces:
+        return reverse(name, args=args)
+    parts = [pieces[0]]
+    for arg, piece in zip(args, pieces[1:], strict=True):
+        parts.append(str(arg))
+        parts.append(piece)
+    return "".join(parts)
+
+
+_ROUTES: dict[tuple, tuple[str, ...]] = {}
+_ROUTE_MARKER = 7_390_061_423  # no row's id
+
+
+def _route_pieces(name: str, count: int) -> tuple[str, ...]:
+    """The route's path cut where its numbers go, or ``()`` when it cannot be cut so."""
+    markers = [str(_ROUTE_MARKER + i) for i in range(count)]
+    try:
+        path = reverse(name, args=[_ROUTE_MARKER + i for i in range(count)])
+    except NoReverseMatch:
+        return ()
+    pieces, rest = [], path
+    for marker in markers:
+        before, found, rest = rest.partition(marker)
+        if not found or any(m in before for m in markers):
+            return ()
+        pieces.append(before)
+    if any(m in rest for m in markers):
+        return ()
+    return (*pieces, rest)
 
 
 def environment(**options) -> Environment:

@@ -215,6 +215,15 @@ def participant_method(request, pk):
     return render(request, "portal/method/_participant_method.html", {"p": participant})
 
 
+FOLLOWUP_COLUMNS = (
+    "planned_on",
+    "with_whom",
+    "confirmed_at",
+    "placement__participant__code",
+    "placement__task_profile__employer__name",
+)
+
+
 @role_required(*STAFF)
 def followups(request):
     today = timezone.localdate()
@@ -222,6 +231,8 @@ def followups(request):
         FollowUp.objects.visible_to(request.user)
         .pending()
         .select_related("placement__participant", "placement__task_profile__employer")
+        # What the rows show (the participant's row holds identity and health fields).
+        .only(*FOLLOWUP_COLUMNS)
     )
     if request.user.role == Role.GUIDE:
         qs = qs.filter(placement__guide=request.user)

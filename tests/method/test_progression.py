@@ -183,6 +183,61 @@ def test_measurements_are_due_at_start_interval_and_exit(unit, guide):
         assert [d.participant for d in progression.due_measurements(guide)] == [p]
 
 
+def test_the_due_list_gives_what_due_for_gives_each_participant_and_reads_no_answers(
+    unit, guide, colleague_guide
+):
+    """The guide's list (read in three queries) and one participant's ``due_for`` agree for
+    every case of the rule: no start yet, start done and nothing due, an interval due, a guide's
+    rating alone (not answered), exited without and with an exit measurement, and another
+    guide's participant left out. The list builds no measurement or answer objects, so it costs
+    the same however many ratings the participants have."""
+    from unittest import mock
+
+    from matching.participants.services.participants import participant_set_phase
+
+    only("tro-pa-mig-sjalv", "initiativ")
+    enrolled = dt.date(2026, 1, 5)
+    people = {
+        name: ParticipantFactory(unit=unit, guide=guide, enrolled_on=enrolled)
+        for name in ("new", "fresh", "interval", "guide_only", "exited", "exited_done")
+    }
+    theirs = ParticipantFactory(unit=unit, guide=colleague_guide, enrolled_on=enrolled)
+    for name in ("fresh", "exited", "exited_done"):
+        measure(people[name], dt.date(2026, 3, 20), 5, 5, kind="start")
+    measure(people["interval"], dt.date(2026, 1, 6), 5, 5, kind="start")
+    measure(people["guide_only"], dt.date(2026, 1, 6), 5, 5, rater=Rater.GUIDE, kind="start")
+    measure(theirs, dt.date(2026, 1, 6), 5, 5, kind="start")
+    with time_machine.travel(dt.datetime(2026, 4, 2, 12), tick=False):
+        for name in ("exited", "exited_done"):
+            participant_set_phase(participant=people[name], by=guide, phase="exited", reason="x")
+        measure(people["exited_done"], dt.date(2026, 4, 2), 6, 6, kind="exit")
+        built = []
+        original = ProgressionAnswer.from_db.__func__, ProgressionMeasurement.from_db.__func__
+
+        def counting(index):
+            return classmethod(lambda cls, *a: built.append(cls) or original[index](cls, *a))
+
+        with (
+            mock.patch.object(ProgressionAnswer, "from_db", counting(0)),
+            mock.patch.object(ProgressionMeasurement, "from_db", counting(1)),
+        ):
+            listed = progression.due_measurements(guide)
+        assert built == []
+        expected = []
+        for p in people.values():
+            p.refresh_from_db()
+            if due := progression.due_for(p):
+                expected.append(due)
+    got = {(d.participant.pk, d.kind, d.due_on) for d in listed}
+    assert got == {(d.participant.pk, d.kind, d.due_on) for d in expected}
+    assert got == {
+        (people["new"].pk, "start", enrolled),
+        (people["guide_only"].pk, "start", enrolled),
+        (people["interval"].pk, "interval", dt.date(2026, 4, 6)),
+        (people["exited"].pk, "exit", dt.date(2026, 4, 2)),
+    }
+
+
 def test_participant_answers_through_the_link(unit, guide, client):
     ind_a, ind_b = only("tro-pa-mig-sjalv", "initiativ")
     p = ParticipantFactory(unit=unit, guide=guide)

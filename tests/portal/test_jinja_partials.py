@@ -4,6 +4,7 @@ missing value as nothing, and the current language."""
 
 import datetime as dt
 
+import pytest
 from django.template import engines
 from django.utils import translation
 
@@ -113,3 +114,49 @@ def test_the_kept_menu_follows_a_new_name_and_new_counts(db, rf, coordinator):
     assert "önskemål</span>" not in menu({"open_requests": 0})
     coordinator.first_name, coordinator.last_name = "Märta", "Nyberg"
     assert "Märta Nyberg" in menu({"open_requests": 0})
+
+
+def test_url_gives_what_reverse_gives_for_every_route_language_and_script_prefix():
+    """``url`` keeps each route cut where its numbers go; it must give ``reverse``'s path for
+    every named route of the site given whole numbers, in both languages and under a script
+    prefix, and fall back to ``reverse`` for anything else (a text, a keyword, a route that
+    refuses the numbers)."""
+    from django.urls import NoReverseMatch, get_resolver, reverse, set_script_prefix
+
+    from portal.jinja import url
+
+    names = []
+    for key, possibilities in get_resolver().reverse_dict.lists():
+        if isinstance(key, str):
+            names.extend((key, len(p[0][0][1])) for p in possibilities)
+    names += [
+        (f"portal:{key}", len(p[0][0][1]))
+        for key, possibilities in get_resolver().namespace_dict["portal"][1].reverse_dict.lists()
+        if isinstance(key, str)
+        for p in possibilities
+    ]
+    assert len(names) > 100
+    checked = 0
+    try:
+        for prefix in ("/", "/brygga/"):
+            set_script_prefix(prefix)
+            for language in ("sv", "en"):
+                with translation.override(language):
+                    for name, count in names:
+                        for args in ([], [7], [12, 3], [0, 45, 9])[: count + 1][-1:]:
+                            try:
+                                expected = reverse(name, args=args or None)
+                            except (NoReverseMatch, TypeError) as refused:
+                                with pytest.raises(type(refused)):
+                                    url(name, *args)
+                                continue
+                            assert url(name, *args) == expected == url(name, *args), name
+                            checked += 1
+    finally:
+        set_script_prefix("/")
+    assert checked > 200
+    with translation.override("en"):
+        assert url("portal:participant_detail", 12) == "/en/deltagare/12/"
+    assert url("portal:participant_detail", 12) == "/deltagare/12/"
+    assert url("portal:participant_detail", pk=12) == "/deltagare/12/"
+    assert url("portal:participant_detail", "12") == "/deltagare/12/"
