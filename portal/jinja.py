@@ -68,7 +68,10 @@ def _route_pieces(name: str, count: int) -> tuple[str, ...]:
 
 
 def environment(**options) -> Environment:
+    from matching.participants.selectors import participant_state
+    from portal.matching_forms import match_filter_html
     from portal.templatetags.brygga import label, labels, phone
+    from portal.templatetags.placement_tags import participant_placements
 
     options.setdefault("extensions", []).append("jinja2.ext.i18n")
     # A missing value renders as nothing, also down a chain (``employer.industry.label`` without an
@@ -77,6 +80,9 @@ def environment(**options) -> Environment:
     env = Environment(**options)
     env.install_gettext_callables(gettext, ngettext, newstyle=True)
     env.globals["url"] = url
+    env.globals["participant_state"] = participant_state
+    env.globals["participant_placements"] = participant_placements
+    env.globals["match_filter_html"] = match_filter_html
     env.globals["site_languages"] = settings.LANGUAGES
     env.filters.update(
         date=date,

@@ -1,6 +1,10 @@
 """Forms for the guide's decisions on matches, phase changes and the unit's matching weights."""
 
+from functools import lru_cache
+
 from django import forms
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from employers.choices import ProfileKind
@@ -73,3 +77,27 @@ class MatchFilterForm(forms.Form):
         else:
             del self.fields["kind"]
             self.fields["q"].help_text = _("Code, home locality or desired occupation")
+        self._shape = (tuple(tuple(choice) for choice in municipalities), with_kind)
+
+
+def match_filter_html(form: MatchFilterForm, anchor: str) -> str:
+    """The filter form's markup (``portal/partials/match_filter.jinja``). Before anyone filters,
+    the form is the same for every participant or profile of the unit, so it is rendered once per
+    municipality choices, kind of list, anchor and language and kept (its selects' options cost a
+    participant page ~1 ms); a form that was sent is rendered with its values and errors."""
+    if form.is_bound:
+        return _filter_html(form, anchor)
+    return _unbound_filter_html(*form._shape, anchor, get_language())
+
+
+@lru_cache(maxsize=256)
+def _unbound_filter_html(municipalities, with_kind, anchor, _language) -> str:
+    form = MatchFilterForm(municipalities=municipalities, with_kind=with_kind)
+    return _filter_html(form, anchor)
+
+
+def _filter_html(form: MatchFilterForm, anchor: str) -> str:
+    from django.template import engines
+
+    template = engines["jinja2"].get_template("portal/partials/match_filter.jinja")
+    return mark_safe(template.template.render(form=form, anchor=anchor))  # noqa: S308 - escaped by Jinja2

@@ -143,6 +143,15 @@ def employer_option(employer) -> str:
 
 
 @register.simple_tag
+def match_filter(form, anchor: str) -> str:
+    """``{% match_filter form "candidates" %}``: the matches' filter form
+    (``portal.matching_forms.match_filter_html``)."""
+    from portal.matching_forms import match_filter_html
+
+    return match_filter_html(form, anchor)
+
+
+@register.simple_tag
 def participant_state(participant):
     """``{% participant_state p as state %}``: the one state ``matching.participants.selectors`` decides."""
     return decide_state(participant)

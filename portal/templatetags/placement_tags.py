@@ -1,5 +1,5 @@
 """Template data for a participant's placements and done follow-ups, so any page that shows a
-participant can include ``portal/guide/_participant_placements.html`` without extra view code."""
+participant can include ``portal/guide/_participant_placements.jinja`` without extra view code."""
 
 from django import template
 

@@ -160,3 +160,51 @@ def test_url_gives_what_reverse_gives_for_every_route_language_and_script_prefix
     assert url("portal:participant_detail", 12) == "/deltagare/12/"
     assert url("portal:participant_detail", pk=12) == "/deltagare/12/"
     assert url("portal:participant_detail", "12") == "/deltagare/12/"
+
+
+def test_the_kept_unbound_filter_form_is_the_form_rendered_afresh():
+    """Before anyone filters, the matches' filter form is kept per municipality choices, kind of
+    list, anchor and language: it must be what a fresh render gives, differ where those differ,
+    and a sent form is rendered with its own values and errors, never from the kept one."""
+    from portal.matching_forms import MatchFilterForm, _filter_html, match_filter_html
+
+    municipalities = [("0880", "Kalmar"), ("0881", "Nybro")]
+    for with_kind in (True, False):
+        for language in ("sv", "en"):
+            with translation.override(language):
+                form = MatchFilterForm(municipalities=municipalities, with_kind=with_kind)
+                fresh = _filter_html(
+                    MatchFilterForm(municipalities=municipalities, with_kind=with_kind), "m"
+                )
+                assert match_filter_html(form, "m") == fresh == match_filter_html(form, "m")
+                assert 'value="0881"' in fresh and ('name="kind"' in fresh) == with_kind
+    with translation.override("sv"):
+        kalmar_only = MatchFilterForm(municipalities=municipalities[:1])
+        assert 'value="0881"' not in match_filter_html(kalmar_only, "m")
+        assert 'action="#other"' in match_filter_html(kalmar_only, "other")
+        assert "Sök" in match_filter_html(kalmar_only, "m")
+    with translation.override("en"):
+        assert "Search" in match_filter_html(kalmar_only, "m")
+        sent = MatchFilterForm({"q": "x" * 101}, municipalities=municipalities)
+        assert sent.is_valid() is False
+        html = match_filter_html(sent, "m")
+        assert 'value="' + "x" * 101 + '"' in html and 'role="alert"' in html
+
+
+def test_every_text_of_the_jinja_partials_has_its_swedish_translation():
+    """``makemessages`` reads Django's templates and Python, not ``portal/jinja2``: a text that
+    lives only in a Jinja2 partial must still be in the Swedish catalogue (its msgid is the one
+    the Django template it replaced used; "Status" is "Status" in both languages, but listed)."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    root = Path(settings.BASE_DIR) / "portal" / "jinja2"
+    texts = set()
+    for path in root.rglob("*.jinja"):
+        source = path.read_text()
+        texts |= {m[2] for m in re.finditer(r"""_\(\s*(["'])(.+?)\1""", source)}
+    assert len(texts) > 100
+    catalogue = translation.trans_real.translation("sv")._catalog
+    assert sorted(t for t in texts if t not in catalogue) == []
