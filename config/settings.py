@@ -330,6 +330,12 @@ FOLLOWUP_POLICY = {
 # A cache shared by the web processes and the worker (coalescing keys, job progress): files under
 # var/ by default, Redis or memcached when CACHE_URL is set.
 CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")}
+if "filebased" in CACHES["default"]["BACKEND"].lower():
+    # Django's file cache deletes a random third of its entries whenever it holds more than
+    # MAX_ENTRIES (300 by default): sessions, signed-in users and each employer's possible
+    # duplicates went long before a day's use was over (the employer page missed its kept
+    # duplicates two visits in three). Each write lists the directory, so not unbounded either.
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 10_000)
 if "redis" in CACHES["default"]["BACKEND"].lower():
     # Django's Redis cache, with its client made once per process (core/redis_cache.py).
     CACHES["default"]["BACKEND"] = "core.redis_cache.RedisCache"
