@@ -323,3 +323,30 @@ def _builder(queryset: QuerySet, compiler) -> Callable[[tuple], Model] | None:
         return obj
 
     return build
+
+
+def attach_prefetched(instances, name: str, rows, owner: Callable[[Any], Any]) -> None:
+    """Put ``rows`` where ``prefetch_related(name)`` puts them, as Django's own
+    ``prefetch_one_level`` does: each instance's ``name`` manager then answers ``all()`` from them
+    without a query, and anything else (``filter``, ``count``) asks the database as it would after
+    a prefetch. ``owner(row)`` is the primary key of the instance a row belongs to; the rows keep
+    their order. A reverse foreign key's rows also hold their instance, as a prefetch leaves them.
+    For rows read by compiled reads (``CompiledRows``), whose prefetch Django would compile anew
+    on every request."""
+    by_owner: dict[Any, list] = {}
+    for row in rows:
+        by_owner.setdefault(owner(row), []).append(row)
+    for instance in instances:
+        manager = getattr(instance, name)
+        field = getattr(manager, "field", None)  # a reverse foreign key's manager has one
+        cache_name = getattr(manager, "prefetch_cache_name", None) or field.remote_field.cache_name
+        found = by_owner.get(instance.pk, [])
+        if field is not None and not hasattr(manager, "prefetch_cache_name"):
+            for row in found:
+                field.set_cached_value(row, instance)
+        queryset = manager.get_queryset()
+        queryset._result_cache = list(found)
+        queryset._prefetch_done = True
+        if not hasattr(instance, "_prefetched_objects_cache"):
+            instance._prefetched_objects_cache = {}
+        instance._prefetched_objects_cache[cache_name] = queryset

@@ -9,12 +9,19 @@ from rest_framework.response import Response
 
 from core.api.base import ScopedViewSetMixin
 from core.choices import Role
+from core.compiled import CompiledRows, attach_prefetched
 from core.roles import role_of
 from employers.models import TaskProfile
-from matching.models import Participant
+from matching.models import Participant, ParticipantAdaptationNeed, ParticipantSkill
 from placements import selectors
 from placements.api import serializers as s
-from placements.models import Exit, FollowUp, Placement
+from placements.models import (
+    Exit,
+    FollowUp,
+    Placement,
+    PracticeEvaluation,
+    PracticeExtension,
+)
 from placements.selectors import exit_context
 from placements.services.exits import participant_exit
 from placements.services.followups import (
@@ -43,6 +50,69 @@ STAFF = (Role.GUIDE, Role.COORDINATOR, Role.MANAGER, Role.ADMIN)
 EVERYONE = (*STAFF, Role.EMPLOYER)
 GUIDES = (Role.GUIDE, Role.ADMIN)
 
+# The placement list as it is asked for most (no filter, search or order: the employer portal's
+# client, the guides' tools), read by compiled reads (``core.compiled``): the list's count, page
+# and five prefetches cost more to compile each time than to run (issue 22). Each read is the
+# one ``scope_queryset`` and its prefetches make, so the answer is the same; a test compares them
+# for every role.
+_VISIBLE_IDS = CompiledRows(
+    lambda user: Placement.objects.visible_to(user).values_list("pk"), scoped=True
+)
+_PAGE = CompiledRows(
+    lambda ids: Placement.objects.filter(pk__in=ids).select_related(
+        "participant", "task_profile__employer"
+    ),
+    ids=[],
+)
+_EVALUATIONS = CompiledRows(
+    lambda ids: PracticeEvaluation.objects.filter(placement_id__in=ids), ids=[]
+)
+_EXTENSIONS = CompiledRows(
+    lambda ids: PracticeExtension.objects.filter(placement_id__in=ids), ids=[]
+)
+_AGREED = CompiledRows(
+    lambda ids: (
+        Placement.agreed_adaptations.through.objects.filter(placement_id__in=ids)
+        .select_related("adaptation")
+        .order_by("adaptation__category", "adaptation__label", "adaptation__pk")
+    ),
+    ids=[],
+)
+_SKILLS = CompiledRows(
+    lambda ids: ParticipantSkill.objects.filter(participant_id__in=ids).select_related("skill"),
+    ids=[],
+)
+_NEEDS = CompiledRows(
+    lambda ids: ParticipantAdaptationNeed.objects.filter(participant_id__in=ids).select_related(
+        "adaptation"
+    ),
+    ids=[],
+)
+
+
+def _placement_page(ids: list[int], *, for_employer: bool) -> list[Placement]:
+    """The placements ``ids`` (in that order) with what ``scope_queryset`` prefetches."""
+    by_pk = {p.pk: p for p in _PAGE.objects(ids=ids)}
+    page = [by_pk[pk] for pk in ids if pk in by_pk]  # one removed since the ids were read: gone
+    found = [p.pk for p in page]
+    attach_prefetched(
+        page, "evaluations", _EVALUATIONS.objects(ids=found), lambda r: r.placement_id
+    )
+    attach_prefetched(page, "extensions", _EXTENSIONS.objects(ids=found), lambda r: r.placement_id)
+    agreed = _AGREED.objects(ids=found)
+    owners = {id(row.adaptation): row.placement_id for row in agreed}
+    attach_prefetched(
+        page, "agreed_adaptations", [row.adaptation for row in agreed], lambda a: owners[id(a)]
+    )
+    if for_employer:  # ``employer_view_prefetch``: what the participant may have shared
+        people = [p.participant for p in page]
+        pids = sorted({p.pk for p in people})
+        attach_prefetched(people, "skills", _SKILLS.objects(ids=pids), lambda r: r.participant_id)
+        attach_prefetched(
+            people, "adaptation_needs", _NEEDS.objects(ids=pids), lambda r: r.participant_id
+        )
+    return page
+
 
 class PlacementViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     read_roles = EVERYONE
@@ -69,6 +139,13 @@ class PlacementViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
         if role_of(user) == Role.EMPLOYER:  # what the participant shared, for every row at once
             queryset = queryset.prefetch_related(*employer_view_prefetch())
         return queryset
+
+    def list(self, request, *args, **kwargs):
+        if set(request.query_params) - {self.paginator.page_query_param}:
+            return super().list(request, *args, **kwargs)  # filtered, searched, ordered, sized
+        ids = self.paginate_queryset([pk for (pk,) in _VISIBLE_IDS.rows(user=request.user)])
+        page = _placement_page(ids, for_employer=role_of(request.user) == Role.EMPLOYER)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def output(self, placement, code=status.HTTP_200_OK):
         return Response(

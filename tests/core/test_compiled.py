@@ -290,3 +290,44 @@ def test_a_date_marker_is_given_its_date_on_every_call(people, guide, foreign_gu
     for wrong in ("2026-11-01", dt.datetime(2026, 11, 1, 12, 0), None):
         with pytest.raises(TypeError, match="since is a date marker"):
             ENDED_SINCE.rows(user=guide, ids=ids, since=wrong)
+
+
+def test_attached_rows_answer_as_a_prefetch_does(people, employer, django_assert_num_queries):
+    """``attach_prefetched``: ``all()`` answers the attached rows with no query, in their order, a
+    reverse foreign key's rows know their parent, and ``filter`` still asks the database for the
+    instance's own rows only (never every row of the table)."""
+    from core.compiled import attach_prefetched
+    from core.models import Adaptation
+    from placements.models import PracticeEvaluation
+
+    profile = TaskProfileFactory(employer=employer, site__employer=employer)
+    first, second = (PlacementFactory(participant=p, task_profile=profile) for p in people[:2])
+    for day in (3, 1):
+        PracticeEvaluation.objects.create(
+            placement=first,
+            evaluated_on=dt.date(2026, 11, day),
+            progress="x",
+            rating=3,
+            by=first.guide,
+        )
+    PracticeEvaluation.objects.create(
+        placement=second, evaluated_on=dt.date(2026, 11, 5), progress="y", rating=4, by=first.guide
+    )
+    adaptations = list(Adaptation.objects.order_by("pk")[:2])
+    first.agreed_adaptations.set(adaptations)
+    rows = list(PracticeEvaluation.objects.filter(placement__in=[first, second]))
+    placements = list(Placement.objects.filter(pk__in=[first.pk, second.pk]).order_by("pk"))
+    attach_prefetched(placements, "evaluations", rows, lambda r: r.placement_id)
+    attach_prefetched(placements, "agreed_adaptations", adaptations, lambda a: first.pk)
+    with django_assert_num_queries(0):
+        got = [list(p.evaluations.all()) for p in placements]
+        agreed = [list(p.agreed_adaptations.all()) for p in placements]
+        assert all(e.placement is p for p, es in zip(placements, got, strict=True) for e in es)
+    assert got == [
+        list(p.evaluations.all())
+        for p in Placement.objects.filter(pk__in=[first.pk, second.pk]).order_by("pk")
+    ]
+    assert [e.evaluated_on.day for e in got[0]] == [1, 3] and agreed == [adaptations, []]
+    with django_assert_num_queries(1):
+        assert list(placements[1].evaluations.filter(rating=3)) == []
+    assert placements[0].evaluations.filter(rating=3).count() == 2
