@@ -18,12 +18,13 @@ from matching.transit.refresh import (
 )
 
 
-def refresh_changed_participant(sender, *, participant_id: int, **kwargs) -> None:
+def refresh_changed_participant(sender, *, participant_id: int, saved=None, **kwargs) -> None:
     """The participant's suggestions always; the unit's timetable matrix only when the change
-    moves them in it (a new home, starting or stopping the bus: ``participant_routing_changed``)."""
+    moves them in it (a new home, starting or stopping the bus: ``participant_routing_changed``).
+    ``saved``: the row as the sender's transaction just wrote it (no need to fetch it again)."""
     schedule_refresh(participant_id=participant_id)
     if not refreshes_suppressed_now():
-        participant = Participant.objects.filter(pk=participant_id).first()
+        participant = saved or Participant.objects.filter(pk=participant_id).first()
         if participant is not None and participant_routing_changed(participant):
             schedule_transit_refresh(unit_id=participant.unit_id)
 

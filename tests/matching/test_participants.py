@@ -186,3 +186,44 @@ def test_young_target_group_follows_birth_year(participant):
 
 def test_needs_vocabulary_is_shared_with_profiles():
     assert Adaptation.objects.filter(code="step-free-access", sites__isnull=True).exists()
+
+
+def test_an_edit_checks_the_references_it_changes_and_not_those_it_left(
+    guide, colleague_guide, participant, django_assert_num_queries
+):
+    """``participant_update`` looks up a reference (municipality, guide) only when the edit changes
+    it: a changed one that does not exist is still a field error and nothing is saved, and an
+    edit of the hours alone does not look up the unit, the municipality, the guide or the code."""
+    import re
+
+    from django.core.exceptions import ValidationError
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from core.models import Municipality
+    from matching.participants.services.participants import participant_update
+
+    with CaptureQueriesContext(connection) as hours_only:
+        participant_update(participant=participant, by=guide, hours_max=25)
+    lookups = [  # Django's reference checks: ``SELECT 1 FROM <table> WHERE pk = ...``
+        q["sql"]
+        for q in hours_only.captured_queries
+        if re.search(r'^SELECT 1 AS "a" FROM "core_(unit|municipality|user)" WHERE', q["sql"])
+    ]
+    code_checks = [
+        q["sql"]
+        for q in hours_only.captured_queries
+        if re.search(
+            r'FROM "matching_participant" WHERE \("matching_participant"."code" =', q["sql"]
+        )
+    ]
+    assert lookups == [] and code_checks == []
+    nowhere = Municipality(code="9999", name="Ingenstans")  # never saved
+    with pytest.raises(ValidationError) as refused:
+        participant_update(participant=participant, by=guide, municipality=nowhere)
+    assert "municipality" in refused.value.message_dict
+    participant.refresh_from_db()
+    assert participant.municipality_id == "0880" and participant.hours_max == 25
+    participant_update(participant=participant, by=guide, guide=colleague_guide)
+    participant.refresh_from_db()
+    assert participant.guide == colleague_guide
