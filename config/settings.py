@@ -129,6 +129,15 @@ else:
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
     )
+    # Parameters bound by the server and statements prepared once a connection has run them a
+    # few times: PostgreSQL then plans a page's queries once per connection, not on every request
+    # (its CPU per participant page 5.2 → 2.2 ms, issue 22). Off: Django's default, client-side
+    # binding (e.g. behind a pooler that cannot keep prepared statements).
+    if env.bool("DATABASE_SERVER_SIDE_BINDING", default=True):
+        DATABASES["default"]["OPTIONS"].setdefault("server_side_binding", True)
+        DATABASES["default"]["OPTIONS"].setdefault(
+            "prepare_threshold", env.int("DATABASE_PREPARE_THRESHOLD", default=5)
+        )
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
