@@ -47,6 +47,7 @@ logger = logging.getLogger("brygga.compiled")
 _FIRST_MARKER = -7_046_001  # no row's id: a marker can be told from any real value
 _ITERABLES = (ModelIterable, ValuesListIterable)
 _ORM = ("the ORM reads it",)  # a compiled entry: this read is not compiled
+CONTAINS = "contains"  # a marker's kind: a text searched for with ``contains``/``icontains``
 
 
 _DECLARED: weakref.WeakSet[CompiledRows] = weakref.WeakSet()  # for ``compile_all``
@@ -83,8 +84,9 @@ class CompiledRows:
     parameters is refused: it would stay in the SQL.
 
     ``build(**markers)`` returns the queryset; each keyword names a marker, with ``[]`` for a list
-    (``__in``), ``datetime.date`` for a date (today's, given on each call) and ``None`` for a single
-    value. Markers stand for integer or text values (the marker is a negative number; a text
+    (``__in``), ``datetime.date`` for a date (today's, given on each call), ``CONTAINS`` for a text
+    searched for with ``contains`` or ``icontains`` (each call's text escaped and wrapped as the
+    lookup wraps it) and ``None`` for a single value. Markers stand for integer or text values (the marker is a negative number; a text
     field's lookup carries it as its text) or dates (a day of the second century). A marker must
     appear as a parameter of its own in the SQL, which the first compilation checks."""
 
@@ -95,6 +97,7 @@ class CompiledRows:
         self.scoped = scoped
         self.lists = {name for name, kind in markers.items() if isinstance(kind, list)}
         self.dates = {name for name, kind in markers.items() if kind is dt.date}
+        self.contains = {name for name, kind in markers.items() if kind == CONTAINS}
         self.markers = {name: _FIRST_MARKER - i for i, name in enumerate(markers)}
         self._compiled: dict[tuple, tuple | None] = {}
         self._lock = threading.Lock()
@@ -115,6 +118,7 @@ class CompiledRows:
         markers = {name: marker - shift for name, marker in self.markers.items()}
         markers |= {name: _date_marker(markers[name]) for name in self.dates}
         given = {name: [markers[name]] if name in self.lists else m for name, m in markers.items()}
+        given |= {name: str(markers[name]) for name in self.contains}
         scope = {}
         if self.scoped:
             base = _FIRST_MARKER - len(self.markers) - shift
@@ -137,7 +141,11 @@ class CompiledRows:
         if len(pieces) != len(params) + 1 or "%%" in sql:
             raise RuntimeError(f"{self.build!r}: the SQL's placeholders cannot be told apart")
         # A text field's lookup turns the marker into its text, an integer's keeps the number.
-        by_marker = {str(marker): name for name, marker in markers.items()}
+        # A searched text's lookup wraps it in ``%`` (and only there may it stand).
+        by_marker = {
+            f"%{marker}%" if name in self.contains else str(marker): name
+            for name, marker in markers.items()
+        }
         slots = tuple(
             by_marker.get(str(p))
             if isinstance(p, (int, str, dt.date)) and not isinstance(p, (bool, dt.datetime))
@@ -216,6 +224,9 @@ class CompiledRows:
             elif slot in self.dates:
                 sql.append("%s")
                 bound.append(connection.ops.adapt_datefield_value(_a_date(values[slot], slot)))
+            elif slot in self.contains:
+                sql.append("%s")
+                bound.append(f"%{connection.ops.prep_for_like_query(values[slot])}%")
             elif slot in self.lists:
                 items: Sequence = list(values[slot])
                 sql.append(", ".join(["%s"] * len(items)))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import Http404
@@ -12,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from core.choices import Role
-from core.compiled import CompiledRows
+from core.compiled import CONTAINS, CompiledRows
 from employers.models import ContactPerson, Employer, ImportJob, Interaction, TaskProfile
 from employers.selectors import other_units_contacts
 from employers.services.contact_log import interaction_create, interaction_update
@@ -35,36 +37,28 @@ WRITERS = (Role.COORDINATOR, Role.ADMIN)
 @role_required(*STAFF)
 def employer_list(request):
     form = EmployerFilterForm(request.GET or None, unit=request.user.unit)
-    qs = Employer.objects.visible_to(request.user).select_related(
-        "municipality", "industry", "owner"
-    )
+    q, filters = "", {}
     if form.is_valid():
         data = form.cleaned_data
-        if data["q"]:
-            term = orgnr_search_term(data["q"].strip())
-            qs = qs.filter(Q(name__icontains=data["q"]) | Q(orgnr__icontains=term))
-        for field in ("municipality", "industry", "status"):
+        q = data["q"]
+        for field in FILTERS:
             if data[field]:
-                qs = qs.filter(**{field: data[field]})
+                filters[field] = getattr(data[field], "pk", data[field])
     sort = request.GET.get("sort", "name")
     if sort.lstrip("-") not in SORTS:
         sort = "name"
-    field = SORTS[sort.lstrip("-")]
-    qs = qs.annotate(
-        open_requests=Count(
-            "task_profiles",
-            filter=Q(
-                task_profiles__requested_by__isnull=False,
-                task_profiles__request_handled_at__isnull=True,
-            ),
-        )
-    ).order_by(f"-{field}" if sort.startswith("-") else field, "pk")
+    found = _employer_search(sort, tuple(filters)).rows(
+        user=request.user, q=q, term=orgnr_search_term(q.strip()), **filters
+    )
+    page = paginate(request, [pk for (pk,) in found])
+    shown = {e.pk: e for e in _EMPLOYER_ROWS.objects(ids=page.object_list)}
+    page.object_list = [shown[pk] for pk in page.object_list]
     return render(
         request,
         "portal/coordinator/employer_list.html",
         {
             "form": form,
-            "page": paginate(request, qs),
+            "page": page,
             "sort": sort,
             "columns": [
                 (key, label, f"-{key}" if sort == key else key, sort.lstrip("-") == key)
@@ -75,6 +69,55 @@ def employer_list(request):
     )
 
 
+FILTERS = ("municipality", "industry", "status")
+
+
+def employer_search_queryset(user, sort: str, q: str, term: str, **filters):
+    """The employers the search finds for ``user``, in the list's order: the name contains
+    ``q`` or the organisation number ``term`` (an empty text is in every name), and the
+    municipality, industry and status are the ones given."""
+    qs = Employer.objects.visible_to(user).filter(Q(name__icontains=q) | Q(orgnr__icontains=term))
+    for field in FILTERS:
+        if field in filters:
+            qs = qs.filter(**{field: filters[field]})
+    field = SORTS[sort.lstrip("-")]
+    return qs.order_by(f"-{field}" if sort.startswith("-") else field, "pk")
+
+
+@functools.cache
+def _employer_search(sort: str, filters: tuple[str, ...]) -> CompiledRows:
+    """The search's ids, compiled once per order and set of filters given (the coordinators'
+    most used page: building and compiling it cost more than running it). All the ids are read
+    and the page cut from them, so the count is their number."""
+    return CompiledRows(
+        lambda user, **search: employer_search_queryset(user, sort, **search).values_list("pk"),
+        scoped=True,
+        q=CONTAINS,
+        term=CONTAINS,
+        **dict.fromkeys(filters),
+    )
+
+
+# A page of the search's rows, with what the rows show.
+_EMPLOYER_ROWS = CompiledRows(
+    lambda ids: (
+        Employer.objects.filter(pk__in=ids)
+        .select_related("municipality", "industry", "owner")
+        .annotate(
+            open_requests=Count(
+                "task_profiles",
+                filter=Q(
+                    task_profiles__requested_by__isnull=False,
+                    task_profiles__request_handled_at__isnull=True,
+                ),
+            )
+        )
+        .order_by()
+    ),
+    ids=[],
+)
+
+
 SORTS = {
     "name": "name",
     "orgnr": "orgnr",
@@ -82,6 +125,13 @@ SORTS = {
     "status": "status",
     "updated": "updated_at",
 }
+# Every order with no filter or one filter is declared here, so the workers' warm-up compiles it
+# (``config.warmup``); a combination of filters is compiled on its first use.
+for _sort in SORTS:
+    for _filters in [(), *((name,) for name in FILTERS)]:
+        _employer_search(_sort, _filters)
+        _employer_search(f"-{_sort}", _filters)
+
 SORT_LABELS = [
     ("name", gettext_lazy("Name")),
     ("orgnr", gettext_lazy("Org. no.")),

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from core.compiled import CompiledRows
+from core.compiled import CONTAINS, CompiledRows
 from matching.models import Participant
 from matching.participants.selectors import ended_collaborations, wishes_and_licences
 from placements.models import Placement
@@ -331,3 +331,57 @@ def test_attached_rows_answer_as_a_prefetch_does(people, employer, django_assert
     with django_assert_num_queries(1):
         assert list(placements[1].evaluations.filter(rating=3)) == []
     assert placements[0].evaluations.filter(rating=3).count() == 2
+
+
+def _named(text, orgnr_term):
+    from django.db.models import Q
+
+    from employers.models import Employer
+
+    return (
+        Employer.objects.filter(Q(name__icontains=text) | Q(orgnr__contains=orgnr_term))
+        .values_list("name", flat=False)
+        .order_by("name")
+    )
+
+
+NAMED = CompiledRows(_named, text=CONTAINS, orgnr_term=CONTAINS)
+
+
+def test_a_searched_text_is_escaped_and_wrapped_as_the_lookup_does_it(unit):
+    """A ``CONTAINS`` marker: each call's text is searched for as ``icontains``/``contains`` search
+    for it, ``%``, ``_`` and ``\\`` taken as themselves and an empty text found in every value."""
+    from tests.factories.employers import EmployerFactory
+
+    for name, orgnr in [
+        ("Hundra % Bygg AB", "556036-0793"),
+        ("Snabb_Städ AB", ""),
+        ("Back\\slash Lager", "212000-0142"),
+        ("kalmar lager", ""),
+        ("Kalmar Lager AB", "556677-8899"),
+    ]:
+        EmployerFactory(name=name, orgnr=orgnr, unit=unit)
+    cases = {
+        ("%", "%"): 1,
+        ("_", "_"): 1,
+        ("\\", "\\"): 1,
+        ("LAGER", "-"): 4,  # three names, three organisation numbers: four employers
+        ("lager", "x"): 3,
+        ("", ""): 5,
+        ("Ö", "5566"): 1,
+        ("ström", "nothing"): 0,
+    }
+    for (text, orgnr_term), count in cases.items():
+        found = NAMED.rows(text=text, orgnr_term=orgnr_term)
+        assert found == list(_named(text, orgnr_term)), (text, orgnr_term)
+        assert len(found) == count, (text, orgnr_term, found)
+
+
+def test_a_searched_text_must_stand_where_a_lookup_wraps_it(people):
+    """A ``CONTAINS`` marker given to an exact lookup is not in the SQL as a search: refused."""
+    exact = CompiledRows(
+        lambda status: Placement.objects.filter(status=status).values_list("pk"),
+        status=CONTAINS,
+    )
+    with pytest.raises(RuntimeError, match="markers not in the SQL"):
+        exact.rows(status="ended")

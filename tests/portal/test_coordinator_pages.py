@@ -558,3 +558,68 @@ def test_waiting_requests_are_the_employers_requests_not_yet_handled(
     page = client_for(coordinator).get("/nasta-steg/").content.decode()
     assert f"/kravprofiler/{request_profile.pk}/" in page
     assert f"/kravprofiler/{second.pk}/" not in page
+
+
+SEARCHES = [
+    {"q": ""},
+    {"q": "lager"},
+    {"q": "%"},
+    {"q": "_"},
+    {"q": "5560360"},
+    {"q": "", "status": "prospect"},
+    {"q": "AB", "municipality": "0880"},
+    {"q": "a", "municipality": "0880", "status": "active"},
+]
+
+
+def test_the_compiled_employer_search_finds_what_its_queryset_finds(
+    coordinator, guide, manager, admin_user, foreign_coordinator, employer, foreign_employer
+):
+    """The search's compiled read (one per order and set of filters, bound per user) gives each
+    role the employers, in the order, that the ORM's queryset gives: every order, escaped texts."""
+    from core.models import User
+    from employers.services.identifiers import orgnr_search_term
+    from portal.views.coordinator import SORTS, _employer_search, employer_search_queryset
+
+    EmployerFactory(name="Hundra % Bygg AB", unit=employer.unit, status="prospect")
+    EmployerFactory(name="Snabb_Städ", unit=employer.unit)
+    seen = {}
+    for user in (coordinator, guide, manager, admin_user, foreign_coordinator):
+        user = User.objects.get(pk=user.pk)
+        for sort in [*SORTS, *(f"-{key}" for key in SORTS)]:
+            for search in SEARCHES:
+                filters = {k: v for k, v in search.items() if k != "q"}
+                given = {"q": search["q"], "term": orgnr_search_term(search["q"]), **filters}
+                found = _employer_search(sort, tuple(filters)).rows(user=user, **given)
+                assert found == list(
+                    employer_search_queryset(user, sort, **given).values_list("pk")
+                )
+                seen[(user.username, sort, str(search))] = len(found)
+    # The cast finds different things, so the comparison compares something.
+    assert seen[("alice", "name", str(SEARCHES[0]))] == 3
+    assert seen[("alice", "name", str(SEARCHES[2]))] == 1
+    assert seen[("alice", "name", str(SEARCHES[3]))] == 1
+    assert seen[("alice", "name", str(SEARCHES[5]))] == 1
+    assert seen[("ada", "name", str(SEARCHES[0]))] == 4  # the admin sees every region
+    assert seen[("olle", "name", str(SEARCHES[0]))] == 1
+
+
+def test_the_employer_search_pages_its_rows(coordinator, employer, employer_user, site):
+    """Thirty employers in pages of 25: the count, the order and the open request's badge come
+    from the same read as before the search was compiled."""
+    from employers.services.profile_requests import task_profile_request
+
+    for i in range(29):
+        EmployerFactory(name=f"Företag {i:02d} AB", unit=employer.unit)
+    task_profile_request(employer_user=employer_user, title="Lagerjobb")
+    client = client_for(coordinator)
+    first = client.get("/arbetsgivare/?sort=-name").content.decode()
+    second = client.get("/arbetsgivare/?sort=-name&page=2").content.decode()
+    assert "Sida 1 av 2" in first and "Sida 2 av 2" in second
+    assert first.count("<tr><td>") == 25 and second.count("<tr><td>") == 5
+    assert first.index("Kalmar Lager AB") < first.index("Företag 28 AB")
+    assert "Företag 04 AB" in second and "Företag 05 AB" not in second
+    badge = "Önskemål från arbetsgivaren</span>"
+    assert first.count(badge) == 1 and badge not in second
+    found = client.get("/arbetsgivare/?q=kalmar+lager").content.decode()
+    assert found.count("<tr><td>") == 1 and badge in found
