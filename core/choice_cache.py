@@ -9,6 +9,7 @@ query: the list is then built as before."""
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 
 from django.core.cache import cache
@@ -23,19 +24,27 @@ def _version_key(name: str) -> str:
 
 
 def cached_choices(name: str, scope, build: Callable[[], list]) -> list:
-    """``build()`` for (``name``, ``scope``), from the cache while nothing it names changed."""
+    """``build()`` for (``name``, ``scope``), from the cache while nothing it names changed. The
+    list is kept with the version it was built under, so one cache round trip reads both."""
+    version_key, key = _version_key(name), f"brygga:choice-list:{name}:{scope}"
     try:
-        version = cache.get_or_set(_version_key(name), 1, None)
-        key = f"brygga:choices:{name}:{version}:{scope}"
-        found = cache.get(key)
+        found = cache.get_many([version_key, key])
+        version = found.get(version_key)
+        if version is None:  # the first list of this name, or the cache lost its version:
+            # a new one that no list kept from before can carry
+            cache.add(version_key, time.time_ns(), None)
+            version = cache.get(version_key)
     except Exception:
         log.warning("choice cache unavailable", exc_info=True)
         return list(build())
-    if found is not None:
-        return found
+    if version is None:  # a cache that keeps nothing
+        return list(build())
+    kept = found.get(key)
+    if kept is not None and kept[0] == version:
+        return kept[1]
     value = list(build())
     try:
-        cache.set(key, value, SECONDS)
+        cache.set(key, (version, value), SECONDS)
     except Exception:
         log.warning("choice cache unavailable", exc_info=True)
     return value

@@ -30,6 +30,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.roles import is_admin
+from core.security.user_cache import USER_FACTS, forget_users
 
 RECOVERY_CODES = 10
 
@@ -102,6 +103,9 @@ def _device_key(user) -> str:
 
 
 def has_device(user) -> bool:
+    known = getattr(user, "_brygga_has_device", None)
+    if known is not None:  # kept with the cached signed-in user (``remember_device``)
+        return known
     key = _device_key(user)
     try:
         known = cache.get(key)
@@ -114,6 +118,13 @@ def has_device(user) -> bool:
     return known
 
 
+def remember_device(user) -> None:
+    """Keep whether the user has a device with the cached signed-in user
+    (``core.security.user_cache.USER_FACTS``): no cache read of its own on their requests. A
+    device saved or deleted forgets the cached user too."""
+    user._brygga_has_device = user_has_device(user)
+
+
 def _device_changed(sender, instance, **kwargs) -> None:
     if not isinstance(instance, Device) or instance.user_id is None:
         return
@@ -122,12 +133,15 @@ def _device_changed(sender, instance, **kwargs) -> None:
     def forget() -> None:
         with contextlib.suppress(Exception):  # the cache is down: the expiry above applies
             cache.delete(_device_key(user))
+        forget_users([user.pk])
 
     forget()
     transaction.on_commit(forget)  # and again once committed: no reader keeps the old answer
 
 
 def connect() -> None:
+    if remember_device not in USER_FACTS:
+        USER_FACTS.append(remember_device)
     post_save.connect(_device_changed, weak=False, dispatch_uid="two-factor-device-save")
     post_delete.connect(_device_changed, weak=False, dispatch_uid="two-factor-device-delete")
 

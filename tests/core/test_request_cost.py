@@ -81,3 +81,77 @@ def test_health_probes_touch_no_session(shared_cache, path):
     with CaptureQueriesContext(connection) as queries:
         assert Client().get(path).status_code == 200
     assert not [q for q in queries.captured_queries if "django_session" in q["sql"]]
+
+
+def _cache_reads(monkeypatch) -> list[str]:
+    """The keys the default cache is asked for, one list entry per round trip (a ``get_many`` is
+    one, as Redis answers it, even where the backend asks key by key)."""
+    from django.core.cache import cache
+
+    reads: list[str] = []
+    inside = []
+    get, get_many = cache.get, cache.get_many
+
+    def one(key, *args, **kwargs):
+        if not inside:
+            reads.append(key)
+        return get(key, *args, **kwargs)
+
+    def many(keys, *args, **kwargs):
+        reads.append(",".join(keys))
+        inside.append(1)
+        try:
+            return get_many(keys, *args, **kwargs)
+        finally:
+            inside.pop()
+
+    monkeypatch.setattr(cache, "get", one)
+    monkeypatch.setattr(cache, "get_many", many)
+    return reads
+
+
+def test_whether_the_user_has_a_device_is_kept_with_the_cached_user(
+    shared_cache, guide, monkeypatch
+):
+    """A warm signed-in request reads no second-factor key of its own, and a device confirmed
+    while the user is cached (another session, the administrator) counts at the next request."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client = Client()
+    client.force_login(guide)
+    assert client.get("/deltagare/").status_code == 200
+    reads = _cache_reads(monkeypatch)
+    assert client.get("/deltagare/").status_code == 200
+    assert reads and not [key for key in reads if "has-device" in key]
+    TOTPDevice.objects.create(user=guide, name="totp", confirmed=True)
+    response = client.get("/deltagare/")
+    assert response.status_code == 302 and response["Location"].startswith("/tvastegs/verifiera/")
+    TOTPDevice.objects.filter(user=guide).delete()
+    assert client.get("/deltagare/").status_code == 200
+
+
+def test_a_cached_list_is_read_in_one_round_trip_and_never_outlives_its_version(monkeypatch):
+    """``core.choice_cache``: a kept list and its version come in one read; a change (or a lost
+    version, as when the cache evicts it) builds the list again instead of serving the old one."""
+    from django.core.cache import cache
+
+    from core.choice_cache import _version_key, cached_choices, forget_choices
+
+    built = []
+
+    def build():
+        built.append(1)
+        return [f"list {len(built)}"]
+
+    assert cached_choices("test-list", 7, build) == ["list 1"]
+    reads = _cache_reads(monkeypatch)
+    assert cached_choices("test-list", 7, build) == ["list 1"]
+    assert len(reads) == 1 and len(built) == 1
+    # The cache evicts the version, then the rows change: nothing is there to move on.
+    cache.delete(_version_key("test-list"))
+    forget_choices("test-list")
+    assert cached_choices("test-list", 7, build) == ["list 2"]
+    forget_choices("test-list")
+    assert cached_choices("test-list", 7, build) == ["list 3"]
+    assert cached_choices("test-list", 8, build) == ["list 4"]  # another scope, its own list
+    assert cached_choices("test-list", 7, build) == ["list 3"]
