@@ -18,7 +18,10 @@ Against a baseline (issue 22): ``--baseline-url URL --baseline-server-pid PID`` 
 with another one (e.g. the last release) in the same run: for each kind of request, blocks of
 ``--block`` requests go to one stack and then the other, alternating, and the CPU of each stack's
 process tree (web + worker + beat; the database too when it runs under the same root) is counted
-around its own blocks. It prints server CPU per request for both and their ratio. Start the
+around its own blocks. With ``--database NAME --baseline-database NAME`` (PostgreSQL on this
+machine, each stack on its own database) the CPU of the PostgreSQL backends serving each database
+is counted around the same blocks and added: web + worker + database, the issue's measure. It
+prints server CPU per request for both and their ratio. Start the
 baseline from a worktree, on its own port, database and var directory, with the demo data:
 
     git worktree add /tmp/brygga-base f727818 && cd /tmp/brygga-base && uv sync --frozen
@@ -27,7 +30,8 @@ baseline from a worktree, on its own port, database and var directory, with the 
     scripts/serve &   echo $!          # the pid to give as --baseline-server-pid
 
     uv run python benchmarks/load.py http://127.0.0.1:8000 --server-pid PID \
-        --baseline-url http://127.0.0.1:8001 --baseline-server-pid BASEPID [--compare-requests 200]
+        --baseline-url http://127.0.0.1:8001 --baseline-server-pid BASEPID [--compare-requests 200] \
+        [--database brygga --baseline-database brygga_base]
 
 Both stacks should run on the same kind of database with the same demo data (same seed).
 """
@@ -269,6 +273,31 @@ def tree_cpu_seconds(root: int) -> float:
     return sum(times.get(pid, 0.0) for pid in tree)
 
 
+def database_backends(name: str | None) -> dict[int, float]:
+    """CPU time of each PostgreSQL backend serving the database ``name`` (none without one), by
+    pid: their process titles name it (``postgres: user name host(port) ...``). Only for a
+    PostgreSQL on this machine; a backend that exits (a connection closed, a worker replaced)
+    takes its CPU with it."""
+    if not name:
+        return {}
+    tick = os.sysconf("SC_CLK_TCK")
+    found = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
+                title = cmdline.read().decode(errors="replace").split()
+            if len(title) < 3 or title[0] != "postgres:" or title[2] != name:
+                continue
+            with open(f"/proc/{entry}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        found[int(entry)] = sum(int(x) for x in fields[11:13]) / tick
+    return found
+
+
 def own_cpu_seconds() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
@@ -291,11 +320,13 @@ def run(
     think: float,
     server_pid=None,
     slow_ms: float = 0.0,
+    database: str | None = None,
 ) -> dict:
     recorder = Recorder()
     stop_at = time.monotonic() + duration
     cpu0, own0, t0 = busy_cpu_seconds(), own_cpu_seconds(), time.monotonic()
     tree0 = tree_cpu_seconds(server_pid) if server_pid else 0.0
+    db0 = database_backends(database)
     threads = [
         threading.Thread(
             target=client,
@@ -309,6 +340,9 @@ def run(
     for thread in threads:
         thread.join(timeout=duration + 120)
     elapsed = time.monotonic() - t0
+    db1 = database_backends(database)
+    db_cpu = sum(db1.values()) - sum(cpu for pid, cpu in db0.items() if pid in db1)
+    closed = len(set(db0) - set(db1))
     if server_pid:
         server_cpu = tree_cpu_seconds(server_pid) - tree0
     else:
@@ -339,6 +373,13 @@ def run(
         f"{summary['p95_ms']:>9.0f}{summary['p99_ms']:>9.0f}{errors:>8}"
     )
     print(f"server CPU per request: {summary['cpu_ms_per_request']:.1f} ms")
+    if database and total:
+        summary["database_cpu_ms_per_request"] = db_cpu / total * 1000
+        print(
+            f"PostgreSQL CPU per request (its backends for {database}): "
+            f"{summary['database_cpu_ms_per_request']:.1f} ms"
+            + (f" (at least: {closed} backend(s) closed during the run)" if closed else "")
+        )
     for kind, detail in recorder.samples.items():
         print(f"  first error of {kind}: {detail}")
     if slow_ms:
@@ -363,17 +404,19 @@ def print_slow(recorder: Recorder, slow_ms: float) -> None:
 
 
 def compare(
-    stacks: list[tuple[str, str, int, dict[str, list[Account]]]],
+    stacks: list[tuple[str, str, int, dict[str, list[Account]], str | None]],
     *,
     requests_per_kind: int,
     block: int,
 ) -> dict[str, dict[str, float]]:
     """Server CPU per request of each kind on each stack, alternating blocks between them so that
-    both see the same machine at the same time. ``stacks``: (label, base, pid, accounts)."""
+    both see the same machine at the same time. ``stacks``: (label, base, pid, accounts,
+    database); with a database name its PostgreSQL backends' CPU is counted too and added."""
     cpu: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    db_cpu: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     count: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     sessions = {}
-    for label, _base, _pid, accounts in stacks:
+    for label, _base, _pid, accounts, _db in stacks:
         for role, choices in accounts.items():
             http = requests.Session()
             http.cookies.update(choices[0].cookies)
@@ -381,7 +424,7 @@ def compare(
     # Every kind once per stack before anything is counted: a stack's first requests load its
     # engines, templates and connections, and whichever kind came first paid for all of that.
     for kind in MIX:
-        for label, base, _pid, _accounts in stacks:
+        for label, base, _pid, _accounts, _db in stacks:
             account, http = sessions[(label, MIX[kind][0])]
             rng = random.Random(-1)
             for _ in range(block):
@@ -392,16 +435,35 @@ def compare(
         rounds = max(1, requests_per_kind // block)
         for r in range(rounds):
             order = stacks if r % 2 == 0 else list(reversed(stacks))
-            for label, base, pid, _accounts in order:
+            for label, base, pid, _accounts, db in order:
                 account, http = sessions[(label, role)]
                 rng = random.Random(r)  # the same choices of rows on both stacks
-                before = tree_cpu_seconds(pid)
+                before, db_before = tree_cpu_seconds(pid), database_backends(db)
                 for _ in range(block):
                     with contextlib.suppress(requests.RequestException):
                         one_request(kind, account, http, base, rng)
                 cpu[kind][label] += tree_cpu_seconds(pid) - before
+                db_after = database_backends(db)  # a backend that closed: its block's CPU is lost
+                db_cpu[kind][label] += sum(db_after.values()) - sum(
+                    seconds for backend, seconds in db_before.items() if backend in db_after
+                )
                 count[kind][label] += block
-    print(f"\n== server CPU per request: {' vs '.join(s[0] for s in stacks)} ==")
+    if any(stack[4] for stack in stacks):
+        print("\n== of which PostgreSQL (its backends for each stack's database) ==")
+        print(f"{'kind':<32}" + "".join(f"{s[0] + ' ms':>14}" for s in stacks))
+        for kind in MIX:
+            print(
+                f"{kind:<32}"
+                + "".join(
+                    f"{db_cpu[kind][s[0]] / max(count[kind][s[0]], 1) * 1000:>14.1f}"
+                    for s in stacks
+                )
+            )
+        for kind in MIX:
+            for label, *_rest in stacks:
+                cpu[kind][label] += db_cpu[kind][label]
+    with_db = " (web + worker + PostgreSQL)" if any(s[4] for s in stacks) else ""
+    print(f"\n== server CPU per request{with_db}: {' vs '.join(s[0] for s in stacks)} ==")
     labels = [s[0] for s in stacks]
     print(f"{'kind':<32}" + "".join(f"{label + ' ms':>14}" for label in labels) + f"{'ratio':>8}")
     result: dict[str, dict[str, float]] = {}
@@ -448,6 +510,12 @@ def main() -> int:
     parser.add_argument(
         "--baseline-server-pid", type=int, help="pid of the baseline's root process"
     )
+    parser.add_argument(
+        "--database",
+        help="this stack's PostgreSQL database (on this machine): its backends' CPU is printed "
+        "per request, and added to the stack's beside a baseline",
+    )
+    parser.add_argument("--baseline-database", help="the baseline's PostgreSQL database")
     parser.add_argument("--compare-requests", type=int, default=200, help="requests per kind")
     parser.add_argument("--block", type=int, default=10, help="requests per alternating block")
     parser.add_argument(
@@ -465,8 +533,14 @@ def main() -> int:
         baseline = args.baseline_url.rstrip("/")
         compare(
             [
-                ("current", base, args.server_pid, accounts),
-                ("baseline", baseline, args.baseline_server_pid, discover(baseline)),
+                ("current", base, args.server_pid, accounts, args.database),
+                (
+                    "baseline",
+                    baseline,
+                    args.baseline_server_pid,
+                    discover(baseline),
+                    args.baseline_database,
+                ),
             ],
             requests_per_kind=args.compare_requests,
             block=args.block,
@@ -484,6 +558,7 @@ def main() -> int:
                 think=0,
                 server_pid=args.server_pid,
                 slow_ms=args.slow,
+                database=args.database,
             )
         )
     if args.mode in ("both", "workday"):
@@ -497,6 +572,7 @@ def main() -> int:
                 think=args.think,
                 server_pid=args.server_pid,
                 slow_ms=args.slow,
+                database=args.database,
             )
         )
     print("\n== summary (targets reported, not asserted) ==")
