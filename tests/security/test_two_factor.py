@@ -49,7 +49,13 @@ def test_staff_without_a_device_are_not_asked(guide, settings):
     assert signed_in(guide).get("/deltagare/").status_code == 200
 
 
-def test_whether_a_user_has_a_device_is_asked_once_and_forgotten_on_any_device_change(guide):
+@pytest.mark.parametrize("cached_user", [False, True], ids=["user-read", "user-cached"])
+def test_whether_a_user_has_a_device_is_asked_once_and_forgotten_on_any_device_change(
+    guide, settings, cached_user
+):
+    if cached_user:  # the answer is then kept with the cached user (core.security.user_cache)
+        settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+        settings.AUTH_USER_CACHE_SECONDS = 300
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
