@@ -86,9 +86,10 @@ class CompiledRows:
     ``build(**markers)`` returns the queryset; each keyword names a marker, with ``[]`` for a list
     (``__in``), ``datetime.date`` for a date (today's, given on each call), ``CONTAINS`` for a text
     searched for with ``contains`` or ``icontains`` (each call's text escaped and wrapped as the
-    lookup wraps it) and ``None`` for a single value. Markers stand for integer or text values (the marker is a negative number; a text
-    field's lookup carries it as its text) or dates (a day of the second century). A marker must
-    appear as a parameter of its own in the SQL, which the first compilation checks."""
+    lookup wraps it) and ``None`` for a single value. Markers stand for integer or text values
+    (the marker is a negative number; a text field's lookup carries it as its text) or dates (a
+    day of the second century). A marker must appear as a parameter of its own in the SQL, which
+    the first compilation checks."""
 
     def __init__(
         self, build: Callable[..., QuerySet], *, scoped: bool = False, **markers: list | None

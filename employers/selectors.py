@@ -9,12 +9,35 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 
 from employers.choices import InteractionKind, ProfileStatus
 from employers.models import Employer, Interaction, TaskProfile
 
 OPEN_PLACEMENT_STATUSES = ("proposed", "agreed", "ongoing")  # placements.choices.OPEN_STATUSES
+
+# What the employer search can be narrowed by, besides its text.
+SEARCH_FILTERS = ("municipality", "industry", "status")
+
+
+def employer_search(user, *, order: str, q: str, term: str, **filters) -> QuerySet:
+    """The employers the coordinators' search finds for ``user``, ordered by ``order`` (a field,
+    ``-`` for descending) and then by id: the name contains ``q`` or the organisation number
+    contains ``term`` (``orgnr_search_term(q)``; an empty text is in every name), and each of
+    ``SEARCH_FILTERS`` given is the value given."""
+    qs = Employer.objects.visible_to(user).filter(Q(name__icontains=q) | Q(orgnr__icontains=term))
+    for name in SEARCH_FILTERS:
+        if name in filters:
+            qs = qs.filter(**{name: filters[name]})
+    return qs.order_by(order, "pk")
+
+
+def with_waiting_requests(employers: QuerySet) -> QuerySet:
+    """``employers`` with ``open_requests``: whether the employer has a request for a profile that
+    no coordinator has handled yet (``TaskProfile.objects.waiting_requests``)."""
+    return employers.annotate(
+        open_requests=Exists(TaskProfile.objects.waiting_requests().filter(employer=OuterRef("pk")))
+    )
 
 
 @dataclass

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 
 from django.contrib import messages
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,7 +15,12 @@ from django.views.decorators.http import require_GET, require_POST
 from core.choices import Role
 from core.compiled import CONTAINS, CompiledRows
 from employers.models import ContactPerson, Employer, ImportJob, Interaction, TaskProfile
-from employers.selectors import other_units_contacts
+from employers.selectors import (
+    SEARCH_FILTERS,
+    employer_search,
+    other_units_contacts,
+    with_waiting_requests,
+)
 from employers.services.contact_log import interaction_create, interaction_update
 from employers.services.duplicates import (
     duplicate_pairs,
@@ -41,18 +45,20 @@ def employer_list(request):
     if form.is_valid():
         data = form.cleaned_data
         q = data["q"]
-        for field in FILTERS:
+        for field in SEARCH_FILTERS:
             if data[field]:
                 filters[field] = getattr(data[field], "pk", data[field])
     sort = request.GET.get("sort", "name")
     if sort.lstrip("-") not in SORTS:
         sort = "name"
-    found = _employer_search(sort, tuple(filters)).rows(
+    field = SORTS[sort.lstrip("-")]
+    found = _employer_search(f"-{field}" if sort.startswith("-") else field, tuple(filters)).rows(
         user=request.user, q=q, term=orgnr_search_term(q.strip()), **filters
     )
     page = paginate(request, [pk for (pk,) in found])
     shown = {e.pk: e for e in _EMPLOYER_ROWS.objects(ids=page.object_list)}
-    page.object_list = [shown[pk] for pk in page.object_list]
+    # An employer merged or removed between the two reads is left out, not an error.
+    page.object_list = [shown[pk] for pk in page.object_list if pk in shown]
     return render(
         request,
         "portal/coordinator/employer_list.html",
@@ -69,28 +75,13 @@ def employer_list(request):
     )
 
 
-FILTERS = ("municipality", "industry", "status")
-
-
-def employer_search_queryset(user, sort: str, q: str, term: str, **filters):
-    """The employers the search finds for ``user``, in the list's order: the name contains
-    ``q`` or the organisation number ``term`` (an empty text is in every name), and the
-    municipality, industry and status are the ones given."""
-    qs = Employer.objects.visible_to(user).filter(Q(name__icontains=q) | Q(orgnr__icontains=term))
-    for field in FILTERS:
-        if field in filters:
-            qs = qs.filter(**{field: filters[field]})
-    field = SORTS[sort.lstrip("-")]
-    return qs.order_by(f"-{field}" if sort.startswith("-") else field, "pk")
-
-
 @functools.cache
-def _employer_search(sort: str, filters: tuple[str, ...]) -> CompiledRows:
-    """The search's ids, compiled once per order and set of filters given (the coordinators'
-    most used page: building and compiling it cost more than running it). All the ids are read
-    and the page cut from them, so the count is their number."""
+def _employer_search(order: str, filters: tuple[str, ...]) -> CompiledRows:
+    """The search's ids (``employers.selectors.employer_search``), compiled once per order and
+    set of filters given (the coordinators' most used page: building and compiling it cost more
+    than running it). All the ids are read and the page cut from them, so the count is theirs."""
     return CompiledRows(
-        lambda user, **search: employer_search_queryset(user, sort, **search).values_list("pk"),
+        lambda user, **search: employer_search(user, order=order, **search).values_list("pk"),
         scoped=True,
         q=CONTAINS,
         term=CONTAINS,
@@ -100,20 +91,9 @@ def _employer_search(sort: str, filters: tuple[str, ...]) -> CompiledRows:
 
 # A page of the search's rows, with what the rows show.
 _EMPLOYER_ROWS = CompiledRows(
-    lambda ids: (
-        Employer.objects.filter(pk__in=ids)
-        .select_related("municipality", "industry", "owner")
-        .annotate(
-            open_requests=Count(
-                "task_profiles",
-                filter=Q(
-                    task_profiles__requested_by__isnull=False,
-                    task_profiles__request_handled_at__isnull=True,
-                ),
-            )
-        )
-        .order_by()
-    ),
+    lambda ids: with_waiting_requests(
+        Employer.objects.filter(pk__in=ids).select_related("municipality", "industry", "owner")
+    ).order_by(),
     ids=[],
 )
 
@@ -127,10 +107,10 @@ SORTS = {
 }
 # Every order with no filter or one filter is declared here, so the workers' warm-up compiles it
 # (``config.warmup``); a combination of filters is compiled on its first use.
-for _sort in SORTS:
-    for _filters in [(), *((name,) for name in FILTERS)]:
-        _employer_search(_sort, _filters)
-        _employer_search(f"-{_sort}", _filters)
+for _field in SORTS.values():
+    for _filters in [(), *((name,) for name in SEARCH_FILTERS)]:
+        _employer_search(_field, _filters)
+        _employer_search(f"-{_field}", _filters)
 
 SORT_LABELS = [
     ("name", gettext_lazy("Name")),

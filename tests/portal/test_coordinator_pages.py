@@ -578,22 +578,22 @@ def test_the_compiled_employer_search_finds_what_its_queryset_finds(
     """The search's compiled read (one per order and set of filters, bound per user) gives each
     role the employers, in the order, that the ORM's queryset gives: every order, escaped texts."""
     from core.models import User
+    from employers.selectors import employer_search
     from employers.services.identifiers import orgnr_search_term
-    from portal.views.coordinator import SORTS, _employer_search, employer_search_queryset
+    from portal.views.coordinator import SORTS, _employer_search
 
     EmployerFactory(name="Hundra % Bygg AB", unit=employer.unit, status="prospect")
     EmployerFactory(name="Snabb_Städ", unit=employer.unit)
     seen = {}
     for user in (coordinator, guide, manager, admin_user, foreign_coordinator):
         user = User.objects.get(pk=user.pk)
-        for sort in [*SORTS, *(f"-{key}" for key in SORTS)]:
+        for sort in [*SORTS.values(), *(f"-{field}" for field in SORTS.values())]:
             for search in SEARCHES:
                 filters = {k: v for k, v in search.items() if k != "q"}
                 given = {"q": search["q"], "term": orgnr_search_term(search["q"]), **filters}
                 found = _employer_search(sort, tuple(filters)).rows(user=user, **given)
-                assert found == list(
-                    employer_search_queryset(user, sort, **given).values_list("pk")
-                )
+                expected = employer_search(user, order=sort, **given).values_list("pk")
+                assert found == list(expected)
                 seen[(user.username, sort, str(search))] = len(found)
     # The cast finds different things, so the comparison compares something.
     assert seen[("alice", "name", str(SEARCHES[0]))] == 3
@@ -607,11 +607,14 @@ def test_the_compiled_employer_search_finds_what_its_queryset_finds(
 def test_the_employer_search_pages_its_rows(coordinator, employer, employer_user, site):
     """Thirty employers in pages of 25: the count, the order and the open request's badge come
     from the same read as before the search was compiled."""
-    from employers.services.profile_requests import task_profile_request
+    from employers.services.profile_requests import (
+        task_profile_request,
+        task_profile_request_handle,
+    )
 
     for i in range(29):
         EmployerFactory(name=f"Företag {i:02d} AB", unit=employer.unit)
-    task_profile_request(employer_user=employer_user, title="Lagerjobb")
+    asked = task_profile_request(employer_user=employer_user, title="Lagerjobb")
     client = client_for(coordinator)
     first = client.get("/arbetsgivare/?sort=-name").content.decode()
     second = client.get("/arbetsgivare/?sort=-name&page=2").content.decode()
@@ -623,3 +626,33 @@ def test_the_employer_search_pages_its_rows(coordinator, employer, employer_user
     assert first.count(badge) == 1 and badge not in second
     found = client.get("/arbetsgivare/?q=kalmar+lager").content.decode()
     assert found.count("<tr><td>") == 1 and badge in found
+    task_profile_request_handle(profile=asked, by=coordinator)  # handled: the badge goes
+    assert badge not in client.get("/arbetsgivare/?q=kalmar+lager").content.decode()
+
+
+def test_an_employer_gone_between_the_searchs_two_reads_is_left_out(
+    coordinator, employer, other_employer, monkeypatch
+):
+    """The ids are read first and the page's rows after: an employer merged away in between is
+    not on the page, and the page is still served."""
+    from portal.views import coordinator as view
+
+    search = view._employer_search
+
+    def with_a_gone_one(order, filters):
+        read = search(order, filters)
+        gone = EmployerFactory(name="Borta AB", unit=employer.unit)
+        found = read.rows(user=coordinator, q="", term="")
+        gone.delete()
+
+        class Read:
+            def rows(self, **values):
+                return found
+
+        return Read()
+
+    monkeypatch.setattr(view, "_employer_search", with_a_gone_one)
+    page = client_for(coordinator).get("/arbetsgivare/")
+    html = page.content.decode()
+    assert page.status_code == 200 and "Borta AB" not in html
+    assert employer.name in html and other_employer.name in html
