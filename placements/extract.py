@@ -3,6 +3,8 @@ placements with their evaluations and follow-ups, and the exit with its six-mont
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from django.utils.translation import gettext as _
 
 from matching.models import Participant
@@ -23,25 +25,44 @@ def _where(placement: Placement) -> str:
     return f"{placement.task_profile.employer.name} – {placement.task_profile.title}"
 
 
-def placements_section(p: Participant) -> Section:
-    placements = list(
-        Placement.objects.filter(participant=p)
+def placements_reads(p: Participant) -> dict:
+    through = Placement.agreed_adaptations.through
+    return {
+        "placements": Placement.objects.filter(participant=p)
         .select_related("task_profile__employer", "supervisor", "guide")
-        .prefetch_related("agreed_adaptations")
-        .order_by("planned_start", "pk")
-    )
-    followups = (
-        FollowUp.objects.filter(placement__participant=p)
+        .order_by("planned_start", "pk"),
+        # the agreed adaptations, in the order of Adaptation's own ordering
+        "adaptations": through.objects.filter(placement__participant=p)
+        .select_related("adaptation")
+        .order_by("adaptation__category", "adaptation__label", "pk"),
+        "followups": FollowUp.objects.filter(placement__participant=p)
         .select_related("placement__task_profile__employer", "done_by")
-        .order_by("planned_on", "pk")
+        .order_by("planned_on", "pk"),
+        "evaluations": PracticeEvaluation.objects.filter(placement__participant=p).select_related(
+            "placement__task_profile__employer", "by"
+        ),
+        "exits": Exit.objects.filter(participant=p).select_related("by").order_by("exited_on", "pk"),
+        "six_months": ExitFollowUp.objects.filter(exit__participant=p).order_by("checked_on", "pk"),
+        "enrolments": ProjectEnrolment.objects.filter(participant=p)
+        .select_related("project", "by")
+        .order_by("started_on", "pk"),
+        "starts": ParticipantStart.objects.filter(participant=p)
+        .select_related("by")
+        .order_by("started_on", "pk"),
+    }
+
+
+def placements_section(p: Participant, rows: dict) -> Section:
+    placements, followups, evaluations = rows["placements"], rows["followups"], rows["evaluations"]
+    exits, six_months, enrolments, starts = (
+        rows["exits"],
+        rows["six_months"],
+        rows["enrolments"],
+        rows["starts"],
     )
-    evaluations = PracticeEvaluation.objects.filter(placement__participant=p).select_related(
-        "placement__task_profile__employer", "by"
-    )
-    exits = Exit.objects.filter(participant=p).select_related("by").order_by("exited_on", "pk")
-    six_months = ExitFollowUp.objects.filter(exit__participant=p).order_by("checked_on", "pk")
-    enrolments = ProjectEnrolment.objects.filter(participant=p).select_related("project", "by")
-    starts = ParticipantStart.objects.filter(participant=p).select_related("by")
+    adaptations = defaultdict(list)
+    for a in rows["adaptations"]:
+        adaptations[a.placement_id].append(str(a.adaptation))
     return Section(
         "placements",
         _("Placements and follow-ups"),
@@ -88,7 +109,7 @@ def placements_section(p: Participant) -> Section:
                         pl.hours_per_week,
                         pl.schedule,
                         pl.supervisor.name if pl.supervisor_id else "",
-                        [str(a) for a in pl.agreed_adaptations.all()],
+                        adaptations[pl.pk],
                         pl.goals_short,
                         pl.goals_long,
                         person(pl.guide),
@@ -177,7 +198,7 @@ def placements_section(p: Participant) -> Section:
                 ["project", "started_on", "ended_on", ("by", _("By"))],
                 (
                     (e.project.name, e.started_on, e.ended_on, person(e.by))
-                    for e in enrolments.order_by("started_on", "pk")
+                    for e in enrolments
                 ),
             ),
             table(
@@ -187,7 +208,7 @@ def placements_section(p: Participant) -> Section:
                 ["kind", "started_on", "note", ("by", _("By"))],
                 (
                     (s.get_kind_display(), s.started_on, s.note, person(s.by))
-                    for s in starts.order_by("started_on", "pk")
+                    for s in starts
                 ),
             ),
         ],

@@ -341,3 +341,40 @@ def test_only_an_administrator_gets_the_extract(request, participant, role, expe
     if role:
         client.force_login(request.getfixturevalue(role))
     assert client.get(url(participant, fmt)).status_code == expected
+
+
+def test_every_read_of_the_extract_is_the_orms_and_all_of_them_are_one_query(
+    everything, admin_user, guide
+):
+    """The extract's sections read their rows together (``core.together``): for every read of
+    every section, the rows equal what its own queryset gives, and the page runs one query for
+    all of them, not one per kind of data (issue 22: no page above 12 queries)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from matching.models import PhaseChange
+    from matching.participants.extract.sections import _READS, _all_reads
+    from placements.models import Exit, ParticipantStart, PracticeEvaluation
+    from tests.core.test_together import same_as_the_orm
+
+    p = everything
+    placement = Placement.objects.get(pk=IDS["placement"])
+    placement.agreed_adaptations.set(Adaptation.objects.order_by("pk")[:2])
+    PracticeEvaluation.objects.create(
+        placement=placement, evaluated_on=dt.date(2026, 11, 20), progress="Bra", rating=4, by=guide
+    )
+    PhaseChange.objects.create(participant=p, from_phase="finna", to_phase="fa", reason="Praktik")
+    Exit.objects.create(participant=p, exited_on=dt.date(2026, 12, 1), outcome="studies", by=guide)
+    ParticipantStart.objects.create(
+        participant=p, kind="studies", started_on=dt.date(2026, 12, 2), by=guide
+    )
+    got = same_as_the_orm(_all_reads(p.pk), read=lambda _reads: _READS.read(p.pk))
+    empty = sorted(name for (_n, name), rows in got.items() if not rows)
+    # the kinds this participant has none of; every other read has rows to compare
+    assert empty == ["enrolments", "industries", "invitations", "licences", "six_months"], empty
+
+    client = admin_client(admin_user)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url(p)).status_code == 200
+    together = [q for q in queries.captured_queries if "_together_read" in q["sql"]]
+    assert len(together) == 1

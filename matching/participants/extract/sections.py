@@ -15,11 +15,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from auditlog.models import LogEntry
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.together import ReadTogether
 from matching.choices import CommuteMeans, ConsentScope, Weekday
 from matching.models import Participant
 from matching.participants.extract.document import (
@@ -37,7 +39,7 @@ from matching.participants.extract.document import (
 # --- the sections -------------------------------------------------------------------------------
 
 
-def _identity(p: Participant) -> Section:
+def _identity(p: Participant, rows: dict) -> Section:
     fields = fields_of(
         p,
         [
@@ -78,7 +80,18 @@ def _identity(p: Participant) -> Section:
     return Section("identity", _("Identity and contact details"), fields=fields)
 
 
-def _profile(p: Participant) -> Section:
+def _profile_reads(p: Participant) -> dict:
+    return {
+        "occupations": p.desired_occupations.all(),
+        "industries": p.desired_industries.all(),
+        "licences": p.licences.all(),
+        "languages": p.languages.all(),
+        "adaptation_needs": p.adaptation_needs.select_related("adaptation"),
+        "phase_changes": p.phase_changes.select_related("by"),
+    }
+
+
+def _profile(p: Participant, rows: dict) -> Section:
     fields = fields_of(
         p,
         [
@@ -115,18 +128,18 @@ def _profile(p: Participant) -> Section:
         Field(
             "desired_occupations",
             _("Desired occupations"),
-            [o.label for o in p.desired_occupations.all()],
+            [o.label for o in rows["occupations"]],
         )
     )
     fields.append(
         Field(
             "desired_industries",
             _("Desired industries"),
-            [str(i) for i in p.desired_industries.all()],
+            [str(i) for i in rows["industries"]],
         )
     )
     fields.append(
-        Field("licences", _("Licences and legitimations"), [x.label for x in p.licences.all()])
+        Field("licences", _("Licences and legitimations"), [x.label for x in rows["licences"]])
     )
     fields = [f for f in fields if not is_empty(f.value)]
     from matching.models import ParticipantAdaptationNeed, ParticipantLanguage, PhaseChange
@@ -137,17 +150,14 @@ def _profile(p: Participant) -> Section:
             _("Languages"),
             ParticipantLanguage,
             ["language", "level"],
-            ((lang.language, lang.get_level_display()) for lang in p.languages.all()),
+            ((lang.language, lang.get_level_display()) for lang in rows["languages"]),
         ),
         table(
             "adaptation_needs",
             _("Adaptation needs"),
             ParticipantAdaptationNeed,
             [("adaptation", _("Adaptation")), "description"],
-            (
-                (str(n.adaptation), n.description)
-                for n in p.adaptation_needs.select_related("adaptation")
-            ),
+            ((str(n.adaptation), n.description) for n in rows["adaptation_needs"]),
         ),
         table(
             "phase_changes",
@@ -162,29 +172,34 @@ def _profile(p: Participant) -> Section:
             ],
             (
                 (c.at, c.get_from_phase_display(), c.get_to_phase_display(), c.reason, person(c.by))
-                for c in p.phase_changes.select_related("by")
+                for c in rows["phase_changes"]
             ),
         ),
     ]
     return Section("profile", _("Profile and needs"), fields=fields, tables=tables)
 
 
-def _validations(p: Participant) -> Section:
+def _validations_reads(p: Participant) -> dict:
+    from matching.models import KgaScore, OcnCaseEvent
+
+    return {
+        "skills": p.skills.select_related("skill"),
+        "cases": p.ocn_cases.select_related(
+            "module__programme", "assessor", "internal_qa_by"
+        ).order_by("registered_on", "pk"),
+        "events": OcnCaseEvent.objects.filter(case__participant=p).select_related(
+            "case__module__programme", "by"
+        ),
+        "scores": KgaScore.objects.filter(assessment__participant=p)
+        .select_related("assessment__assessor", "competence")
+        .order_by("assessment__assessed_on", "assessment__pk", "competence__pk"),
+    }
+
+
+def _validations(p: Participant, rows: dict) -> Section:
     from matching.models import KgaScore, OcnCase, OcnCaseEvent, ParticipantSkill
 
-    cases = list(
-        p.ocn_cases.select_related("module__programme", "assessor", "internal_qa_by").order_by(
-            "registered_on", "pk"
-        )
-    )
-    events = OcnCaseEvent.objects.filter(case__participant=p).select_related(
-        "case__module__programme", "by"
-    )
-    scores = (
-        KgaScore.objects.filter(assessment__participant=p)
-        .select_related("assessment__assessor", "competence")
-        .order_by("assessment__assessed_on", "assessment__pk", "competence__pk")
-    )
+    cases, events, scores = rows["cases"], rows["events"], rows["scores"]
     status = dict(OcnCase._meta.get_field("status").choices)
     return Section(
         "validations",
@@ -195,10 +210,7 @@ def _validations(p: Participant) -> Section:
                 _("Skills"),
                 ParticipantSkill,
                 [("skill", _("Skill")), "level", "source", "assessed_on"],
-                (
-                    (str(s), s.level, s.get_source_display(), s.assessed_on)
-                    for s in p.skills.select_related("skill")
-                ),
+                ((str(s), s.level, s.get_source_display(), s.assessed_on) for s in rows["skills"]),
             ),
             table(
                 "ocn_cases",
@@ -290,11 +302,19 @@ def _validations(p: Participant) -> Section:
     )
 
 
-def _consents(p: Participant) -> Section:
+def _consents_reads(p: Participant) -> dict:
+    from matching.models import ConsentInvitation
+
+    return {
+        "consents": p.consents.select_related("employer", "witness", "recorded_by", "withdrawn_by"),
+        "invitations": ConsentInvitation.objects.filter(participant=p).order_by("created_at", "pk"),
+    }
+
+
+def _consents(p: Participant, rows: dict) -> Section:
     from matching.models import Consent, ConsentInvitation
 
-    consents = p.consents.select_related("employer", "witness", "recorded_by", "withdrawn_by")
-    invitations = ConsentInvitation.objects.filter(participant=p).order_by("created_at", "pk")
+    consents, invitations = rows["consents"], rows["invitations"]
     return Section(
         "consents",
         _("Consents"),
@@ -363,14 +383,20 @@ def _consents(p: Participant) -> Section:
     )
 
 
-def _contact_log(p: Participant) -> Section:
+def _contact_log_reads(p: Participant) -> dict:
     from employers.models import Interaction
 
-    entries = (
-        Interaction.objects.filter(participants=p)
+    return {
+        "entries": Interaction.objects.filter(participants=p)
         .select_related("employer", "contact", "by", "unit")
         .order_by("occurred_on", "pk")
-    )
+    }
+
+
+def _contact_log(p: Participant, rows: dict) -> Section:
+    from employers.models import Interaction
+
+    entries = rows["entries"]
     return Section(
         "contact_log",
         _("Employer contacts made for the participant"),
@@ -407,14 +433,20 @@ def _contact_log(p: Participant) -> Section:
     )
 
 
-def _progression(p: Participant) -> Section:
+def _progression_reads(p: Participant) -> dict:
     from matching.models import ProgressionAnswer
 
-    answers = (
-        ProgressionAnswer.objects.filter(measurement__participant=p)
+    return {
+        "answers": ProgressionAnswer.objects.filter(measurement__participant=p)
         .select_related("measurement", "indicator", "recorded_by")
         .order_by("measurement__taken_on", "measurement__pk", "indicator__order", "rater")
-    )
+    }
+
+
+def _progression(p: Participant, rows: dict) -> Section:
+    from matching.models import ProgressionAnswer
+
+    answers = rows["answers"]
     return Section(
         "progression",
         _("Progression answers"),
@@ -521,11 +553,15 @@ def actor_label(actor) -> str:
     return person(actor) if actor is not None else str(NO_ACTOR)
 
 
-def _audit(p: Participant) -> Section:
+def _audit_reads(p: Participant) -> dict:
     from matching.participants.services.audit import participant_log
 
+    return {"log": participant_log(p).select_related("content_type")}
+
+
+def _audit(p: Participant, rows: dict) -> Section:
     reads, changes = [], []
-    for e in participant_log(p).select_related("content_type"):
+    for e in rows["log"]:
         who = actor_label(e.actor)
         if e.action == LogEntry.Action.ACCESS:
             what = (e.changes_dict.get("read") or [""])[0]
@@ -565,29 +601,58 @@ def _audit(p: Participant) -> Section:
     )
 
 
-_SECTIONS: list[tuple[int, Callable[[Participant], Section]]] = [
-    (10, _identity),
-    (20, _profile),
-    (30, _validations),
-    (40, _consents),
-    (60, _contact_log),
-    (70, _progression),
-    (90, _audit),
+Reads = Callable[[Participant], dict[str, QuerySet]]
+Build = Callable[[Participant, dict[str, list]], Section]
+
+
+def _no_reads(p: Participant) -> dict:
+    return {}
+
+
+_SECTIONS: list[tuple[int, Reads, Build]] = [
+    (10, _no_reads, _identity),
+    (20, _profile_reads, _profile),
+    (30, _validations_reads, _validations),
+    (40, _consents_reads, _consents),
+    (60, _contact_log_reads, _contact_log),
+    (70, _progression_reads, _progression),
+    (90, _audit_reads, _audit),
 ]
 
 
-def register_extract_section(order: int, build: Callable[[Participant], Section]) -> None:
-    """A higher app (placements, at order 50) adds its section to every extract."""
-    if all(b is not build for _o, b in _SECTIONS):
-        _SECTIONS.append((order, build))
+def register_extract_section(order: int, reads: Reads, build: Build) -> None:
+    """A higher app (placements, at order 50) adds its section to every extract: ``reads`` names
+    the querysets it needs, ``build`` makes the section from their rows."""
+    if all(b is not build for _o, _r, b in _SECTIONS):
+        _SECTIONS.append((order, reads, build))
+
+
+def _all_reads(pk: int) -> dict:
+    """Every section's reads for the participant ``pk``, keyed by (section, read)."""
+    p = Participant(pk=pk)
+    sections = sorted(_SECTIONS, key=lambda s: s[0])
+    return {
+        (n, name): qs for n, (_o, read, _b) in enumerate(sections) for name, qs in read(p).items()
+    }
+
+
+# All the sections' rows in one query, compiled once (built on the first extract, after every app
+# has registered its section).
+_READS = ReadTogether(_all_reads)
 
 
 def participant_extract(participant: Participant) -> Extract:
     """Everything held on one participant, as a readable document (art. 15). The caller checks
-    who may see it and logs the read."""
+    who may see it and logs the read. Every section's rows come from one query
+    (``core.together``), not one per kind of data."""
     p = Participant.objects.select_related("guide", "unit", "municipality").get(pk=participant.pk)
+    rows = _READS.read(p.pk)
+    sections = sorted(_SECTIONS, key=lambda s: s[0])
     return Extract(
         participant=p,
         generated_at=timezone.now(),
-        sections=[build(p) for _order, build in sorted(_SECTIONS, key=lambda s: s[0])],
+        sections=[
+            build(p, {name: found for (m, name), found in rows.items() if m == n})
+            for n, (_o, _r, build) in enumerate(sections)
+        ],
     )
