@@ -41,7 +41,9 @@ def placements_reads(p: Participant) -> dict:
         "evaluations": PracticeEvaluation.objects.filter(placement__participant=p).select_related(
             "placement__task_profile__employer", "by"
         ),
-        "exits": Exit.objects.filter(participant=p).select_related("by").order_by("exited_on", "pk"),
+        "exits": Exit.objects.filter(participant=p)
+        .select_related("by")
+        .order_by("exited_on", "pk"),
         "six_months": ExitFollowUp.objects.filter(exit__participant=p).order_by("checked_on", "pk"),
         "enrolments": ProjectEnrolment.objects.filter(participant=p)
         .select_related("project", "by")
@@ -196,20 +198,14 @@ def placements_section(p: Participant, rows: dict) -> Section:
                 _("Projects"),
                 ProjectEnrolment,
                 ["project", "started_on", "ended_on", ("by", _("By"))],
-                (
-                    (e.project.name, e.started_on, e.ended_on, person(e.by))
-                    for e in enrolments
-                ),
+                ((e.project.name, e.started_on, e.ended_on, person(e.by)) for e in enrolments),
             ),
             table(
                 "starts",
                 _("Starts in work or studies"),
                 ParticipantStart,
                 ["kind", "started_on", "note", ("by", _("By"))],
-                (
-                    (s.get_kind_display(), s.started_on, s.note, person(s.by))
-                    for s in starts
-                ),
+                ((s.get_kind_display(), s.started_on, s.note, person(s.by)) for s in starts),
             ),
         ],
     )
