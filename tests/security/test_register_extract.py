@@ -378,3 +378,25 @@ def test_every_read_of_the_extract_is_the_orms_and_all_of_them_are_one_query(
         assert client.get(url(p)).status_code == 200
     together = [q for q in queries.captured_queries if "_together_read" in q["sql"]]
     assert len(together) == 1
+
+
+def test_the_audit_sections_reads_are_the_participants_whole_log(everything, guide):
+    """The extract reads the log one kind of record at a time (an index answers each; an ``OR``
+    of them scanned the whole log on PostgreSQL): together they are ``participant_log``'s
+    entries, no more (another participant's skills and consents stay out) and no fewer."""
+    from core.together import read_together
+    from matching.participants.services.audit import participant_log, participant_log_reads
+
+    other = ParticipantFactory(unit=everything.unit, guide=guide)
+    ParticipantSkill.objects.create(
+        participant=other, skill=Skill.objects.get(label="Truckvana"), source="validated"
+    )
+    skill = everything.skills.get()
+    skill.level = 3
+    skill.save()  # a change of a related record, logged on the skill
+    reads = read_together(participant_log_reads(everything))
+    merged = sorted((e.pk for rows in reads.values() for e in rows), reverse=True)
+    whole = list(participant_log(everything).values_list("pk", flat=True))
+    assert merged == sorted(whole, reverse=True)
+    assert reads["participantskill"] and reads["consent"] and reads["participant"]
+    assert not set(merged) & set(participant_log(other).values_list("pk", flat=True))

@@ -13,6 +13,7 @@ log). A higher app adds its own section through ``register_extract_section`` fro
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import chain
 
 from auditlog.models import LogEntry
 from django.db.models import QuerySet
@@ -554,14 +555,16 @@ def actor_label(actor) -> str:
 
 
 def _audit_reads(p: Participant) -> dict:
-    from matching.participants.services.audit import participant_log
+    from matching.participants.services.audit import participant_log_reads
 
-    return {"log": participant_log(p).select_related("content_type")}
+    return participant_log_reads(p)
 
 
 def _audit(p: Participant, rows: dict) -> Section:
     reads, changes = [], []
-    for e in rows["log"]:
+    # newest first, as ``participant_log`` orders them
+    entries = sorted(chain.from_iterable(rows.values()), key=lambda e: (e.timestamp, e.pk))
+    for e in reversed(entries):
         who = actor_label(e.actor)
         if e.action == LogEntry.Action.ACCESS:
             what = (e.changes_dict.get("read") or [""])[0]

@@ -137,41 +137,72 @@ def _insert_entries(entries: list) -> None:
             cursor.execute(head + ", ".join([one] * len(chunk)), [v for row in chunk for v in row])
 
 
-def participant_log(participant):
-    """All audit entries about a participant and its related records, newest first."""
-    from django.db.models import CharField, Q, Value
-    from django.db.models.functions import Cast
-
+def _logged_records(participant) -> list:
+    """The participant's own records whose changes the audit log keeps: (model, queryset)."""
     from matching.models import (
         Consent,
         KgaAssessment,
         OcnCase,
-        Participant,
         ParticipantAdaptationNeed,
         ParticipantSkill,
     )
 
-    # One query, the same SQL for every participant (the register extract compiles it once,
-    # ``core.together``): the participant's id turned to text in SQL, the related records' ids as
-    # subqueries (the log keeps ids as text), each kind of record by its natural key rather than
-    # a content type's id, which a flushed test database gives anew.
-    def kind(model) -> Q:
-        return Q(
-            content_type__app_label=model._meta.app_label,
-            content_type__model=model._meta.model_name,
-        )
-
-    q = kind(Participant) & Q(object_pk=Cast(Value(participant.pk), CharField()))
-    for model, rows in (
+    return [
         (ParticipantSkill, participant.skills.all()),
         (ParticipantAdaptationNeed, participant.adaptation_needs.all()),
         (OcnCase, participant.ocn_cases.all()),
         (KgaAssessment, participant.kga_assessments.all()),
         (Consent, participant.consents.all()),
-    ):
-        ids = rows.order_by().annotate(pk_text=Cast("pk", CharField())).values("pk_text")
-        q |= kind(model) & Q(object_pk__in=ids)
+    ]
+
+
+def participant_log(participant):
+    """All audit entries about a participant and its related records, newest first."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Q
+
+    q = Q(
+        content_type=ContentType.objects.get_for_model(participant), object_pk=str(participant.pk)
+    )
+    for model, rows in _logged_records(participant):
+        q |= Q(
+            content_type=ContentType.objects.get_for_model(model),
+            object_pk__in=[str(i) for i in rows.values_list("pk", flat=True)],
+        )
     return LogEntry.objects.filter(q).select_related("actor").order_by("-timestamp", "-pk")
+
+
+def participant_log_reads(participant) -> dict:
+    """The entries of ``participant_log`` as one read per kind of record (the participant, its
+    skills, ...), for ``core.together`` to read in one query: each read's condition is one the
+    log's index on the record's id answers (an ``OR`` of them made PostgreSQL scan the whole
+    log), and its SQL is the same for every participant, so the register extract compiles it
+    once. The id is turned to text in SQL, the records' ids come from a subquery (the log keeps
+    ids as text), and a kind of record is named by its natural key, not by a content type's id,
+    which a flushed test database gives anew. Newest first within each read; a caller that
+    merges them orders them again."""
+    from django.db.models import CharField, Value
+    from django.db.models.functions import Cast
+
+    from matching.models import Participant
+
+    def of(model):
+        return (
+            LogEntry.objects.filter(
+                content_type__app_label=model._meta.app_label,
+                content_type__model=model._meta.model_name,
+            )
+            .select_related("actor", "content_type")
+            .order_by("-timestamp", "-pk")
+        )
+
+    reads = {
+        "participant": of(Participant).filter(object_pk=Cast(Value(participant.pk), CharField()))
+    }
+    for model, rows in _logged_records(participant):
+        ids = rows.order_by().annotate(pk_text=Cast("pk", CharField())).values("pk_text")
+        reads[model._meta.model_name] = of(model).filter(object_pk__in=ids)
+    return reads
 
 
 def participant_reads_by_user(*, start, end, unusual_at: int):
