@@ -17,7 +17,7 @@ from core.choices import Role
 from core.compiled import CompiledRows
 from core.exceptions import DomainError
 from core.models import Municipality
-from core.roles import region_id_of
+from core.roles import is_admin, region_id_of
 from employers.models import TaskProfile
 from matching.choices import Weekday
 from matching.models import (
@@ -178,6 +178,8 @@ def participant_detail(request, pk):
         "match_filter": listing["filter_form"],
         "form": form,
         "can_edit": can_edit(request.user, participant),
+        # the register extract (art. 15) is the administrators' to give
+        "may_extract": is_admin(request.user),
         "today": timezone.localdate(),
         "default_start": timezone.localdate() + dt.timedelta(days=7),
         "default_end": timezone.localdate() + dt.timedelta(weeks=12),

@@ -1,5 +1,5 @@
 """Browser journey of the register extract (issues 19 and 20): the administrator opens a
-participant's extract from the retention page's notice list or directly, reads it in Swedish
+participant's extract from the participant's page (the retention page's notice list links it too), reads it in Swedish
 without serious axe violations, prints it without the menu and downloads the XLSX."""
 
 import io
@@ -23,7 +23,10 @@ def test_administrator_reads_prints_and_downloads_the_extract(  # noqa: F811
 ):
     participant = placement.participant
     page = login(browser, live_server, "ada")
-    page.goto(f"{live_server.url}/sakerhet/deltagare/{participant.pk}/utdrag/")
+    # from the participant's page, where an administrator asked for an extract finds it
+    page.goto(f"{live_server.url}/deltagare/{participant.pk}/")
+    page.get_by_role("link", name="Registerutdrag").click()
+    page.wait_for_url(f"**/sakerhet/deltagare/{participant.pk}/utdrag/")
     assert page.get_by_role("heading", name=f"Registerutdrag – {participant.code}").is_visible()
     main = page.inner_text("main")
     for heading in ("Identitet och kontaktuppgifter", "Placeringar och uppföljningar"):

@@ -400,3 +400,19 @@ def test_the_audit_sections_reads_are_the_participants_whole_log(everything, gui
     assert merged == sorted(whole, reverse=True)
     assert reads["participantskill"] and reads["consent"] and reads["participant"]
     assert not set(merged) & set(participant_log(other).values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize(
+    ("role", "shown"),
+    [("admin_user", True), ("guide", False), ("coordinator", False), ("manager", False)],
+)
+def test_only_an_administrator_has_the_extracts_button_on_the_participant_page(
+    request, everything, role, shown
+):
+    """The participant page links the extract for the one role that may open it; the others
+    get no button that would end in a refusal."""
+    client = Client()
+    client.force_login(request.getfixturevalue(role))
+    response = client.get(f"/deltagare/{everything.pk}/")
+    assert response.status_code == 200
+    assert (url(everything) in response.content.decode()) is shown
