@@ -97,7 +97,7 @@ def num(value, decimals: int = 1) -> str:
     """A number in the active locale with at most ``decimals`` decimals (28,9 in Swedish; 15)."""
     if value is None:
         return "–"
-    text = f"{round(float(value), decimals):.{decimals}f}"
+    text = f"{float(value):.{decimals}f}"  # correctly rounded, as round() is
     if decimals > 0:  # 28,90 → 28,9 and 15,0 → 15; never 60 → 6
         text = text.rstrip("0").rstrip(".")
     return text.replace(".", _decimal_separator(_current_language()))
@@ -269,12 +269,19 @@ def component_text(name: str, value: float, facts: dict) -> str:
     return ""
 
 
+@lru_cache(maxsize=16)
+def _component_labels(language: str | None) -> dict[str, str]:
+    with translation.override(language):
+        return {name: str(text) for name, text in COMPONENT_LABELS.items()}
+
+
 def breakdown(components: dict[str, float], details: dict[str, dict]) -> list[dict]:
     """Each component with its code, label in the active language, value and why."""
+    labels = _component_labels(_current_language())
     return [
         {
             "code": name,
-            "label": label(COMPONENT_LABELS[name]),
+            "label": labels[name],
             "value": round(value, 4),
             "percent": round(value * 100),
             "text": component_text(name, value, details.get(name, {})) if details else "",

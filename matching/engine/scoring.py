@@ -67,12 +67,14 @@ def _cross(left, rows: np.ndarray, right, cols: np.ndarray, binary: bool = False
             v = (v > 0).astype(np.float64)
         return (right @ v)[cols][None, :]
     if len(cols) == 1:
+        # The whole table times one vector, then the rows: slicing a sparse matrix's rows cost
+        # more than the product (each row's sum is added in the same order either way).
         v = _dense_row(right, int(cols[0]))
-        sub = left[rows]
+        whole = left
         if binary:
-            sub = sub.copy()
-            sub.data = (sub.data > 0).astype(np.float64)
-        return (sub @ v)[:, None]
+            whole = left.copy()
+            whole.data = (whole.data > 0).astype(np.float64)
+        return (whole @ v)[rows][:, None]
     sub = left[rows]
     if binary:
         sub = sub.copy()

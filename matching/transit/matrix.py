@@ -21,6 +21,7 @@ import json
 import os
 import tempfile
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -287,13 +288,20 @@ class StoredMatrix:
     service_date: dt.date
     profile_hours: np.ndarray | None = None  # (start, end) seconds per column; None in older files
 
+    @cached_property
+    def _row_of(self) -> dict[int, int]:
+        """Participant id → row (the first, as a search from the top finds it)."""
+        return {int(pid): i for i, pid in reversed(list(enumerate(self.participant_ids)))}
+
+    @cached_property
+    def _col_of(self) -> dict[int, int]:
+        return {int(pid): j for j, pid in reversed(list(enumerate(self.profile_ids)))}
+
     def trip(self, participant_id: int, profile_id: int) -> dict | None:
         """The stored trip of one pair, for an explanation: None when not in the matrix."""
-        rows = np.flatnonzero(self.participant_ids == participant_id)
-        cols = np.flatnonzero(self.profile_ids == profile_id)
-        if not len(rows) or not len(cols):
+        i, j = self._row_of.get(int(participant_id)), self._col_of.get(int(profile_id))
+        if i is None or j is None:
             return None
-        i, j = int(rows[0]), int(cols[0])
         minutes = float(self.minutes[i, j])
         if not np.isfinite(minutes):
             return {"found": False}

@@ -112,3 +112,39 @@ def test_a_weekend_day_routes_the_following_monday(unit):
 def test_a_unit_without_a_feed_has_no_matrix(settings, tmp_path):
     settings.VAR_DIR = tmp_path / "empty"
     assert transit_matrix_for_unit(unit_id=UnitFactory().pk, day=MONDAY) is None
+
+
+def test_a_stored_trip_is_found_by_its_pair_and_unknown_pairs_have_none():
+    from matching.transit.matrix import StoredMatrix
+
+    minutes = np.array([[12.0, np.inf], [30.0, 45.0]])
+    matrix = StoredMatrix(
+        participant_ids=np.array([7, 3]),
+        homes=np.zeros((2, 2)),
+        profile_ids=np.array([20, 10]),
+        sites=np.zeros((2, 2)),
+        minutes=minutes,
+        distance_km=np.zeros((2, 2)),
+        leave_at=np.array([[7 * 3600, 0], [6 * 3600, 6 * 3600 + 1800]]),
+        home_at=np.array([[17 * 3600, 0], [16 * 3600, 18 * 3600]]),
+        first_line=np.array([["3", ""], ["9", ""]]),
+        first_type=np.array([[3, 3], [2, 3]]),
+        transfers=np.array([[0, 0], [1, 2]]),
+        service_date=MONDAY,
+    )
+    assert matrix.trip(7, 20) == {
+        "found": True,
+        "minutes": 12,
+        "line": "3",
+        "route_type": 3,
+        "transfers": 0,
+        "leave": "07:00",
+        "arrive_by": "07:12",
+        "last_home": "17:00",
+    }
+    assert matrix.trip(np.int64(3), 10)["minutes"] == 45
+    assert matrix.trip(3, 10)["line"] is None
+    assert matrix.trip(3, 20)["arrive_by"] == "06:30"
+    assert matrix.trip(7, 10) == {"found": False}
+    assert matrix.trip(8, 20) is None
+    assert matrix.trip(7, 99) is None

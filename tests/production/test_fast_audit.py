@@ -43,5 +43,6 @@ def test_many_reads_are_one_entry_each_in_chunks(unit, guide):
     assert {r.object_id for r in rows} == {p.pk for p in people}
     codes = {p.pk: p.code for p in people}
     assert all(r.object_repr == codes[r.object_id] for r in rows)
+    assert all(r.object_pk == str(r.object_id) for r in rows)
     assert all(r.actor_id == guide.pk and r.changes == {"read": ["list", ""]} for r in rows)
     assert all(r.action == LogEntry.Action.ACCESS for r in rows)

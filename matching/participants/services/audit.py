@@ -47,7 +47,7 @@ def audit_participant_read(*, participant, user, request=None, what: str = "deta
         cid=get_cid(),
         timestamp=timezone.now(),
     )
-    _insert_entries([entry])
+    _insert_entries(entry, [(participant.pk, entry.object_repr)])
     return entry
 
 
@@ -76,50 +76,45 @@ def audit_participants_read(*, ids, user, request=None, what: str) -> int:
     actor = user if getattr(user, "is_authenticated", False) else None
     address = client_address(request)
     now = timezone.now()
-    _insert_entries(
-        [
-            LogEntry(
-                content_type=content_type,
-                object_pk=str(pk),
-                object_id=pk,
-                object_repr=codes.get(pk, str(pk)),
-                action=LogEntry.Action.ACCESS,
-                changes={"read": [what, ""]},
-                actor=actor,
-                remote_addr=address,
-                timestamp=now,
-            )
-            for pk in ids
-        ]
+    entry = LogEntry(
+        content_type=content_type,
+        action=LogEntry.Action.ACCESS,
+        changes={"read": [what, ""]},
+        actor=actor,
+        remote_addr=address,
+        timestamp=now,
     )
+    _insert_entries(entry, [(pk, codes.get(pk, str(pk))) for pk in ids])
     return len(ids)
 
 
-def _insert_entries(entries: list) -> None:
-    """``LogEntry.objects.bulk_create(entries)`` for entries that differ only in the object they
-    name: the columns they share are prepared once, not once per row (a ranking's read of 20
-    participants cost a guide's request more than the ranking did; issue 14)."""
+def _insert_entries(entry: LogEntry, objects: list[tuple[int, str]]) -> None:
+    """``LogEntry.objects.bulk_create(...)`` of ``entry`` once per (pk, repr) in ``objects``, the
+    entries differing only in the object they name: the columns they share are prepared once,
+    not once per row, and no model instance is made per row (a ranking's read of 20 participants
+    cost a guide's request more than the ranking did; issues 14 and 22)."""
     from django.db import connections, router, transaction
 
     using = router.db_for_write(LogEntry)
     connection = connections[using]
     fields = [f for f in LogEntry._meta.concrete_fields if not f.primary_key]
-    varying = {"object_pk", "object_id", "object_repr"}
-    first = entries[0]
+    varying = ("object_pk", "object_id", "object_repr")
     shared = {
-        f.attname: f.get_db_prep_save(f.pre_save(first, True), connection)
+        f.attname: f.get_db_prep_save(f.pre_save(entry, True), connection)
         for f in fields
-        if f.name not in varying
+        if f.attname not in varying
     }
-    rows = [
-        tuple(
-            shared[f.attname]
-            if f.attname in shared
-            else f.get_db_prep_save(f.pre_save(entry, True), connection)
-            for f in fields
+    rows = []
+    for pk, text in objects:
+        own = {"object_pk": str(pk), "object_id": pk, "object_repr": text}
+        rows.append(
+            tuple(
+                shared[f.attname]
+                if f.attname in shared
+                else f.get_db_prep_save(own[f.attname], connection)
+                for f in fields
+            )
         )
-        for entry in entries
-    ]
     quote = connection.ops.quote_name
     head = "INSERT INTO {} ({}) VALUES ".format(
         quote(LogEntry._meta.db_table), ", ".join(quote(f.column) for f in fields)
