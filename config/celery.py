@@ -11,6 +11,10 @@ from celery import Celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
+from core.filesystem_broker import install as atomic_filesystem_broker  # noqa: E402
+
+atomic_filesystem_broker()  # "filesystem://" publishes each message whole (core/filesystem_broker.py)
+
 app = Celery("brygga")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
