@@ -272,16 +272,9 @@ SPECTACULAR_SETTINGS = {
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 if CELERY_BROKER_URL == "filesystem://":
-    _celery_dir = VAR_DIR / "celery"
-    for _folder in ("queue", "processed", "control"):
-        (_celery_dir / _folder).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(_celery_dir / "queue"),
-        "data_folder_out": str(_celery_dir / "queue"),
-        "processed_folder": str(_celery_dir / "processed"),
-        "control_folder": str(_celery_dir / "control"),
-        "store_processed": False,
-    }
+    from core.filesystem_broker import folder_options
+
+    CELERY_BROKER_TRANSPORT_OPTIONS = folder_options(VAR_DIR / "celery")
 elif CELERY_BROKER_URL.startswith("redis"):
     # Fail fast when Redis is unreachable: the outbox keeps the message and the sweep retries.
     CELERY_BROKER_TRANSPORT_OPTIONS = {

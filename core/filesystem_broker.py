@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import uuid
+from pathlib import Path
 from time import monotonic
 
 from kombu.exceptions import ChannelError
@@ -22,6 +23,20 @@ from kombu.utils.json import dumps
 
 ALIAS = "filesystem"
 PATH = "core.filesystem_broker:Transport"
+
+
+def folder_options(base: Path) -> dict:
+    """The transport's options for a broker kept in ``base``: its queue, processed and control
+    folders, made if missing. No copy of a processed message is kept."""
+    for folder in ("queue", "processed", "control"):
+        (base / folder).mkdir(parents=True, exist_ok=True)
+    return {
+        "data_folder_in": str(base / "queue"),
+        "data_folder_out": str(base / "queue"),
+        "processed_folder": str(base / "processed"),
+        "control_folder": str(base / "control"),
+        "store_processed": False,
+    }
 
 
 class Channel(filesystem.Channel):

@@ -8,6 +8,7 @@ import time
 import pytest
 
 from config.celery import app
+from core.filesystem_broker import folder_options
 from core.tasks import health
 
 REDIS = os.environ.get("CELERY_BROKER_URL", "")
@@ -57,12 +58,5 @@ def test_a_task_runs_through_redis(tmp_path):
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_task_runs_through_the_embedded_filesystem_broker(tmp_path):
-    queue = tmp_path / "queue"
-    queue.mkdir()
-    options = {
-        "data_folder_in": str(queue),
-        "data_folder_out": str(queue),
-        "processed_folder": str(tmp_path),
-        "store_processed": False,
-    }
+    options = folder_options(tmp_path / "broker")
     assert run_through("filesystem://", options, tmp_path / "results")["database"] is True

@@ -162,6 +162,7 @@ def _demo_fingerprint() -> dict:
     }
 
 
+@pytest.mark.demo
 def test_seed_demo_gives_the_same_data_for_the_same_seed(time_machine):
     """Issue 19: CI picked an exited participant first because codes were random. Two builds with
     one seed (and one pinned day) give the same participants with the same codes, in the same

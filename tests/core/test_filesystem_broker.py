@@ -6,20 +6,12 @@ from queue import Empty
 import pytest
 from kombu import Connection
 
-from core.filesystem_broker import Channel, Transport
+from core.filesystem_broker import Channel, Transport, folder_options
 
 
 @pytest.fixture
 def channel(tmp_path):
-    queue = tmp_path / "queue"
-    queue.mkdir()
-    options = {
-        "data_folder_in": str(queue),
-        "data_folder_out": str(queue),
-        "processed_folder": str(tmp_path),
-        "store_processed": False,
-    }
-    with Connection("filesystem://", transport_options=options) as connection:
+    with Connection("filesystem://", transport_options=folder_options(tmp_path)) as connection:
         yield connection.default_channel
 
 

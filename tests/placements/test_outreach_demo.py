@@ -38,6 +38,7 @@ def test_generated_ads_are_the_same_for_the_same_seed_and_in_jobtech_format():
     )
 
 
+@pytest.mark.demo
 def test_the_demo_coordinator_gets_a_real_list(time_machine):
     from core.models import User
     from employers.models import HistoricalAd

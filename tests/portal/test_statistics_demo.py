@@ -12,6 +12,7 @@ from core.models import User
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.demo
 def test_demo_statistics_render_for_the_manager_with_charts():
     call_command("seed_demo", stdout=io.StringIO())
     chef = User.objects.get(username="chef")

@@ -131,6 +131,35 @@ def main(base: str) -> int:
     print(f"  jobbguide    placement {placed['id']} proposed")
     guide.call("GET", f"/api/v1/placements/{placed['id']}/", expect=200)
 
+    # The demo's statistics and outreach list on this database (their tests build the demo on
+    # SQLite only; scripts/test): the manager's page with its charts, numbers that add up, and
+    # the coordinator's "who do I call now" list from the demo's historical ads.
+    manager = Session(base, "chef")
+    manager.login()
+    html = manager.call("GET", "/statistik/", expect=200).text
+    check(html.count("<svg") == 4, "the statistics page lost its charts")
+    sections = manager.call("GET", "/api/v1/statistics/", expect=200).json()["sections"]
+    rows = {
+        r["key"]: [c["value"] for c in r["cells"]]
+        for s in sections
+        for t in s["tables"]
+        if t["key"] == "participants"
+        for r in t["rows"]
+    }
+    check(
+        all(rows["in_period"][c] == rows["active_at_end"][c] + rows["exited"][c] for c in range(5)),
+        f"the participants in the period do not add up: {rows}",
+    )
+    check(rows["in_period"][4] >= 300, f"the demo's statistics are nearly empty: {rows}")
+    coordinator = Session(base, "koordinator")
+    coordinator.login()
+    listing = coordinator.call("GET", "/api/v1/outreach/", expect=200).json()
+    check(
+        len(listing["rows"]) > 0 and all(r["reasons"] for r in listing["rows"]),
+        f"the demo's outreach list is empty or unexplained: {str(listing)[:300]}",
+    )
+    coordinator.call("GET", "/vem-kontaktar-jag-nu/", expect=200)
+
     request_id = f"smoke-recompute-{uuid.uuid4().hex[:8]}"
     job = guide.call("POST", "/api/v1/recompute-jobs/", expect=202, request_id=request_id).json()
     print(f"TASK_REQUEST_ID={request_id}")
