@@ -77,7 +77,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "core.security.audit_actor.AuditActorMiddleware",  # django-auditlog's, without per-request receivers
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -9,7 +9,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from core import signals  # noqa: F401
         from core.retention_rules import register_core_rules
-        from core.security import two_factor, user_cache
+        from core.security import audit_actor, two_factor, user_cache
 
         register_core_rules()
         # The units of a region, by name (the county panel on every employer page).
@@ -20,5 +20,6 @@ class CoreConfig(AppConfig):
         # Every municipality's point and name, and the SSYK groups' labels (the weekly list).
         invalidate_on("municipality-points", Municipality)
         invalidate_on("ssyk-labels", SsykGroup)
+        audit_actor.connect()
         two_factor.connect()
         user_cache.connect()
