@@ -343,6 +343,9 @@ if "filebased" in CACHES["default"]["BACKEND"].lower():
     # duplicates went long before a day's use was over (the employer page missed its kept
     # duplicates two visits in three). Each write lists the directory, so not unbounded either.
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 10_000)
+    # ... and it lists the whole directory on every write to count them: once per 100 writes of a
+    # process instead (core/file_cache.py).
+    CACHES["default"]["BACKEND"] = "core.file_cache.FileCache"
 if "redis" in CACHES["default"]["BACKEND"].lower():
     # Django's Redis cache, with its client made once per process (core/redis_cache.py).
     CACHES["default"]["BACKEND"] = "core.redis_cache.RedisCache"

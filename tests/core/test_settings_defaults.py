@@ -1,7 +1,8 @@
 """Defaults the settings choose from the environment (read in a fresh interpreter each):
 
 * the embedded default's cache (files under var/, no CACHE_URL) keeps what a day's use puts in
-  it: Django's file cache otherwise deletes a random third of its entries once it holds 300;
+  it: Django's file cache otherwise deletes a random third of its entries once it holds 300; and
+  it lists its directory once per 100 writes of a process, not on every write (core/file_cache.py);
 * on PostgreSQL, parameters are bound by the server and statements prepared per connection
   (issue 22), unless ``DATABASE_SERVER_SIDE_BINDING=0``."""
 
@@ -13,6 +14,8 @@ from pathlib import Path
 
 import pytest
 from django.core.cache.backends.filebased import FileBasedCache
+
+from core.file_cache import FileCache
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -30,9 +33,9 @@ def _settings(var_dir: Path, name: str, **environ: str) -> dict:
 
 def test_the_default_file_cache_keeps_a_days_entries(tmp_path):
     caches = _settings(tmp_path, "CACHES")["default"]
-    assert caches["BACKEND"].endswith("FileBasedCache")
+    assert caches["BACKEND"] == "core.file_cache.FileCache"
     assert caches["OPTIONS"]["MAX_ENTRIES"] >= 10_000
-    cache = FileBasedCache(str(tmp_path / "cache"), {"OPTIONS": caches["OPTIONS"]})
+    cache = FileCache(str(tmp_path / "cache"), {"OPTIONS": caches["OPTIONS"]})
     for i in range(400):  # sessions, signed-in users, each employer's possible duplicates
         cache.set(f"entry-{i}", i, 3600)
     assert sum(cache.get(f"entry-{i}") == i for i in range(400)) == 400
@@ -40,6 +43,30 @@ def test_the_default_file_cache_keeps_a_days_entries(tmp_path):
     for i in range(400):
         django_default.set(f"entry-{i}", i, 3600)
     assert sum(django_default.get(f"entry-{i}") == i for i in range(400)) < 400
+
+
+def test_the_file_cache_lists_its_directory_once_per_hundred_writes_and_stays_bounded(
+    tmp_path, monkeypatch
+):
+    listings = []
+    cache = FileCache(str(tmp_path / "cache"), {"OPTIONS": {"MAX_ENTRIES": 50}})
+    listed = cache._list_cache_files
+    monkeypatch.setattr(cache, "_list_cache_files", lambda: listings.append(1) or listed())
+    for i in range(1000):
+        cache.set(f"entry-{i}", i, 3600)
+    assert len(listings) == 10  # Django's own lists it on each of the 1 000 writes
+    # Over MAX_ENTRIES by at most the writes between two listings, then culled as Django does.
+    assert len(listed()) <= 50 + 100
+    assert cache.get("entry-999") == 999 and cache.incr("entry-999") == 1000
+    plain = FileBasedCache(str(tmp_path / "plain"), {"OPTIONS": {"MAX_ENTRIES": 50}})
+    plain_listed = plain._list_cache_files
+    plain_listings = []
+    monkeypatch.setattr(
+        plain, "_list_cache_files", lambda: plain_listings.append(1) or plain_listed()
+    )
+    for i in range(100):
+        plain.set(f"entry-{i}", i, 3600)
+    assert len(plain_listings) == 100
 
 
 def test_postgresql_binds_on_the_server_and_prepares_unless_turned_off(tmp_path):
