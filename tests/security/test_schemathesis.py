@@ -11,7 +11,8 @@ The schema documents no request examples, so schemathesis' explicit phase adds n
 explicit, valid requests are those of ``bodies.py``, which the permission matrix sends as every
 role and checks with the same response check (``test_permission_matrix.schema_violation``).
 
-CI runs it in the suite on both databases (5 per operation, as every role). Raise the bound
+CI runs it in the suite on both databases, as every role: 5 per operation on SQLite, 2 on
+PostgreSQL (scripts/test). Raise the bound
 locally with ``SCHEMATHESIS_EXAMPLES=50 uv run pytest tests/security/test_schemathesis.py``.
 """
 
