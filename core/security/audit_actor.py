@@ -46,11 +46,7 @@ def _attribute(sender, instance, **kwargs) -> None:
     if context is None:
         return
     actor = context.get("actor")
-    if (
-        actor is not None
-        and getattr(actor, "is_authenticated", False)
-        and instance.actor_id is None
-    ):
+    if getattr(actor, "is_authenticated", False) and instance.actor_id is None:
         instance.actor = actor
         instance.actor_email = getattr(actor, "email", None)
     if instance.remote_addr is None:  # an entry written with its own address keeps it
