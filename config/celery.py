@@ -7,7 +7,7 @@ eagerly (``CELERY_TASK_ALWAYS_EAGER`` in the test settings).
 
 import os
 
-from celery import Celery
+from celery import Celery, signals
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -24,3 +24,12 @@ from core.request_id import connect_celery  # noqa: E402
 
 connect_celery()
 connect_outbox()
+
+
+@signals.worker_init.connect
+def _import_engine_libraries(**kwargs) -> None:
+    """In the worker's main process, before its pool forks: the children share scikit-learn
+    instead of each importing it at its first engine build."""
+    from matching.engine import import_libraries
+
+    import_libraries()

@@ -79,14 +79,16 @@ def warm_translations() -> None:
 
 
 def warm() -> tuple[int, int]:
-    """Everything above, and the compiled reads (``core.compiled``; they need the database, which
+    """Everything above, the libraries the matching engine builds with, and the compiled reads (``core.compiled``; they need the database, which
     may not answer yet: then each read compiles at its first call, as before): the number of
     templates loaded and of reads compiled."""
     from django.urls import get_resolver
 
     from core.compiled import compile_all
+    from matching.engine import import_libraries
 
     get_resolver().url_patterns  # noqa: B018 - imports every view, and the reads they declare
+    import_libraries()
     warm_translations()
     templates = warm_templates()
     try:

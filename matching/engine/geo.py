@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-from sklearn.neighbors import BallTree
 
 EARTH_RADIUS_KM = 6371.0088
 
@@ -38,6 +37,8 @@ class RadiusIndex:
     """A scikit-learn BallTree (haversine metric) over points, for 'everything within r km'."""
 
     def __init__(self, lat_deg: np.ndarray, lon_deg: np.ndarray) -> None:
+        from sklearn.neighbors import BallTree  # here: importing scikit-learn takes seconds
+
         points = np.radians(np.column_stack((lat_deg, lon_deg)))
         self.tree = BallTree(points, metric="haversine") if len(points) else None  # none to search
 

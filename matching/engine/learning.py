@@ -22,8 +22,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
-from scipy import optimize, stats
-from sklearn.metrics import brier_score_loss, roc_auc_score
 
 from matching.engine.config import COMPONENTS, Weights
 
@@ -102,6 +100,8 @@ def fit_multipliers(X: np.ndarray, y: np.ndarray, weights: np.ndarray, ridge: fl
     base = np.log((y.mean() + 1e-6) / (1 - y.mean() + 1e-6))
     theta0 = np.concatenate([[base, 1.0], np.ones(k)])
     bounds = [(None, None), (0.0, None)] + [(0.0, None)] * k
+    from scipy import optimize  # here: SciPy and scikit-learn take seconds to import
+
     res = optimize.minimize(loss, theta0, jac=True, method="L-BFGS-B", bounds=bounds)
     a, s, m = res.x[0], res.x[1], res.x[2:]
     ll = _log_likelihood(_sigmoid(a + Z @ m), y)
@@ -118,6 +118,8 @@ def fit_today(X: np.ndarray, y: np.ndarray, weights: np.ndarray) -> Fit:
         r = p - y
         return -_log_likelihood(p, y), np.array([r.sum(), r @ score])
 
+    from scipy import optimize  # here: SciPy and scikit-learn take seconds to import
+
     res = optimize.minimize(
         loss, np.array([0.0, 1.0]), jac=True, method="L-BFGS-B", bounds=[(None, None), (0, None)]
     )
@@ -133,6 +135,8 @@ def fit_today(X: np.ndarray, y: np.ndarray, weights: np.ndarray) -> Fit:
 def _auc(y: np.ndarray, score: np.ndarray) -> float | None:
     if len(np.unique(y)) < 2:
         return None
+    from sklearn.metrics import roc_auc_score
+
     return float(roc_auc_score(y, score))
 
 
@@ -172,6 +176,11 @@ def learn_weights(
 
     ``X``: n × 6 component scores in ``COMPONENTS`` order; ``lasted``: n booleans; ``started``:
     n sortable start dates (the time split)."""
+    # Here, not at the top: SciPy and scikit-learn take seconds to import, which every process
+    # paid at start-up.
+    from scipy import stats
+    from sklearn.metrics import brier_score_loss
+
     settings = settings or LearningSettings()
     X = np.asarray(X, dtype=float).reshape(-1, len(COMPONENTS))
     y = np.asarray(lasted, dtype=bool).astype(float)

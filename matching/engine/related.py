@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Hashable
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 RELATED_THRESHOLD = 0.5
 RELATED_NEIGHBOURS = 5
@@ -22,6 +21,10 @@ def related_skills(
     keys = list(labels)
     if len(keys) < 2:
         return {}
+    # Imported here: importing scikit-learn takes seconds, which every process paid at start-up
+    # (manage.py's commands too), not only the ones that build an engine.
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     texts = [labels[k].casefold() for k in keys]
     matrix = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 4)).fit_transform(texts)
     sims = (matrix @ matrix.T).tocsr()

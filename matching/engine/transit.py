@@ -21,7 +21,6 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
-from sklearn.neighbors import BallTree
 
 from matching.engine.geo import EARTH_RADIUS_KM, haversine_km
 
@@ -155,6 +154,8 @@ class Timetable:
     def stop_tree(self):
         """A haversine BallTree over the stops that have a position, and their indices."""
         if self._tree is None:
+            from sklearn.neighbors import BallTree  # here: importing scikit-learn takes seconds
+
             positioned = np.flatnonzero(~(np.isnan(self.stop_lat) | np.isnan(self.stop_lon)))
             points = np.radians(np.column_stack((self.stop_lat, self.stop_lon))[positioned])
             tree = BallTree(points, metric="haversine") if len(points) else None
@@ -257,6 +258,8 @@ def compile_timetable(
     positioned = np.flatnonzero(~(np.isnan(feed.stop_lat) | np.isnan(feed.stop_lon)))
     paths: dict[tuple[int, int], int] = {}
     if len(positioned):
+        from sklearn.neighbors import BallTree  # here: importing scikit-learn takes seconds
+
         points = np.radians(np.column_stack((feed.stop_lat, feed.stop_lon))[positioned])
         tree = BallTree(points, metric="haversine")
         radius = settings.transfer_walk_m / 1000.0 / settings.detour / EARTH_RADIUS_KM
