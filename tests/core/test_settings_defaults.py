@@ -45,28 +45,29 @@ def test_the_default_file_cache_keeps_a_days_entries(tmp_path):
     assert sum(django_default.get(f"entry-{i}") == i for i in range(400)) < 400
 
 
+def _counting_listings(cache, monkeypatch) -> list:
+    """The cache's directory listings, one entry each, as it makes them."""
+    listings, listed = [], cache._list_cache_files
+    monkeypatch.setattr(cache, "_list_cache_files", lambda: listings.append(1) or listed())
+    return listings
+
+
 def test_the_file_cache_lists_its_directory_once_per_hundred_writes_and_stays_bounded(
     tmp_path, monkeypatch
 ):
-    listings = []
     cache = FileCache(str(tmp_path / "cache"), {"OPTIONS": {"MAX_ENTRIES": 50}})
-    listed = cache._list_cache_files
-    monkeypatch.setattr(cache, "_list_cache_files", lambda: listings.append(1) or listed())
+    listings = _counting_listings(cache, monkeypatch)
     for i in range(1000):
         cache.set(f"entry-{i}", i, 3600)
-    assert len(listings) == 10  # Django's own lists it on each of the 1 000 writes
-    # Over MAX_ENTRIES by at most the writes between two listings, then culled as Django does.
-    assert len(listed()) <= 50 + 100
+    assert len(listings) == 10
+    # Over MAX_ENTRIES by at most the writes between two listings: each cull goes back below it.
+    assert len(cache._list_cache_files()) <= 50 + 100
     assert cache.get("entry-999") == 999 and cache.incr("entry-999") == 1000
     plain = FileBasedCache(str(tmp_path / "plain"), {"OPTIONS": {"MAX_ENTRIES": 50}})
-    plain_listed = plain._list_cache_files
-    plain_listings = []
-    monkeypatch.setattr(
-        plain, "_list_cache_files", lambda: plain_listings.append(1) or plain_listed()
-    )
+    plain_listings = _counting_listings(plain, monkeypatch)
     for i in range(100):
         plain.set(f"entry-{i}", i, 3600)
-    assert len(plain_listings) == 100
+    assert len(plain_listings) == 100  # Django's own lists it before every write
 
 
 def test_postgresql_binds_on_the_server_and_prepares_unless_turned_off(tmp_path):

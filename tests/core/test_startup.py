@@ -17,8 +17,7 @@ django.setup()
 from django.urls import get_resolver
 get_resolver().url_patterns  # every view
 after_setup = sorted(m for m in ("sklearn", "scipy.stats", "scipy.optimize") if m in sys.modules)
-from config.celery import app, signals
-from config.celery import _import_engine_libraries
+from config.celery import _import_engine_libraries, signals
 receivers = [r[1]() for r in signals.worker_init.receivers]
 signals.worker_init.send(sender=None)
 after_worker_init = sorted(m for m in ("sklearn.neighbors", "sklearn.feature_extraction.text")
